@@ -1,0 +1,2 @@
+/** JMH benchmarks (work in progress). */
+package org.plstm.jmh;

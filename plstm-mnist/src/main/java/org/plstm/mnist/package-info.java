@@ -1,0 +1,2 @@
+/** The MNIST trainer (work in progress). */
+package org.plstm.mnist;

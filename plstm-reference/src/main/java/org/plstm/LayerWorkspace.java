@@ -1,0 +1,98 @@
+package org.plstm;
+
+/**
+ * Buffers of one Phased LSTM layer for one {@code (B, T)} shape, made by {@link Engine#newWorkspace} and reused
+ * across calls so that steady-state training and inference allocate nothing. It holds the outputs of the last
+ * {@link Engine#forward forward} pass, the cache its {@link Engine#backward backward} pass needs, and the input
+ * gradients backward writes. Arrays are live and overwritten by the next call.
+ *
+ * <p>A workspace belongs to the engine that made it and is not thread-safe: use one per thread (or per stream of
+ * calls). The forward pass remembers the parameters and input it was given; backward differentiates with
+ * respect to those, so do not change them in between.
+ */
+public abstract class LayerWorkspace {
+    private final PhasedLstmConfig config;
+    private final int batch;
+    private final int steps;
+    private final float[] h;
+    private final float[] hT;
+    private final float[] cT;
+    private final float[] dx;
+    private final float[] dh0;
+    private final float[] dc0;
+    /** Set by a forward pass, read by backward. */
+    PhasedLstmParams params;
+    SequenceBatch input;
+    Mode mode;
+
+    /**
+     * Allocates the public buffers.
+     *
+     * @param config layer configuration
+     * @param batch  {@code B >= 1}
+     * @param steps  {@code T >= 1}
+     * @throws IllegalArgumentException on a null config or a size below 1
+     */
+    protected LayerWorkspace(PhasedLstmConfig config, int batch, int steps) {
+        this.config = Check.notNull("config", config);
+        this.batch = Check.atLeast("batch", batch, 1);
+        this.steps = Check.atLeast("steps", steps, 1);
+        int hs = config.hiddenSize();
+        this.h = new float[Math.multiplyExact(Math.multiplyExact(batch, steps), hs)];
+        this.hT = new float[batch * hs];
+        this.cT = new float[batch * hs];
+        this.dx = new float[Math.multiplyExact(batch * steps, config.inputSize())];
+        this.dh0 = new float[batch * hs];
+        this.dc0 = new float[batch * hs];
+    }
+
+    /** @return the layer configuration */
+    public PhasedLstmConfig config() {
+        return config;
+    }
+
+    /** @return {@code B} */
+    public int batch() {
+        return batch;
+    }
+
+    /** @return {@code T} */
+    public int steps() {
+        return steps;
+    }
+
+    /** @return the hidden sequence {@code h_t}, {@code [B][T][H]}, written by forward */
+    public float[] h() {
+        return h;
+    }
+
+    /** @return the final hidden state {@code [B][H]} (after each sample's last valid step), written by forward */
+    public float[] hT() {
+        return hT;
+    }
+
+    /** @return the final cell state {@code [B][H]}, written by forward */
+    public float[] cT() {
+        return cT;
+    }
+
+    /** @return {@code dL/dx}, {@code [B][T][I]}, written by backward (zero at padded steps) */
+    public float[] dx() {
+        return dx;
+    }
+
+    /** @return {@code dL/dh0}, {@code [B][H]}, written by backward */
+    public float[] dh0() {
+        return dh0;
+    }
+
+    /** @return {@code dL/dc0}, {@code [B][H]}, written by backward */
+    public float[] dc0() {
+        return dc0;
+    }
+
+    /** @return the mode of the last forward pass, or {@code null} before the first */
+    public Mode lastMode() {
+        return mode;
+    }
+}

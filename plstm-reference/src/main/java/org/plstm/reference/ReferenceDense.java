@@ -1,0 +1,90 @@
+package org.plstm.reference;
+
+import org.plstm.Check;
+
+/**
+ * The scalar reference dense layer {@code y = x·kernel + bias}, {@code x [B][H] -> y [B][C]}, in double.
+ * Keras layout: {@code kernel [H][C]} row-major, {@code bias [C]}.
+ */
+public final class ReferenceDense {
+    private ReferenceDense() {
+    }
+
+    /**
+     * {@code out[b][c] = bias[c] + sum_j in[b][j]·kernel[j][c]}.
+     *
+     * @param out    written, {@code [B][C]}
+     * @param in     {@code [B][H]}
+     * @param kernel {@code [H][C]}
+     * @param bias   {@code [C]}
+     * @param batch  {@code B >= 1}
+     * @param inSize {@code H >= 1}
+     * @param outSize {@code C >= 1}
+     * @throws IllegalArgumentException on a wrong length or non-finite input or parameter
+     */
+    public static void forward(double[] out, double[] in, double[] kernel, double[] bias, int batch, int inSize,
+                               int outSize) {
+        checkShapes(in, kernel, bias, batch, inSize, outSize);
+        Check.length("out", out, batch * outSize, Check.shape("B", batch, "C", outSize));
+        for (int b = 0; b < batch; b++) {
+            for (int c = 0; c < outSize; c++) {
+                double sum = bias[c];
+                for (int j = 0; j < inSize; j++) {
+                    sum += in[b * inSize + j] * kernel[j * outSize + c];
+                }
+                out[b * outSize + c] = sum;
+            }
+        }
+    }
+
+    /**
+     * Backward: writes {@code dIn = dOut·kernel^T} and accumulates {@code dKernel += in^T·dOut},
+     * {@code dBias += sum_b dOut[b]}.
+     *
+     * @param dIn     written, {@code [B][H]}
+     * @param dKernel accumulated, {@code [H][C]}
+     * @param dBias   accumulated, {@code [C]}
+     * @param dOut    {@code dL/dout [B][C]}
+     * @param in      the forward input {@code [B][H]}
+     * @param kernel  {@code [H][C]}
+     * @param batch   {@code B}
+     * @param inSize  {@code H}
+     * @param outSize {@code C}
+     * @throws IllegalArgumentException on a wrong length or a non-finite value
+     */
+    public static void backward(double[] dIn, double[] dKernel, double[] dBias, double[] dOut, double[] in,
+                                double[] kernel, int batch, int inSize, int outSize) {
+        checkShapes(in, kernel, new double[outSize], batch, inSize, outSize);
+        Check.length("dIn", dIn, batch * inSize, Check.shape("B", batch, "H", inSize));
+        Check.length("dKernel", dKernel, inSize * outSize, Check.shape("H", inSize, "C", outSize));
+        Check.length("dBias", dBias, outSize, Check.shape("C", outSize));
+        Check.length("dOut", dOut, batch * outSize, Check.shape("B", batch, "C", outSize));
+        Check.finite("dOut", dOut);
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < inSize; j++) {
+                double sum = 0;
+                for (int c = 0; c < outSize; c++) {
+                    sum += dOut[b * outSize + c] * kernel[j * outSize + c];
+                    dKernel[j * outSize + c] += in[b * inSize + j] * dOut[b * outSize + c];
+                }
+                dIn[b * inSize + j] = sum;
+            }
+            for (int c = 0; c < outSize; c++) {
+                dBias[c] += dOut[b * outSize + c];
+            }
+        }
+    }
+
+    private static void checkShapes(double[] in, double[] kernel, double[] bias, int batch, int inSize,
+                                    int outSize) {
+        Check.atLeast("batch", batch, 1);
+        Check.atLeast("inSize", inSize, 1);
+        Check.atLeast("outSize", outSize, 1);
+        Check.length("in", in, batch * inSize, Check.shape("B", batch, "H", inSize));
+        Check.length("kernel", kernel, inSize * outSize, Check.shape("H", inSize, "C", outSize));
+        Check.length("bias", bias, outSize, Check.shape("C", outSize));
+        Check.finite("in", in);
+        Check.finite("kernel", kernel);
+        Check.finite("bias", bias);
+    }
+}

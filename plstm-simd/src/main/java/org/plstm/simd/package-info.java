@@ -1,0 +1,2 @@
+/** The Vector API engine (work in progress). */
+package org.plstm.simd;
