@@ -1,0 +1,163 @@
+package org.plstm;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.plstm.reference.ReferenceDense;
+import org.plstm.reference.ReferenceEngine;
+import org.plstm.reference.ReferencePhasedLstm;
+import org.plstm.reference.ReferenceSoftmaxCrossEntropy;
+
+/** Every validation error names the argument, what was expected and what was found. */
+class ValidationTest {
+    private static final PhasedLstmConfig CFG = PhasedLstmConfig.builder(2, 3).build();
+
+    private static PhasedLstmParams params() {
+        return PhasedLstmParams.initialize(CFG, TimeGateInit.KERAS, 1);
+    }
+
+    private static SequenceBatch batch() {
+        return SequenceBatch.of(2, 4, 2, new float[16], new double[8]);
+    }
+
+    @Test
+    void configRejectsBadSizesAndLeak() {
+        assertThatThrownBy(() -> PhasedLstmConfig.builder(0, 3).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("inputSize: expected >= 1, got 0");
+        assertThatThrownBy(() -> PhasedLstmConfig.builder(2, -1).build())
+                .hasMessage("hiddenSize: expected >= 1, got -1");
+        assertThatThrownBy(() -> PhasedLstmConfig.builder(2, 3).leak(1.5).build())
+                .hasMessage("leak: expected a value in [0, 1], got 1.5");
+        assertThatThrownBy(() -> PhasedLstmConfig.builder(2, 3).leak(Double.NaN).build())
+                .hasMessage("leak: expected a value in [0, 1], got NaN");
+        assertThatThrownBy(() -> PhasedLstmConfig.builder(2, 3).gateActivation(null).build())
+                .hasMessage("gateActivation: expected a value, got null");
+        assertThatThrownBy(() -> GateActivation.fromKerasName("relu"))
+                .hasMessage("gateActivation: expected sigmoid or hard_sigmoid, got relu");
+    }
+
+    @Test
+    void batchRejectsWrongShapes() {
+        assertThatThrownBy(() -> SequenceBatch.of(2, 4, 2, new float[15], new double[8]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("x: expected length 16 [B=2][T=4][I=2], got 15");
+        assertThatThrownBy(() -> SequenceBatch.of(2, 4, 2, new float[16], new double[7]))
+                .hasMessage("time: expected length 8 [B=2][T=4], got 7");
+        assertThatThrownBy(() -> SequenceBatch.of(2, 4, 2, null, new double[8]))
+                .hasMessage("x: expected a float array of [B=2][T=4][I=2] = 16 elements, got null");
+        assertThatThrownBy(() -> SequenceBatch.of(0, 4, 2, new float[0], new double[0]))
+                .hasMessage("batch: expected >= 1, got 0");
+    }
+
+    @Test
+    void batchRejectsNonFiniteValues() {
+        float[] x = new float[16];
+        x[5] = Float.NaN;
+        assertThatThrownBy(() -> SequenceBatch.of(2, 4, 2, x, new double[8]))
+                .hasMessage("x: expected finite values, got NaN at flat index 5");
+        double[] time = new double[8];
+        time[3] = Double.POSITIVE_INFINITY;
+        assertThatThrownBy(() -> SequenceBatch.of(2, 4, 2, new float[16], time))
+                .hasMessage("time: expected finite values, got Infinity at flat index 3");
+        time[3] = Double.NaN;
+        assertThatThrownBy(() -> SequenceBatch.of(2, 4, 2, new float[16], time))
+                .hasMessage("time: expected finite values, got NaN at flat index 3");
+    }
+
+    @Test
+    void batchRejectsLengthsOutOfRange() {
+        assertThatThrownBy(() -> new SequenceBatch(2, 4, 2, new float[16], new double[8], new int[] {5, 1}))
+                .hasMessage("lengths: expected values in [0, T=4], got 5 at sample 0");
+        assertThatThrownBy(() -> new SequenceBatch(2, 4, 2, new float[16], new double[8], new int[] {1, -1}))
+                .hasMessage("lengths: expected values in [0, T=4], got -1 at sample 1");
+        assertThatThrownBy(() -> new SequenceBatch(2, 4, 2, new float[16], new double[8], new int[] {1}))
+                .hasMessage("lengths: expected length 2 [B=2], got 1");
+    }
+
+    @Test
+    void forwardRejectsBadParameters() {
+        PhasedLstmParams p = params();
+        p.period()[1] = 0f;
+        assertThatThrownBy(() -> ReferencePhasedLstm.forward(p, batch(), null, null, Mode.TRAINING))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("params.period: expected > 0, got 0.0 at unit 1");
+        p.period()[1] = -3f;
+        assertThatThrownBy(() -> ReferencePhasedLstm.forward(p, batch(), null, null, Mode.TRAINING))
+                .hasMessage("params.period: expected > 0, got -3.0 at unit 1");
+        PhasedLstmParams q = params();
+        q.ratioOn()[2] = 0f;
+        assertThatThrownBy(() -> ReferencePhasedLstm.forward(q, batch(), null, null, Mode.TRAINING))
+                .hasMessage("params.ratioOn: expected a value in (0, 1], got 0.0 at unit 2");
+        q.ratioOn()[2] = 1.5f;
+        assertThatThrownBy(() -> ReferencePhasedLstm.forward(q, batch(), null, null, Mode.TRAINING))
+                .hasMessage("params.ratioOn: expected a value in (0, 1], got 1.5 at unit 2");
+        PhasedLstmParams r = params();
+        r.kernel()[4] = Float.NaN;
+        assertThatThrownBy(() -> ReferencePhasedLstm.forward(r, batch(), null, null, Mode.TRAINING))
+                .hasMessage("params.kernel: expected finite values, got NaN at flat index 4");
+        PhasedLstmParams s = params();
+        s.shift()[0] = Float.NEGATIVE_INFINITY;
+        assertThatThrownBy(() -> ReferencePhasedLstm.forward(s, batch(), null, null, Mode.TRAINING))
+                .hasMessage("params.shift: expected finite values, got -Infinity at flat index 0");
+    }
+
+    @Test
+    void forwardRejectsBadInitialStateAndInputWidth() {
+        assertThatThrownBy(() -> ReferencePhasedLstm.forward(params(), batch(), new float[5], null, Mode.TRAINING))
+                .hasMessage("h0: expected length 6 [B=2][H=3], got 5");
+        float[] c0 = new float[6];
+        c0[2] = Float.NaN;
+        assertThatThrownBy(() -> ReferencePhasedLstm.forward(params(), batch(), null, c0, Mode.TRAINING))
+                .hasMessage("c0: expected finite values, got NaN at flat index 2");
+        SequenceBatch wide = SequenceBatch.of(2, 4, 3, new float[24], new double[8]);
+        assertThatThrownBy(() -> ReferencePhasedLstm.forward(params(), wide, null, null, Mode.TRAINING))
+                .hasMessage("x: expected length 16 [B=2][T=4][I=2], got 24");
+        assertThatThrownBy(() -> ReferencePhasedLstm.forward(params(), batch(), null, null, null))
+                .hasMessage("mode: expected a value, got null");
+    }
+
+    @Test
+    void backwardRejectsBadOutputGradients() {
+        ReferencePhasedLstm.Forward f = ReferencePhasedLstm.forward(params(), batch(), null, null, Mode.TRAINING);
+        var grads = new org.plstm.reference.ReferenceParams(CFG);
+        assertThatThrownBy(() -> ReferencePhasedLstm.backward(grads, f, new double[23], null, null))
+                .hasMessage("dh: expected length 24 [B=2][T=4][H=3], got 23");
+        double[] dhT = new double[6];
+        dhT[1] = Double.NaN;
+        assertThatThrownBy(() -> ReferencePhasedLstm.backward(grads, f, null, dhT, null))
+                .hasMessage("dhT: expected finite values, got NaN at flat index 1");
+        var other = new org.plstm.reference.ReferenceParams(PhasedLstmConfig.builder(2, 4).build());
+        assertThatThrownBy(() -> ReferencePhasedLstm.backward(other, f, null, null, null))
+                .hasMessageStartingWith("grads: expected configuration PhasedLstmConfig[inputSize=2, hiddenSize=3");
+    }
+
+    @Test
+    void denseAndLossRejectBadInput() {
+        assertThatThrownBy(() -> ReferenceDense.forward(new double[6], new double[5], new double[9], new double[3],
+                2, 3, 3)).hasMessage("in: expected length 6 [B=2][H=3], got 5");
+        assertThatThrownBy(() -> ReferenceSoftmaxCrossEntropy.forwardBackward(null, null, new double[6],
+                new int[] {0, 3}, 2, 3)).hasMessage("labels: expected values in [0, C=3), got 3 at sample 1");
+        double[] logits = new double[6];
+        logits[4] = Double.POSITIVE_INFINITY;
+        assertThatThrownBy(() -> ReferenceSoftmaxCrossEntropy.forwardBackward(null, null, logits, new int[] {0, 1},
+                2, 3)).hasMessage("logits: expected finite values, got Infinity at flat index 4");
+    }
+
+    @Test
+    void engineRejectsMismatchedWorkspaceAndMissingForward() {
+        try (Engine e = new ReferenceEngine()) {
+            LayerWorkspace ws = e.newWorkspace(CFG, 2, 4);
+            SequenceBatch wrongSteps = SequenceBatch.of(2, 5, 2, new float[20], new double[10]);
+            assertThatThrownBy(() -> e.forward(ws, params(), wrongSteps, null, null, Mode.TRAINING))
+                    .hasMessage("input: expected [B=2][T=4][I=2], got [B=2][T=5][I=2]");
+            assertThatThrownBy(() -> e.backward(ws, new PhasedLstmParams(CFG), null, null, null))
+                    .hasMessage("ws: expected a workspace after a successful forward pass, got one without");
+            PhasedLstmParams bad = params();
+            bad.period()[0] = -1f;
+            assertThatThrownBy(() -> e.forward(ws, bad, batch(), null, null, Mode.TRAINING))
+                    .hasMessage("params.period: expected > 0, got -1.0 at unit 0");
+            assertThatThrownBy(() -> e.forward(null, params(), batch(), null, null, Mode.TRAINING))
+                    .hasMessage("ws: expected a workspace made by the reference engine, got null");
+        }
+    }
+}

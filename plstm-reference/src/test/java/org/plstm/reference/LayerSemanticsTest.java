@@ -1,0 +1,102 @@
+package org.plstm.reference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.plstm.Mode;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.PhasedLstmParams;
+import org.plstm.SequenceBatch;
+import org.plstm.TimeGate;
+import org.plstm.TimeGateInit;
+
+/** Behaviour of the reference layer that the gradient check cannot see. */
+class LayerSemanticsTest {
+
+    @Test
+    void timeGateOffIsAPlainLstmStep() {
+        // Hand-computed (Python, math module): I = H = 1, no peepholes, sigmoid gates.
+        PhasedLstmConfig cfg = PhasedLstmConfig.builder(1, 1).timeGate(false).build();
+        PhasedLstmParams p = new PhasedLstmParams(cfg);
+        float[] w = {0.5f, -0.5f, 1.0f, 0.25f};
+        float[] u = {0.1f, 0.2f, 0.3f, 0.4f};
+        System.arraycopy(w, 0, p.kernel(), 0, 4);
+        System.arraycopy(u, 0, p.recurrentKernel(), 0, 4);
+        p.bias()[1] = 1f;
+        p.period()[0] = 1f; // unused with the time gate off
+        p.ratioOn()[0] = 1f;
+        SequenceBatch in = SequenceBatch.of(1, 1, 1, new float[] {2f}, new double[] {123.0});
+        ReferencePhasedLstm.Forward f = ReferencePhasedLstm.forward(p, in, new float[] {0.5f}, new float[] {-1f},
+                Mode.TRAINING);
+        // z = [1.05, 0.1, 2.15, 0.7]; c = σ(0.1)·(-1) + σ(1.05)·tanh(2.15); h = σ(0.7)·tanh(c)
+        // float32 weights differ from the decimal ones by < 3e-8 relative, hence the tolerance.
+        assertThat(f.cT[0]).isCloseTo(0.19596232629491783, within(1e-7));
+        assertThat(f.hT[0]).isCloseTo(0.12928890053224024, within(1e-7));
+        assertThat(f.k[0]).isEqualTo(1.0);
+    }
+
+    @Test
+    void closedUnitCopiesStateBitwiseInInference() {
+        PhasedLstmConfig cfg = PhasedLstmConfig.builder(3, 5).peepholes(true).build();
+        PhasedLstmParams p = PhasedLstmParams.initialize(cfg, TimeGateInit.PAPER, 7);
+        int steps = 50;
+        SplittableRandom rng = new SplittableRandom(11);
+        float[] x = new float[steps * 3];
+        double[] time = new double[steps];
+        for (int n = 0; n < x.length; n++) {
+            x[n] = (float) rng.nextGaussian();
+        }
+        for (int t = 0; t < steps; t++) {
+            time[t] = t * 1.37 + rng.nextDouble();
+        }
+        float[] h0 = {0.1f, -0.2f, 0.3f, -0.4f, 0.5f};
+        float[] c0 = {1f, -1f, 0.5f, -0.5f, 2f};
+        ReferencePhasedLstm.Forward f = ReferencePhasedLstm.forward(p, SequenceBatch.of(1, steps, 3, x, time), h0,
+                c0, Mode.INFERENCE);
+        int closed = 0;
+        for (int t = 0; t < steps; t++) {
+            for (int j = 0; j < 5; j++) {
+                int n = t * 5 + j;
+                double phi = TimeGate.phase(time[t], p.shift()[j], p.period()[j]);
+                if (phi >= p.ratioOn()[j]) {
+                    closed++;
+                    double hPrev = t == 0 ? h0[j] : f.h[n - 5];
+                    double cPrev = t == 0 ? c0[j] : f.c[n - 5];
+                    assertThat(f.k[n]).isEqualTo(0.0);
+                    assertThat(Double.doubleToRawLongBits(f.h[n])).isEqualTo(Double.doubleToRawLongBits(hPrev));
+                    assertThat(Double.doubleToRawLongBits(f.c[n])).isEqualTo(Double.doubleToRawLongBits(cPrev));
+                }
+            }
+        }
+        assertThat(closed).as("closed unit-steps at r_on = 0.05").isGreaterThan(200);
+    }
+
+    @Test
+    void paddedStepsCarryStateAndOutput() {
+        PhasedLstmConfig cfg = PhasedLstmConfig.builder(2, 3).build();
+        PhasedLstmParams p = PhasedLstmParams.initialize(cfg, TimeGateInit.KERAS, 3);
+        for (int j = 0; j < 3; j++) {
+            p.ratioOn()[j] = 1f; // always open, so every valid step changes the state
+        }
+        float[] x = new float[2 * 4 * 2];
+        for (int n = 0; n < x.length; n++) {
+            x[n] = n * 0.1f;
+        }
+        double[] time = {1, 2, 3, 4, 1, 2, 3, 4};
+        SequenceBatch in = new SequenceBatch(2, 4, 2, x, time, new int[] {2, 0});
+        ReferencePhasedLstm.Forward f = ReferencePhasedLstm.forward(p, in, null, null, Mode.TRAINING);
+        for (int j = 0; j < 3; j++) {
+            // sample 0: steps 2, 3 repeat step 1
+            assertThat(f.h[2 * 3 + j]).isEqualTo(f.h[3 + j]);
+            assertThat(f.h[3 * 3 + j]).isEqualTo(f.h[3 + j]);
+            assertThat(f.hT[j]).isEqualTo(f.h[3 + j]);
+            assertThat(f.cT[j]).isEqualTo(f.c[3 + j]);
+            // sample 1: length 0, everything stays at the zero initial state
+            assertThat(f.hT[3 + j]).isEqualTo(0.0);
+            assertThat(f.cT[3 + j]).isEqualTo(0.0);
+        }
+        assertThat(f.h[3]).isNotEqualTo(f.h[0]);
+    }
+}
