@@ -1,0 +1,885 @@
+package org.plstm.simd;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.plstm.GateActivation;
+import org.plstm.Mode;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.PhasedLstmParams;
+import org.plstm.SequenceBatch;
+import org.plstm.TimeGate;
+
+/**
+ * The Phased LSTM layer on the Vector API: forward and full BPTT over a batch, float32 except the phase, which is
+ * computed in double. Arguments were validated by {@link org.plstm.Engine}; nothing here checks again.
+ *
+ * <p>Per step and per worker (a contiguous share of the batch): the gate pre-activations of 4 samples × one unit
+ * block ({@code L} units, 4 gates) are one register tile of 16 vectors, accumulated over {@code x_t·kernel} and
+ * {@code h_{t-1}·recurrentKernel}; the tile then goes straight through the fused elementwise pass (gates, cell,
+ * time gate, state update) while it is in L1. The backward mirrors it: a fused elementwise pass yields
+ * {@code dz}, then {@code dh_{t-1} += dz·recurrentKernel^T} as tiles; the weight gradients
+ * {@code [x, h_{t-1}, 1]^T·dz} are one blocked product over all rows after the recurrence, split over workers by
+ * output tile so that every element is summed in the same order whatever the thread count.
+ *
+ * <p>Equations: {@link org.plstm.reference.ReferencePhasedLstm} (paper eq. 1-11, DESIGN.md).
+ */
+final class SimdPhasedLstm {
+    static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    /** Float lanes. */
+    static final int L = FS.length();
+    /** Double lanes (L / 2). */
+    static final int DL = DS.length();
+    /** Float species with as many lanes as {@link #DS}: the target of double-to-float conversions. */
+    static final VectorSpecies<Float> FH = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(DS.vectorBitSize() / 2));
+    /** Above this |(t − s)/tau| the vector phase reduction is not exact; such inputs take the scalar path. */
+    static final double MAX_VECTOR_PHASE_QUOTIENT = 0x1p50;
+
+    private SimdPhasedLstm() {
+    }
+
+    // ------------------------------------------------------------------------------------------------ packing
+
+    /** Copies the parameters into the workspace's packed, padded layout (see {@link SimdWorkspace}). */
+    static void pack(SimdWorkspace ws, PhasedLstmParams p) {
+        int hs = ws.hs;
+        int g4 = ws.g4;
+        packColumns(p.kernel(), ws.wx, ws.in, hs, g4);
+        packColumns(p.recurrentKernel(), ws.wh, hs, hs, g4);
+        packColumns(p.bias(), ws.bias, 1, hs, g4);
+        java.util.Arrays.fill(ws.peep, 0f);
+        if (p.peephole() != null) {
+            for (int q = 0; q < 3; q++) {
+                System.arraycopy(p.peephole(), q * hs, ws.peep, q * ws.hp, hs);
+            }
+        }
+        for (int j = 0; j < ws.hp; j++) {
+            boolean real = j < hs;
+            ws.shift[j] = real ? p.shift()[j] : 0.0;
+            ws.period[j] = real ? p.period()[j] : 1.0;
+            ws.invPeriod[j] = 1.0 / ws.period[j];
+            ws.ratioOn[j] = real ? p.ratioOn()[j] : 1.0;
+        }
+    }
+
+    /** {@code src [rows][4H]} (gate blocks i, f, g, o) to {@code dst [rows][NB][4][L]}, zero-padded. */
+    private static void packColumns(float[] src, float[] dst, int rows, int hs, int g4) {
+        java.util.Arrays.fill(dst, 0f);
+        for (int r = 0; r < rows; r++) {
+            for (int g = 0; g < 4; g++) {
+                for (int j = 0; j < hs; j++) {
+                    dst[r * g4 + packedColumn(g, j)] = src[r * 4 * hs + g * hs + j];
+                }
+            }
+        }
+    }
+
+    /** Packed column of gate {@code g} of unit {@code j}. */
+    static int packedColumn(int g, int j) {
+        return (j / L) * 4 * L + g * L + j % L;
+    }
+
+    /** {@code uT[c][j] = recurrentKernel[j][col(c)]} for the backward {@code dz·U^T}, zero-padded. */
+    static void packRecurrentTransposed(SimdWorkspace ws, PhasedLstmParams p) {
+        int hs = ws.hs;
+        int hp = ws.hp;
+        float[] u = p.recurrentKernel();
+        java.util.Arrays.fill(ws.uT, 0f);
+        for (int g = 0; g < 4; g++) {
+            for (int unit = 0; unit < hs; unit++) {
+                int c = packedColumn(g, unit);
+                for (int j = 0; j < hs; j++) {
+                    ws.uT[c * hp + j] = u[j * 4 * hs + g * hs + unit];
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ forward
+
+    /** Forward over worker {@code w}'s samples. */
+    static void forwardWorker(SimdWorkspace ws, SequenceBatch input, float[] h0, float[] c0, Mode mode,
+                              int w, int workers, boolean vectorPhase) {
+        int b0 = ws.sampleStart(w, workers);
+        int b1 = ws.sampleStart(w + 1, workers);
+        if (b0 >= b1) {
+            return;
+        }
+        PhasedLstmConfig cfg = ws.config();
+        int steps = ws.steps();
+        int hp = ws.hp;
+        int hs = ws.hs;
+        SimdWorkspace.ThreadScratch s = ws.scratch[w];
+        double alpha = mode.alpha(cfg);
+        // Initial state into slot 0.
+        for (int b = b0; b < b1; b++) {
+            int slot = b * (steps + 1) * hp;
+            java.util.Arrays.fill(ws.hc, slot, slot + hp, 0f);
+            java.util.Arrays.fill(ws.cc, slot, slot + hp, 0f);
+            if (h0 != null) {
+                System.arraycopy(h0, b * hs, ws.hc, slot, hs);
+            }
+            if (c0 != null) {
+                System.arraycopy(c0, b * hs, ws.cc, slot, hs);
+            }
+        }
+        float[] x = input.x();
+        double[] time = input.time();
+        for (int t = 0; t < steps; t++) {
+            int n = 0;
+            for (int b = b0; b < b1; b++) {
+                if (t < ws.lengths[b]) {
+                    s.rows[n++] = b;
+                } else {
+                    carry(ws, b, t);
+                }
+            }
+            if (cfg.timeGate()) {
+                for (int r = 0; r < n; r++) {
+                    double tb = time[s.rows[r] * steps + t];
+                    if (vectorPhase) {
+                        timeGateRow(ws, tb, alpha, s.kS, r * hp);
+                    } else {
+                        timeGateRowScalar(ws, tb, alpha, s.kS, r * hp);
+                    }
+                }
+            }
+            int r = 0;
+            for (; r + 4 <= n; r += 4) {
+                for (int blk = 0; blk < ws.nb; blk++) {
+                    gateTile4(ws, x, s.rows[r], s.rows[r + 1], s.rows[r + 2], s.rows[r + 3], t, blk, s.z);
+                    for (int q = 0; q < 4; q++) {
+                        cellForward(ws, cfg, s.z, q * ws.g4, s.rows[r + q], t, blk, s.kS, (r + q) * hp);
+                    }
+                }
+            }
+            for (; r < n; r++) {
+                for (int blk = 0; blk < ws.nb; blk++) {
+                    gateTile1(ws, x, s.rows[r], t, blk, s.z);
+                    cellForward(ws, cfg, s.z, 0, s.rows[r], t, blk, s.kS, r * hp);
+                }
+            }
+        }
+        // Public outputs: h [B][T][H], hT, cT.
+        float[] hOut = ws.h();
+        for (int b = b0; b < b1; b++) {
+            for (int t = 0; t < steps; t++) {
+                System.arraycopy(ws.hc, (b * (steps + 1) + t + 1) * hp, hOut, (b * steps + t) * hs, hs);
+            }
+            int last = (b * (steps + 1) + ws.lengths[b]) * hp;
+            System.arraycopy(ws.hc, last, ws.hT(), b * hs, hs);
+            System.arraycopy(ws.cc, last, ws.cT(), b * hs, hs);
+        }
+    }
+
+    /** A padded step: the state slot after step t repeats the one before it. */
+    private static void carry(SimdWorkspace ws, int b, int t) {
+        int hp = ws.hp;
+        int prev = (b * (ws.steps() + 1) + t) * hp;
+        System.arraycopy(ws.hc, prev, ws.hc, prev + hp, hp);
+        System.arraycopy(ws.cc, prev, ws.cc, prev + hp, hp);
+    }
+
+    /**
+     * Time gate of one row (one sample at one step) for all {@code Hp} units, in double, rounded to float into
+     * {@code kOut[kOff..]}. The phase reduction {@code r = (t − s) − tau·n} (one FMA, {@code n} the truncated
+     * quotient, then one correction) is exact, as {@code floorMod} is, so {@code phi = r / tau} and {@code k} are
+     * bitwise the reference's before the rounding to float. Valid while {@code |(t − s)/tau| < 2^50}.
+     */
+    static void timeGateRow(SimdWorkspace ws, double t, double alpha, float[] kOut, int kOff) {
+        DoubleVector tv = DoubleVector.broadcast(DS, t);
+        for (int j = 0; j < ws.hp; j += DL) {
+            DoubleVector tau = DoubleVector.fromArray(DS, ws.period, j);
+            DoubleVector ron = DoubleVector.fromArray(DS, ws.ratioOn, j);
+            DoubleVector phi = phase(tv, DoubleVector.fromArray(DS, ws.shift, j), tau,
+                    DoubleVector.fromArray(DS, ws.invPeriod, j));
+            DoubleVector twoPhiOverR = phi.mul(2.0).div(ron);
+            DoubleVector k = phi.mul(alpha);
+            k = k.blend(twoPhiOverR.neg().add(2.0), phi.compare(VectorOperators.LT, ron));
+            k = k.blend(twoPhiOverR, phi.compare(VectorOperators.LT, ron.mul(0.5)));
+            ((FloatVector) k.convertShape(VectorOperators.D2F, FH, 0)).intoArray(kOut, kOff + j);
+        }
+    }
+
+    /** {@code phi = floorMod(t − s, tau) / tau}, exact reduction (see {@link #timeGateRow}). */
+    static DoubleVector phase(DoubleVector t, DoubleVector s, DoubleVector tau, DoubleVector invTau) {
+        DoubleVector d = t.sub(s);
+        DoubleVector n = (DoubleVector) ((LongVector) d.mul(invTau).convert(VectorOperators.D2L, 0))
+                .convert(VectorOperators.L2D, 0);
+        DoubleVector r = tau.neg().fma(n, d);
+        r = r.blend(r.add(tau), r.compare(VectorOperators.LT, 0.0));
+        r = r.blend(r.sub(tau), r.compare(VectorOperators.GE, tau));
+        return r.div(tau);
+    }
+
+    /** Scalar fallback of {@link #timeGateRow} for timestamps too far from the shift for the vector path. */
+    static void timeGateRowScalar(SimdWorkspace ws, double t, double alpha, float[] kOut, int kOff) {
+        for (int j = 0; j < ws.hp; j++) {
+            double phi = TimeGate.phase(t, ws.shift[j], ws.period[j]);
+            kOut[kOff + j] = (float) TimeGate.openness(phi, ws.ratioOn[j], alpha);
+        }
+    }
+
+    /**
+     * Gate pre-activations of 4 samples for unit block {@code blk}: {@code z = bias + x_t·Wx + h_{t-1}·Wh}, 16
+     * accumulators (4 samples × gates i, f, g, o), written to {@code z[q·4Hp + g·L ..]} for sample {@code q}.
+     */
+    static void gateTile4(SimdWorkspace ws, float[] x, int b0, int b1, int b2, int b3, int t, int blk, float[] z) {
+        int g4 = ws.g4;
+        int col = blk * 4 * L;
+        int in = ws.in;
+        int steps = ws.steps();
+        FloatVector bi = FloatVector.fromArray(FS, ws.bias, col);
+        FloatVector bf = FloatVector.fromArray(FS, ws.bias, col + L);
+        FloatVector bg = FloatVector.fromArray(FS, ws.bias, col + 2 * L);
+        FloatVector bo = FloatVector.fromArray(FS, ws.bias, col + 3 * L);
+        FloatVector a0i = bi, a0f = bf, a0g = bg, a0o = bo;
+        FloatVector a1i = bi, a1f = bf, a1g = bg, a1o = bo;
+        FloatVector a2i = bi, a2f = bf, a2g = bg, a2o = bo;
+        FloatVector a3i = bi, a3f = bf, a3g = bg, a3o = bo;
+        float[] w = ws.wx;
+        int x0 = (b0 * steps + t) * in;
+        int x1 = (b1 * steps + t) * in;
+        int x2 = (b2 * steps + t) * in;
+        int x3 = (b3 * steps + t) * in;
+        for (int k = 0; k < in; k++) {
+            int o = k * g4 + col;
+            FloatVector wi = FloatVector.fromArray(FS, w, o);
+            FloatVector wf = FloatVector.fromArray(FS, w, o + L);
+            FloatVector wg = FloatVector.fromArray(FS, w, o + 2 * L);
+            FloatVector wo = FloatVector.fromArray(FS, w, o + 3 * L);
+            FloatVector v0 = FloatVector.broadcast(FS, x[x0 + k]);
+            FloatVector v1 = FloatVector.broadcast(FS, x[x1 + k]);
+            FloatVector v2 = FloatVector.broadcast(FS, x[x2 + k]);
+            FloatVector v3 = FloatVector.broadcast(FS, x[x3 + k]);
+            a0i = wi.fma(v0, a0i); a0f = wf.fma(v0, a0f); a0g = wg.fma(v0, a0g); a0o = wo.fma(v0, a0o);
+            a1i = wi.fma(v1, a1i); a1f = wf.fma(v1, a1f); a1g = wg.fma(v1, a1g); a1o = wo.fma(v1, a1o);
+            a2i = wi.fma(v2, a2i); a2f = wf.fma(v2, a2f); a2g = wg.fma(v2, a2g); a2o = wo.fma(v2, a2o);
+            a3i = wi.fma(v3, a3i); a3f = wf.fma(v3, a3f); a3g = wg.fma(v3, a3g); a3o = wo.fma(v3, a3o);
+        }
+        w = ws.wh;
+        float[] hc = ws.hc;
+        int hp = ws.hp;
+        int h0 = (b0 * (steps + 1) + t) * hp;
+        int h1 = (b1 * (steps + 1) + t) * hp;
+        int h2 = (b2 * (steps + 1) + t) * hp;
+        int h3 = (b3 * (steps + 1) + t) * hp;
+        for (int k = 0; k < ws.hs; k++) {
+            int o = k * g4 + col;
+            FloatVector wi = FloatVector.fromArray(FS, w, o);
+            FloatVector wf = FloatVector.fromArray(FS, w, o + L);
+            FloatVector wg = FloatVector.fromArray(FS, w, o + 2 * L);
+            FloatVector wo = FloatVector.fromArray(FS, w, o + 3 * L);
+            FloatVector v0 = FloatVector.broadcast(FS, hc[h0 + k]);
+            FloatVector v1 = FloatVector.broadcast(FS, hc[h1 + k]);
+            FloatVector v2 = FloatVector.broadcast(FS, hc[h2 + k]);
+            FloatVector v3 = FloatVector.broadcast(FS, hc[h3 + k]);
+            a0i = wi.fma(v0, a0i); a0f = wf.fma(v0, a0f); a0g = wg.fma(v0, a0g); a0o = wo.fma(v0, a0o);
+            a1i = wi.fma(v1, a1i); a1f = wf.fma(v1, a1f); a1g = wg.fma(v1, a1g); a1o = wo.fma(v1, a1o);
+            a2i = wi.fma(v2, a2i); a2f = wf.fma(v2, a2f); a2g = wg.fma(v2, a2g); a2o = wo.fma(v2, a2o);
+            a3i = wi.fma(v3, a3i); a3f = wf.fma(v3, a3f); a3g = wg.fma(v3, a3g); a3o = wo.fma(v3, a3o);
+        }
+        a0i.intoArray(z, 0); a0f.intoArray(z, L); a0g.intoArray(z, 2 * L); a0o.intoArray(z, 3 * L);
+        a1i.intoArray(z, g4); a1f.intoArray(z, g4 + L); a1g.intoArray(z, g4 + 2 * L); a1o.intoArray(z, g4 + 3 * L);
+        int z2 = 2 * g4;
+        a2i.intoArray(z, z2); a2f.intoArray(z, z2 + L); a2g.intoArray(z, z2 + 2 * L); a2o.intoArray(z, z2 + 3 * L);
+        int z3 = 3 * g4;
+        a3i.intoArray(z, z3); a3f.intoArray(z, z3 + L); a3g.intoArray(z, z3 + 2 * L); a3o.intoArray(z, z3 + 3 * L);
+    }
+
+    /** One-sample version of {@link #gateTile4} (the row tail). */
+    static void gateTile1(SimdWorkspace ws, float[] x, int b, int t, int blk, float[] z) {
+        int g4 = ws.g4;
+        int col = blk * 4 * L;
+        int in = ws.in;
+        int steps = ws.steps();
+        FloatVector ai = FloatVector.fromArray(FS, ws.bias, col);
+        FloatVector af = FloatVector.fromArray(FS, ws.bias, col + L);
+        FloatVector ag = FloatVector.fromArray(FS, ws.bias, col + 2 * L);
+        FloatVector ao = FloatVector.fromArray(FS, ws.bias, col + 3 * L);
+        int xr = (b * steps + t) * in;
+        for (int k = 0; k < in; k++) {
+            int o = k * g4 + col;
+            FloatVector v = FloatVector.broadcast(FS, x[xr + k]);
+            ai = FloatVector.fromArray(FS, ws.wx, o).fma(v, ai);
+            af = FloatVector.fromArray(FS, ws.wx, o + L).fma(v, af);
+            ag = FloatVector.fromArray(FS, ws.wx, o + 2 * L).fma(v, ag);
+            ao = FloatVector.fromArray(FS, ws.wx, o + 3 * L).fma(v, ao);
+        }
+        int hr = (b * (steps + 1) + t) * ws.hp;
+        for (int k = 0; k < ws.hs; k++) {
+            int o = k * g4 + col;
+            FloatVector v = FloatVector.broadcast(FS, ws.hc[hr + k]);
+            ai = FloatVector.fromArray(FS, ws.wh, o).fma(v, ai);
+            af = FloatVector.fromArray(FS, ws.wh, o + L).fma(v, af);
+            ag = FloatVector.fromArray(FS, ws.wh, o + 2 * L).fma(v, ag);
+            ao = FloatVector.fromArray(FS, ws.wh, o + 3 * L).fma(v, ao);
+        }
+        ai.intoArray(z, 0);
+        af.intoArray(z, L);
+        ag.intoArray(z, 2 * L);
+        ao.intoArray(z, 3 * L);
+    }
+
+    /** The gate activation σ: logistic or Keras' hard sigmoid clip(0.2x + 0.5, 0, 1). */
+    static FloatVector gate(FloatVector x, boolean hard) {
+        if (hard) {
+            return x.fma(0.2f, 0.5f).max(0f).min(1f);
+        }
+        return FloatVector.broadcast(FS, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+    }
+
+    /** σ' expressed through the gate value y: y(1 − y), or 0.2 inside the hard sigmoid's linear part. */
+    static FloatVector gateDerivative(FloatVector y, boolean hard) {
+        if (hard) {
+            VectorMask<Float> linear = y.compare(VectorOperators.GT, 0f).and(y.compare(VectorOperators.LT, 1f));
+            return FloatVector.zero(FS).blend(0.2f, linear);
+        }
+        return y.mul(y.neg().add(1f));
+    }
+
+    /** {@code c~ = f·c_{t-1} + i·g}, the same operations in forward and backward (recomputed there). */
+    static FloatVector cellCandidate(FloatVector i, FloatVector f, FloatVector g, FloatVector cp) {
+        return i.fma(g, f.mul(cp));
+    }
+
+    /** Fused gates, cell, time gate and state update for one sample and one unit block (see class doc). */
+    static void cellForward(SimdWorkspace ws, PhasedLstmConfig cfg, float[] z, int zOff, int b, int t, int blk,
+                            float[] kS, int kOff) {
+        int hp = ws.hp;
+        int steps = ws.steps();
+        int u = blk * L;
+        int prev = (b * (steps + 1) + t) * hp + u;
+        int next = prev + hp;
+        int cache = (b * steps + t) * hp + u;
+        boolean hard = cfg.gateActivation() == GateActivation.HARD_SIGMOID;
+        FloatVector zi = FloatVector.fromArray(FS, z, zOff);
+        FloatVector zf = FloatVector.fromArray(FS, z, zOff + L);
+        FloatVector zg = FloatVector.fromArray(FS, z, zOff + 2 * L);
+        FloatVector zo = FloatVector.fromArray(FS, z, zOff + 3 * L);
+        FloatVector cp = FloatVector.fromArray(FS, ws.cc, prev);
+        if (cfg.peepholes()) {
+            zi = FloatVector.fromArray(FS, ws.peep, u).fma(cp, zi);
+            zf = FloatVector.fromArray(FS, ws.peep, hp + u).fma(cp, zf);
+        }
+        FloatVector i = gate(zi, hard);
+        FloatVector f = gate(zf, hard);
+        FloatVector g = zg.lanewise(VectorOperators.TANH);
+        FloatVector ct = cellCandidate(i, f, g, cp);
+        if (cfg.peepholes()) {
+            zo = FloatVector.fromArray(FS, ws.peep, 2 * hp + u).fma(ct, zo);
+        }
+        FloatVector o = gate(zo, hard);
+        FloatVector tcv = ct.lanewise(VectorOperators.TANH);
+        FloatVector ht = o.mul(tcv);
+        FloatVector c;
+        FloatVector h;
+        if (cfg.timeGate()) {
+            FloatVector k = FloatVector.fromArray(FS, kS, kOff + u);
+            FloatVector oneMinusK = k.neg().add(1f);
+            FloatVector hp0 = FloatVector.fromArray(FS, ws.hc, prev);
+            c = k.fma(ct, oneMinusK.mul(cp));
+            h = k.fma(ht, oneMinusK.mul(hp0));
+            k.intoArray(ws.kk, cache);
+        } else {
+            c = ct;
+            h = ht;
+        }
+        i.intoArray(ws.gi, cache);
+        f.intoArray(ws.gf, cache);
+        g.intoArray(ws.gg, cache);
+        o.intoArray(ws.go, cache);
+        tcv.intoArray(ws.tc, cache);
+        c.intoArray(ws.cc, next);
+        h.intoArray(ws.hc, next);
+    }
+
+    // ----------------------------------------------------------------------------------------------- backward
+
+    /** Backward recurrence over worker {@code w}'s samples; writes dz, dx, dh0, dc0 and per-worker accumulators. */
+    static void backwardWorker(SimdWorkspace ws, SequenceBatch input, float[] dh, float[] dhT, float[] dcT, Mode mode,
+                               int w, int workers, boolean vectorPhase) {
+        int b0 = ws.sampleStart(w, workers);
+        int b1 = ws.sampleStart(w + 1, workers);
+        if (b0 >= b1) {
+            return;
+        }
+        PhasedLstmConfig cfg = ws.config();
+        int steps = ws.steps();
+        int hp = ws.hp;
+        int hs = ws.hs;
+        SimdWorkspace.ThreadScratch s = ws.scratch[w];
+        double alpha = mode.alpha(cfg);
+        boolean tgGrads = cfg.timeGate() && (cfg.trainPeriod() || cfg.trainShift() || cfg.trainRatioOn());
+        java.util.Arrays.fill(s.peepAcc, 0.0);
+        java.util.Arrays.fill(s.tgAcc, 0.0);
+        for (int b = b0; b < b1; b++) {
+            int r = b - b0;
+            java.util.Arrays.fill(s.dhN, r * hp, (r + 1) * hp, 0f);
+            java.util.Arrays.fill(s.dcN, r * hp, (r + 1) * hp, 0f);
+            if (dhT != null) {
+                System.arraycopy(dhT, b * hs, s.dhN, r * hp, hs);
+            }
+            if (dcT != null) {
+                System.arraycopy(dcT, b * hs, s.dcN, r * hp, hs);
+            }
+        }
+        double[] time = input.time();
+        for (int t = steps - 1; t >= 0; t--) {
+            if (cfg.peepholes()) {
+                java.util.Arrays.fill(s.peepStep, 0f);
+            }
+            int n = 0;
+            for (int b = b0; b < b1; b++) {
+                int r = b - b0;
+                if (dh != null) {
+                    int src = (b * steps + t) * hs;
+                    int dst = r * hp;
+                    for (int j = 0; j < hs; j++) {
+                        s.dhN[dst + j] += dh[src + j];
+                    }
+                }
+                if (t < ws.lengths[b]) {
+                    s.rows[n++] = b;
+                }
+            }
+            for (int q = 0; q < n; q++) {
+                int b = s.rows[q];
+                int r = b - b0;
+                for (int blk = 0; blk < ws.nb; blk++) {
+                    cellBackward(ws, cfg, s, b, r, t, blk);
+                }
+                if (tgGrads) {
+                    double tb = time[b * steps + t];
+                    if (vectorPhase) {
+                        timeGateGradRow(ws, cfg, tb, alpha, s.dkS, s.tgAcc);
+                    } else {
+                        timeGateGradRowScalar(ws, cfg, tb, alpha, s.dkS, s.tgAcc);
+                    }
+                }
+            }
+            if (cfg.peepholes()) {
+                for (int j = 0; j < 3 * hp; j++) {
+                    s.peepAcc[j] += s.peepStep[j];
+                }
+            }
+            // dh_{t-1} += dz_t · recurrentKernel^T for the active rows.
+            int q = 0;
+            for (; q + 4 <= n; q += 4) {
+                recurrentTile4(ws, s, s.rows[q], s.rows[q + 1], s.rows[q + 2], s.rows[q + 3], b0, t);
+            }
+            for (; q < n; q++) {
+                recurrentTile1(ws, s, s.rows[q], b0, t);
+            }
+        }
+        for (int b = b0; b < b1; b++) {
+            int r = b - b0;
+            System.arraycopy(s.dhN, r * hp, ws.dh0(), b * hs, hs);
+            System.arraycopy(s.dcN, r * hp, ws.dc0(), b * hs, hs);
+        }
+        inputGradients(ws, s, b0, b1);
+    }
+
+    /** Fused backward of one sample and one unit block at step t: writes dz, dh/dc towards step t − 1, dL/dk. */
+    static void cellBackward(SimdWorkspace ws, PhasedLstmConfig cfg, SimdWorkspace.ThreadScratch s, int b, int r,
+                             int t, int blk) {
+        int hp = ws.hp;
+        int steps = ws.steps();
+        int u = blk * L;
+        int prev = (b * (steps + 1) + t) * hp + u;
+        int cache = (b * steps + t) * hp + u;
+        int row = r * hp + u;
+        boolean hard = cfg.gateActivation() == GateActivation.HARD_SIGMOID;
+        FloatVector dh = FloatVector.fromArray(FS, s.dhN, row);
+        FloatVector dc = FloatVector.fromArray(FS, s.dcN, row);
+        FloatVector i = FloatVector.fromArray(FS, ws.gi, cache);
+        FloatVector f = FloatVector.fromArray(FS, ws.gf, cache);
+        FloatVector g = FloatVector.fromArray(FS, ws.gg, cache);
+        FloatVector o = FloatVector.fromArray(FS, ws.go, cache);
+        FloatVector tcv = FloatVector.fromArray(FS, ws.tc, cache);
+        FloatVector cp = FloatVector.fromArray(FS, ws.cc, prev);
+        FloatVector ct = cellCandidate(i, f, g, cp);
+        FloatVector dht;
+        FloatVector dct;
+        FloatVector dhp;
+        FloatVector dcp;
+        if (cfg.timeGate()) {
+            FloatVector k = FloatVector.fromArray(FS, ws.kk, cache);
+            FloatVector hp0 = FloatVector.fromArray(FS, ws.hc, prev);
+            FloatVector oneMinusK = k.neg().add(1f);
+            FloatVector dk = dh.mul(o.mul(tcv).sub(hp0)).add(dc.mul(ct.sub(cp)));
+            dk.intoArray(s.dkS, u);
+            dht = dh.mul(k);
+            dct = dc.mul(k);
+            dhp = dh.mul(oneMinusK);
+            dcp = dc.mul(oneMinusK);
+        } else {
+            dht = dh;
+            dct = dc;
+            dhp = FloatVector.zero(FS);
+            dcp = FloatVector.zero(FS);
+        }
+        FloatVector dzo = dht.mul(tcv).mul(gateDerivative(o, hard));
+        dct = dht.mul(o).mul(tcv.mul(tcv).neg().add(1f)).add(dct);
+        if (cfg.peepholes()) {
+            FloatVector po = FloatVector.fromArray(FS, ws.peep, 2 * hp + u);
+            dzo.fma(ct, FloatVector.fromArray(FS, s.peepStep, 2 * hp + u)).intoArray(s.peepStep, 2 * hp + u);
+            dct = po.fma(dzo, dct);
+        }
+        FloatVector dzi = dct.mul(g).mul(gateDerivative(i, hard));
+        FloatVector dzf = dct.mul(cp).mul(gateDerivative(f, hard));
+        FloatVector dzg = dct.mul(i).mul(g.mul(g).neg().add(1f));
+        dcp = dct.fma(f, dcp);
+        if (cfg.peepholes()) {
+            FloatVector pi = FloatVector.fromArray(FS, ws.peep, u);
+            FloatVector pf = FloatVector.fromArray(FS, ws.peep, hp + u);
+            dzi.fma(cp, FloatVector.fromArray(FS, s.peepStep, u)).intoArray(s.peepStep, u);
+            dzf.fma(cp, FloatVector.fromArray(FS, s.peepStep, hp + u)).intoArray(s.peepStep, hp + u);
+            dcp = pi.fma(dzi, pf.fma(dzf, dcp));
+        }
+        int d = (b * steps + t) * ws.g4 + blk * 4 * L;
+        dzi.intoArray(ws.dz, d);
+        dzf.intoArray(ws.dz, d + L);
+        dzg.intoArray(ws.dz, d + 2 * L);
+        dzo.intoArray(ws.dz, d + 3 * L);
+        dhp.intoArray(s.dhN, row);
+        dcp.intoArray(s.dcN, row);
+    }
+
+    /**
+     * Time-gate parameter gradients of one row, in double: with {@code dk} from {@code dkS},
+     * {@code d period += dk·dk/dphi·(−(t − s)/tau²)}, {@code d shift += dk·dk/dphi·(−1/tau)},
+     * {@code d ratioOn += dk·dk/dr_on}, accumulated into {@code acc [3][Hp]}.
+     */
+    static void timeGateGradRow(SimdWorkspace ws, PhasedLstmConfig cfg, double t, double alpha, float[] dkS,
+                                double[] acc) {
+        int hp = ws.hp;
+        DoubleVector tv = DoubleVector.broadcast(DS, t);
+        for (int j = 0; j < hp; j += DL) {
+            DoubleVector dk = (DoubleVector) FloatVector.fromArray(FH, dkS, j).convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector tau = DoubleVector.fromArray(DS, ws.period, j);
+            DoubleVector s = DoubleVector.fromArray(DS, ws.shift, j);
+            DoubleVector ron = DoubleVector.fromArray(DS, ws.ratioOn, j);
+            DoubleVector phi = phase(tv, s, tau, DoubleVector.fromArray(DS, ws.invPeriod, j));
+            VectorMask<Double> opening = phi.compare(VectorOperators.LT, ron.mul(0.5));
+            VectorMask<Double> open = phi.compare(VectorOperators.LT, ron);
+            DoubleVector twoOverR = DoubleVector.broadcast(DS, 2.0).div(ron);
+            DoubleVector slope = DoubleVector.broadcast(DS, alpha).blend(twoOverR.neg(), open).blend(twoOverR, opening);
+            DoubleVector dphi = dk.mul(slope);
+            if (cfg.trainPeriod()) {
+                DoubleVector coeff = tv.sub(s).neg().div(tau.mul(tau));
+                dphi.fma(coeff, DoubleVector.fromArray(DS, acc, j)).intoArray(acc, j);
+            }
+            if (cfg.trainShift()) {
+                dphi.fma(DoubleVector.broadcast(DS, -1.0).div(tau), DoubleVector.fromArray(DS, acc, hp + j))
+                        .intoArray(acc, hp + j);
+            }
+            if (cfg.trainRatioOn()) {
+                DoubleVector g = phi.mul(2.0).div(ron.mul(ron));
+                DoubleVector dkdr = DoubleVector.zero(DS).blend(g, open).blend(g.neg(), opening);
+                dk.fma(dkdr, DoubleVector.fromArray(DS, acc, 2 * hp + j)).intoArray(acc, 2 * hp + j);
+            }
+        }
+    }
+
+    /** Scalar fallback of {@link #timeGateGradRow}. */
+    static void timeGateGradRowScalar(SimdWorkspace ws, PhasedLstmConfig cfg, double t, double alpha, float[] dkS,
+                                      double[] acc) {
+        int hp = ws.hp;
+        for (int j = 0; j < hp; j++) {
+            double tau = ws.period[j];
+            double phi = TimeGate.phase(t, ws.shift[j], tau);
+            double dphi = dkS[j] * TimeGate.dOpennessDPhase(phi, ws.ratioOn[j], alpha);
+            if (cfg.trainPeriod()) {
+                acc[j] += dphi * (-(t - ws.shift[j]) / (tau * tau));
+            }
+            if (cfg.trainShift()) {
+                acc[hp + j] += dphi * (-1.0 / tau);
+            }
+            if (cfg.trainRatioOn()) {
+                acc[2 * hp + j] += dkS[j] * TimeGate.dOpennessDRatioOn(phi, ws.ratioOn[j]);
+            }
+        }
+    }
+
+    /** {@code dhN[row] += dz[b][t] · U^T} for 4 samples, over unit vectors in groups of 4 (then 1). */
+    static void recurrentTile4(SimdWorkspace ws, SimdWorkspace.ThreadScratch s, int b0, int b1, int b2, int b3,
+                               int base, int t) {
+        int hp = ws.hp;
+        int g4 = ws.g4;
+        int steps = ws.steps();
+        int d0 = (b0 * steps + t) * g4;
+        int d1 = (b1 * steps + t) * g4;
+        int d2 = (b2 * steps + t) * g4;
+        int d3 = (b3 * steps + t) * g4;
+        int r0 = (b0 - base) * hp;
+        int r1 = (b1 - base) * hp;
+        int r2 = (b2 - base) * hp;
+        int r3 = (b3 - base) * hp;
+        float[] dz = ws.dz;
+        float[] uT = ws.uT;
+        float[] dhN = s.dhN;
+        int j = 0;
+        for (; j + 4 * L <= hp; j += 4 * L) {
+            FloatVector a00 = FloatVector.fromArray(FS, dhN, r0 + j), a01 = FloatVector.fromArray(FS, dhN, r0 + j + L);
+            FloatVector a02 = FloatVector.fromArray(FS, dhN, r0 + j + 2 * L);
+            FloatVector a03 = FloatVector.fromArray(FS, dhN, r0 + j + 3 * L);
+            FloatVector a10 = FloatVector.fromArray(FS, dhN, r1 + j), a11 = FloatVector.fromArray(FS, dhN, r1 + j + L);
+            FloatVector a12 = FloatVector.fromArray(FS, dhN, r1 + j + 2 * L);
+            FloatVector a13 = FloatVector.fromArray(FS, dhN, r1 + j + 3 * L);
+            FloatVector a20 = FloatVector.fromArray(FS, dhN, r2 + j), a21 = FloatVector.fromArray(FS, dhN, r2 + j + L);
+            FloatVector a22 = FloatVector.fromArray(FS, dhN, r2 + j + 2 * L);
+            FloatVector a23 = FloatVector.fromArray(FS, dhN, r2 + j + 3 * L);
+            FloatVector a30 = FloatVector.fromArray(FS, dhN, r3 + j), a31 = FloatVector.fromArray(FS, dhN, r3 + j + L);
+            FloatVector a32 = FloatVector.fromArray(FS, dhN, r3 + j + 2 * L);
+            FloatVector a33 = FloatVector.fromArray(FS, dhN, r3 + j + 3 * L);
+            for (int c = 0; c < g4; c++) {
+                int o = c * hp + j;
+                FloatVector u0 = FloatVector.fromArray(FS, uT, o);
+                FloatVector u1 = FloatVector.fromArray(FS, uT, o + L);
+                FloatVector u2 = FloatVector.fromArray(FS, uT, o + 2 * L);
+                FloatVector u3 = FloatVector.fromArray(FS, uT, o + 3 * L);
+                FloatVector v0 = FloatVector.broadcast(FS, dz[d0 + c]);
+                FloatVector v1 = FloatVector.broadcast(FS, dz[d1 + c]);
+                FloatVector v2 = FloatVector.broadcast(FS, dz[d2 + c]);
+                FloatVector v3 = FloatVector.broadcast(FS, dz[d3 + c]);
+                a00 = u0.fma(v0, a00); a01 = u1.fma(v0, a01); a02 = u2.fma(v0, a02); a03 = u3.fma(v0, a03);
+                a10 = u0.fma(v1, a10); a11 = u1.fma(v1, a11); a12 = u2.fma(v1, a12); a13 = u3.fma(v1, a13);
+                a20 = u0.fma(v2, a20); a21 = u1.fma(v2, a21); a22 = u2.fma(v2, a22); a23 = u3.fma(v2, a23);
+                a30 = u0.fma(v3, a30); a31 = u1.fma(v3, a31); a32 = u2.fma(v3, a32); a33 = u3.fma(v3, a33);
+            }
+            a00.intoArray(dhN, r0 + j); a01.intoArray(dhN, r0 + j + L);
+            a02.intoArray(dhN, r0 + j + 2 * L); a03.intoArray(dhN, r0 + j + 3 * L);
+            a10.intoArray(dhN, r1 + j); a11.intoArray(dhN, r1 + j + L);
+            a12.intoArray(dhN, r1 + j + 2 * L); a13.intoArray(dhN, r1 + j + 3 * L);
+            a20.intoArray(dhN, r2 + j); a21.intoArray(dhN, r2 + j + L);
+            a22.intoArray(dhN, r2 + j + 2 * L); a23.intoArray(dhN, r2 + j + 3 * L);
+            a30.intoArray(dhN, r3 + j); a31.intoArray(dhN, r3 + j + L);
+            a32.intoArray(dhN, r3 + j + 2 * L); a33.intoArray(dhN, r3 + j + 3 * L);
+        }
+        for (; j < hp; j += L) {
+            FloatVector a0 = FloatVector.fromArray(FS, dhN, r0 + j);
+            FloatVector a1 = FloatVector.fromArray(FS, dhN, r1 + j);
+            FloatVector a2 = FloatVector.fromArray(FS, dhN, r2 + j);
+            FloatVector a3 = FloatVector.fromArray(FS, dhN, r3 + j);
+            for (int c = 0; c < g4; c++) {
+                FloatVector u = FloatVector.fromArray(FS, uT, c * hp + j);
+                a0 = u.fma(FloatVector.broadcast(FS, dz[d0 + c]), a0);
+                a1 = u.fma(FloatVector.broadcast(FS, dz[d1 + c]), a1);
+                a2 = u.fma(FloatVector.broadcast(FS, dz[d2 + c]), a2);
+                a3 = u.fma(FloatVector.broadcast(FS, dz[d3 + c]), a3);
+            }
+            a0.intoArray(dhN, r0 + j);
+            a1.intoArray(dhN, r1 + j);
+            a2.intoArray(dhN, r2 + j);
+            a3.intoArray(dhN, r3 + j);
+        }
+    }
+
+    /** One-sample version of {@link #recurrentTile4}. */
+    static void recurrentTile1(SimdWorkspace ws, SimdWorkspace.ThreadScratch s, int b, int base, int t) {
+        int hp = ws.hp;
+        int g4 = ws.g4;
+        int d = (b * ws.steps() + t) * g4;
+        int r = (b - base) * hp;
+        for (int j = 0; j < hp; j += L) {
+            FloatVector a = FloatVector.fromArray(FS, s.dhN, r + j);
+            for (int c = 0; c < g4; c++) {
+                a = FloatVector.fromArray(FS, ws.uT, c * hp + j).fma(FloatVector.broadcast(FS, ws.dz[d + c]), a);
+            }
+            a.intoArray(s.dhN, r + j);
+        }
+    }
+
+    /**
+     * {@code dx[b][t][i] = dz[b][t] · kernel[i]} for samples {@code [b0, b1)}; zero at padded steps. The lane sum
+     * is done in a fixed scalar order (not {@code reduceLanes}, whose order may vary between JIT tiers).
+     */
+    static void inputGradients(SimdWorkspace ws, SimdWorkspace.ThreadScratch s, int b0, int b1) {
+        int in = ws.in;
+        int g4 = ws.g4;
+        int steps = ws.steps();
+        float[] dx = ws.dx();
+        float[] lanes = s.lanes;
+        for (int b = b0; b < b1; b++) {
+            int len = ws.lengths[b];
+            for (int t = 0; t < steps; t++) {
+                int xr = (b * steps + t) * in;
+                if (t >= len) {
+                    java.util.Arrays.fill(dx, xr, xr + in, 0f);
+                    continue;
+                }
+                int d = (b * steps + t) * g4;
+                for (int i = 0; i < in; i++) {
+                    int w = i * g4;
+                    FloatVector acc0 = FloatVector.zero(FS);
+                    FloatVector acc1 = FloatVector.zero(FS);
+                    for (int c = 0; c < g4; c += 2 * L) {
+                        acc0 = FloatVector.fromArray(FS, ws.dz, d + c).fma(FloatVector.fromArray(FS, ws.wx, w + c), acc0);
+                        acc1 = FloatVector.fromArray(FS, ws.dz, d + c + L)
+                                .fma(FloatVector.fromArray(FS, ws.wx, w + c + L), acc1);
+                    }
+                    acc0.add(acc1).intoArray(lanes, 0);
+                    float sum = 0f;
+                    for (int l = 0; l < L; l++) {
+                        sum += lanes[l];
+                    }
+                    dx[xr + i] = sum;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- weight gradients
+
+    /**
+     * {@code dw += A^T · dz} over all active rows, where row {@code (b, t)} of {@code A} is
+     * {@code [x_t (I), h_{t-1} (H), 1, 0...]} ({@code kp} wide). Worker {@code w} owns output tiles
+     * {@code w, w + workers, ...} of 4 rows × one packed unit block (16 vectors), so each element is summed over
+     * rows in the same order whatever the number of workers. Rows are swept in chunks that stay in L2.
+     */
+    static void weightGradientWorker(SimdWorkspace ws, SequenceBatch input, int w, int workers) {
+        int kp = ws.kp;
+        int g4 = ws.g4;
+        int tiles = (kp / 4) * ws.nb;
+        if (w >= tiles) {
+            return;
+        }
+        SimdWorkspace.ThreadScratch s = ws.scratch[w];
+        float[] x = input.x();
+        int in = ws.in;
+        int hs = ws.hs;
+        int hp = ws.hp;
+        int steps = ws.steps();
+        for (int start = 0; start < ws.rowCount; start += ws.chunk) {
+            int n = Math.min(ws.chunk, ws.rowCount - start);
+            // Gather the chunk's rows of A and their dz offsets.
+            for (int r = 0; r < n; r++) {
+                int b = ws.rowB[start + r];
+                int t = ws.rowT[start + r];
+                int a = r * kp;
+                System.arraycopy(x, (b * steps + t) * in, s.aChunk, a, in);
+                System.arraycopy(ws.hc, (b * (steps + 1) + t) * hp, s.aChunk, a + in, hs);
+                s.aChunk[a + in + hs] = 1f;
+                for (int k = in + hs + 1; k < kp; k++) {
+                    s.aChunk[a + k] = 0f;
+                }
+                s.dzOff[r] = (b * steps + t) * g4;
+            }
+            for (int tile = w; tile < tiles; tile += workers) {
+                int kb = tile / ws.nb;
+                int blk = tile % ws.nb;
+                weightTile(ws.dw, s.aChunk, s.dzOff, ws.dz, n, kp, g4, kb * 4, blk * 4 * L);
+            }
+        }
+    }
+
+    /** One 4 × (4 vectors) tile of {@code dw} at rows {@code k0..k0+3}, columns {@code col..}, over n chunk rows. */
+    static void weightTile(float[] dw, float[] a, int[] dzOff, float[] dz, int n, int kp, int g4, int k0, int col) {
+        int o0 = k0 * g4 + col;
+        int o1 = o0 + g4;
+        int o2 = o1 + g4;
+        int o3 = o2 + g4;
+        FloatVector c00 = FloatVector.fromArray(FS, dw, o0), c01 = FloatVector.fromArray(FS, dw, o0 + L);
+        FloatVector c02 = FloatVector.fromArray(FS, dw, o0 + 2 * L), c03 = FloatVector.fromArray(FS, dw, o0 + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(FS, dw, o1), c11 = FloatVector.fromArray(FS, dw, o1 + L);
+        FloatVector c12 = FloatVector.fromArray(FS, dw, o1 + 2 * L), c13 = FloatVector.fromArray(FS, dw, o1 + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(FS, dw, o2), c21 = FloatVector.fromArray(FS, dw, o2 + L);
+        FloatVector c22 = FloatVector.fromArray(FS, dw, o2 + 2 * L), c23 = FloatVector.fromArray(FS, dw, o2 + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(FS, dw, o3), c31 = FloatVector.fromArray(FS, dw, o3 + L);
+        FloatVector c32 = FloatVector.fromArray(FS, dw, o3 + 2 * L), c33 = FloatVector.fromArray(FS, dw, o3 + 3 * L);
+        for (int r = 0; r < n; r++) {
+            int d = dzOff[r] + col;
+            FloatVector d0 = FloatVector.fromArray(FS, dz, d);
+            FloatVector d1 = FloatVector.fromArray(FS, dz, d + L);
+            FloatVector d2 = FloatVector.fromArray(FS, dz, d + 2 * L);
+            FloatVector d3 = FloatVector.fromArray(FS, dz, d + 3 * L);
+            int ar = r * kp + k0;
+            FloatVector v0 = FloatVector.broadcast(FS, a[ar]);
+            FloatVector v1 = FloatVector.broadcast(FS, a[ar + 1]);
+            FloatVector v2 = FloatVector.broadcast(FS, a[ar + 2]);
+            FloatVector v3 = FloatVector.broadcast(FS, a[ar + 3]);
+            c00 = d0.fma(v0, c00); c01 = d1.fma(v0, c01); c02 = d2.fma(v0, c02); c03 = d3.fma(v0, c03);
+            c10 = d0.fma(v1, c10); c11 = d1.fma(v1, c11); c12 = d2.fma(v1, c12); c13 = d3.fma(v1, c13);
+            c20 = d0.fma(v2, c20); c21 = d1.fma(v2, c21); c22 = d2.fma(v2, c22); c23 = d3.fma(v2, c23);
+            c30 = d0.fma(v3, c30); c31 = d1.fma(v3, c31); c32 = d2.fma(v3, c32); c33 = d3.fma(v3, c33);
+        }
+        c00.intoArray(dw, o0); c01.intoArray(dw, o0 + L); c02.intoArray(dw, o0 + 2 * L); c03.intoArray(dw, o0 + 3 * L);
+        c10.intoArray(dw, o1); c11.intoArray(dw, o1 + L); c12.intoArray(dw, o1 + 2 * L); c13.intoArray(dw, o1 + 3 * L);
+        c20.intoArray(dw, o2); c21.intoArray(dw, o2 + L); c22.intoArray(dw, o2 + 2 * L); c23.intoArray(dw, o2 + 3 * L);
+        c30.intoArray(dw, o3); c31.intoArray(dw, o3 + L); c32.intoArray(dw, o3 + 2 * L); c33.intoArray(dw, o3 + 3 * L);
+    }
+
+    /** Lists the active rows (sample-major) for the weight-gradient pass. */
+    static void listRows(SimdWorkspace ws) {
+        int n = 0;
+        for (int b = 0; b < ws.batch(); b++) {
+            for (int t = 0; t < ws.lengths[b]; t++) {
+                ws.rowB[n] = b;
+                ws.rowT[n] = t;
+                n++;
+            }
+        }
+        ws.rowCount = n;
+    }
+
+    /** Adds the packed {@code dw} and the per-worker accumulators to the caller's gradient buffer. */
+    static void unpackGradients(SimdWorkspace ws, PhasedLstmParams grads) {
+        PhasedLstmConfig cfg = ws.config();
+        int in = ws.in;
+        int hs = ws.hs;
+        int hp = ws.hp;
+        int g4 = ws.g4;
+        float[] kernel = grads.kernel();
+        float[] rec = grads.recurrentKernel();
+        float[] bias = grads.bias();
+        for (int g = 0; g < 4; g++) {
+            for (int j = 0; j < hs; j++) {
+                int c = packedColumn(g, j);
+                int col = g * hs + j;
+                for (int k = 0; k < in; k++) {
+                    kernel[k * 4 * hs + col] += ws.dw[k * g4 + c];
+                }
+                for (int k = 0; k < hs; k++) {
+                    rec[k * 4 * hs + col] += ws.dw[(in + k) * g4 + c];
+                }
+                bias[col] += ws.dw[(in + hs) * g4 + c];
+            }
+        }
+        int workers = ws.sampleWorkers();
+        if (cfg.peepholes()) {
+            float[] pg = grads.peephole();
+            for (int q = 0; q < 3; q++) {
+                for (int j = 0; j < hs; j++) {
+                    double sum = 0;
+                    for (int w = 0; w < workers; w++) {
+                        sum += ws.scratch[w].peepAcc[q * hp + j];
+                    }
+                    pg[q * hs + j] += (float) sum;
+                }
+            }
+        }
+        if (cfg.timeGate()) {
+            float[][] dst = {grads.period(), grads.shift(), grads.ratioOn()};
+            boolean[] on = {cfg.trainPeriod(), cfg.trainShift(), cfg.trainRatioOn()};
+            for (int q = 0; q < 3; q++) {
+                if (!on[q]) {
+                    continue;
+                }
+                for (int j = 0; j < hs; j++) {
+                    double sum = 0;
+                    for (int w = 0; w < workers; w++) {
+                        sum += ws.scratch[w].tgAcc[q * hp + j];
+                    }
+                    dst[q][j] += (float) sum;
+                }
+            }
+        }
+    }
+}

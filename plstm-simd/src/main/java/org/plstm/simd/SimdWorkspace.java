@@ -1,0 +1,149 @@
+package org.plstm.simd;
+
+import org.plstm.LayerWorkspace;
+import org.plstm.PhasedLstmConfig;
+
+/**
+ * Buffers of the SIMD engine for one {@code (B, T)} shape and one layer configuration, allocated once and reused.
+ *
+ * <p>Internal layout. {@code L} = float lanes of the preferred species; the hidden size is padded to
+ * {@code Hp = roundUp(H, L)} so that every elementwise loop runs whole vectors (padded units have zero weights,
+ * period 1, ratioOn 1, and stay exactly zero). Gate columns are packed per unit block: {@code NB = Hp / L} blocks,
+ * each holding its {@code i, f, g, o} vectors contiguously, i.e. a packed gate row is {@code [NB][4][L]}
+ * ({@code 4Hp} floats). This lets the gate kernel compute any subset of unit blocks (event-driven inference) and
+ * keeps one unit block's four gates in one register tile.
+ */
+final class SimdWorkspace extends LayerWorkspace {
+    final SimdEngine engine;
+    final int in;      // I
+    final int hs;      // H
+    final int hp;      // Hp
+    final int nb;      // NB
+    final int g4;      // 4·Hp, width of a packed gate row
+    final int kp;      // rows of the concatenated weight-gradient matrix: I + H + 1 (bias), rounded up to 4
+
+    // Packed parameters (refreshed from PhasedLstmParams at each forward / backward).
+    final float[] wx;        // [I][4Hp]
+    final float[] wh;        // [H][4Hp]
+    final float[] bias;      // [4Hp]
+    final float[] peep;      // [3][Hp] (zeros without peepholes)
+    final double[] shift;    // [Hp]
+    final double[] period;   // [Hp]
+    final double[] invPeriod; // [Hp]
+    final double[] ratioOn;  // [Hp]
+    final float[] uT;        // [4Hp][Hp]: recurrentKernel transposed, for dh_{t-1} = dz·U^T
+
+    // Caches, sample-major. Slot 0 of hc/cc holds h0/c0; slot t+1 holds the state after step t.
+    final float[] hc;        // [B][T+1][Hp]
+    final float[] cc;        // [B][T+1][Hp]
+    final float[] gi;        // [B][T][Hp]
+    final float[] gf;
+    final float[] gg;
+    final float[] go;
+    final float[] tc;        // tanh(c~)
+    final float[] kk;        // time-gate openness k
+    final float[] dz;        // [B][T][4Hp] gate pre-activation gradients (backward)
+
+    // Backward results before unpacking.
+    final float[] dw;        // [kp][4Hp]: rows 0..I-1 kernel, I..I+H-1 recurrentKernel, I+H bias
+    int[] lengths;           // [B], valid steps of the current input
+
+    // Row lists for the weight-gradient pass (all active (b, t) rows, sample-major).
+    final int[] rowB;
+    final int[] rowT;
+    int rowCount;
+
+    final ThreadScratch[] scratch;
+
+    /** Per-worker scratch; sized for the worker's largest share of the batch. */
+    static final class ThreadScratch {
+        final int[] rows;       // active samples at the current step
+        final float[] z;        // [4][4Hp] z tile
+        final float[] kS;       // [rowsMax][Hp] time gate per row
+        final double[] phiD;    // [Hp]
+        final double[] kD;      // [Hp]
+        final float[] dhN;      // [rowsMax][Hp] dL/dh_t being accumulated
+        final float[] dcN;      // [rowsMax][Hp]
+        final float[] dkS;      // [Hp] dL/dk of the current row
+        final float[] peepStep; // [3][Hp] peephole gradient of one step (float), flushed into peepAcc
+        final double[] peepAcc; // [3][Hp]
+        final double[] tgAcc;   // [3][Hp] period, shift, ratioOn gradients
+        final float[] aChunk;   // [chunk][kp] rows of [x, h_{t-1}, 1]
+        final int[] dzOff;      // [chunk] dz row offsets
+        final float[] lanes;    // [L] for fixed-order lane sums
+
+        ThreadScratch(int rowsMax, int hp, int g4, int kp, int chunk) {
+            rows = new int[rowsMax];
+            z = new float[4 * g4];
+            kS = new float[rowsMax * hp];
+            phiD = new double[hp];
+            kD = new double[hp];
+            dhN = new float[rowsMax * hp];
+            dcN = new float[rowsMax * hp];
+            dkS = new float[hp];
+            peepStep = new float[3 * hp];
+            peepAcc = new double[3 * hp];
+            tgAcc = new double[3 * hp];
+            aChunk = new float[chunk * kp];
+            dzOff = new int[chunk];
+            lanes = new float[SimdPhasedLstm.L];
+        }
+    }
+
+    final int chunk;         // rows per weight-gradient chunk
+    final SimdEngine.Pass pass = new SimdEngine.Pass(this);
+
+    SimdWorkspace(SimdEngine engine, PhasedLstmConfig config, int batch, int steps) {
+        super(config, batch, steps);
+        this.engine = engine;
+        int lanes = SimdPhasedLstm.L;
+        in = config.inputSize();
+        hs = config.hiddenSize();
+        hp = (hs + lanes - 1) / lanes * lanes;
+        nb = hp / lanes;
+        g4 = 4 * hp;
+        kp = (in + hs + 1 + 3) / 4 * 4;
+        wx = new float[in * g4];
+        wh = new float[hs * g4];
+        bias = new float[g4];
+        peep = new float[3 * hp];
+        shift = new double[hp];
+        period = new double[hp];
+        invPeriod = new double[hp];
+        ratioOn = new double[hp];
+        uT = new float[g4 * hp];
+        long perStep = (long) batch * steps * hp;
+        long withInit = (long) batch * (steps + 1) * hp;
+        hc = new float[Math.toIntExact(withInit)];
+        cc = new float[Math.toIntExact(withInit)];
+        gi = new float[Math.toIntExact(perStep)];
+        gf = new float[Math.toIntExact(perStep)];
+        gg = new float[Math.toIntExact(perStep)];
+        go = new float[Math.toIntExact(perStep)];
+        tc = new float[Math.toIntExact(perStep)];
+        kk = new float[Math.toIntExact(perStep)];
+        dz = new float[Math.toIntExact((long) batch * steps * g4)];
+        dw = new float[kp * g4];
+        lengths = new int[batch];
+        rowB = new int[batch * steps];
+        rowT = new int[batch * steps];
+        // Weight-gradient chunks of about 256 KiB of dz rows, so a chunk stays in L2 while tiles sweep it.
+        chunk = Math.max(16, Math.min(1024, (256 * 1024) / (4 * g4)));
+        int workers = Math.min(engine.threads(), batch);
+        int rowsMax = (batch + workers - 1) / workers;
+        scratch = new ThreadScratch[engine.threads()];
+        for (int w = 0; w < scratch.length; w++) {
+            scratch[w] = new ThreadScratch(rowsMax, hp, g4, kp, chunk);
+        }
+    }
+
+    /** First sample of worker {@code w}'s share when the batch is split over {@code workers}. */
+    int sampleStart(int w, int workers) {
+        return (int) ((long) batch() * w / workers);
+    }
+
+    /** Workers used for per-sample work: at most one per sample. */
+    int sampleWorkers() {
+        return Math.min(engine.threads(), batch());
+    }
+}
