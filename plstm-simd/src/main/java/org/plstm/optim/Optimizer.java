@@ -1,0 +1,170 @@
+package org.plstm.optim;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.plstm.Check;
+import org.plstm.Tensor;
+
+/**
+ * A first-order optimiser updating float32 parameters in place from their gradients, with Keras' defaults and
+ * update rules. The parameter list is fixed on the first {@link #step}: every later call must pass tensors of the
+ * same count and shapes, in the same order (the optimiser keeps per-tensor state by position). Steady-state steps
+ * allocate nothing. Not thread-safe.
+ */
+public abstract class Optimizer {
+    private final double learningRate;
+    private long iterations;
+    private List<float[]> slots;
+    private int[] sizes;
+
+    /**
+     * @param learningRate the step size, {@code > 0} and finite
+     * @throws IllegalArgumentException if it is not
+     */
+    protected Optimizer(double learningRate) {
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learningRate: expected a finite value > 0, got " + learningRate);
+        }
+        this.learningRate = learningRate;
+    }
+
+    /** @return the learning rate */
+    public double learningRate() {
+        return learningRate;
+    }
+
+    /** @return the number of steps taken (Keras {@code iterations}) */
+    public long iterations() {
+        return iterations;
+    }
+
+    /** @return the optimiser's name, e.g. {@code rmsprop} */
+    public abstract String name();
+
+    /** @return how many state arrays the optimiser keeps per parameter tensor (0 for plain SGD) */
+    protected abstract int slotsPerTensor();
+
+    /**
+     * One update of every parameter from its gradient.
+     *
+     * @param params parameters, updated in place
+     * @param grads  gradients, same count and shapes, not modified
+     * @throws IllegalArgumentException if the lists differ in size or shape, or from the first call's
+     */
+    public final void step(List<Tensor> params, List<Tensor> grads) {
+        Check.notNull("params", params);
+        Check.notNull("grads", grads);
+        if (params.size() != grads.size()) {
+            throw new IllegalArgumentException("grads: expected " + params.size() + " tensors, got " + grads.size());
+        }
+        if (sizes == null) {
+            sizes = new int[params.size()];
+            slots = new ArrayList<>();
+            for (int n = 0; n < params.size(); n++) {
+                sizes[n] = params.get(n).data().length;
+                for (int s = 0; s < slotsPerTensor(); s++) {
+                    slots.add(new float[sizes[n]]);
+                }
+            }
+        }
+        if (params.size() != sizes.length) {
+            throw new IllegalArgumentException("params: expected the " + sizes.length
+                    + " tensors of the first step, got " + params.size());
+        }
+        for (int n = 0; n < sizes.length; n++) {
+            int len = params.get(n).data().length;
+            if (len != sizes[n] || grads.get(n).data().length != sizes[n]) {
+                throw new IllegalArgumentException("params[" + n + "] (" + params.get(n).name() + "): expected "
+                        + sizes[n] + " elements as on the first step, got " + len + " (gradient "
+                        + grads.get(n).data().length + ")");
+            }
+        }
+        iterations++;
+        for (int n = 0; n < sizes.length; n++) {
+            update(n, params.get(n).data(), grads.get(n).data(), iterations);
+        }
+    }
+
+    /**
+     * Updates one tensor.
+     *
+     * @param index     position of the tensor in the list
+     * @param param     values, updated in place
+     * @param grad      gradient
+     * @param iteration 1-based step count
+     */
+    protected abstract void update(int index, float[] param, float[] grad, long iteration);
+
+    /**
+     * @param index tensor position
+     * @param slot  slot number in {@code [0, slotsPerTensor())}
+     * @return the state array
+     */
+    protected final float[] slot(int index, int slot) {
+        return slots.get(index * slotsPerTensor() + slot);
+    }
+
+    /**
+     * The optimiser state for checkpoints: the slot arrays (tensor-major), live. Empty before the first step.
+     *
+     * @return the state arrays
+     */
+    public List<float[]> state() {
+        return slots == null ? List.of() : List.copyOf(slots);
+    }
+
+    /**
+     * Restores a state saved from {@link #state()} and {@link #iterations()} of an optimiser of the same kind on the
+     * same parameter list.
+     *
+     * @param savedIterations the step count
+     * @param saved           the slot arrays, tensor-major
+     * @param params          the parameter list the state belongs to (fixes the shapes)
+     * @throws IllegalArgumentException if counts or sizes do not match
+     */
+    public void restore(long savedIterations, List<float[]> saved, List<Tensor> params) {
+        Check.notNull("saved", saved);
+        Check.notNull("params", params);
+        if (savedIterations < 0) {
+            throw new IllegalArgumentException("iterations: expected >= 0, got " + savedIterations);
+        }
+        int expected = params.size() * slotsPerTensor();
+        if (saved.size() != expected) {
+            throw new IllegalArgumentException("optimizer state: expected " + expected + " arrays for "
+                    + params.size() + " tensors, got " + saved.size());
+        }
+        int[] s = new int[params.size()];
+        List<float[]> copy = new ArrayList<>();
+        for (int n = 0; n < params.size(); n++) {
+            s[n] = params.get(n).data().length;
+            for (int k = 0; k < slotsPerTensor(); k++) {
+                float[] a = saved.get(n * slotsPerTensor() + k);
+                if (a.length != s[n]) {
+                    throw new IllegalArgumentException("optimizer state of " + params.get(n).name() + ": expected "
+                            + s[n] + " elements, got " + a.length);
+                }
+                copy.add(a.clone());
+            }
+        }
+        sizes = s;
+        slots = copy;
+        iterations = savedIterations;
+    }
+
+    /**
+     * Creates an optimiser by name with Keras' defaults for everything but the learning rate.
+     *
+     * @param name         {@code rmsprop}, {@code adam} or {@code sgd} (case-insensitive)
+     * @param learningRate step size
+     * @return the optimiser
+     * @throws IllegalArgumentException on an unknown name or a bad learning rate
+     */
+    public static Optimizer create(String name, double learningRate) {
+        return switch (name == null ? "" : name.toLowerCase(java.util.Locale.ROOT)) {
+            case "rmsprop" -> new RmsProp(learningRate);
+            case "adam" -> new Adam(learningRate);
+            case "sgd" -> new Sgd(learningRate);
+            default -> throw new IllegalArgumentException("optimizer: expected rmsprop, adam or sgd, got " + name);
+        };
+    }
+}

@@ -1,0 +1,57 @@
+package org.plstm.simd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Same inputs and thread count: bitwise the same results; 1 vs 2 threads: the same within float rounding. */
+class SimdDeterminismTest {
+
+    private static CrossCheckCase bigCase() {
+        // Big enough that both workers have several samples and the weight-gradient tiles split between workers.
+        return new CrossCheckCase(new CrossCheckCase.Spec(9, 30, 7, 2 * SimdEngine.floatLanes() + 3, true, false, true,
+                true, true, true, true, 1, 4242));
+    }
+
+    @Test
+    void sameThreadCountIsBitwiseReproducible() {
+        CrossCheckCase c = bigCase();
+        CrossCheckCase.Actual a;
+        CrossCheckCase.Actual b;
+        try (SimdEngine e = new SimdEngine(2)) {
+            a = c.run(e, 1);
+        }
+        try (SimdEngine e = new SimdEngine(2)) {
+            b = c.run(e, 3); // later runs are compiled by C2: still the same bits
+        }
+        assertThat(a.h()).isEqualTo(b.h());
+        assertThat(a.dx()).isEqualTo(b.dx());
+        assertThat(a.dh0()).isEqualTo(b.dh0());
+        for (int n = 0; n < a.grads().tensors().size(); n++) {
+            assertThat(a.grads().tensors().get(n).data()).as(a.grads().tensors().get(n).name())
+                    .isEqualTo(b.grads().tensors().get(n).data());
+        }
+    }
+
+    @Test
+    void oneAndTwoThreadsAgree() {
+        CrossCheckCase c = bigCase();
+        try (SimdEngine one = new SimdEngine(1); SimdEngine two = new SimdEngine(2)) {
+            CrossCheckCase.Actual a = c.run(one, 1);
+            CrossCheckCase.Actual b = c.run(two, 1);
+            // Outputs and the product-based gradients are summed in the same order whatever the thread count.
+            assertThat(a.h()).isEqualTo(b.h());
+            assertThat(a.grads().kernel()).isEqualTo(b.grads().kernel());
+            assertThat(a.grads().recurrentKernel()).isEqualTo(b.grads().recurrentKernel());
+            // Peephole and time-gate gradients are summed per worker first: equal within float rounding.
+            for (int n = 0; n < a.grads().tensors().size(); n++) {
+                float[] x = a.grads().tensors().get(n).data();
+                float[] y = b.grads().tensors().get(n).data();
+                for (int k = 0; k < x.length; k++) {
+                    assertThat((double) y[k]).as("%s[%d]", a.grads().tensors().get(n).name(), k)
+                            .isCloseTo(x[k], org.assertj.core.data.Offset.offset(1e-6 + 1e-5 * Math.abs(x[k])));
+                }
+            }
+        }
+    }
+}
