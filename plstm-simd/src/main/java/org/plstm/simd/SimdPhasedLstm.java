@@ -118,8 +118,9 @@ final class SimdPhasedLstm {
         SimdWorkspace.ThreadScratch s = ws.scratch[w];
         double alpha = mode.alpha(cfg);
         // Initial state into slot 0.
+        int batch = ws.batch();
         for (int b = b0; b < b1; b++) {
-            int slot = b * (steps + 1) * hp;
+            int slot = b * hp;
             java.util.Arrays.fill(ws.hc, slot, slot + hp, 0f);
             java.util.Arrays.fill(ws.cc, slot, slot + hp, 0f);
             if (h0 != null) {
@@ -144,9 +145,9 @@ final class SimdPhasedLstm {
                 for (int r = 0; r < n; r++) {
                     double tb = time[s.rows[r] * steps + t];
                     if (vectorPhase) {
-                        timeGateRow(ws, tb, alpha, s.kS, r * hp);
+                        timeGateRow(ws, tb, alpha, s.kS, r * hp, null);
                     } else {
-                        timeGateRowScalar(ws, tb, alpha, s.kS, r * hp);
+                        timeGateRowScalar(ws, tb, alpha, s.kS, r * hp, null);
                     }
                 }
             }
@@ -170,9 +171,9 @@ final class SimdPhasedLstm {
         float[] hOut = ws.h();
         for (int b = b0; b < b1; b++) {
             for (int t = 0; t < steps; t++) {
-                System.arraycopy(ws.hc, (b * (steps + 1) + t + 1) * hp, hOut, (b * steps + t) * hs, hs);
+                System.arraycopy(ws.hc, ((t + 1) * batch + b) * hp, hOut, (b * steps + t) * hs, hs);
             }
-            int last = (b * (steps + 1) + ws.lengths[b]) * hp;
+            int last = (ws.lengths[b] * batch + b) * hp;
             System.arraycopy(ws.hc, last, ws.hT(), b * hs, hs);
             System.arraycopy(ws.cc, last, ws.cT(), b * hs, hs);
         }
@@ -181,9 +182,10 @@ final class SimdPhasedLstm {
     /** A padded step: the state slot after step t repeats the one before it. */
     private static void carry(SimdWorkspace ws, int b, int t) {
         int hp = ws.hp;
-        int prev = (b * (ws.steps() + 1) + t) * hp;
-        System.arraycopy(ws.hc, prev, ws.hc, prev + hp, hp);
-        System.arraycopy(ws.cc, prev, ws.cc, prev + hp, hp);
+        int prev = (t * ws.batch() + b) * hp;
+        int next = prev + ws.batch() * hp;
+        System.arraycopy(ws.hc, prev, ws.hc, next, hp);
+        System.arraycopy(ws.cc, prev, ws.cc, next, hp);
     }
 
     /**
@@ -192,13 +194,16 @@ final class SimdPhasedLstm {
      * quotient, then one correction) is exact, as {@code floorMod} is, so {@code phi = r / tau} and {@code k} are
      * bitwise the reference's before the rounding to float. Valid while {@code |(t − s)/tau| < 2^50}.
      */
-    static void timeGateRow(SimdWorkspace ws, double t, double alpha, float[] kOut, int kOff) {
+    static void timeGateRow(SimdWorkspace ws, double t, double alpha, float[] kOut, int kOff, double[] phiOut) {
         DoubleVector tv = DoubleVector.broadcast(DS, t);
         for (int j = 0; j < ws.hp; j += DL) {
             DoubleVector tau = DoubleVector.fromArray(DS, ws.period, j);
             DoubleVector ron = DoubleVector.fromArray(DS, ws.ratioOn, j);
             DoubleVector phi = phase(tv, DoubleVector.fromArray(DS, ws.shift, j), tau,
                     DoubleVector.fromArray(DS, ws.invPeriod, j));
+            if (phiOut != null) {
+                phi.intoArray(phiOut, j);
+            }
             DoubleVector twoPhiOverR = phi.mul(2.0).div(ron);
             DoubleVector k = phi.mul(alpha);
             k = k.blend(twoPhiOverR.neg().add(2.0), phi.compare(VectorOperators.LT, ron));
@@ -219,10 +224,14 @@ final class SimdPhasedLstm {
     }
 
     /** Scalar fallback of {@link #timeGateRow} for timestamps too far from the shift for the vector path. */
-    static void timeGateRowScalar(SimdWorkspace ws, double t, double alpha, float[] kOut, int kOff) {
+    static void timeGateRowScalar(SimdWorkspace ws, double t, double alpha, float[] kOut, int kOff,
+                                  double[] phiOut) {
         for (int j = 0; j < ws.hp; j++) {
             double phi = TimeGate.phase(t, ws.shift[j], ws.period[j]);
             kOut[kOff + j] = (float) TimeGate.openness(phi, ws.ratioOn[j], alpha);
+            if (phiOut != null) {
+                phiOut[j] = phi;
+            }
         }
     }
 
@@ -266,10 +275,11 @@ final class SimdPhasedLstm {
         w = ws.wh;
         float[] hc = ws.hc;
         int hp = ws.hp;
-        int h0 = (b0 * (steps + 1) + t) * hp;
-        int h1 = (b1 * (steps + 1) + t) * hp;
-        int h2 = (b2 * (steps + 1) + t) * hp;
-        int h3 = (b3 * (steps + 1) + t) * hp;
+        int rowT = t * ws.batch();
+        int h0 = (rowT + b0) * hp;
+        int h1 = (rowT + b1) * hp;
+        int h2 = (rowT + b2) * hp;
+        int h3 = (rowT + b3) * hp;
         for (int k = 0; k < ws.hs; k++) {
             int o = k * g4 + col;
             FloatVector wi = FloatVector.fromArray(FS, w, o);
@@ -312,7 +322,7 @@ final class SimdPhasedLstm {
             ag = FloatVector.fromArray(FS, ws.wx, o + 2 * L).fma(v, ag);
             ao = FloatVector.fromArray(FS, ws.wx, o + 3 * L).fma(v, ao);
         }
-        int hr = (b * (steps + 1) + t) * ws.hp;
+        int hr = (t * ws.batch() + b) * ws.hp;
         for (int k = 0; k < ws.hs; k++) {
             int o = k * g4 + col;
             FloatVector v = FloatVector.broadcast(FS, ws.hc[hr + k]);
@@ -353,17 +363,15 @@ final class SimdPhasedLstm {
     static void cellForward(SimdWorkspace ws, PhasedLstmConfig cfg, float[] z, int zOff, int b, int t, int blk,
                             float[] kS, int kOff) {
         int hp = ws.hp;
-        int steps = ws.steps();
         int u = blk * L;
-        int prev = (b * (steps + 1) + t) * hp + u;
-        int next = prev + hp;
-        int cache = (b * steps + t) * hp + u;
+        int cache = (t * ws.batch() + b) * hp + u;
+        int next = cache + ws.batch() * hp;
         boolean hard = cfg.gateActivation() == GateActivation.HARD_SIGMOID;
         FloatVector zi = FloatVector.fromArray(FS, z, zOff);
         FloatVector zf = FloatVector.fromArray(FS, z, zOff + L);
         FloatVector zg = FloatVector.fromArray(FS, z, zOff + 2 * L);
         FloatVector zo = FloatVector.fromArray(FS, z, zOff + 3 * L);
-        FloatVector cp = FloatVector.fromArray(FS, ws.cc, prev);
+        FloatVector cp = FloatVector.fromArray(FS, ws.cc, cache);
         if (cfg.peepholes()) {
             zi = FloatVector.fromArray(FS, ws.peep, u).fma(cp, zi);
             zf = FloatVector.fromArray(FS, ws.peep, hp + u).fma(cp, zf);
@@ -383,10 +391,9 @@ final class SimdPhasedLstm {
         if (cfg.timeGate()) {
             FloatVector k = FloatVector.fromArray(FS, kS, kOff + u);
             FloatVector oneMinusK = k.neg().add(1f);
-            FloatVector hp0 = FloatVector.fromArray(FS, ws.hc, prev);
+            FloatVector hp0 = FloatVector.fromArray(FS, ws.hc, cache);
             c = k.fma(ct, oneMinusK.mul(cp));
             h = k.fma(ht, oneMinusK.mul(hp0));
-            k.intoArray(ws.kk, cache);
         } else {
             c = ct;
             h = ht;
@@ -452,16 +459,20 @@ final class SimdPhasedLstm {
             for (int q = 0; q < n; q++) {
                 int b = s.rows[q];
                 int r = b - b0;
+                double tb = time[b * steps + t];
+                if (cfg.timeGate()) {
+                    // Recompute this row's k (bitwise as in forward) and keep its phase for the gradient pass.
+                    if (vectorPhase) {
+                        timeGateRow(ws, tb, alpha, s.kS, 0, s.phiD);
+                    } else {
+                        timeGateRowScalar(ws, tb, alpha, s.kS, 0, s.phiD);
+                    }
+                }
                 for (int blk = 0; blk < ws.nb; blk++) {
                     cellBackward(ws, cfg, s, b, r, t, blk);
                 }
                 if (tgGrads) {
-                    double tb = time[b * steps + t];
-                    if (vectorPhase) {
-                        timeGateGradRow(ws, cfg, tb, alpha, s.dkS, s.tgAcc);
-                    } else {
-                        timeGateGradRowScalar(ws, cfg, tb, alpha, s.dkS, s.tgAcc);
-                    }
+                    timeGateGradRow(ws, cfg, tb, alpha, s.phiD, s.dkS, s.tgAcc);
                 }
             }
             if (cfg.peepholes()) {
@@ -490,10 +501,8 @@ final class SimdPhasedLstm {
     static void cellBackward(SimdWorkspace ws, PhasedLstmConfig cfg, SimdWorkspace.ThreadScratch s, int b, int r,
                              int t, int blk) {
         int hp = ws.hp;
-        int steps = ws.steps();
         int u = blk * L;
-        int prev = (b * (steps + 1) + t) * hp + u;
-        int cache = (b * steps + t) * hp + u;
+        int cache = (t * ws.batch() + b) * hp + u;
         int row = r * hp + u;
         boolean hard = cfg.gateActivation() == GateActivation.HARD_SIGMOID;
         FloatVector dh = FloatVector.fromArray(FS, s.dhN, row);
@@ -503,15 +512,15 @@ final class SimdPhasedLstm {
         FloatVector g = FloatVector.fromArray(FS, ws.gg, cache);
         FloatVector o = FloatVector.fromArray(FS, ws.go, cache);
         FloatVector tcv = FloatVector.fromArray(FS, ws.tc, cache);
-        FloatVector cp = FloatVector.fromArray(FS, ws.cc, prev);
+        FloatVector cp = FloatVector.fromArray(FS, ws.cc, cache);
         FloatVector ct = cellCandidate(i, f, g, cp);
         FloatVector dht;
         FloatVector dct;
         FloatVector dhp;
         FloatVector dcp;
         if (cfg.timeGate()) {
-            FloatVector k = FloatVector.fromArray(FS, ws.kk, cache);
-            FloatVector hp0 = FloatVector.fromArray(FS, ws.hc, prev);
+            FloatVector k = FloatVector.fromArray(FS, s.kS, u);
+            FloatVector hp0 = FloatVector.fromArray(FS, ws.hc, cache);
             FloatVector oneMinusK = k.neg().add(1f);
             FloatVector dk = dh.mul(o.mul(tcv).sub(hp0)).add(dc.mul(ct.sub(cp)));
             dk.intoArray(s.dkS, u);
@@ -543,7 +552,7 @@ final class SimdPhasedLstm {
             dzf.fma(cp, FloatVector.fromArray(FS, s.peepStep, hp + u)).intoArray(s.peepStep, hp + u);
             dcp = pi.fma(dzi, pf.fma(dzf, dcp));
         }
-        int d = (b * steps + t) * ws.g4 + blk * 4 * L;
+        int d = (t * ws.batch() + b) * ws.g4 + blk * 4 * L;
         dzi.intoArray(ws.dz, d);
         dzf.intoArray(ws.dz, d + L);
         dzg.intoArray(ws.dz, d + 2 * L);
@@ -557,8 +566,8 @@ final class SimdPhasedLstm {
      * {@code d period += dk·dk/dphi·(−(t − s)/tau²)}, {@code d shift += dk·dk/dphi·(−1/tau)},
      * {@code d ratioOn += dk·dk/dr_on}, accumulated into {@code acc [3][Hp]}.
      */
-    static void timeGateGradRow(SimdWorkspace ws, PhasedLstmConfig cfg, double t, double alpha, float[] dkS,
-                                double[] acc) {
+    static void timeGateGradRow(SimdWorkspace ws, PhasedLstmConfig cfg, double t, double alpha, double[] phiD,
+                                float[] dkS, double[] acc) {
         int hp = ws.hp;
         DoubleVector tv = DoubleVector.broadcast(DS, t);
         for (int j = 0; j < hp; j += DL) {
@@ -566,7 +575,7 @@ final class SimdPhasedLstm {
             DoubleVector tau = DoubleVector.fromArray(DS, ws.period, j);
             DoubleVector s = DoubleVector.fromArray(DS, ws.shift, j);
             DoubleVector ron = DoubleVector.fromArray(DS, ws.ratioOn, j);
-            DoubleVector phi = phase(tv, s, tau, DoubleVector.fromArray(DS, ws.invPeriod, j));
+            DoubleVector phi = DoubleVector.fromArray(DS, phiD, j);
             VectorMask<Double> opening = phi.compare(VectorOperators.LT, ron.mul(0.5));
             VectorMask<Double> open = phi.compare(VectorOperators.LT, ron);
             DoubleVector twoOverR = DoubleVector.broadcast(DS, 2.0).div(ron);
@@ -588,36 +597,17 @@ final class SimdPhasedLstm {
         }
     }
 
-    /** Scalar fallback of {@link #timeGateGradRow}. */
-    static void timeGateGradRowScalar(SimdWorkspace ws, PhasedLstmConfig cfg, double t, double alpha, float[] dkS,
-                                      double[] acc) {
-        int hp = ws.hp;
-        for (int j = 0; j < hp; j++) {
-            double tau = ws.period[j];
-            double phi = TimeGate.phase(t, ws.shift[j], tau);
-            double dphi = dkS[j] * TimeGate.dOpennessDPhase(phi, ws.ratioOn[j], alpha);
-            if (cfg.trainPeriod()) {
-                acc[j] += dphi * (-(t - ws.shift[j]) / (tau * tau));
-            }
-            if (cfg.trainShift()) {
-                acc[hp + j] += dphi * (-1.0 / tau);
-            }
-            if (cfg.trainRatioOn()) {
-                acc[2 * hp + j] += dkS[j] * TimeGate.dOpennessDRatioOn(phi, ws.ratioOn[j]);
-            }
-        }
-    }
-
     /** {@code dhN[row] += dz[b][t] · U^T} for 4 samples, over unit vectors in groups of 4 (then 1). */
     static void recurrentTile4(SimdWorkspace ws, SimdWorkspace.ThreadScratch s, int b0, int b1, int b2, int b3,
                                int base, int t) {
         int hp = ws.hp;
         int g4 = ws.g4;
         int steps = ws.steps();
-        int d0 = (b0 * steps + t) * g4;
-        int d1 = (b1 * steps + t) * g4;
-        int d2 = (b2 * steps + t) * g4;
-        int d3 = (b3 * steps + t) * g4;
+        int rowT = t * ws.batch();
+        int d0 = (rowT + b0) * g4;
+        int d1 = (rowT + b1) * g4;
+        int d2 = (rowT + b2) * g4;
+        int d3 = (rowT + b3) * g4;
         int r0 = (b0 - base) * hp;
         int r1 = (b1 - base) * hp;
         int r2 = (b2 - base) * hp;
@@ -686,7 +676,7 @@ final class SimdPhasedLstm {
     static void recurrentTile1(SimdWorkspace ws, SimdWorkspace.ThreadScratch s, int b, int base, int t) {
         int hp = ws.hp;
         int g4 = ws.g4;
-        int d = (b * ws.steps() + t) * g4;
+        int d = (t * ws.batch() + b) * g4;
         int r = (b - base) * hp;
         for (int j = 0; j < hp; j += L) {
             FloatVector a = FloatVector.fromArray(FS, s.dhN, r + j);
@@ -715,7 +705,7 @@ final class SimdPhasedLstm {
                     java.util.Arrays.fill(dx, xr, xr + in, 0f);
                     continue;
                 }
-                int d = (b * steps + t) * g4;
+                int d = (t * ws.batch() + b) * g4;
                 for (int i = 0; i < in; i++) {
                     int w = i * g4;
                     FloatVector acc0 = FloatVector.zero(FS);
@@ -765,12 +755,12 @@ final class SimdPhasedLstm {
                 int t = ws.rowT[start + r];
                 int a = r * kp;
                 System.arraycopy(x, (b * steps + t) * in, s.aChunk, a, in);
-                System.arraycopy(ws.hc, (b * (steps + 1) + t) * hp, s.aChunk, a + in, hs);
+                System.arraycopy(ws.hc, (t * ws.batch() + b) * hp, s.aChunk, a + in, hs);
                 s.aChunk[a + in + hs] = 1f;
                 for (int k = in + hs + 1; k < kp; k++) {
                     s.aChunk[a + k] = 0f;
                 }
-                s.dzOff[r] = (b * steps + t) * g4;
+                s.dzOff[r] = (t * ws.batch() + b) * g4;
             }
             for (int tile = w; tile < tiles; tile += workers) {
                 int kb = tile / ws.nb;
@@ -816,14 +806,16 @@ final class SimdPhasedLstm {
         c30.intoArray(dw, o3); c31.intoArray(dw, o3 + L); c32.intoArray(dw, o3 + 2 * L); c33.intoArray(dw, o3 + 3 * L);
     }
 
-    /** Lists the active rows (sample-major) for the weight-gradient pass. */
+    /** Lists the active rows, step-major (the order of dz in memory), for the weight-gradient pass. */
     static void listRows(SimdWorkspace ws) {
         int n = 0;
-        for (int b = 0; b < ws.batch(); b++) {
-            for (int t = 0; t < ws.lengths[b]; t++) {
-                ws.rowB[n] = b;
-                ws.rowT[n] = t;
-                n++;
+        for (int t = 0; t < ws.steps(); t++) {
+            for (int b = 0; b < ws.batch(); b++) {
+                if (t < ws.lengths[b]) {
+                    ws.rowB[n] = b;
+                    ws.rowT[n] = t;
+                    n++;
+                }
             }
         }
         ws.rowCount = n;

@@ -33,22 +33,23 @@ final class SimdWorkspace extends LayerWorkspace {
     final double[] ratioOn;  // [Hp]
     final float[] uT;        // [4Hp][Hp]: recurrentKernel transposed, for dh_{t-1} = dz·U^T
 
-    // Caches, sample-major. Slot 0 of hc/cc holds h0/c0; slot t+1 holds the state after step t.
-    final float[] hc;        // [B][T+1][Hp]
-    final float[] cc;        // [B][T+1][Hp]
-    final float[] gi;        // [B][T][Hp]
+    // Caches, step-major so that one step of a worker's samples is contiguous (streams well in both passes).
+    // Slot 0 of hc/cc holds h0/c0; slot t+1 holds the state after step t. The time gate k is not cached: the
+    // backward recomputes it (bitwise) from the timestamps.
+    final float[] hc;        // [T+1][B][Hp]
+    final float[] cc;        // [T+1][B][Hp]
+    final float[] gi;        // [T][B][Hp]
     final float[] gf;
     final float[] gg;
     final float[] go;
     final float[] tc;        // tanh(c~)
-    final float[] kk;        // time-gate openness k
-    final float[] dz;        // [B][T][4Hp] gate pre-activation gradients (backward)
+    final float[] dz;        // [T][B][4Hp] gate pre-activation gradients (backward)
 
     // Backward results before unpacking.
     final float[] dw;        // [kp][4Hp]: rows 0..I-1 kernel, I..I+H-1 recurrentKernel, I+H bias
     int[] lengths;           // [B], valid steps of the current input
 
-    // Row lists for the weight-gradient pass (all active (b, t) rows, sample-major).
+    // Row lists for the weight-gradient pass (all active (b, t) rows, step-major).
     final int[] rowB;
     final int[] rowT;
     int rowCount;
@@ -60,8 +61,7 @@ final class SimdWorkspace extends LayerWorkspace {
         final int[] rows;       // active samples at the current step
         final float[] z;        // [4][4Hp] z tile
         final float[] kS;       // [rowsMax][Hp] time gate per row
-        final double[] phiD;    // [Hp]
-        final double[] kD;      // [Hp]
+        final double[] phiD;    // [Hp] phase of the current row (backward)
         final float[] dhN;      // [rowsMax][Hp] dL/dh_t being accumulated
         final float[] dcN;      // [rowsMax][Hp]
         final float[] dkS;      // [Hp] dL/dk of the current row
@@ -77,7 +77,6 @@ final class SimdWorkspace extends LayerWorkspace {
             z = new float[4 * g4];
             kS = new float[rowsMax * hp];
             phiD = new double[hp];
-            kD = new double[hp];
             dhN = new float[rowsMax * hp];
             dcN = new float[rowsMax * hp];
             dkS = new float[hp];
@@ -121,7 +120,6 @@ final class SimdWorkspace extends LayerWorkspace {
         gg = new float[Math.toIntExact(perStep)];
         go = new float[Math.toIntExact(perStep)];
         tc = new float[Math.toIntExact(perStep)];
-        kk = new float[Math.toIntExact(perStep)];
         dz = new float[Math.toIntExact((long) batch * steps * g4)];
         dw = new float[kp * g4];
         lengths = new int[batch];

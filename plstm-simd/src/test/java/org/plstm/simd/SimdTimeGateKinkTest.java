@@ -49,10 +49,13 @@ class SimdTimeGateKinkTest {
                 try (SimdEngine e = new SimdEngine(1)) {
                     var ws = e.newWorkspace(cfg, 1, steps);
                     e.forward(ws, p, in, null, null, mode);
+                    SimdWorkspace sw = (SimdWorkspace) ws;
+                    float[] kRow = new float[sw.hp];
                     for (int u = 0; u < steps; u++) {
                         double phi = TimeGate.phase(time[u], s[j], tau[j]);
                         double k = ref.k[u * hs + j];
-                        float simdK = ((SimdWorkspace) ws).kk[u * ((SimdWorkspace) ws).hp + j];
+                        SimdPhasedLstm.timeGateRow(sw, time[u], mode.alpha(cfg), kRow, 0, null);
+                        float simdK = kRow[j];
                         assertThat((double) simdK).as("unit %d t=%s phi=%s mode %s", j, time[u], phi, mode)
                                 .isCloseTo(k, org.assertj.core.data.Offset.offset(1e-6));
                     }
