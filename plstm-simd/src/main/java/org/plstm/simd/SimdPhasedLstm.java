@@ -65,6 +65,8 @@ final class SimdPhasedLstm {
             ws.period[j] = real ? p.period()[j] : 1.0;
             ws.invPeriod[j] = 1.0 / ws.period[j];
             ws.ratioOn[j] = real ? p.ratioOn()[j] : 1.0;
+            ws.twoOverRatioOn[j] = 2.0 / ws.ratioOn[j];
+            ws.invPeriodSquared[j] = ws.invPeriod[j] * ws.invPeriod[j];
         }
     }
 
@@ -204,7 +206,7 @@ final class SimdPhasedLstm {
             if (phiOut != null) {
                 phi.intoArray(phiOut, j);
             }
-            DoubleVector twoPhiOverR = phi.mul(2.0).div(ron);
+            DoubleVector twoPhiOverR = phi.mul(DoubleVector.fromArray(DS, ws.twoOverRatioOn, j));
             DoubleVector k = phi.mul(alpha);
             k = k.blend(twoPhiOverR.neg().add(2.0), phi.compare(VectorOperators.LT, ron));
             k = k.blend(twoPhiOverR, phi.compare(VectorOperators.LT, ron.mul(0.5)));
@@ -578,19 +580,19 @@ final class SimdPhasedLstm {
             DoubleVector phi = DoubleVector.fromArray(DS, phiD, j);
             VectorMask<Double> opening = phi.compare(VectorOperators.LT, ron.mul(0.5));
             VectorMask<Double> open = phi.compare(VectorOperators.LT, ron);
-            DoubleVector twoOverR = DoubleVector.broadcast(DS, 2.0).div(ron);
+            DoubleVector twoOverR = DoubleVector.fromArray(DS, ws.twoOverRatioOn, j);
             DoubleVector slope = DoubleVector.broadcast(DS, alpha).blend(twoOverR.neg(), open).blend(twoOverR, opening);
             DoubleVector dphi = dk.mul(slope);
             if (cfg.trainPeriod()) {
-                DoubleVector coeff = tv.sub(s).neg().div(tau.mul(tau));
+                DoubleVector coeff = s.sub(tv).mul(DoubleVector.fromArray(DS, ws.invPeriodSquared, j));
                 dphi.fma(coeff, DoubleVector.fromArray(DS, acc, j)).intoArray(acc, j);
             }
             if (cfg.trainShift()) {
-                dphi.fma(DoubleVector.broadcast(DS, -1.0).div(tau), DoubleVector.fromArray(DS, acc, hp + j))
+                dphi.fma(DoubleVector.fromArray(DS, ws.invPeriod, j).neg(), DoubleVector.fromArray(DS, acc, hp + j))
                         .intoArray(acc, hp + j);
             }
             if (cfg.trainRatioOn()) {
-                DoubleVector g = phi.mul(2.0).div(ron.mul(ron));
+                DoubleVector g = phi.mul(twoOverR).mul(twoOverR).mul(0.5); // 2·phi / r_on²
                 DoubleVector dkdr = DoubleVector.zero(DS).blend(g, open).blend(g.neg(), opening);
                 dk.fma(dkdr, DoubleVector.fromArray(DS, acc, 2 * hp + j)).intoArray(acc, 2 * hp + j);
             }
@@ -652,6 +654,29 @@ final class SimdPhasedLstm {
             a22.intoArray(dhN, r2 + j + 2 * L); a23.intoArray(dhN, r2 + j + 3 * L);
             a30.intoArray(dhN, r3 + j); a31.intoArray(dhN, r3 + j + L);
             a32.intoArray(dhN, r3 + j + 2 * L); a33.intoArray(dhN, r3 + j + 3 * L);
+        }
+        for (; j + 2 * L <= hp; j += 2 * L) {
+            FloatVector a00 = FloatVector.fromArray(FS, dhN, r0 + j), a01 = FloatVector.fromArray(FS, dhN, r0 + j + L);
+            FloatVector a10 = FloatVector.fromArray(FS, dhN, r1 + j), a11 = FloatVector.fromArray(FS, dhN, r1 + j + L);
+            FloatVector a20 = FloatVector.fromArray(FS, dhN, r2 + j), a21 = FloatVector.fromArray(FS, dhN, r2 + j + L);
+            FloatVector a30 = FloatVector.fromArray(FS, dhN, r3 + j), a31 = FloatVector.fromArray(FS, dhN, r3 + j + L);
+            for (int c = 0; c < g4; c++) {
+                int o = c * hp + j;
+                FloatVector u0 = FloatVector.fromArray(FS, uT, o);
+                FloatVector u1 = FloatVector.fromArray(FS, uT, o + L);
+                FloatVector v0 = FloatVector.broadcast(FS, dz[d0 + c]);
+                FloatVector v1 = FloatVector.broadcast(FS, dz[d1 + c]);
+                FloatVector v2 = FloatVector.broadcast(FS, dz[d2 + c]);
+                FloatVector v3 = FloatVector.broadcast(FS, dz[d3 + c]);
+                a00 = u0.fma(v0, a00); a01 = u1.fma(v0, a01);
+                a10 = u0.fma(v1, a10); a11 = u1.fma(v1, a11);
+                a20 = u0.fma(v2, a20); a21 = u1.fma(v2, a21);
+                a30 = u0.fma(v3, a30); a31 = u1.fma(v3, a31);
+            }
+            a00.intoArray(dhN, r0 + j); a01.intoArray(dhN, r0 + j + L);
+            a10.intoArray(dhN, r1 + j); a11.intoArray(dhN, r1 + j + L);
+            a20.intoArray(dhN, r2 + j); a21.intoArray(dhN, r2 + j + L);
+            a30.intoArray(dhN, r3 + j); a31.intoArray(dhN, r3 + j + L);
         }
         for (; j < hp; j += L) {
             FloatVector a0 = FloatVector.fromArray(FS, dhN, r0 + j);
@@ -730,52 +755,56 @@ final class SimdPhasedLstm {
 
     /**
      * {@code dw += A^T · dz} over all active rows, where row {@code (b, t)} of {@code A} is
-     * {@code [x_t (I), h_{t-1} (H), 1, 0...]} ({@code kp} wide). Worker {@code w} owns output tiles
-     * {@code w, w + workers, ...} of 4 rows × one packed unit block (16 vectors), so each element is summed over
-     * rows in the same order whatever the number of workers. Rows are swept in chunks that stay in L2.
+     * {@code [x_t (I), h_{t-1} (H), 1]}, read in place from the input and the state cache through the per-row
+     * offsets of {@link #listRows}. The rows of {@code dw} are cut into blocks of up to 4 (x, h and bias regions
+     * separately); worker {@code w} owns output tiles {@code w, w + workers, ...} (one block × one packed unit
+     * block of 4 vectors), so each element is summed over rows in the same order whatever the number of workers.
+     * Rows are swept in chunks small enough for their dz to stay in L2 while the tiles pass over them.
      */
     static void weightGradientWorker(SimdWorkspace ws, SequenceBatch input, int w, int workers) {
-        int kp = ws.kp;
         int g4 = ws.g4;
-        int tiles = (kp / 4) * ws.nb;
+        int blocks = ws.kBlockStart.length;
+        int tiles = blocks * ws.nb;
         if (w >= tiles) {
             return;
         }
-        SimdWorkspace.ThreadScratch s = ws.scratch[w];
         float[] x = input.x();
         int in = ws.in;
-        int hs = ws.hs;
-        int hp = ws.hp;
-        int steps = ws.steps();
         for (int start = 0; start < ws.rowCount; start += ws.chunk) {
-            int n = Math.min(ws.chunk, ws.rowCount - start);
-            // Gather the chunk's rows of A and their dz offsets.
-            for (int r = 0; r < n; r++) {
-                int b = ws.rowB[start + r];
-                int t = ws.rowT[start + r];
-                int a = r * kp;
-                System.arraycopy(x, (b * steps + t) * in, s.aChunk, a, in);
-                System.arraycopy(ws.hc, (t * ws.batch() + b) * hp, s.aChunk, a + in, hs);
-                s.aChunk[a + in + hs] = 1f;
-                for (int k = in + hs + 1; k < kp; k++) {
-                    s.aChunk[a + k] = 0f;
-                }
-                s.dzOff[r] = (t * ws.batch() + b) * g4;
-            }
+            int end = Math.min(ws.rowCount, start + ws.chunk);
             for (int tile = w; tile < tiles; tile += workers) {
                 int kb = tile / ws.nb;
-                int blk = tile % ws.nb;
-                weightTile(ws.dw, s.aChunk, s.dzOff, ws.dz, n, kp, g4, kb * 4, blk * 4 * L);
+                int col = (tile % ws.nb) * 4 * L;
+                int k0 = ws.kBlockStart[kb];
+                int count = ws.kBlockCount[kb];
+                if (k0 == in + ws.hs) {
+                    biasTile(ws.dw, ws.dz, ws.rowDz, start, end, k0 * g4 + col, g4);
+                } else if (k0 < in) {
+                    weightTile(ws.dw, x, ws.rowX, k0, count, ws.dz, ws.rowDz, start, end, k0 * g4 + col, g4);
+                } else {
+                    weightTile(ws.dw, ws.hc, ws.rowH, k0 - in, count, ws.dz, ws.rowDz, start, end, k0 * g4 + col, g4);
+                }
             }
         }
     }
 
-    /** One 4 × (4 vectors) tile of {@code dw} at rows {@code k0..k0+3}, columns {@code col..}, over n chunk rows. */
-    static void weightTile(float[] dw, float[] a, int[] dzOff, float[] dz, int n, int kp, int g4, int k0, int col) {
-        int o0 = k0 * g4 + col;
+    /**
+     * {@code dw[k0+q][col..col+4L) += sum_r a[aOff[r] + ak + q] · dz[dzOff[r] + col ..]} for {@code q < count <= 4},
+     * rows {@code r} in {@code [start, end)}: a 4 × 4-vector register tile (16 accumulators), or one row of it at
+     * a time for the last 1-3 rows of a region.
+     */
+    static void weightTile(float[] dw, float[] a, int[] aOff, int ak, int count, float[] dz, int[] dzOff, int start,
+                           int end, int o0, int g4) {
+        if (count < 4) {
+            for (int q = 0; q < count; q++) {
+                weightRow(dw, a, aOff, ak + q, dz, dzOff, start, end, o0 + q * g4, g4);
+            }
+            return;
+        }
         int o1 = o0 + g4;
         int o2 = o1 + g4;
         int o3 = o2 + g4;
+        int col = o0 % g4;
         FloatVector c00 = FloatVector.fromArray(FS, dw, o0), c01 = FloatVector.fromArray(FS, dw, o0 + L);
         FloatVector c02 = FloatVector.fromArray(FS, dw, o0 + 2 * L), c03 = FloatVector.fromArray(FS, dw, o0 + 3 * L);
         FloatVector c10 = FloatVector.fromArray(FS, dw, o1), c11 = FloatVector.fromArray(FS, dw, o1 + L);
@@ -784,13 +813,13 @@ final class SimdPhasedLstm {
         FloatVector c22 = FloatVector.fromArray(FS, dw, o2 + 2 * L), c23 = FloatVector.fromArray(FS, dw, o2 + 3 * L);
         FloatVector c30 = FloatVector.fromArray(FS, dw, o3), c31 = FloatVector.fromArray(FS, dw, o3 + L);
         FloatVector c32 = FloatVector.fromArray(FS, dw, o3 + 2 * L), c33 = FloatVector.fromArray(FS, dw, o3 + 3 * L);
-        for (int r = 0; r < n; r++) {
+        for (int r = start; r < end; r++) {
             int d = dzOff[r] + col;
             FloatVector d0 = FloatVector.fromArray(FS, dz, d);
             FloatVector d1 = FloatVector.fromArray(FS, dz, d + L);
             FloatVector d2 = FloatVector.fromArray(FS, dz, d + 2 * L);
             FloatVector d3 = FloatVector.fromArray(FS, dz, d + 3 * L);
-            int ar = r * kp + k0;
+            int ar = aOff[r] + ak;
             FloatVector v0 = FloatVector.broadcast(FS, a[ar]);
             FloatVector v1 = FloatVector.broadcast(FS, a[ar + 1]);
             FloatVector v2 = FloatVector.broadcast(FS, a[ar + 2]);
@@ -806,14 +835,57 @@ final class SimdPhasedLstm {
         c30.intoArray(dw, o3); c31.intoArray(dw, o3 + L); c32.intoArray(dw, o3 + 2 * L); c33.intoArray(dw, o3 + 3 * L);
     }
 
-    /** Lists the active rows, step-major (the order of dz in memory), for the weight-gradient pass. */
+    /**
+     * One row of {@link #weightTile} (the region tails). It accumulates through {@code dw} in L1 rather than in
+     * loop-carried vectors: C2 (JDK 25) failed to intrinsify this small loop's vector phis and boxed every
+     * iteration (seen with JFR allocation sampling), while the load-add-store form compiles cleanly.
+     */
+    static void weightRow(float[] dw, float[] a, int[] aOff, int ak, float[] dz, int[] dzOff, int start, int end,
+                          int o, int g4) {
+        int col = o % g4;
+        for (int r = start; r < end; r++) {
+            int d = dzOff[r] + col;
+            FloatVector v = FloatVector.broadcast(FS, a[aOff[r] + ak]);
+            for (int q = 0; q < 4 * L; q += L) {
+                FloatVector.fromArray(FS, dz, d + q).fma(v, FloatVector.fromArray(FS, dw, o + q)).intoArray(dw, o + q);
+            }
+        }
+    }
+
+    /** {@code dw[bias row][col..] += sum_r dz[r][col..]}: the bias gradient, 4 vectors per tile. */
+    static void biasTile(float[] dw, float[] dz, int[] dzOff, int start, int end, int o, int g4) {
+        int col = o % g4;
+        FloatVector c0 = FloatVector.fromArray(FS, dw, o);
+        FloatVector c1 = FloatVector.fromArray(FS, dw, o + L);
+        FloatVector c2 = FloatVector.fromArray(FS, dw, o + 2 * L);
+        FloatVector c3 = FloatVector.fromArray(FS, dw, o + 3 * L);
+        for (int r = start; r < end; r++) {
+            int d = dzOff[r] + col;
+            c0 = c0.add(FloatVector.fromArray(FS, dz, d));
+            c1 = c1.add(FloatVector.fromArray(FS, dz, d + L));
+            c2 = c2.add(FloatVector.fromArray(FS, dz, d + 2 * L));
+            c3 = c3.add(FloatVector.fromArray(FS, dz, d + 3 * L));
+        }
+        c0.intoArray(dw, o);
+        c1.intoArray(dw, o + L);
+        c2.intoArray(dw, o + 2 * L);
+        c3.intoArray(dw, o + 3 * L);
+    }
+
+    /**
+     * Lists the active rows step-major (the order of dz in memory) for the weight-gradient pass, with each row's
+     * offsets into dz, the state cache ({@code h_{t-1}}) and the input ({@code x_t}).
+     */
     static void listRows(SimdWorkspace ws) {
         int n = 0;
-        for (int t = 0; t < ws.steps(); t++) {
-            for (int b = 0; b < ws.batch(); b++) {
+        int batch = ws.batch();
+        int steps = ws.steps();
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
                 if (t < ws.lengths[b]) {
-                    ws.rowB[n] = b;
-                    ws.rowT[n] = t;
+                    ws.rowDz[n] = (t * batch + b) * ws.g4;
+                    ws.rowH[n] = (t * batch + b) * ws.hp;
+                    ws.rowX[n] = (b * steps + t) * ws.in;
                     n++;
                 }
             }

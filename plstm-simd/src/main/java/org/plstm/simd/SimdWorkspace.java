@@ -20,7 +20,9 @@ final class SimdWorkspace extends LayerWorkspace {
     final int hp;      // Hp
     final int nb;      // NB
     final int g4;      // 4·Hp, width of a packed gate row
-    final int kp;      // rows of the concatenated weight-gradient matrix: I + H + 1 (bias), rounded up to 4
+    final int kp;      // rows of the concatenated weight-gradient matrix: I + H + 1 (bias)
+    final int[] kBlockStart; // blocks of up to 4 rows of dw, never straddling the x / h / bias regions
+    final int[] kBlockCount;
 
     // Packed parameters (refreshed from PhasedLstmParams at each forward / backward).
     final float[] wx;        // [I][4Hp]
@@ -31,6 +33,8 @@ final class SimdWorkspace extends LayerWorkspace {
     final double[] period;   // [Hp]
     final double[] invPeriod; // [Hp]
     final double[] ratioOn;  // [Hp]
+    final double[] twoOverRatioOn;    // [Hp] 2 / ratioOn
+    final double[] invPeriodSquared;  // [Hp] 1 / period²
     final float[] uT;        // [4Hp][Hp]: recurrentKernel transposed, for dh_{t-1} = dz·U^T
 
     // Caches, step-major so that one step of a worker's samples is contiguous (streams well in both passes).
@@ -49,9 +53,10 @@ final class SimdWorkspace extends LayerWorkspace {
     final float[] dw;        // [kp][4Hp]: rows 0..I-1 kernel, I..I+H-1 recurrentKernel, I+H bias
     int[] lengths;           // [B], valid steps of the current input
 
-    // Row lists for the weight-gradient pass (all active (b, t) rows, step-major).
-    final int[] rowB;
-    final int[] rowT;
+    // The weight-gradient pass's rows (all active (b, t), step-major): offsets into dz, hc (h_{t-1}) and x.
+    final int[] rowDz;
+    final int[] rowH;
+    final int[] rowX;
     int rowCount;
 
     final ThreadScratch[] scratch;
@@ -68,11 +73,9 @@ final class SimdWorkspace extends LayerWorkspace {
         final float[] peepStep; // [3][Hp] peephole gradient of one step (float), flushed into peepAcc
         final double[] peepAcc; // [3][Hp]
         final double[] tgAcc;   // [3][Hp] period, shift, ratioOn gradients
-        final float[] aChunk;   // [chunk][kp] rows of [x, h_{t-1}, 1]
-        final int[] dzOff;      // [chunk] dz row offsets
         final float[] lanes;    // [L] for fixed-order lane sums
 
-        ThreadScratch(int rowsMax, int hp, int g4, int kp, int chunk) {
+        ThreadScratch(int rowsMax, int hp, int g4) {
             rows = new int[rowsMax];
             z = new float[4 * g4];
             kS = new float[rowsMax * hp];
@@ -83,8 +86,6 @@ final class SimdWorkspace extends LayerWorkspace {
             peepStep = new float[3 * hp];
             peepAcc = new double[3 * hp];
             tgAcc = new double[3 * hp];
-            aChunk = new float[chunk * kp];
-            dzOff = new int[chunk];
             lanes = new float[SimdPhasedLstm.L];
         }
     }
@@ -101,7 +102,21 @@ final class SimdWorkspace extends LayerWorkspace {
         hp = (hs + lanes - 1) / lanes * lanes;
         nb = hp / lanes;
         g4 = 4 * hp;
-        kp = (in + hs + 1 + 3) / 4 * 4;
+        kp = in + hs + 1;
+        int nBlocks = (in + 3) / 4 + (hs + 3) / 4 + 1;
+        kBlockStart = new int[nBlocks];
+        kBlockCount = new int[nBlocks];
+        int kb = 0;
+        for (int k = 0; k < in; k += 4) {
+            kBlockStart[kb] = k;
+            kBlockCount[kb++] = Math.min(4, in - k);
+        }
+        for (int k = 0; k < hs; k += 4) {
+            kBlockStart[kb] = in + k;
+            kBlockCount[kb++] = Math.min(4, hs - k);
+        }
+        kBlockStart[kb] = in + hs;
+        kBlockCount[kb] = 1;
         wx = new float[in * g4];
         wh = new float[hs * g4];
         bias = new float[g4];
@@ -110,6 +125,8 @@ final class SimdWorkspace extends LayerWorkspace {
         period = new double[hp];
         invPeriod = new double[hp];
         ratioOn = new double[hp];
+        twoOverRatioOn = new double[hp];
+        invPeriodSquared = new double[hp];
         uT = new float[g4 * hp];
         long perStep = (long) batch * steps * hp;
         long withInit = (long) batch * (steps + 1) * hp;
@@ -123,15 +140,16 @@ final class SimdWorkspace extends LayerWorkspace {
         dz = new float[Math.toIntExact((long) batch * steps * g4)];
         dw = new float[kp * g4];
         lengths = new int[batch];
-        rowB = new int[batch * steps];
-        rowT = new int[batch * steps];
+        rowDz = new int[batch * steps];
+        rowH = new int[batch * steps];
+        rowX = new int[batch * steps];
         // Weight-gradient chunks of about 256 KiB of dz rows, so a chunk stays in L2 while tiles sweep it.
         chunk = Math.max(16, Math.min(1024, (256 * 1024) / (4 * g4)));
         int workers = Math.min(engine.threads(), batch);
         int rowsMax = (batch + workers - 1) / workers;
         scratch = new ThreadScratch[engine.threads()];
         for (int w = 0; w < scratch.length; w++) {
-            scratch[w] = new ThreadScratch(rowsMax, hp, g4, kp, chunk);
+            scratch[w] = new ThreadScratch(rowsMax, hp, g4);
         }
     }
 
