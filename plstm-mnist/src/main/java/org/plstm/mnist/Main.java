@@ -1,0 +1,95 @@
+package org.plstm.mnist;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.plstm.mnist.cli.PlstmMnistCommand;
+import picocli.CommandLine;
+
+/**
+ * Entry point of {@code plstm-mnist.jar}: {@code java --add-modules jdk.incubator.vector -jar plstm-mnist.jar
+ * <command> [options]}, commands {@code fetch}, {@code train}, {@code compare}, {@code evaluate}
+ * ({@link PlstmMnistCommand}).
+ *
+ * <p>Exit codes: {@value #OK} success; {@value #FAILED} the work failed (data unavailable, I/O error, ...);
+ * {@value #USAGE} a bad command line or option value. Errors are one line on standard error
+ * ({@code plstm-mnist: <problem>}), without a stack trace unless the system property {@code plstm.debug} is
+ * {@code true}.
+ */
+public final class Main {
+    /** Exit code of a successful run. */
+    public static final int OK = 0;
+    /** Exit code when the work failed. */
+    public static final int FAILED = 1;
+    /** Exit code of a bad command line or option value. */
+    public static final int USAGE = 2;
+
+    private Main() {
+    }
+
+    /**
+     * Runs the command line and exits the JVM with its exit code.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+        }
+        System.setProperty("java.awt.headless", "true");
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Runs the command line without exiting (for tests and embedding).
+     *
+     * @param args the arguments
+     * @param out  standard output (results, help)
+     * @param err  standard error (errors)
+     * @return the exit code
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /**
+     * The configured picocli command line.
+     *
+     * @param out standard output
+     * @param err standard error
+     * @return the command line
+     */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new PlstmMnistCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpWidth(110);
+        cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? USAGE : FAILED);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("plstm-mnist: " + firstLine(ex.getMessage()) + " (see '"
+                    + c.getCommandSpec().qualifiedName() + " --help')");
+            c.getErr().flush();
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            c.getErr().println("plstm-mnist: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            if (Boolean.getBoolean("plstm.debug")) {
+                StringWriter sw = new StringWriter();
+                ex.printStackTrace(new PrintWriter(sw));
+                c.getErr().print(sw);
+            }
+            c.getErr().flush();
+            return FAILED;
+        });
+        return cl;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "invalid command line";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+}

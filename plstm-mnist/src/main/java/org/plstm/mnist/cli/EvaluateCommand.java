@@ -1,0 +1,93 @@
+package org.plstm.mnist.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.plstm.Engine;
+import org.plstm.engine.Engines;
+import org.plstm.io.Checkpoint;
+import org.plstm.mnist.data.Mnist;
+import org.plstm.mnist.data.PixelStats;
+import org.plstm.mnist.train.Evaluation;
+import org.plstm.mnist.train.Layout;
+import org.plstm.mnist.train.MnistBatches;
+import org.plstm.mnist.train.MnistTrainer;
+import org.plstm.mnist.train.TrainConfig;
+import org.plstm.optim.Sgd;
+import org.plstm.train.ClassifierTrainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code evaluate}: scores a checkpoint on the MNIST test set. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Score a checkpoint on the MNIST test set (inference mode) and print loss and accuracy.")
+public final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", required = true,
+            description = "A checkpoint.safetensors written by train.")
+    Path checkpoint;
+
+    @Option(names = "--test-limit", paramLabel = "N", defaultValue = "10000",
+            description = "Score the first N test samples. Default: ${DEFAULT-VALUE} (all).")
+    int testLimit;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "128",
+            description = "Samples per batch. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Mixin
+    RuntimeOptions runtime;
+
+    /** Creates the command (picocli instantiates it). */
+    public EvaluateCommand() {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ModelOptions.positive(spec, "--test-limit", testLimit);
+        ModelOptions.positive(spec, "--batch", batch);
+        String engineName = runtime.engine(spec);
+        int threads = runtime.threads(spec);
+        Checkpoint.Loaded loaded = TrainCommand.loadCheckpoint(spec, "--checkpoint", checkpoint);
+        Layout layout;
+        try {
+            layout = loaded.trainer() != null ? TrainConfig.fromJson(loaded.trainer()).layout()
+                    : Layout.forInputSize(loaded.model().inputSize());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint: " + checkpoint + ": " + e.getMessage());
+        }
+        Mnist mnist = runtime.load();
+        PixelStats stats = savedStats(loaded, mnist);
+        MnistBatches test = new MnistBatches(mnist.test().limit(testLimit), layout, stats);
+        try (Engine engine = Engines.create(engineName, threads)) {
+            // The optimiser is never stepped: evaluation only runs forward passes.
+            ClassifierTrainer t = new ClassifierTrainer(engine, loaded.model(), new Sgd(1e-3), 0);
+            Evaluation e = MnistTrainer.evaluate(t, test, batch);
+            spec.commandLine().getOut().printf(Locale.ROOT,
+                    "%s: epoch %d, %s layout; test loss %.4f, test accuracy %.4f (%d samples, %.1f s, engine %s)%n",
+                    checkpoint, loaded.epoch(), layout, e.loss(), e.accuracy(), e.samples(), e.seconds(),
+                    engine.description());
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
+    }
+
+    private static PixelStats savedStats(Checkpoint.Loaded loaded, Mnist mnist) {
+        String mean = loaded.metadata().get("pixel_mean");
+        String std = loaded.metadata().get("pixel_std");
+        if (mean != null && std != null) {
+            try {
+                return new PixelStats(Double.parseDouble(mean), Double.parseDouble(std));
+            } catch (NumberFormatException e) {
+                // fall back to the training set's statistics
+            }
+        }
+        return mnist.trainPixelStats();
+    }
+}

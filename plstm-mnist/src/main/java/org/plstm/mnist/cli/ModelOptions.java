@@ -1,0 +1,175 @@
+package org.plstm.mnist.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.plstm.mnist.train.Layout;
+import org.plstm.mnist.train.ModelKind;
+import org.plstm.mnist.train.TrainConfig;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** The options that define a training run (shared by {@code train} and {@code compare}). */
+public final class ModelOptions {
+    @Option(names = "--hidden", paramLabel = "N", defaultValue = "32",
+            description = "Hidden units per recurrent layer. Default: ${DEFAULT-VALUE}.")
+    int hidden;
+
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "1",
+            description = "Stacked recurrent layers. Default: ${DEFAULT-VALUE}.")
+    int layers;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "2",
+            description = "Total epochs (with --resume: the total to reach). Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "128",
+            description = "Samples per batch. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--optimizer", paramLabel = "rmsprop|adam|sgd", defaultValue = "rmsprop",
+            description = "Optimiser, with Keras' defaults besides the learning rate (RMSprop rho 0.9, Adam betas 0.9 "
+                    + "and 0.999, eps 1e-7). Default: ${DEFAULT-VALUE}.")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.001",
+            description = "Learning rate. Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--clip", paramLabel = "NORM", defaultValue = "0",
+            description = "Clip gradients by global norm to NORM; 0 = no clipping. Default: ${DEFAULT-VALUE}.")
+    double clip;
+
+    @Option(names = "--layout", paramLabel = "pixel|row", defaultValue = "pixel",
+            description = "pixel: 784 steps of 1 pixel (timestamps 1..784); row: 28 steps of 28 pixels "
+                    + "(timestamps 1..28). Default: ${DEFAULT-VALUE}.")
+    String layout;
+
+    @Option(names = "--train-limit", paramLabel = "N", defaultValue = "60000",
+            description = "Use the first N training samples. Default: ${DEFAULT-VALUE} (all).")
+    int trainLimit;
+
+    @Option(names = "--test-limit", paramLabel = "N", defaultValue = "10000",
+            description = "Use the first N test samples. Default: ${DEFAULT-VALUE} (all).")
+    int testLimit;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "Seed of the weight initialisation and of the per-epoch shuffling. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--init", paramLabel = "keras|paper", defaultValue = "keras",
+            description = "Time-gate initialisation: keras (period U(10,100), shift U(0,1000), ratio_on 0.05, as the "
+                    + "seed) or paper (period exp(U(1,6)), shift U(0,period)). Default: ${DEFAULT-VALUE}.")
+    String init;
+
+    @Option(names = "--gate-activation", paramLabel = "sigmoid|hard_sigmoid", defaultValue = "sigmoid",
+            description = "Activation of the i, f, o gates (the seed used hard_sigmoid). Default: ${DEFAULT-VALUE}.")
+    String gateActivation;
+
+    @Option(names = "--peepholes", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Use peephole connections. Default: ${DEFAULT-VALUE}.")
+    boolean peepholes;
+
+    /** Creates the options (picocli fills them). */
+    public ModelOptions() {
+    }
+
+    /**
+     * Validates the values and builds the configuration.
+     *
+     * @param spec    the command, for errors
+     * @param model   the model kind
+     * @param engine  engine name
+     * @param threads engine threads
+     * @return the configuration
+     * @throws ParameterException naming the option, the expectation and the value
+     */
+    TrainConfig toConfig(CommandSpec spec, ModelKind model, String engine, int threads) {
+        positive(spec, "--hidden", hidden);
+        positive(spec, "--layers", layers);
+        positive(spec, "--epochs", epochs);
+        positive(spec, "--batch", batch);
+        positive(spec, "--train-limit", trainLimit);
+        positive(spec, "--test-limit", testLimit);
+        String opt = optimizer.trim().toLowerCase(Locale.ROOT);
+        if (!opt.equals("rmsprop") && !opt.equals("adam") && !opt.equals("sgd")) {
+            throw bad(spec, "--optimizer: expected rmsprop, adam or sgd, got '" + optimizer + "'");
+        }
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw bad(spec, "--lr: expected a finite number > 0, got " + lr);
+        }
+        if (!(clip >= 0) || Double.isInfinite(clip)) {
+            throw bad(spec, "--clip: expected 0 (off) or a finite number > 0, got " + clip);
+        }
+        Layout lay;
+        try {
+            lay = Layout.parse(layout);
+        } catch (IllegalArgumentException e) {
+            throw bad(spec, "--layout: expected pixel or row, got '" + layout + "'");
+        }
+        String in = init.trim().toLowerCase(Locale.ROOT);
+        if (!in.equals("keras") && !in.equals("paper")) {
+            throw bad(spec, "--init: expected keras or paper, got '" + init + "'");
+        }
+        String act = gateActivation.trim().toLowerCase(Locale.ROOT);
+        if (!act.equals("sigmoid") && !act.equals("hard_sigmoid")) {
+            throw bad(spec, "--gate-activation: expected sigmoid or hard_sigmoid, got '" + gateActivation + "'");
+        }
+        try {
+            return new TrainConfig(model, layers, hidden, epochs, batch, opt, lr, clip, lay, trainLimit, testLimit,
+                    seed, in, act, peepholes, engine, threads);
+        } catch (IllegalArgumentException e) {
+            throw bad(spec, e.getMessage());
+        }
+    }
+
+    /**
+     * For {@code --resume}: the options that define the model and data must not contradict the checkpoint. Options
+     * given explicitly with another value than the checkpoint's are an error; the rest come from the checkpoint.
+     *
+     * @param spec  the command
+     * @param saved the checkpoint's configuration
+     * @param model the model kind given on the command line, or null if not given
+     * @throws ParameterException on a contradiction
+     */
+    void requireConsistent(CommandSpec spec, TrainConfig saved, ModelKind model) {
+        Map<String, Object[]> pairs = new LinkedHashMap<>();
+        pairs.put("--model", new Object[] {model, saved.model()});
+        pairs.put("--hidden", new Object[] {hidden, saved.hidden()});
+        pairs.put("--layers", new Object[] {layers, saved.layers()});
+        pairs.put("--batch", new Object[] {batch, saved.batch()});
+        pairs.put("--optimizer", new Object[] {optimizer.trim().toLowerCase(Locale.ROOT), saved.optimizer()});
+        pairs.put("--lr", new Object[] {lr, saved.learningRate()});
+        pairs.put("--clip", new Object[] {clip, saved.clip()});
+        pairs.put("--layout", new Object[] {layout.trim().toLowerCase(Locale.ROOT), saved.layout().toString()});
+        pairs.put("--train-limit", new Object[] {trainLimit, saved.trainLimit()});
+        pairs.put("--seed", new Object[] {seed, saved.seed()});
+        pairs.put("--init", new Object[] {init.trim().toLowerCase(Locale.ROOT), saved.init()});
+        pairs.put("--gate-activation", new Object[] {gateActivation.trim().toLowerCase(Locale.ROOT),
+            saved.gateActivation()});
+        pairs.put("--peepholes", new Object[] {peepholes, saved.peepholes()});
+        for (Map.Entry<String, Object[]> e : pairs.entrySet()) {
+            boolean given = spec.commandLine().getParseResult().hasMatchedOption(e.getKey())
+                    || (e.getKey().equals("--peepholes")
+                    && spec.commandLine().getParseResult().hasMatchedOption("--no-peepholes"));
+            Object cli = e.getValue()[0];
+            Object ckpt = e.getValue()[1];
+            if (given && cli != null && !Objects.equals(cli.toString(), ckpt.toString())) {
+                throw bad(spec, e.getKey() + ": the checkpoint was trained with " + ckpt + ", got " + cli
+                        + " (omit the option to resume)");
+            }
+        }
+    }
+
+    static void positive(CommandSpec spec, String name, int value) {
+        if (value < 1) {
+            throw bad(spec, name + ": expected an integer >= 1, got " + value);
+        }
+    }
+
+    static ParameterException bad(CommandSpec spec, String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

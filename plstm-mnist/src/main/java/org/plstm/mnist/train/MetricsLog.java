@@ -1,0 +1,238 @@
+package org.plstm.mnist.train;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import org.plstm.io.AtomicFiles;
+
+/**
+ * The metrics of a run, one row per training batch and two per epoch, kept in growable primitive columns (no object
+ * per row) and written as {@code metrics.csv}.
+ *
+ * <p>CSV columns: {@code kind,epoch,iteration,samples,loss,accuracy,samples_per_second,seconds}.
+ * <ul>
+ *   <li>{@code kind=batch}: one training step; {@code iteration} is the optimiser's 1-based step count,
+ *       {@code samples} the batch size, {@code loss} the batch's mean cross-entropy (nats) and {@code accuracy} its
+ *       fraction correct, both before the update; {@code samples_per_second} and {@code seconds} of that step.</li>
+ *   <li>{@code kind=train}: the epoch's training averages (weighted by batch size); {@code samples} the training
+ *       set size, {@code seconds} the epoch's wall time, {@code samples_per_second} its throughput.</li>
+ *   <li>{@code kind=test}: the test set after the epoch; {@code seconds} the evaluation's wall time.</li>
+ * </ul>
+ * {@code epoch} is 1-based. Numbers are written with {@link Double#toString}, so reading a file back gives the exact
+ * values.
+ */
+public final class MetricsLog {
+    /** The CSV header line. */
+    public static final String HEADER = "kind,epoch,iteration,samples,loss,accuracy,samples_per_second,seconds";
+
+    /** Row kinds. */
+    public enum Kind {
+        /** A training step. */
+        BATCH,
+        /** An epoch's training summary. */
+        TRAIN,
+        /** An epoch's test evaluation. */
+        TEST;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private int size;
+    private byte[] kind = new byte[256];
+    private int[] epoch = new int[256];
+    private long[] iteration = new long[256];
+    private int[] samples = new int[256];
+    private double[] loss = new double[256];
+    private double[] accuracy = new double[256];
+    private double[] samplesPerSecond = new double[256];
+    private double[] seconds = new double[256];
+
+    /**
+     * Appends a row (amortised allocation-free).
+     *
+     * @param k     the kind
+     * @param ep    1-based epoch
+     * @param it    optimiser iteration
+     * @param n     samples
+     * @param l     loss
+     * @param acc   accuracy in {@code [0, 1]}
+     * @param sps   samples per second
+     * @param secs  seconds
+     */
+    public void add(Kind k, int ep, long it, int n, double l, double acc, double sps, double secs) {
+        if (size == kind.length) {
+            int cap = size * 2;
+            kind = Arrays.copyOf(kind, cap);
+            epoch = Arrays.copyOf(epoch, cap);
+            iteration = Arrays.copyOf(iteration, cap);
+            samples = Arrays.copyOf(samples, cap);
+            loss = Arrays.copyOf(loss, cap);
+            accuracy = Arrays.copyOf(accuracy, cap);
+            samplesPerSecond = Arrays.copyOf(samplesPerSecond, cap);
+            seconds = Arrays.copyOf(seconds, cap);
+        }
+        kind[size] = (byte) k.ordinal();
+        epoch[size] = ep;
+        iteration[size] = it;
+        samples[size] = n;
+        loss[size] = l;
+        accuracy[size] = acc;
+        samplesPerSecond[size] = sps;
+        seconds[size] = secs;
+        size++;
+    }
+
+    /** @return the number of rows */
+    public int size() {
+        return size;
+    }
+
+    /** @param row index @return its kind */
+    public Kind kind(int row) {
+        return Kind.values()[kind[check(row)]];
+    }
+
+    /** @param row index @return its 1-based epoch */
+    public int epoch(int row) {
+        return epoch[check(row)];
+    }
+
+    /** @param row index @return its optimiser iteration */
+    public long iteration(int row) {
+        return iteration[check(row)];
+    }
+
+    /** @param row index @return its sample count */
+    public int samples(int row) {
+        return samples[check(row)];
+    }
+
+    /** @param row index @return its loss in nats */
+    public double loss(int row) {
+        return loss[check(row)];
+    }
+
+    /** @param row index @return its accuracy */
+    public double accuracy(int row) {
+        return accuracy[check(row)];
+    }
+
+    /** @param row index @return its samples per second */
+    public double samplesPerSecond(int row) {
+        return samplesPerSecond[check(row)];
+    }
+
+    /** @param row index @return its seconds */
+    public double seconds(int row) {
+        return seconds[check(row)];
+    }
+
+    private int check(int row) {
+        if (row < 0 || row >= size) {
+            throw new IndexOutOfBoundsException("row " + row + " of " + size);
+        }
+        return row;
+    }
+
+    /**
+     * @param k the kind
+     * @return the losses of all rows of that kind, in order
+     */
+    public double[] losses(Kind k) {
+        return column(k, loss);
+    }
+
+    /**
+     * @param k the kind
+     * @return the accuracies of all rows of that kind, in order
+     */
+    public double[] accuracies(Kind k) {
+        return column(k, accuracy);
+    }
+
+    private double[] column(Kind k, double[] values) {
+        int n = 0;
+        for (int r = 0; r < size; r++) {
+            n += kind[r] == k.ordinal() ? 1 : 0;
+        }
+        double[] out = new double[n];
+        int i = 0;
+        for (int r = 0; r < size; r++) {
+            if (kind[r] == k.ordinal()) {
+                out[i++] = values[r];
+            }
+        }
+        return out;
+    }
+
+    /** @return the whole log as CSV text with {@link #HEADER} */
+    public String toCsv() {
+        StringBuilder sb = new StringBuilder(HEADER.length() + size * 96);
+        sb.append(HEADER).append('\n');
+        for (int r = 0; r < size; r++) {
+            sb.append(kind(r)).append(',').append(epoch[r]).append(',').append(iteration[r]).append(',')
+                    .append(samples[r]).append(',').append(loss[r]).append(',').append(accuracy[r]).append(',')
+                    .append(samplesPerSecond[r]).append(',').append(seconds[r]).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Writes {@code metrics.csv} atomically.
+     *
+     * @param file the target
+     * @throws IOException if writing fails
+     */
+    public void write(Path file) throws IOException {
+        AtomicFiles.writeString(file, toCsv());
+    }
+
+    /**
+     * Reads a file written by {@link #write}, keeping the rows of epochs {@code <= maxEpoch} (used by
+     * {@code --resume} to carry the earlier curve over).
+     *
+     * @param file     a metrics.csv
+     * @param maxEpoch last epoch to keep
+     * @return the rows read
+     * @throws IOException if the file cannot be read or is not in this format (the message names the file and line)
+     */
+    public static MetricsLog read(Path file, int maxEpoch) throws IOException {
+        MetricsLog log = new MetricsLog();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = in.readLine();
+            if (!HEADER.equals(header)) {
+                throw new IOException(file + ": line 1: expected the header " + HEADER + ", got " + header);
+            }
+            String line;
+            int lineNo = 1;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] f = line.split(",", -1);
+                try {
+                    if (f.length != 8) {
+                        throw new IllegalArgumentException("expected 8 fields, got " + f.length);
+                    }
+                    Kind k = Kind.valueOf(f[0].toUpperCase(Locale.ROOT));
+                    int ep = Integer.parseInt(f[1]);
+                    if (ep <= maxEpoch) {
+                        log.add(k, ep, Long.parseLong(f[2]), Integer.parseInt(f[3]), Double.parseDouble(f[4]),
+                                Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]));
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(file + ": line " + lineNo + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return log;
+    }
+}

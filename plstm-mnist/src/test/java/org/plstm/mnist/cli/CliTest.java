@@ -1,0 +1,190 @@
+package org.plstm.mnist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.plstm.mnist.Main;
+import org.plstm.mnist.train.RealMnist;
+
+/** The command line, run in-process through {@link Main#run}. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    /** Output of one run. */
+    record Run(int code, String out, String err) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsEveryTrainOptionWithItsDefault() {
+        Run r = run("train", "--help");
+        assertThat(r.code()).isZero();
+        // one entry per option: its first line (indented by at most 6 spaces) and its continuation lines
+        java.util.Map<String, String> entries = new java.util.LinkedHashMap<>();
+        String current = null;
+        for (String line : r.out().lines().toList()) {
+            Matcher m = Pattern.compile("^ {2,6}(?:-\\w, )?(--\\S+)(.*)$").matcher(line);
+            if (m.matches()) {
+                current = m.group(1);
+                entries.put(current, m.group(2).trim());
+            } else if (current != null && line.startsWith("          ")) {
+                entries.put(current, entries.get(current) + " " + line.trim());
+            }
+        }
+        String[][] expected = {
+            {"--model=plstm|lstm", "Default: plstm."}, {"--hidden=N", "Default: 32."}, {"--layers=N", "Default: 1."},
+            {"--epochs=N", "Default: 2."}, {"--batch=N", "Default: 128."},
+            {"--optimizer=rmsprop|adam|sgd", "Default: rmsprop."}, {"--lr=RATE", "Default: 0.001."},
+            {"--clip=NORM", "Default: 0."}, {"--layout=pixel|row", "Default: pixel."},
+            {"--train-limit=N", "Default: 60000 (all)."}, {"--test-limit=N", "Default: 10000 (all)."},
+            {"--seed=N", "Default: 1."}, {"--init=keras|paper", "Default: keras."},
+            {"--gate-activation=sigmoid|hard_sigmoid", "Default: sigmoid."}, {"--[no-]peepholes", "Default: false."},
+            {"--engine=simd|reference|auto", "Default: auto."}, {"--threads=N|auto", "Default: auto."},
+            {"--data=DIR", "Default: $XDG_CACHE_HOME/plstm/mnist"}, {"--[no-]progress", "Default: true."},
+            {"--out=DIR", "Default: runs/<yyyyMMdd-HHmmss>"}, {"--resume=CHECKPOINT", "--epochs is the total"}};
+        for (String[] e : expected) {
+            assertThat(entries).as("option %s in the help", e[0]).containsKey(e[0]);
+            assertThat(entries.get(e[0])).as(e[0]).contains(e[1]);
+        }
+        assertThat(entries).hasSize(expected.length + 2); // and -h/--help, -V/--version
+        Run top = run("--help");
+        assertThat(top.code()).isZero();
+        assertThat(top.out()).contains("fetch", "train", "compare", "evaluate", "Exit codes");
+        for (String cmd : List.of("compare", "evaluate", "fetch")) {
+            Run c = run(cmd, "--help");
+            assertThat(c.code()).as(cmd).isZero();
+            assertThat(c.out()).as(cmd).contains("Usage: plstm-mnist " + cmd);
+        }
+        assertThat(run("evaluate", "--help").out().replaceAll("\\s+", " "))
+                .contains("--checkpoint=FILE", "--test-limit=N Score the first N test samples. Default: 10000");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "train --hidden 0", "train --hidden abc", "train --layers -1", "train --epochs 0", "train --batch 0",
+        "train --lr -1", "train --lr NaN", "train --clip -0.5", "train --layout diagonal", "train --model gru",
+        "train --optimizer lbfgs", "train --init random", "train --gate-activation relu", "train --engine gpu",
+        "train --threads 0", "train --threads many", "train --train-limit 0", "train --test-limit -5",
+        "train --bogus", "train --seed x", "compare --hidden 0", "compare --model lstm", "evaluate",
+        "evaluate --checkpoint /nonexistent/ck.safetensors", "evaluate --checkpoint x --batch 0",
+        "train --resume /nonexistent/ck.safetensors", "frobnicate", ""})
+    void badValuesExitWithCode2AndOneLine(String line) {
+        String[] args = line.isEmpty() ? new String[0] : line.split(" ");
+        Run r = run(args);
+        System.out.println("[" + line + "] -> " + r.err().strip());
+        assertThat(r.code()).as(line).isEqualTo(2);
+        assertThat(r.errLines()).as(line).hasSize(1);
+        assertThat(r.err()).as(line).startsWith("plstm-mnist: ").doesNotContain("Exception", "\tat ");
+        assertThat(r.out()).as(line).isEmpty();
+    }
+
+    @Test
+    void errorMessagesNameTheOptionTheExpectationAndTheValue() {
+        assertThat(run("train", "--hidden", "0").err()).startsWith(
+                "plstm-mnist: --hidden: expected an integer >= 1, got 0 (see 'plstm-mnist train --help')");
+        assertThat(run("train", "--layout", "diagonal").err()).contains("--layout: expected pixel or row, got "
+                + "'diagonal'");
+        assertThat(run("train", "--threads", "many").err()).contains("--threads: expected auto or an integer >= 1, "
+                + "got 'many'");
+        assertThat(run("evaluate", "--checkpoint", "/nonexistent/ck.safetensors").err())
+                .contains("--checkpoint: no such file: /nonexistent/ck.safetensors");
+    }
+
+    @Test
+    void aCorruptCheckpointIsAUsageErrorNamingTheFile() throws Exception {
+        Path bad = dir.resolve("bad.safetensors");
+        Files.write(bad, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
+        Run r = run("evaluate", "--checkpoint", bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("--checkpoint: " + bad + ": header length");
+    }
+
+    private static double number(String text, String label) {
+        Matcher m = Pattern.compile(label + " ([0-9.]+)").matcher(text);
+        assertThat(m.find()).as(label + " in " + text).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void trainThenEvaluateThenResumeThroughTheCommandLine() throws Exception {
+        RealMnist.get(); // makes sure the default cache holds MNIST (fetched on first use)
+        Path out = dir.resolve("run");
+        List<String> common = List.of("--layout", "row", "--hidden", "8", "--batch", "50", "--train-limit", "300",
+                "--test-limit", "100", "--no-progress", "--threads", "2", "--engine", "simd");
+        List<String> args = new ArrayList<>(List.of("train", "--epochs", "1", "--out", out.toString()));
+        args.addAll(common);
+        Run t = run(args.toArray(String[]::new));
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("epoch 1/1: train loss", "done: test accuracy");
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+
+        Path ck = out.resolve("checkpoint.safetensors");
+        Run e = run("evaluate", "--checkpoint", ck.toString(), "--test-limit", "100", "--threads", "2");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(number(e.out(), "test accuracy")).isEqualTo(Double.parseDouble(String.format(Locale.ROOT, "%.4f",
+                summary.get("test_accuracy").asDouble())));
+        assertThat(e.out()).contains("epoch 1, row layout");
+
+        Run conflict = run("train", "--resume", ck.toString(), "--epochs", "2", "--hidden", "16", "--out",
+                dir.resolve("x").toString());
+        assertThat(conflict.code()).isEqualTo(2);
+        assertThat(conflict.err()).contains("--hidden: the checkpoint was trained with 8, got 16");
+        Run done = run("train", "--resume", ck.toString(), "--epochs", "1", "--out", dir.resolve("y").toString());
+        assertThat(done.code()).isEqualTo(2);
+        assertThat(done.err()).contains("--epochs: the checkpoint has completed 1 epochs");
+
+        Path out2 = dir.resolve("resumed");
+        Run res = run("train", "--resume", ck.toString(), "--epochs", "2", "--out", out2.toString(), "--no-progress",
+                "--threads", "2", "--hidden", "8");
+        assertThat(res.code()).as(res.err()).isZero();
+        assertThat(res.out()).contains("epoch 2/2: train loss").doesNotContain("epoch 1/2");
+        JsonNode s2 = new ObjectMapper().readTree(out2.resolve("summary.json").toFile());
+        assertThat(s2.get("epoch_seconds")).hasSize(2);
+        assertThat(s2.get("config").get("hidden").asInt()).isEqualTo(8);
+        assertThat(s2.get("resumed_from").asText()).isEqualTo(ck.toAbsolutePath().toString());
+        assertThat(Files.readAllLines(out2.resolve("metrics.csv"))).hasSize(1 + 2 * (6 + 2));
+    }
+
+    @Test
+    void compareTrainsBothModelsAndChartsThemTogether() throws Exception {
+        RealMnist.get();
+        Path out = dir.resolve("cmp");
+        Run r = run("compare", "--layout", "row", "--hidden", "8", "--batch", "64", "--train-limit", "256",
+                "--test-limit", "64", "--epochs", "1", "--no-progress", "--threads", "2", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("PLSTM test accuracy", "LSTM  test accuracy");
+        for (String f : List.of("accuracy.png", "loss.png", "summary.json", "plstm/summary.json",
+                "lstm/checkpoint.safetensors", "lstm/metrics.csv")) {
+            assertThat(out.resolve(f)).as(f).isRegularFile();
+        }
+        JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertThat(s.get("plstm").get("config").get("model").asText()).isEqualTo("plstm");
+        assertThat(s.get("lstm").get("config").get("model").asText()).isEqualTo("lstm");
+        assertThat(s.get("lstm").get("config").get("seed")).isEqualTo(s.get("plstm").get("config").get("seed"));
+    }
+}

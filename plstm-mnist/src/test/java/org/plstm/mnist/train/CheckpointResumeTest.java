@@ -1,0 +1,99 @@
+package org.plstm.mnist.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.plstm.Engine;
+import org.plstm.engine.Engines;
+import org.plstm.io.Checkpoint;
+import org.plstm.mnist.data.Mnist;
+import org.plstm.optim.Sgd;
+import org.plstm.train.ClassifierTrainer;
+import org.plstm.train.SequenceClassifier;
+
+/** Checkpoints of real training runs: identical predictions after a reload, and an exact resume. */
+class CheckpointResumeTest {
+    @TempDir
+    Path dir;
+
+    private static TrainConfig config(int epochs) {
+        return new TrainConfig(ModelKind.PLSTM, 2, 8, epochs, 32, "adam", 2e-3, 1.0, Layout.ROW, 300, 64, 11,
+                "keras", "hard_sigmoid", true, "simd", 2);
+    }
+
+    private static RunResult train(TrainConfig c, Path out, Checkpoint.Loaded resume, Path from, List<Double> losses)
+            throws Exception {
+        return new MnistTrainer(c, RealMnist.get(), out, new PrintWriter(new StringWriter()), false)
+                .listener((e, it, r) -> losses.add(r.loss())).run(resume, from);
+    }
+
+    @Test
+    void resumingAfterOneEpochContinuesExactlyTheSameLossCurve() throws Exception {
+        System.out.println("CheckpointResumeTest seed=11");
+        List<Double> straight = new ArrayList<>();
+        RunResult two = train(config(2), dir.resolve("straight"), null, null, straight);
+
+        List<Double> first = new ArrayList<>();
+        RunResult one = train(config(1), dir.resolve("part1"), null, null, first);
+        Path ck = one.checkpoint();
+        List<Double> second = new ArrayList<>();
+        RunResult resumed = train(config(2), dir.resolve("part2"), Checkpoint.load(ck), ck, second);
+
+        List<Double> joined = new ArrayList<>(first);
+        joined.addAll(second);
+        // 300 samples in batches of 32: 10 steps per epoch. Same thread count, deterministic engine: bitwise equal.
+        assertThat(straight).hasSize(20);
+        assertThat(joined).isEqualTo(straight);
+        assertThat(resumed.last().trainLoss()).isEqualTo(two.last().trainLoss());
+        assertThat(resumed.last().trainAccuracy()).isEqualTo(two.last().trainAccuracy());
+        assertThat(resumed.last().testLoss()).isEqualTo(two.last().testLoss());
+        assertThat(resumed.last().testAccuracy()).isEqualTo(two.last().testAccuracy());
+        // the resumed run's metrics carry the first epoch over from part1/metrics.csv
+        assertThat(java.util.Arrays.stream(resumed.metrics().losses(MetricsLog.Kind.BATCH)).boxed().toList())
+                .isEqualTo(straight);
+        assertThat(resumed.epochs()).hasSize(2);
+        Checkpoint.Loaded end = Checkpoint.load(resumed.checkpoint());
+        assertThat(end.epoch()).isEqualTo(2);
+        assertThat(end.optimizer().iterations()).isEqualTo(20);
+    }
+
+    @Test
+    void aReloadedCheckpointPredictsExactlyTheSame() throws Exception {
+        RunResult r = train(config(1), dir.resolve("run"), null, null, new ArrayList<>());
+        Checkpoint.Loaded a = Checkpoint.load(r.checkpoint());
+        // save the loaded model again and reload it: still identical
+        Path again = dir.resolve("again.safetensors");
+        Checkpoint.save(again, a.model(), null, a.epoch(), a.trainer(), java.util.Map.of());
+        Checkpoint.Loaded b = Checkpoint.load(again);
+
+        Mnist mnist = RealMnist.get();
+        MnistBatches test = new MnistBatches(mnist.test().limit(100), Layout.ROW, mnist.trainPixelStats());
+        MnistBatches.Batch batch = test.fill(MnistBatches.identity(100), 0, 100);
+        float[] pa = predict(a.model(), batch);
+        float[] pb = predict(b.model(), batch);
+        assertThat(pb).isEqualTo(pa);
+        // and they match the test accuracy the run reported on its first 64 samples
+        try (Engine e = Engines.create("simd", 2)) {
+            Evaluation ev = MnistTrainer.evaluate(new ClassifierTrainer(e, b.model(), new Sgd(1e-3), 0),
+                    new MnistBatches(mnist.test().limit(64), Layout.ROW, mnist.trainPixelStats()), 32);
+            assertThat(ev.accuracy()).isEqualTo(r.last().testAccuracy());
+            // A fresh engine and workspace agree with the training run's to float rounding (seen: 1e-12 relative),
+            // not necessarily bitwise: only the same engine state promises identical bits.
+            assertThat(ev.loss()).isCloseTo(r.last().testLoss(), org.assertj.core.api.Assertions.within(1e-9));
+        }
+    }
+
+    private static float[] predict(SequenceClassifier m, MnistBatches.Batch batch) {
+        try (Engine e = Engines.create("simd", 2)) {
+            float[] probs = new float[batch.size() * 10];
+            new ClassifierTrainer(e, m, new Sgd(1e-3), 0).predict(batch.input(), probs);
+            return probs;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.plstm.mnist.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.plstm.GateActivation;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.TimeGateInit;
+
+class TrainConfigTest {
+
+    @Test
+    void defaultsAreTheKerasSeeds() {
+        TrainConfig d = TrainConfig.defaults();
+        assertThat(d.model()).isEqualTo(ModelKind.PLSTM);
+        assertThat(d.hidden()).isEqualTo(32);
+        assertThat(d.epochs()).isEqualTo(2);
+        assertThat(d.batch()).isEqualTo(128);
+        assertThat(d.optimizer()).isEqualTo("rmsprop");
+        assertThat(d.learningRate()).isEqualTo(1e-3);
+        assertThat(d.layout()).isEqualTo(Layout.PIXEL);
+        assertThat(d.timeGateInit()).isEqualTo(TimeGateInit.KERAS);
+        assertThat(d.layerConfigs()).containsExactly(PhasedLstmConfig.builder(1, 32).build());
+    }
+
+    @Test
+    void jsonRoundTripsAndUsesSnakeCase() {
+        TrainConfig c = new TrainConfig(ModelKind.LSTM, 3, 16, 5, 64, "ADAM", 2e-3, 1.5, Layout.ROW, 1000, 200, -7,
+                "Paper", "HARD_SIGMOID", true, "Reference", 3);
+        assertThat(c.optimizer()).isEqualTo("adam");
+        assertThat(c.init()).isEqualTo("paper");
+        assertThat(c.gateActivation()).isEqualTo("hard_sigmoid");
+        assertThat(c.engine()).isEqualTo("reference");
+        String json = c.toJson();
+        assertThat(json).startsWith("{\"model\":\"lstm\",\"layers\":3,\"hidden\":16,\"epochs\":5,\"batch\":64,"
+                + "\"optimizer\":\"adam\",\"learning_rate\":0.002,\"clip\":1.5,\"layout\":\"row\",\"train_limit\":1000,");
+        assertThat(TrainConfig.fromJson(json)).isEqualTo(c);
+        assertThat(c.layerConfigs()).hasSize(3);
+        assertThat(c.layerConfigs().get(0)).isEqualTo(PhasedLstmConfig.builder(28, 16).timeGate(false)
+                .peepholes(true).gateActivation(GateActivation.HARD_SIGMOID).build());
+        assertThat(c.layerConfigs().get(2).inputSize()).isEqualTo(16);
+        assertThat(c.newModel().classes()).isEqualTo(10);
+        assertThat(c.newOptimizer().name()).isEqualTo("adam");
+    }
+
+    @Test
+    void rejectsInvalidValuesNamingTheField() {
+        assertThatThrownBy(() -> TrainConfig.defaults().withEpochs(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("epochs: expected >= 1, got 0");
+        assertThatThrownBy(() -> TrainConfig.fromJson(TrainConfig.defaults().toJson().replace("\"rmsprop\"",
+                "\"adagrad\""))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("optimizer: expected rmsprop, adam or sgd, got adagrad");
+        assertThatThrownBy(() -> TrainConfig.fromJson("{\"model\":")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("training configuration: ");
+        assertThatThrownBy(() -> Layout.parse("column")).hasMessage("layout: expected pixel or row, got column");
+        assertThatThrownBy(() -> ModelKind.parse("gru")).hasMessage("model: expected plstm or lstm, got gru");
+    }
+}

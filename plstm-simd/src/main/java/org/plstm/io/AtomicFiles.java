@@ -1,0 +1,106 @@
+package org.plstm.io;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.plstm.Check;
+
+/**
+ * Writes files atomically: the content goes to a temporary file in the target's directory, is flushed to the
+ * device, and is then renamed over the target with {@link StandardCopyOption#ATOMIC_MOVE}. A reader therefore sees
+ * either the old file or the complete new one, never a partial write; a crash can at worst leave a hidden
+ * {@code .<name>.<random>.tmp} file behind. Used for checkpoints, reports, metrics and charts.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {
+    }
+
+    /** Writes the content of a file to a stream. */
+    @FunctionalInterface
+    public interface Writer {
+        /**
+         * @param out the stream to write to (buffered; do not close it)
+         * @throws IOException if writing fails
+         */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes {@code target} atomically, creating its parent directories if needed.
+     *
+     * @param target the file to create or replace
+     * @param writer produces the content
+     * @throws IOException if writing, flushing or the atomic rename fails (the target is then unchanged and the
+     *     temporary file removed); {@link java.nio.file.AtomicMoveNotSupportedException} if the file system cannot
+     *     rename atomically
+     * @throws IllegalArgumentException if an argument is null
+     */
+    public static void write(Path target, Writer writer) throws IOException {
+        Check.notNull("target", target);
+        Check.notNull("writer", writer);
+        Path absolute = target.toAbsolutePath().normalize();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+        boolean done = false;
+        try {
+            relaxPermissions(tmp);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
+                writer.writeTo(out);
+                out.flush();
+                ch.force(true);
+            }
+            Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /**
+     * Temporary files are created owner-only; the result is an ordinary file, so give it {@code rw-r--r--} where
+     * the file system has POSIX permissions.
+     */
+    private static void relaxPermissions(Path tmp) {
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not POSIX, or not allowed: keep the default
+        }
+    }
+
+    /**
+     * Writes bytes atomically (see {@link #write(Path, Writer)}).
+     *
+     * @param target the file to create or replace
+     * @param bytes  the content
+     * @throws IOException as {@link #write(Path, Writer)}
+     */
+    public static void writeBytes(Path target, byte[] bytes) throws IOException {
+        Check.notNull("bytes", bytes);
+        write(target, out -> out.write(bytes));
+    }
+
+    /**
+     * Writes a string as UTF-8 atomically (see {@link #write(Path, Writer)}).
+     *
+     * @param target the file to create or replace
+     * @param text   the content
+     * @throws IOException as {@link #write(Path, Writer)}
+     */
+    public static void writeString(Path target, String text) throws IOException {
+        Check.notNull("text", text);
+        writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+}

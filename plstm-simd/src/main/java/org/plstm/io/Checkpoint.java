@@ -1,0 +1,533 @@
+package org.plstm.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.plstm.Check;
+import org.plstm.DenseParams;
+import org.plstm.GateActivation;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.PhasedLstmParams;
+import org.plstm.Tensor;
+import org.plstm.optim.Optimizer;
+import org.plstm.train.SequenceClassifier;
+
+/**
+ * Checkpoints of a {@link SequenceClassifier} and its training state in the
+ * <a href="https://huggingface.co/docs/safetensors">safetensors</a> format ({@link Safetensors}), so that any
+ * safetensors reader (Python {@code safetensors}, {@code numpy}) can open the weights.
+ *
+ * <table>
+ *   <caption>Tensors (all F32, row-major, Keras layout)</caption>
+ *   <tr><th>name</th><th>shape</th><th>content</th></tr>
+ *   <tr><td>{@code layers.<k>.kernel}</td><td>{@code [I_k][4H_k]}</td><td>input weights, gate blocks i, f, c, o</td></tr>
+ *   <tr><td>{@code layers.<k>.recurrent_kernel}</td><td>{@code [H_k][4H_k]}</td><td>recurrent weights</td></tr>
+ *   <tr><td>{@code layers.<k>.bias}</td><td>{@code [4H_k]}</td><td>gate biases</td></tr>
+ *   <tr><td>{@code layers.<k>.peephole}</td><td>{@code [3][H_k]}</td><td>only with peepholes: rows i, f, o</td></tr>
+ *   <tr><td>{@code layers.<k>.timegate_kernel}</td><td>{@code [3][H_k]}</td><td>rows period, shift, ratio_on, as the
+ *       Keras seed (present also when the time gate is off, then unused)</td></tr>
+ *   <tr><td>{@code dense.kernel}</td><td>{@code [H_last][C]}</td><td>output layer</td></tr>
+ *   <tr><td>{@code dense.bias}</td><td>{@code [C]}</td><td></td></tr>
+ *   <tr><td>{@code optimizer.<i>.<slot>}</td><td>shape of trainable tensor {@code i}</td><td>the optimiser's state
+ *       for the {@code i}-th tensor of {@link SequenceClassifier#tensors()} (names listed in the metadata
+ *       {@code optimizer.tensors}); slots {@code rms} (RMSprop), {@code m} and {@code v} (Adam), none (SGD); absent
+ *       before the first step</td></tr>
+ * </table>
+ *
+ * <p>Metadata (all values strings): {@code format} = {@value #FORMAT}; {@code layers} = {@code N};
+ * {@code layers.<k>.config} = the layer configuration as JSON ({@code input_size, hidden_size, peepholes,
+ * gate_activation, time_gate, leak, train_period, train_shift, train_ratio_on}); {@code classes} = {@code C};
+ * {@code optimizer} (name), {@code optimizer.learning_rate}, {@code optimizer.iterations},
+ * {@code optimizer.tensors} (JSON array of the trainable tensor names, in slot index order) when an optimiser is
+ * saved; {@code epoch} = completed epochs; {@code trainer} = a caller-supplied JSON string (e.g. the training
+ * configuration) when given; plus any caller-supplied extra entries. An optimiser's hyperparameters other than the
+ * learning rate are the Keras defaults ({@link Optimizer#create}).
+ *
+ * <p>{@link #save} writes atomically. {@link #load} validates the file ({@link Safetensors#read}), then the
+ * checkpoint: format tag, every expected tensor present with the expected shape and no other tensor, valid
+ * configurations, finite values satisfying the parameter constraints, a consistent optimiser state. Every problem is
+ * a {@link CheckpointFormatException} naming the file.
+ */
+public final class Checkpoint {
+    /** The value of the {@code format} metadata entry. */
+    public static final String FORMAT = "plstm-checkpoint-1";
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final Set<String> RESERVED = Set.of("format", "layers", "classes", "optimizer",
+            "optimizer.learning_rate", "optimizer.iterations", "optimizer.tensors", "epoch", "trainer");
+
+    private Checkpoint() {
+    }
+
+    /**
+     * The optimiser part of a checkpoint.
+     *
+     * @param name         {@code rmsprop}, {@code adam} or {@code sgd}
+     * @param learningRate the learning rate
+     * @param iterations   steps taken ({@link Optimizer#iterations()})
+     * @param slots        the state arrays, tensor-major as {@link Optimizer#state()} (empty before the first step)
+     */
+    public record OptimizerState(String name, double learningRate, long iterations, List<float[]> slots) {
+        /**
+         * @throws IllegalArgumentException if {@code name} or {@code slots} is null or {@code iterations < 0}
+         */
+        public OptimizerState {
+            Check.notNull("name", name);
+            slots = List.copyOf(Check.notNull("slots", slots));
+            if (iterations < 0) {
+                throw new IllegalArgumentException("iterations: expected >= 0, got " + iterations);
+            }
+        }
+
+        /**
+         * A new optimiser of this kind and learning rate (other hyperparameters: Keras defaults) holding this
+         * state, for {@code model.tensors()}.
+         *
+         * @param model the classifier the state belongs to
+         * @return the optimiser, continuing at step {@code iterations + 1}
+         * @throws IllegalArgumentException if the state does not fit the model's tensors
+         */
+        public Optimizer restore(SequenceClassifier model) {
+            Check.notNull("model", model);
+            Optimizer o = Optimizer.create(name, learningRate);
+            if (iterations > 0 || !slots.isEmpty()) {
+                o.restore(iterations, slots, model.tensors());
+            }
+            return o;
+        }
+    }
+
+    /**
+     * A loaded checkpoint.
+     *
+     * @param model     the classifier with the saved parameters (fresh zero gradients)
+     * @param optimizer the optimiser state, or {@code null} if none was saved
+     * @param epoch     completed epochs
+     * @param trainer   the caller's JSON string saved as {@code trainer}, or {@code null}
+     * @param metadata  all metadata entries of the file (unmodifiable)
+     */
+    public record Loaded(SequenceClassifier model, OptimizerState optimizer, long epoch, String trainer,
+                         Map<String, String> metadata) {
+    }
+
+    /**
+     * The names of the slots an optimiser keeps per tensor, in {@link Optimizer#state()} order.
+     *
+     * @param optimizerName the optimiser's name
+     * @param perTensor     the number of slots per tensor
+     * @return e.g. {@code [rms]} for RMSprop, {@code [m, v]} for Adam, else {@code [0, 1, ...]}
+     */
+    static List<String> slotNames(String optimizerName, int perTensor) {
+        List<String> known = switch (optimizerName.toLowerCase(Locale.ROOT)) {
+            case "rmsprop" -> List.of("rms");
+            case "adam" -> List.of("m", "v");
+            case "sgd" -> List.of();
+            default -> null;
+        };
+        if (known != null && known.size() == perTensor) {
+            return known;
+        }
+        List<String> numbered = new ArrayList<>();
+        for (int s = 0; s < perTensor; s++) {
+            numbered.add(Integer.toString(s));
+        }
+        return numbered;
+    }
+
+    /**
+     * Saves a checkpoint atomically (the previous file, if any, stays intact until the new one is complete).
+     *
+     * @param file      the file to create or replace, conventionally {@code *.safetensors}
+     * @param model     the classifier
+     * @param optimizer its optimiser, or {@code null} to save weights only
+     * @param epoch     completed epochs, {@code >= 0}
+     * @param trainer   a JSON string describing the training configuration, or {@code null}
+     * @param extra     further metadata entries (keys must not be reserved: {@code format}, {@code layers},
+     *                  {@code layers.*}, {@code classes}, {@code optimizer*}, {@code epoch}, {@code trainer}); may
+     *                  be empty
+     * @throws IOException if writing fails
+     * @throws IllegalArgumentException on a null required argument, a negative epoch, a reserved extra key or an
+     *     optimiser state that does not fit the model
+     */
+    public static void save(Path file, SequenceClassifier model, Optimizer optimizer, long epoch, String trainer,
+                            Map<String, String> extra) throws IOException {
+        Check.notNull("file", file);
+        Check.notNull("model", model);
+        Check.notNull("extra", extra);
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch: expected >= 0, got " + epoch);
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("layers", Integer.toString(model.depth()));
+        List<Tensor> tensors = new ArrayList<>();
+        for (int k = 0; k < model.depth(); k++) {
+            PhasedLstmParams p = model.layers().get(k);
+            PhasedLstmConfig c = p.config();
+            int in = c.inputSize();
+            int h = c.hiddenSize();
+            String prefix = "layers." + k + ".";
+            meta.put(prefix + "config", configJson(c));
+            tensors.add(new Tensor(prefix + "kernel", new int[] {in, 4 * h}, p.kernel()));
+            tensors.add(new Tensor(prefix + "recurrent_kernel", new int[] {h, 4 * h}, p.recurrentKernel()));
+            tensors.add(new Tensor(prefix + "bias", new int[] {4 * h}, p.bias()));
+            if (c.peepholes()) {
+                tensors.add(new Tensor(prefix + "peephole", new int[] {3, h}, p.peephole()));
+            }
+            tensors.add(new Tensor(prefix + "timegate_kernel", new int[] {3, h}, p.timegateKernel()));
+        }
+        DenseParams d = model.dense();
+        meta.put("classes", Integer.toString(d.outputSize()));
+        tensors.add(new Tensor("dense.kernel", new int[] {d.inputSize(), d.outputSize()}, d.kernel()));
+        tensors.add(new Tensor("dense.bias", new int[] {d.outputSize()}, d.bias()));
+        if (optimizer != null) {
+            List<Tensor> params = model.tensors();
+            List<float[]> state = optimizer.state();
+            meta.put("optimizer", optimizer.name());
+            meta.put("optimizer.learning_rate", Double.toString(optimizer.learningRate()));
+            meta.put("optimizer.iterations", Long.toString(optimizer.iterations()));
+            List<String> names = new ArrayList<>();
+            for (Tensor t : params) {
+                names.add(t.name());
+            }
+            meta.put("optimizer.tensors", toJson(names));
+            if (!state.isEmpty()) {
+                if (state.size() % params.size() != 0) {
+                    throw new IllegalArgumentException("optimizer: expected a state of k arrays per tensor for "
+                            + params.size() + " tensors, got " + state.size() + " arrays");
+                }
+                int per = state.size() / params.size();
+                List<String> slots = slotNames(optimizer.name(), per);
+                for (int i = 0; i < params.size(); i++) {
+                    for (int s = 0; s < per; s++) {
+                        float[] a = state.get(i * per + s);
+                        if (a.length != params.get(i).data().length) {
+                            throw new IllegalArgumentException("optimizer: state of " + params.get(i).name()
+                                    + " has " + a.length + " elements, expected " + params.get(i).data().length);
+                        }
+                        tensors.add(new Tensor("optimizer." + i + "." + slots.get(s), params.get(i).shape(), a));
+                    }
+                }
+            }
+        }
+        meta.put("epoch", Long.toString(epoch));
+        if (trainer != null) {
+            meta.put("trainer", trainer);
+        }
+        for (Map.Entry<String, String> e : extra.entrySet()) {
+            String key = Check.notNull("extra key", e.getKey());
+            if (RESERVED.contains(key) || key.startsWith("layers.") || key.startsWith("optimizer.")) {
+                throw new IllegalArgumentException("extra: expected keys other than the reserved ones, got " + key);
+            }
+            meta.put(key, Check.notNull("extra[" + key + "]", e.getValue()));
+        }
+        Safetensors.write(file, tensors, meta);
+    }
+
+    /**
+     * Loads and validates a checkpoint (see the class comment).
+     *
+     * @param file the checkpoint
+     * @return the classifier, optimiser state, epoch and metadata
+     * @throws CheckpointFormatException if the file is not a valid checkpoint; the message names the file and the
+     *     problem
+     * @throws IOException if it cannot be read
+     */
+    public static Loaded load(Path file) throws IOException {
+        Safetensors.Contents contents = Safetensors.read(file);
+        String src = file.toString();
+        Map<String, String> meta = contents.metadata();
+        Map<String, Tensor> tensors = new LinkedHashMap<>(contents.tensors());
+        String format = meta.get("format");
+        if (!FORMAT.equals(format)) {
+            throw new CheckpointFormatException(src, "metadata format is " + (format == null ? "missing"
+                    : "'" + format + "'") + ", expected '" + FORMAT + "' (not a plstm checkpoint?)");
+        }
+        int depth = intEntry(src, meta, "layers", 1, 10_000);
+        List<PhasedLstmParams> layers = new ArrayList<>();
+        for (int k = 0; k < depth; k++) {
+            String prefix = "layers." + k + ".";
+            PhasedLstmConfig c = parseConfig(src, prefix + "config", required(src, meta, prefix + "config"));
+            int in = c.inputSize();
+            int h = c.hiddenSize();
+            PhasedLstmParams p = new PhasedLstmParams(c);
+            copy(src, tensors, prefix + "kernel", new int[] {in, 4 * h}, p.kernel());
+            copy(src, tensors, prefix + "recurrent_kernel", new int[] {h, 4 * h}, p.recurrentKernel());
+            copy(src, tensors, prefix + "bias", new int[] {4 * h}, p.bias());
+            if (c.peepholes()) {
+                copy(src, tensors, prefix + "peephole", new int[] {3, h}, p.peephole());
+            }
+            float[] tg = new float[3 * h];
+            copy(src, tensors, prefix + "timegate_kernel", new int[] {3, h}, tg);
+            System.arraycopy(tg, 0, p.period(), 0, h);
+            System.arraycopy(tg, h, p.shift(), 0, h);
+            System.arraycopy(tg, 2 * h, p.ratioOn(), 0, h);
+            try {
+                p.validate(prefix.substring(0, prefix.length() - 1));
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointFormatException(src, "invalid parameter values: " + e.getMessage(), e);
+            }
+            layers.add(p);
+        }
+        int classes = intEntry(src, meta, "classes", 1, Integer.MAX_VALUE);
+        int last = layers.get(depth - 1).config().hiddenSize();
+        DenseParams dense = new DenseParams(last, classes);
+        copy(src, tensors, "dense.kernel", new int[] {last, classes}, dense.kernel());
+        copy(src, tensors, "dense.bias", new int[] {classes}, dense.bias());
+        try {
+            dense.validate("dense");
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointFormatException(src, "invalid parameter values: " + e.getMessage(), e);
+        }
+        SequenceClassifier model;
+        try {
+            model = new SequenceClassifier(layers, dense);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointFormatException(src, "inconsistent layer sizes: " + e.getMessage(), e);
+        }
+        OptimizerState opt = loadOptimizer(src, meta, tensors, model);
+        if (!tensors.isEmpty()) {
+            throw new CheckpointFormatException(src, "unexpected tensors " + tensors.keySet());
+        }
+        long epoch = longEntry(src, meta, "epoch");
+        return new Loaded(model, opt, epoch, meta.get("trainer"), meta);
+    }
+
+    private static OptimizerState loadOptimizer(String src, Map<String, String> meta, Map<String, Tensor> tensors,
+                                                SequenceClassifier model) throws CheckpointFormatException {
+        String name = meta.get("optimizer");
+        if (name == null) {
+            for (String t : tensors.keySet()) {
+                if (t.startsWith("optimizer.")) {
+                    throw new CheckpointFormatException(src, "tensor " + t + " without optimizer metadata");
+                }
+            }
+            return null;
+        }
+        double lr;
+        try {
+            lr = Double.parseDouble(required(src, meta, "optimizer.learning_rate"));
+        } catch (NumberFormatException e) {
+            throw new CheckpointFormatException(src, "optimizer.learning_rate is not a number: "
+                    + meta.get("optimizer.learning_rate"));
+        }
+        long iterations = longEntry(src, meta, "optimizer.iterations");
+        List<Tensor> params = model.tensors();
+        List<String> expectedNames = new ArrayList<>();
+        for (Tensor t : params) {
+            expectedNames.add(t.name());
+        }
+        String savedNames = required(src, meta, "optimizer.tensors");
+        if (!savedNames.equals(toJson(expectedNames))) {
+            throw new CheckpointFormatException(src, "optimizer.tensors is " + savedNames + ", expected "
+                    + toJson(expectedNames) + " for this model");
+        }
+        Optimizer probe;
+        try {
+            probe = Optimizer.create(name, lr);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointFormatException(src, "invalid optimizer: " + e.getMessage(), e);
+        }
+        int total = 0;
+        for (String t : tensors.keySet()) {
+            total += t.startsWith("optimizer.") ? 1 : 0;
+        }
+        if (total % params.size() != 0) {
+            throw new CheckpointFormatException(src, "found " + total + " optimizer tensors, expected a multiple of "
+                    + params.size() + " (the trainable tensors)");
+        }
+        List<float[]> slots = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            for (String s : slotNames(name, total / params.size())) {
+                float[] a = new float[params.get(i).data().length];
+                String key = "optimizer." + i + "." + s;
+                copy(src, tensors, key, params.get(i).shape(), a);
+                try {
+                    Check.finite(key, a);
+                } catch (IllegalArgumentException e) {
+                    throw new CheckpointFormatException(src, "invalid optimizer state: " + e.getMessage(), e);
+                }
+                slots.add(a);
+            }
+        }
+        OptimizerState state = new OptimizerState(probe.name(), lr, iterations, slots);
+        try {
+            state.restore(model);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointFormatException(src, "optimizer state does not fit the model: " + e.getMessage(), e);
+        }
+        return state;
+    }
+
+    private static void copy(String src, Map<String, Tensor> tensors, String name, int[] shape, float[] dst)
+            throws CheckpointFormatException {
+        Tensor t = tensors.remove(name);
+        if (t == null) {
+            throw new CheckpointFormatException(src, "missing tensor " + name);
+        }
+        if (!java.util.Arrays.equals(t.shape(), shape)) {
+            throw new CheckpointFormatException(src, "tensor " + name + " has shape " + java.util.Arrays.toString(
+                    t.shape()) + ", expected " + java.util.Arrays.toString(shape));
+        }
+        System.arraycopy(t.data(), 0, dst, 0, dst.length);
+    }
+
+    private static String required(String src, Map<String, String> meta, String key)
+            throws CheckpointFormatException {
+        String v = meta.get(key);
+        if (v == null) {
+            throw new CheckpointFormatException(src, "missing metadata entry " + key);
+        }
+        return v;
+    }
+
+    private static int intEntry(String src, Map<String, String> meta, String key, int min, int max)
+            throws CheckpointFormatException {
+        String v = required(src, meta, key);
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new CheckpointFormatException(src, "metadata " + key + " must be an integer in [" + min + ", " + max
+                    + "], got '" + v + "'");
+        }
+    }
+
+    private static long longEntry(String src, Map<String, String> meta, String key) throws CheckpointFormatException {
+        String v = required(src, meta, key);
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new CheckpointFormatException(src, "metadata " + key + " must be an integer >= 0, got '" + v + "'");
+        }
+    }
+
+    /**
+     * The JSON form of a layer configuration stored in {@code layers.<k>.config}.
+     *
+     * @param c the configuration
+     * @return e.g. {@code {"input_size":1,"hidden_size":32,"peepholes":false,"gate_activation":"sigmoid",...}}
+     */
+    public static String configJson(PhasedLstmConfig c) {
+        Check.notNull("config", c);
+        ObjectNode o = JSON.createObjectNode();
+        o.put("input_size", c.inputSize());
+        o.put("hidden_size", c.hiddenSize());
+        o.put("peepholes", c.peepholes());
+        o.put("gate_activation", c.gateActivation().kerasName());
+        o.put("time_gate", c.timeGate());
+        o.put("leak", c.leak());
+        o.put("train_period", c.trainPeriod());
+        o.put("train_shift", c.trainShift());
+        o.put("train_ratio_on", c.trainRatioOn());
+        return o.toString();
+    }
+
+    /**
+     * Parses {@link #configJson}'s format; every field is required.
+     *
+     * @param src  file name for messages
+     * @param key  metadata key for messages
+     * @param json the JSON text
+     * @return the configuration
+     * @throws CheckpointFormatException if the JSON is malformed, a field is missing or of the wrong type, or the
+     *     configuration is invalid
+     */
+    static PhasedLstmConfig parseConfig(String src, String key, String json) throws CheckpointFormatException {
+        JsonNode o;
+        try {
+            o = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new CheckpointFormatException(src, key + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (o == null || !o.isObject()) {
+            throw new CheckpointFormatException(src, key + " must be a JSON object, got " + json);
+        }
+        try {
+            return new PhasedLstmConfig(intField(src, key, o, "input_size"), intField(src, key, o, "hidden_size"),
+                    boolField(src, key, o, "peepholes"),
+                    GateActivation.fromKerasName(textField(src, key, o, "gate_activation")),
+                    boolField(src, key, o, "time_gate"), numberField(src, key, o, "leak"),
+                    boolField(src, key, o, "train_period"), boolField(src, key, o, "train_shift"),
+                    boolField(src, key, o, "train_ratio_on"));
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointFormatException(src, key + " is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode field(String src, String key, JsonNode o, String name) throws CheckpointFormatException {
+        JsonNode v = o.get(name);
+        if (v == null || v.isNull()) {
+            throw new CheckpointFormatException(src, key + " lacks the field " + name);
+        }
+        return v;
+    }
+
+    private static int intField(String src, String key, JsonNode o, String name) throws CheckpointFormatException {
+        JsonNode v = field(src, key, o, name);
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new CheckpointFormatException(src, key + "." + name + " must be an integer, got " + v);
+        }
+        return v.intValue();
+    }
+
+    private static boolean boolField(String src, String key, JsonNode o, String name)
+            throws CheckpointFormatException {
+        JsonNode v = field(src, key, o, name);
+        if (!v.isBoolean()) {
+            throw new CheckpointFormatException(src, key + "." + name + " must be true or false, got " + v);
+        }
+        return v.booleanValue();
+    }
+
+    private static double numberField(String src, String key, JsonNode o, String name)
+            throws CheckpointFormatException {
+        JsonNode v = field(src, key, o, name);
+        if (!v.isNumber()) {
+            throw new CheckpointFormatException(src, key + "." + name + " must be a number, got " + v);
+        }
+        return v.doubleValue();
+    }
+
+    private static String textField(String src, String key, JsonNode o, String name)
+            throws CheckpointFormatException {
+        JsonNode v = field(src, key, o, name);
+        if (!v.isTextual()) {
+            throw new CheckpointFormatException(src, key + "." + name + " must be a string, got " + v);
+        }
+        return v.textValue();
+    }
+
+    private static String toJson(List<String> names) {
+        try {
+            return JSON.writeValueAsString(names);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return the keys {@link #save} reserves for itself (besides those starting with {@code layers.} and
+     *     {@code optimizer.}) */
+    public static Set<String> reservedKeys() {
+        return Collections.unmodifiableSet(new HashSet<>(RESERVED));
+    }
+}

@@ -1,0 +1,249 @@
+package org.plstm.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.plstm.Check;
+import org.plstm.Engine;
+import org.plstm.LayerWorkspace;
+import org.plstm.Mode;
+import org.plstm.PhasedLstmParams;
+import org.plstm.SequenceBatch;
+import org.plstm.optim.GradientClipping;
+import org.plstm.optim.Optimizer;
+
+/**
+ * Trains and evaluates a {@link SequenceClassifier} with one {@link Engine} and one {@link Optimizer}.
+ *
+ * <p>A {@link #step training step} is: zero the gradients; forward every layer in {@link Mode#TRAINING} (layer
+ * {@code k+1} reads {@code SequenceBatch(B, T, H_k, ws_k.h(), time, lengths)}); dense layer on the last layer's
+ * {@code hT [B][H_last]}; softmax cross-entropy averaged over the batch; dense backward; last layer backward with
+ * {@code dhT} only; each lower layer backward with {@code dh} = the upper layer's {@code ws.dx() [B][T][H_k]};
+ * optional clipping by global norm; the optimiser's update; {@link PhasedLstmParams#applyConstraints()} on every
+ * layer.
+ *
+ * <p>Buffers: the trainer keeps one set of {@link LayerWorkspace}s and scratch arrays per batch shape {@code (B, T)},
+ * made on first use and reused, so a steady-state step allocates nothing but its small result record; a run sees a
+ * handful of shapes (full batches, the last partial batch of each split). {@link #releaseWorkspaces()} drops them.
+ * Evaluation shares the training workspaces (a forward pass in {@link Mode#INFERENCE} overwrites the cache, which is
+ * harmless because backward only follows its own forward inside {@link #step}).
+ *
+ * <p>The engine remains the caller's: the trainer does not close it. Not thread-safe.
+ */
+public final class ClassifierTrainer {
+    private final Engine engine;
+    private final SequenceClassifier model;
+    private final Optimizer optimizer;
+    private final double clipNorm;
+    private final List<Shape> shapes = new ArrayList<>();
+    private Shape last;
+
+    /**
+     * @param engine    the compute engine (not closed by the trainer)
+     * @param model     the classifier to train, updated in place
+     * @param optimizer the optimiser; its state must belong to {@code model.tensors()} (fresh, or restored for them)
+     * @param clipNorm  the bound for clipping by global norm ({@link GradientClipping#clipByGlobalNorm}), or
+     *                  {@code 0} for no clipping; finite and {@code >= 0}
+     * @throws IllegalArgumentException if an argument is null or {@code clipNorm} is negative, NaN or infinite
+     */
+    public ClassifierTrainer(Engine engine, SequenceClassifier model, Optimizer optimizer, double clipNorm) {
+        this.engine = Check.notNull("engine", engine);
+        this.model = Check.notNull("model", model);
+        this.optimizer = Check.notNull("optimizer", optimizer);
+        if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+            throw new IllegalArgumentException("clipNorm: expected a finite value >= 0 (0 = off), got " + clipNorm);
+        }
+        this.clipNorm = clipNorm;
+    }
+
+    /** @return the engine */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** @return the model being trained */
+    public SequenceClassifier model() {
+        return model;
+    }
+
+    /** @return the optimiser */
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** @return the global-norm clipping bound, {@code 0} when off */
+    public double clipNorm() {
+        return clipNorm;
+    }
+
+    /**
+     * One training step on a batch (see the class comment).
+     *
+     * @param batch  {@code x [B][T][I]} with {@code I = model.inputSize()}, {@code time [B][T]}, optional lengths
+     * @param labels {@code [B]}, each in {@code [0, C)}
+     * @return the loss and accuracy before the update, and the gradient norm before clipping
+     * @throws IllegalArgumentException if an argument is null or misshapen, a label is out of range, or the model
+     *     produced non-finite values (then the parameters may be partly updated)
+     */
+    public TrainStepResult step(SequenceBatch batch, int[] labels) {
+        Shape s = shapeFor(batch, labels);
+        model.zeroGradients();
+        List<PhasedLstmParams> layers = model.layers();
+        List<PhasedLstmParams> grads = model.layerGradients();
+        int depth = layers.size();
+        forwardAll(s, batch, Mode.TRAINING);
+        LayerWorkspace top = s.ws[depth - 1];
+        engine.denseForward(s.logits, top.hT(), model.dense(), s.batch);
+        double loss = engine.softmaxCrossEntropy(s.probs, s.dLogits, s.logits, labels, s.batch, model.classes());
+        int correct = countCorrect(s.logits, labels, s.batch, model.classes());
+        engine.denseBackward(s.dHT, model.denseGradients(), s.dLogits, top.hT(), model.dense(), s.batch);
+        engine.backward(top, grads.get(depth - 1), null, s.dHT, null);
+        for (int k = depth - 2; k >= 0; k--) {
+            engine.backward(s.ws[k], grads.get(k), s.ws[k + 1].dx(), null, null);
+        }
+        double norm = clipNorm > 0
+                ? GradientClipping.clipByGlobalNorm(model.gradientTensors(), clipNorm)
+                : GradientClipping.globalNorm(model.gradientTensors());
+        optimizer.step(model.tensors(), model.gradientTensors());
+        model.applyConstraints();
+        return new TrainStepResult(loss, correct, s.batch, norm);
+    }
+
+    /**
+     * Scores a batch in {@link Mode#INFERENCE} (leak 0) without touching parameters or gradients.
+     *
+     * @param batch  as for {@link #step}
+     * @param labels {@code [B]}, each in {@code [0, C)}
+     * @return the mean loss and the number of correct arg-max predictions
+     * @throws IllegalArgumentException as {@link #step}
+     */
+    public EvalResult evaluate(SequenceBatch batch, int[] labels) {
+        Shape s = shapeFor(batch, labels);
+        forwardAll(s, batch, Mode.INFERENCE);
+        engine.denseForward(s.logits, s.ws[s.ws.length - 1].hT(), model.dense(), s.batch);
+        double loss = engine.softmaxCrossEntropy(s.probs, null, s.logits, labels, s.batch, model.classes());
+        return new EvalResult(loss, countCorrect(s.logits, labels, s.batch, model.classes()), s.batch);
+    }
+
+    /**
+     * Class probabilities of a batch in {@link Mode#INFERENCE}.
+     *
+     * @param batch         as for {@link #step}
+     * @param probabilities written, {@code [B][C]}: softmax of the logits, each row sums to 1
+     * @throws IllegalArgumentException if an argument is null or misshapen
+     */
+    public void predict(SequenceBatch batch, float[] probabilities) {
+        Check.notNull("batch", batch);
+        Check.length("probabilities", probabilities, batch.batch() * model.classes(),
+                Check.shape("B", batch.batch(), "C", model.classes()));
+        Shape s = shapeFor(batch, null);
+        forwardAll(s, batch, Mode.INFERENCE);
+        engine.denseForward(s.logits, s.ws[s.ws.length - 1].hT(), model.dense(), s.batch);
+        // The labels only affect the (ignored) loss, not the probabilities.
+        engine.softmaxCrossEntropy(probabilities, null, s.logits, s.zeroLabels, s.batch, model.classes());
+    }
+
+    /** Drops the cached workspaces and scratch arrays (they are made again on the next call). */
+    public void releaseWorkspaces() {
+        shapes.clear();
+        last = null;
+    }
+
+    private void forwardAll(Shape s, SequenceBatch batch, Mode mode) {
+        List<PhasedLstmParams> layers = model.layers();
+        engine.forward(s.ws[0], layers.get(0), batch, null, null, mode);
+        for (int k = 1; k < layers.size(); k++) {
+            engine.forward(s.ws[k], layers.get(k), s.upperInput(k, batch), null, null, mode);
+        }
+    }
+
+    private static int countCorrect(float[] logits, int[] labels, int batch, int classes) {
+        int correct = 0;
+        for (int b = 0; b < batch; b++) {
+            int off = b * classes;
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (logits[off + c] > logits[off + best]) {
+                    best = c;
+                }
+            }
+            if (best == labels[b]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    private Shape shapeFor(SequenceBatch batch, int[] labels) {
+        Check.notNull("batch", batch);
+        if (batch.inputSize() != model.inputSize()) {
+            throw new IllegalArgumentException("batch: expected input size I=" + model.inputSize() + ", got "
+                    + batch.inputSize());
+        }
+        if (labels != null) {
+            Check.length("labels", labels, batch.batch(), Check.shape("B", batch.batch()));
+        }
+        Shape s = last;
+        if (s == null || s.batch != batch.batch() || s.steps != batch.steps()) {
+            s = null;
+            for (int n = 0; n < shapes.size(); n++) {
+                Shape c = shapes.get(n);
+                if (c.batch == batch.batch() && c.steps == batch.steps()) {
+                    s = c;
+                    break;
+                }
+            }
+            if (s == null) {
+                s = new Shape(batch.batch(), batch.steps());
+                shapes.add(s);
+            }
+            last = s;
+        }
+        return s;
+    }
+
+    /** Workspaces and scratch for one {@code (B, T)}. */
+    private final class Shape {
+        final int batch;
+        final int steps;
+        final LayerWorkspace[] ws;
+        final SequenceBatch[] upper; // upper[k]: input of layer k >= 1
+        final float[] logits;
+        final float[] probs;
+        final float[] dLogits;
+        final float[] dHT;
+        final int[] zeroLabels;
+
+        Shape(int batch, int steps) {
+            this.batch = batch;
+            this.steps = steps;
+            List<PhasedLstmParams> layers = model.layers();
+            ws = new LayerWorkspace[layers.size()];
+            for (int k = 0; k < ws.length; k++) {
+                ws[k] = engine.newWorkspace(layers.get(k).config(), batch, steps);
+            }
+            upper = new SequenceBatch[layers.size()];
+            int c = model.classes();
+            logits = new float[batch * c];
+            probs = new float[batch * c];
+            dLogits = new float[batch * c];
+            dHT = new float[batch * model.dense().inputSize()];
+            zeroLabels = new int[batch];
+        }
+
+        /**
+         * The input of layer {@code k >= 1}: the hidden sequence of layer {@code k-1} with the batch's timestamps and
+         * lengths. Cached while the caller passes the same time and lengths arrays (the usual case of reused batch
+         * buffers), so steady state allocates nothing.
+         */
+        SequenceBatch upperInput(int k, SequenceBatch batch) {
+            SequenceBatch u = upper[k];
+            if (u == null || u.time() != batch.time() || u.lengths() != batch.lengths()) {
+                LayerWorkspace below = ws[k - 1];
+                u = new SequenceBatch(batch.batch(), batch.steps(), below.config().hiddenSize(), below.h(),
+                        batch.time(), batch.lengths());
+                upper[k] = u;
+            }
+            return u;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package org.plstm.train;
+
+/**
+ * The outcome of one {@link ClassifierTrainer#step training step}.
+ *
+ * @param loss         mean softmax cross-entropy over the batch, in nats, before the update
+ * @param correct      samples whose arg-max class equals the label, before the update
+ * @param batch        {@code B}, samples in the batch
+ * @param gradientNorm global L2 norm of all trainable gradients before clipping
+ */
+public record TrainStepResult(double loss, int correct, int batch, double gradientNorm) {
+    /** @return {@code correct / batch}, in {@code [0, 1]} */
+    public double accuracy() {
+        return (double) correct / batch;
+    }
+}
