@@ -40,6 +40,8 @@ final class SimdPhasedLstm {
             VectorShape.forBitSize(DS.vectorBitSize() / 2));
     /** Above this |(t − s)/tau| the vector phase reduction is not exact; such inputs take the scalar path. */
     static final double MAX_VECTOR_PHASE_QUOTIENT = 0x1p50;
+    /** How many distinct timestamps of one step the forward remembers for reuse of k. */
+    static final int K_REUSE_SEARCH = 4;
 
     private SimdPhasedLstm() {
     }
@@ -144,13 +146,28 @@ final class SimdPhasedLstm {
                 }
             }
             if (cfg.timeGate()) {
+                // k depends on the timestamp only: samples that share this step's timestamp (regular sampling,
+                // e.g. sequential MNIST) share one computed row of k.
+                int computed = 0;
                 for (int r = 0; r < n; r++) {
                     double tb = time[s.rows[r] * steps + t];
-                    if (vectorPhase) {
-                        timeGateRow(ws, tb, alpha, s.kS, r * hp, null);
-                    } else {
-                        timeGateRowScalar(ws, tb, alpha, s.kS, r * hp, null);
+                    int same = -1;
+                    // A bounded look-back over the last distinct timestamps: irregular ones rarely repeat.
+                    for (int q = computed - 1; q >= Math.max(0, computed - K_REUSE_SEARCH) && same < 0; q--) {
+                        if (Double.doubleToRawLongBits(s.kTime[q]) == Double.doubleToRawLongBits(tb)) {
+                            same = q;
+                        }
                     }
+                    if (same < 0) {
+                        same = computed++;
+                        s.kTime[same] = tb;
+                        if (vectorPhase) {
+                            timeGateRow(ws, tb, alpha, s.kS, same * hp, null);
+                        } else {
+                            timeGateRowScalar(ws, tb, alpha, s.kS, same * hp, null);
+                        }
+                    }
+                    s.kOff[r] = same * hp;
                 }
             }
             int r = 0;
@@ -158,14 +175,14 @@ final class SimdPhasedLstm {
                 for (int blk = 0; blk < ws.nb; blk++) {
                     gateTile4(ws, x, s.rows[r], s.rows[r + 1], s.rows[r + 2], s.rows[r + 3], t, blk, s.z);
                     for (int q = 0; q < 4; q++) {
-                        cellForward(ws, cfg, s.z, q * ws.g4, s.rows[r + q], t, blk, s.kS, (r + q) * hp);
+                        cellForward(ws, cfg, s.z, q * ws.g4, s.rows[r + q], t, blk, s.kS, s.kOff[r + q]);
                     }
                 }
             }
             for (; r < n; r++) {
                 for (int blk = 0; blk < ws.nb; blk++) {
                     gateTile1(ws, x, s.rows[r], t, blk, s.z);
-                    cellForward(ws, cfg, s.z, 0, s.rows[r], t, blk, s.kS, r * hp);
+                    cellForward(ws, cfg, s.z, 0, s.rows[r], t, blk, s.kS, s.kOff[r]);
                 }
             }
         }
@@ -339,12 +356,20 @@ final class SimdPhasedLstm {
         ao.intoArray(z, 3 * L);
     }
 
-    /** The gate activation σ: logistic or Keras' hard sigmoid clip(0.2x + 0.5, 0, 1). */
+    /** The gate activation σ: logistic (through SVML's vector exp) or Keras' hard sigmoid clip(0.2x + 0.5, 0, 1). */
     static FloatVector gate(FloatVector x, boolean hard) {
         if (hard) {
             return x.fma(0.2f, 0.5f).max(0f).min(1f);
         }
         return FloatVector.broadcast(FS, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+    }
+
+    /**
+     * tanh through the JDK's vector math library (SVML on x86). A polynomial exp/tanh written with FMAs was
+     * measured 1.4x slower per cell update here, so the library stays.
+     */
+    static FloatVector tanh(FloatVector x) {
+        return x.lanewise(VectorOperators.TANH);
     }
 
     /** σ' expressed through the gate value y: y(1 − y), or 0.2 inside the hard sigmoid's linear part. */
@@ -380,13 +405,13 @@ final class SimdPhasedLstm {
         }
         FloatVector i = gate(zi, hard);
         FloatVector f = gate(zf, hard);
-        FloatVector g = zg.lanewise(VectorOperators.TANH);
+        FloatVector g = tanh(zg);
         FloatVector ct = cellCandidate(i, f, g, cp);
         if (cfg.peepholes()) {
             zo = FloatVector.fromArray(FS, ws.peep, 2 * hp + u).fma(ct, zo);
         }
         FloatVector o = gate(zo, hard);
-        FloatVector tcv = ct.lanewise(VectorOperators.TANH);
+        FloatVector tcv = tanh(ct);
         FloatVector ht = o.mul(tcv);
         FloatVector c;
         FloatVector h;
@@ -458,24 +483,44 @@ final class SimdPhasedLstm {
                     s.rows[n++] = b;
                 }
             }
+            boolean pending = false; // dk summed over rows that share the timestamp lastT
+            double lastT = 0;
             for (int q = 0; q < n; q++) {
                 int b = s.rows[q];
                 int r = b - b0;
                 double tb = time[b * steps + t];
-                if (cfg.timeGate()) {
-                    // Recompute this row's k (bitwise as in forward) and keep its phase for the gradient pass.
+                if (cfg.timeGate() && (q == 0
+                        || Double.doubleToRawLongBits(tb) != Double.doubleToRawLongBits(lastT))) {
+                    if (pending) {
+                        timeGateGradRow(ws, cfg, lastT, alpha, s.phiD, s.dkSum, s.tgAcc);
+                        pending = false;
+                    }
+                    // Recompute this timestamp's k (bitwise as in forward) and keep its phase for the gradients.
                     if (vectorPhase) {
                         timeGateRow(ws, tb, alpha, s.kS, 0, s.phiD);
                     } else {
                         timeGateRowScalar(ws, tb, alpha, s.kS, 0, s.phiD);
                     }
+                    lastT = tb;
                 }
                 for (int blk = 0; blk < ws.nb; blk++) {
                     cellBackward(ws, cfg, s, b, r, t, blk);
                 }
+                inputGradientRow(ws, s, b, t);
                 if (tgGrads) {
-                    timeGateGradRow(ws, cfg, tb, alpha, s.phiD, s.dkS, s.tgAcc);
+                    // The parameter gradients are linear in dk for a fixed timestamp: sum dk, apply once.
+                    if (!pending) {
+                        java.util.Arrays.fill(s.dkSum, 0.0);
+                        pending = true;
+                    }
+                    for (int j = 0; j < hp; j += DL) {
+                        ((DoubleVector) FloatVector.fromArray(FH, s.dkS, j).convertShape(VectorOperators.F2D, DS, 0))
+                                .add(DoubleVector.fromArray(DS, s.dkSum, j)).intoArray(s.dkSum, j);
+                    }
                 }
+            }
+            if (pending) {
+                timeGateGradRow(ws, cfg, lastT, alpha, s.phiD, s.dkSum, s.tgAcc);
             }
             if (cfg.peepholes()) {
                 for (int j = 0; j < 3 * hp; j++) {
@@ -496,7 +541,10 @@ final class SimdPhasedLstm {
             System.arraycopy(s.dhN, r * hp, ws.dh0(), b * hs, hs);
             System.arraycopy(s.dcN, r * hp, ws.dc0(), b * hs, hs);
         }
-        inputGradients(ws, s, b0, b1);
+        for (int b = b0; b < b1; b++) {
+            int from = (b * steps + ws.lengths[b]) * ws.in;
+            java.util.Arrays.fill(ws.dx(), from, (b + 1) * steps * ws.in, 0f); // padded steps
+        }
     }
 
     /** Fused backward of one sample and one unit block at step t: writes dz, dh/dc towards step t − 1, dL/dk. */
@@ -569,11 +617,11 @@ final class SimdPhasedLstm {
      * {@code d ratioOn += dk·dk/dr_on}, accumulated into {@code acc [3][Hp]}.
      */
     static void timeGateGradRow(SimdWorkspace ws, PhasedLstmConfig cfg, double t, double alpha, double[] phiD,
-                                float[] dkS, double[] acc) {
+                                double[] dkSum, double[] acc) {
         int hp = ws.hp;
         DoubleVector tv = DoubleVector.broadcast(DS, t);
         for (int j = 0; j < hp; j += DL) {
-            DoubleVector dk = (DoubleVector) FloatVector.fromArray(FH, dkS, j).convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector dk = DoubleVector.fromArray(DS, dkSum, j);
             DoubleVector tau = DoubleVector.fromArray(DS, ws.period, j);
             DoubleVector s = DoubleVector.fromArray(DS, ws.shift, j);
             DoubleVector ron = DoubleVector.fromArray(DS, ws.ratioOn, j);
@@ -713,41 +761,32 @@ final class SimdPhasedLstm {
     }
 
     /**
-     * {@code dx[b][t][i] = dz[b][t] · kernel[i]} for samples {@code [b0, b1)}; zero at padded steps. The lane sum
-     * is done in a fixed scalar order (not {@code reduceLanes}, whose order may vary between JIT tiers).
+     * {@code dx[b][t][i] = dz[b][t] · kernel[i]} for one row, right after its dz was written (still in L1). The lane
+     * sum is done in a fixed scalar order (not {@code reduceLanes}, whose order may vary between JIT tiers).
      */
-    static void inputGradients(SimdWorkspace ws, SimdWorkspace.ThreadScratch s, int b0, int b1) {
+    static void inputGradientRow(SimdWorkspace ws, SimdWorkspace.ThreadScratch s, int b, int t) {
         int in = ws.in;
         int g4 = ws.g4;
-        int steps = ws.steps();
         float[] dx = ws.dx();
         float[] lanes = s.lanes;
-        for (int b = b0; b < b1; b++) {
-            int len = ws.lengths[b];
-            for (int t = 0; t < steps; t++) {
-                int xr = (b * steps + t) * in;
-                if (t >= len) {
-                    java.util.Arrays.fill(dx, xr, xr + in, 0f);
-                    continue;
-                }
-                int d = (t * ws.batch() + b) * g4;
-                for (int i = 0; i < in; i++) {
-                    int w = i * g4;
-                    FloatVector acc0 = FloatVector.zero(FS);
-                    FloatVector acc1 = FloatVector.zero(FS);
-                    for (int c = 0; c < g4; c += 2 * L) {
-                        acc0 = FloatVector.fromArray(FS, ws.dz, d + c).fma(FloatVector.fromArray(FS, ws.wx, w + c), acc0);
-                        acc1 = FloatVector.fromArray(FS, ws.dz, d + c + L)
-                                .fma(FloatVector.fromArray(FS, ws.wx, w + c + L), acc1);
-                    }
-                    acc0.add(acc1).intoArray(lanes, 0);
-                    float sum = 0f;
-                    for (int l = 0; l < L; l++) {
-                        sum += lanes[l];
-                    }
-                    dx[xr + i] = sum;
-                }
+        int xr = (b * ws.steps() + t) * in;
+        int d = (t * ws.batch() + b) * g4;
+        for (int i = 0; i < in; i++) {
+            int w = i * g4;
+            FloatVector acc0 = FloatVector.zero(FS);
+            FloatVector acc1 = FloatVector.zero(FS);
+            for (int c = 0; c < g4; c += 2 * L) {
+                acc0 = FloatVector.fromArray(FS, ws.dz, d + c).fma(FloatVector.fromArray(FS, ws.wx, w + c), acc0);
+                acc1 = FloatVector.fromArray(FS, ws.dz, d + c + L).fma(FloatVector.fromArray(FS, ws.wx, w + c + L), acc1);
             }
+            acc0.add(acc1).intoArray(lanes, 0);
+            float s0 = 0f;
+            float s1 = 0f;
+            for (int l = 0; l < L; l += 2) {
+                s0 += lanes[l];
+                s1 += lanes[l + 1];
+            }
+            dx[xr + i] = s0 + s1;
         }
     }
 

@@ -70,6 +70,9 @@ final class SimdWorkspace extends LayerWorkspace {
         final float[] dhN;      // [rowsMax][Hp] dL/dh_t being accumulated
         final float[] dcN;      // [rowsMax][Hp]
         final float[] dkS;      // [Hp] dL/dk of the current row
+        final double[] dkSum;   // [Hp] dL/dk summed over rows sharing a timestamp
+        final double[] kTime;   // [rowsMax] timestamps whose k rows are in kS (forward reuse)
+        final int[] kOff;       // [rowsMax] offset of each row's k in kS
         final float[] peepStep; // [3][Hp] peephole gradient of one step (float), flushed into peepAcc
         final double[] peepAcc; // [3][Hp]
         final double[] tgAcc;   // [3][Hp] period, shift, ratioOn gradients
@@ -83,6 +86,9 @@ final class SimdWorkspace extends LayerWorkspace {
             dhN = new float[rowsMax * hp];
             dcN = new float[rowsMax * hp];
             dkS = new float[hp];
+            dkSum = new double[hp];
+            kTime = new double[rowsMax];
+            kOff = new int[rowsMax];
             peepStep = new float[3 * hp];
             peepAcc = new double[3 * hp];
             tgAcc = new double[3 * hp];
