@@ -41,7 +41,7 @@ import org.plstm.Tensor;
  *
  * <p>The reader trusts nothing: it checks that the file holds the 8-byte length, that {@code 2 <= N <=}
  * {@value #MAX_HEADER_BYTES} and {@code N} fits in the file, that the header is a JSON object starting with
- * {@code '{'} without duplicate keys, that every entry has exactly the three fields, the dtype {@code F32}, a shape
+ * <code>'&#123;'</code> without duplicate keys, that every entry has exactly the three fields, the dtype {@code F32}, a shape
  * of non-negative integers and two offsets with {@code 0 <= begin <= end <=} data length, that
  * {@code end − begin = 4·product(shape)}, and that the tensors tile the data section exactly (sorted by offset they
  * start at 0, do not overlap, leave no hole and end at the end of the file). Any violation raises a

@@ -45,6 +45,11 @@ public final class MetricsLog {
     }
 
     private int size;
+
+    /** An empty log. */
+    public MetricsLog() {
+    }
+
     private byte[] kind = new byte[256];
     private int[] epoch = new int[256];
     private long[] iteration = new long[256];
@@ -94,42 +99,66 @@ public final class MetricsLog {
         return size;
     }
 
-    /** @param row index @return its kind */
+    /**
+     * @param row index
+     * @return its kind
+     */
     public Kind kind(int row) {
         return Kind.values()[kind[check(row)]];
     }
 
-    /** @param row index @return its 1-based epoch */
+    /**
+     * @param row index
+     * @return its 1-based epoch
+     */
     public int epoch(int row) {
         return epoch[check(row)];
     }
 
-    /** @param row index @return its optimiser iteration */
+    /**
+     * @param row index
+     * @return its optimiser iteration
+     */
     public long iteration(int row) {
         return iteration[check(row)];
     }
 
-    /** @param row index @return its sample count */
+    /**
+     * @param row index
+     * @return its sample count
+     */
     public int samples(int row) {
         return samples[check(row)];
     }
 
-    /** @param row index @return its loss in nats */
+    /**
+     * @param row index
+     * @return its loss in nats
+     */
     public double loss(int row) {
         return loss[check(row)];
     }
 
-    /** @param row index @return its accuracy */
+    /**
+     * @param row index
+     * @return its accuracy
+     */
     public double accuracy(int row) {
         return accuracy[check(row)];
     }
 
-    /** @param row index @return its samples per second */
+    /**
+     * @param row index
+     * @return its samples per second
+     */
     public double samplesPerSecond(int row) {
         return samplesPerSecond[check(row)];
     }
 
-    /** @param row index @return its seconds */
+    /**
+     * @param row index
+     * @return its seconds
+     */
     public double seconds(int row) {
         return seconds[check(row)];
     }

@@ -215,7 +215,7 @@ public final class MnistTrainer {
                     bar.stepBy(size);
                     if (t1 - lastMessage > 400_000_000L || from + size >= n) {
                         int done = from + size;
-                        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f acc %.4f %.0f samples/s",
+                        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.3f %.0f/s",
                                 lossSum / done, (double) correct / done, done / ((t1 - start) * 1e-9)));
                         lastMessage = t1;
                     }

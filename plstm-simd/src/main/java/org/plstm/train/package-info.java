@@ -1,0 +1,8 @@
+/**
+ * Training on top of an {@link org.plstm.Engine}: {@link org.plstm.train.SequenceClassifier} (stacked Phased LSTM
+ * layers, a dense layer on the last final state, softmax; parameters and gradient buffers) and
+ * {@link org.plstm.train.ClassifierTrainer} (forward, softmax cross-entropy, backward through the stack, global-norm
+ * clipping, an {@link org.plstm.optim.Optimizer} step and the parameter constraints; evaluation and prediction in
+ * inference mode). Steady-state steps reuse per-shape workspaces and scratch arrays.
+ */
+package org.plstm.train;
