@@ -58,21 +58,25 @@ public final class Charts {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch")
                 .yAxisTitle(yTitle).build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+        chart.getStyler().setXAxisDecimalPattern("0.##");
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setXAxisTickMarkSpacingHint(90);
         chart.getStyler().setMarkerSize(8);
         for (int r = 0; r < runs.size(); r++) {
             Run run = runs.get(r);
             Color color = COLORS[r % COLORS.length];
             double[][] train = smoothedBatches(run.metrics(), accuracy);
             if (train[0].length > 0) {
-                XYSeries s = chart.addSeries(run.name() + " train (batches, moving average)", train[0], train[1]);
+                XYSeries s = chart.addSeries(run.name() + " train (batch moving average)", train[0], train[1]);
                 s.setMarker(SeriesMarkers.NONE);
                 s.setLineColor(color);
                 s.setLineStyle(new BasicStroke(1.5f));
             }
             double[][] test = epochRows(run.metrics(), MetricsLog.Kind.TEST, accuracy);
             if (test[0].length > 0) {
-                XYSeries s = chart.addSeries(run.name() + " test (after each epoch)", test[0], test[1]);
+                XYSeries s = chart.addSeries(run.name() + " test (per epoch)", test[0], test[1]);
                 s.setMarker(SeriesMarkers.DIAMOND);
                 s.setMarkerColor(color);
                 s.setLineColor(color);
