@@ -46,8 +46,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT",
             description = "Continue from a checkpoint.safetensors: its configuration, weights, optimiser state and "
-                    + "epoch; --epochs is the total to reach. Model options may be omitted (they come from the "
-                    + "checkpoint) but must not contradict it.")
+                    + "epoch; --epochs is the total to reach. Model and data options may be omitted (they come from "
+                    + "the checkpoint) but must not contradict it; --test-limit, --engine, --threads, --data, --out "
+                    + "and --progress may change.")
     Path resume;
 
     /** Creates the command (picocli instantiates it). */
@@ -112,7 +113,10 @@ public final class TrainCommand implements Callable<Integer> {
             }
             boolean modelGiven = spec.commandLine().getParseResult().hasMatchedOption("--model");
             options.requireConsistent(spec, saved, modelGiven ? kind : null);
-            config = saved.withEpochs(config.epochs()).withEngine(engine, threads).withTestLimit(config.testLimit());
+            config = saved.withEpochs(config.epochs()).withEngine(engine, threads);
+            if (spec.commandLine().getParseResult().hasMatchedOption("--test-limit")) {
+                config = config.withTestLimit(options.testLimit); // only evaluation: may differ from the checkpoint's
+            }
             if (loaded.epoch() >= config.epochs()) {
                 throw new ParameterException(spec.commandLine(), "--epochs: the checkpoint has completed "
                         + loaded.epoch() + " epochs; expected a total above that, got " + config.epochs());

@@ -166,6 +166,7 @@ class CliTest {
         JsonNode s2 = new ObjectMapper().readTree(out2.resolve("summary.json").toFile());
         assertThat(s2.get("epoch_seconds")).hasSize(2);
         assertThat(s2.get("config").get("hidden").asInt()).isEqualTo(8);
+        assertThat(s2.get("config").get("test_limit").asInt()).as("from the checkpoint").isEqualTo(100);
         assertThat(s2.get("resumed_from").asText()).isEqualTo(ck.toAbsolutePath().toString());
         assertThat(Files.readAllLines(out2.resolve("metrics.csv"))).hasSize(1 + 2 * (6 + 2));
     }

@@ -47,16 +47,25 @@ class CheckpointResumeTest {
 
         List<Double> joined = new ArrayList<>(first);
         joined.addAll(second);
-        // 300 samples in batches of 32: 10 steps per epoch. Same thread count, deterministic engine: bitwise equal.
+        // 300 samples in batches of 32: 10 steps per epoch. Same weights, optimiser state, batches and thread count,
+        // so the curves agree up to the last bits that the SIMD engine's Vector API code may round differently
+        // before and after the JIT compiles it (seen: up to 1e-9 between two fresh JVMs; usually bitwise equal).
+        // A wrong resume (another batch order, a lost optimiser state) differs by 1e-3 or more.
         assertThat(straight).hasSize(20);
-        assertThat(joined).isEqualTo(straight);
-        assertThat(resumed.last().trainLoss()).isEqualTo(two.last().trainLoss());
+        assertThat(joined).hasSize(20);
+        for (int i = 0; i < 20; i++) {
+            assertThat(joined.get(i)).as("loss of step %d", i + 1).isCloseTo(straight.get(i),
+                    org.assertj.core.api.Assertions.within(1e-7));
+        }
+        assertThat(resumed.last().trainLoss()).isCloseTo(two.last().trainLoss(),
+                org.assertj.core.api.Assertions.within(1e-7));
         assertThat(resumed.last().trainAccuracy()).isEqualTo(two.last().trainAccuracy());
-        assertThat(resumed.last().testLoss()).isEqualTo(two.last().testLoss());
+        assertThat(resumed.last().testLoss()).isCloseTo(two.last().testLoss(),
+                org.assertj.core.api.Assertions.within(1e-7));
         assertThat(resumed.last().testAccuracy()).isEqualTo(two.last().testAccuracy());
         // the resumed run's metrics carry the first epoch over from part1/metrics.csv
         assertThat(java.util.Arrays.stream(resumed.metrics().losses(MetricsLog.Kind.BATCH)).boxed().toList())
-                .isEqualTo(straight);
+                .isEqualTo(joined);
         assertThat(resumed.epochs()).hasSize(2);
         Checkpoint.Loaded end = Checkpoint.load(resumed.checkpoint());
         assertThat(end.epoch()).isEqualTo(2);
@@ -77,7 +86,9 @@ class CheckpointResumeTest {
         MnistBatches.Batch batch = test.fill(MnistBatches.identity(100), 0, 100);
         float[] pa = predict(a.model(), batch);
         float[] pb = predict(b.model(), batch);
+        float[] pc = predict(r.config().newModel(), batch); // an untrained model of the same configuration
         assertThat(pb).isEqualTo(pa);
+        assertThat(pc).isNotEqualTo(pa);
         // and they match the test accuracy the run reported on its first 64 samples
         try (Engine e = Engines.create("simd", 2)) {
             Evaluation ev = MnistTrainer.evaluate(new ClassifierTrainer(e, b.model(), new Sgd(1e-3), 0),
@@ -89,8 +100,9 @@ class CheckpointResumeTest {
         }
     }
 
+    /** Predicts with the reference engine: scalar Java, so bitwise reproducible whatever the JIT has compiled. */
     private static float[] predict(SequenceClassifier m, MnistBatches.Batch batch) {
-        try (Engine e = Engines.create("simd", 2)) {
+        try (Engine e = Engines.create("reference", 1)) {
             float[] probs = new float[batch.size() * 10];
             new ClassifierTrainer(e, m, new Sgd(1e-3), 0).predict(batch.input(), probs);
             return probs;
