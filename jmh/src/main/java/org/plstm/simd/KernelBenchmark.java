@@ -74,7 +74,7 @@ public class KernelBenchmark {
         z = new float[4 * ws.g4];
         kS = new float[batch * ws.hp];
         for (int b = 0; b < batch; b++) {
-            SimdPhasedLstm.timeGateRow(ws, time[b], 0.001, kS, b * ws.hp, null);
+            SimdPhasedLstm.timeGateRow(ws.tg, time[b], 0.001, kS, b * ws.hp, null);
         }
     }
 
@@ -116,7 +116,7 @@ public class KernelBenchmark {
     @Benchmark
     public float[] timeGate() {
         for (int b = 0; b < batch; b++) {
-            SimdPhasedLstm.timeGateRow(ws, time[b], 0.001, kS, b * ws.hp, null);
+            SimdPhasedLstm.timeGateRow(ws.tg, time[b], 0.001, kS, b * ws.hp, null);
         }
         return kS;
     }

@@ -123,11 +123,7 @@ public final class SimdEngine extends Engine {
         for (double t : input.time()) {
             maxT = Math.max(maxT, Math.abs(t));
         }
-        double maxQ = 0;
-        for (int j = 0; j < ws.hs; j++) {
-            maxQ = Math.max(maxQ, (maxT + Math.abs(ws.shift[j])) * ws.invPeriod[j]);
-        }
-        return maxQ < SimdPhasedLstm.MAX_VECTOR_PHASE_QUOTIENT;
+        return ws.tg.maxPhaseQuotient(maxT, ws.hs) < SimdPhasedLstm.MAX_VECTOR_PHASE_QUOTIENT;
     }
 
     @Override

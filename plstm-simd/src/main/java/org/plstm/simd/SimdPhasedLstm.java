@@ -61,19 +61,11 @@ final class SimdPhasedLstm {
                 System.arraycopy(p.peephole(), q * hs, ws.peep, q * ws.hp, hs);
             }
         }
-        for (int j = 0; j < ws.hp; j++) {
-            boolean real = j < hs;
-            ws.shift[j] = real ? p.shift()[j] : 0.0;
-            ws.period[j] = real ? p.period()[j] : 1.0;
-            ws.invPeriod[j] = 1.0 / ws.period[j];
-            ws.ratioOn[j] = real ? p.ratioOn()[j] : 1.0;
-            ws.twoOverRatioOn[j] = 2.0 / ws.ratioOn[j];
-            ws.invPeriodSquared[j] = ws.invPeriod[j] * ws.invPeriod[j];
-        }
+        ws.tg.set(p);
     }
 
     /** {@code src [rows][4H]} (gate blocks i, f, g, o) to {@code dst [rows][NB][4][L]}, zero-padded. */
-    private static void packColumns(float[] src, float[] dst, int rows, int hs, int g4) {
+    static void packColumns(float[] src, float[] dst, int rows, int hs, int g4) {
         java.util.Arrays.fill(dst, 0f);
         for (int r = 0; r < rows; r++) {
             for (int g = 0; g < 4; g++) {
@@ -162,9 +154,9 @@ final class SimdPhasedLstm {
                         same = computed++;
                         s.kTime[same] = tb;
                         if (vectorPhase) {
-                            timeGateRow(ws, tb, alpha, s.kS, same * hp, null);
+                            timeGateRow(ws.tg, tb, alpha, s.kS, same * hp, null);
                         } else {
-                            timeGateRowScalar(ws, tb, alpha, s.kS, same * hp, null);
+                            timeGateRowScalar(ws.tg, tb, alpha, s.kS, same * hp, null);
                         }
                     }
                     s.kOff[r] = same * hp;
@@ -213,17 +205,17 @@ final class SimdPhasedLstm {
      * quotient, then one correction) is exact, as {@code floorMod} is, so {@code phi = r / tau} and {@code k} are
      * bitwise the reference's before the rounding to float. Valid while {@code |(t − s)/tau| < 2^50}.
      */
-    static void timeGateRow(SimdWorkspace ws, double t, double alpha, float[] kOut, int kOff, double[] phiOut) {
+    static void timeGateRow(TimeGateParams tg, double t, double alpha, float[] kOut, int kOff, double[] phiOut) {
         DoubleVector tv = DoubleVector.broadcast(DS, t);
-        for (int j = 0; j < ws.hp; j += DL) {
-            DoubleVector tau = DoubleVector.fromArray(DS, ws.period, j);
-            DoubleVector ron = DoubleVector.fromArray(DS, ws.ratioOn, j);
-            DoubleVector phi = phase(tv, DoubleVector.fromArray(DS, ws.shift, j), tau,
-                    DoubleVector.fromArray(DS, ws.invPeriod, j));
+        for (int j = 0; j < tg.hp; j += DL) {
+            DoubleVector tau = DoubleVector.fromArray(DS, tg.period, j);
+            DoubleVector ron = DoubleVector.fromArray(DS, tg.ratioOn, j);
+            DoubleVector phi = phase(tv, DoubleVector.fromArray(DS, tg.shift, j), tau,
+                    DoubleVector.fromArray(DS, tg.invPeriod, j));
             if (phiOut != null) {
                 phi.intoArray(phiOut, j);
             }
-            DoubleVector twoPhiOverR = phi.mul(DoubleVector.fromArray(DS, ws.twoOverRatioOn, j));
+            DoubleVector twoPhiOverR = phi.mul(DoubleVector.fromArray(DS, tg.twoOverRatioOn, j));
             DoubleVector k = phi.mul(alpha);
             k = k.blend(twoPhiOverR.neg().add(2.0), phi.compare(VectorOperators.LT, ron));
             k = k.blend(twoPhiOverR, phi.compare(VectorOperators.LT, ron.mul(0.5)));
@@ -243,11 +235,11 @@ final class SimdPhasedLstm {
     }
 
     /** Scalar fallback of {@link #timeGateRow} for timestamps too far from the shift for the vector path. */
-    static void timeGateRowScalar(SimdWorkspace ws, double t, double alpha, float[] kOut, int kOff,
+    static void timeGateRowScalar(TimeGateParams tg, double t, double alpha, float[] kOut, int kOff,
                                   double[] phiOut) {
-        for (int j = 0; j < ws.hp; j++) {
-            double phi = TimeGate.phase(t, ws.shift[j], ws.period[j]);
-            kOut[kOff + j] = (float) TimeGate.openness(phi, ws.ratioOn[j], alpha);
+        for (int j = 0; j < tg.hp; j++) {
+            double phi = TimeGate.phase(t, tg.shift[j], tg.period[j]);
+            kOut[kOff + j] = (float) TimeGate.openness(phi, tg.ratioOn[j], alpha);
             if (phiOut != null) {
                 phiOut[j] = phi;
             }
@@ -497,9 +489,9 @@ final class SimdPhasedLstm {
                     }
                     // Recompute this timestamp's k (bitwise as in forward) and keep its phase for the gradients.
                     if (vectorPhase) {
-                        timeGateRow(ws, tb, alpha, s.kS, 0, s.phiD);
+                        timeGateRow(ws.tg, tb, alpha, s.kS, 0, s.phiD);
                     } else {
-                        timeGateRowScalar(ws, tb, alpha, s.kS, 0, s.phiD);
+                        timeGateRowScalar(ws.tg, tb, alpha, s.kS, 0, s.phiD);
                     }
                     lastT = tb;
                 }
@@ -622,21 +614,21 @@ final class SimdPhasedLstm {
         DoubleVector tv = DoubleVector.broadcast(DS, t);
         for (int j = 0; j < hp; j += DL) {
             DoubleVector dk = DoubleVector.fromArray(DS, dkSum, j);
-            DoubleVector tau = DoubleVector.fromArray(DS, ws.period, j);
-            DoubleVector s = DoubleVector.fromArray(DS, ws.shift, j);
-            DoubleVector ron = DoubleVector.fromArray(DS, ws.ratioOn, j);
+            DoubleVector tau = DoubleVector.fromArray(DS, ws.tg.period, j);
+            DoubleVector s = DoubleVector.fromArray(DS, ws.tg.shift, j);
+            DoubleVector ron = DoubleVector.fromArray(DS, ws.tg.ratioOn, j);
             DoubleVector phi = DoubleVector.fromArray(DS, phiD, j);
             VectorMask<Double> opening = phi.compare(VectorOperators.LT, ron.mul(0.5));
             VectorMask<Double> open = phi.compare(VectorOperators.LT, ron);
-            DoubleVector twoOverR = DoubleVector.fromArray(DS, ws.twoOverRatioOn, j);
+            DoubleVector twoOverR = DoubleVector.fromArray(DS, ws.tg.twoOverRatioOn, j);
             DoubleVector slope = DoubleVector.broadcast(DS, alpha).blend(twoOverR.neg(), open).blend(twoOverR, opening);
             DoubleVector dphi = dk.mul(slope);
             if (cfg.trainPeriod()) {
-                DoubleVector coeff = s.sub(tv).mul(DoubleVector.fromArray(DS, ws.invPeriodSquared, j));
+                DoubleVector coeff = s.sub(tv).mul(DoubleVector.fromArray(DS, ws.tg.invPeriodSquared, j));
                 dphi.fma(coeff, DoubleVector.fromArray(DS, acc, j)).intoArray(acc, j);
             }
             if (cfg.trainShift()) {
-                dphi.fma(DoubleVector.fromArray(DS, ws.invPeriod, j).neg(), DoubleVector.fromArray(DS, acc, hp + j))
+                dphi.fma(DoubleVector.fromArray(DS, ws.tg.invPeriod, j).neg(), DoubleVector.fromArray(DS, acc, hp + j))
                         .intoArray(acc, hp + j);
             }
             if (cfg.trainRatioOn()) {

@@ -29,12 +29,7 @@ final class SimdWorkspace extends LayerWorkspace {
     final float[] wh;        // [H][4Hp]
     final float[] bias;      // [4Hp]
     final float[] peep;      // [3][Hp] (zeros without peepholes)
-    final double[] shift;    // [Hp]
-    final double[] period;   // [Hp]
-    final double[] invPeriod; // [Hp]
-    final double[] ratioOn;  // [Hp]
-    final double[] twoOverRatioOn;    // [Hp] 2 / ratioOn
-    final double[] invPeriodSquared;  // [Hp] 1 / period²
+    final TimeGateParams tg; // time gate, double, [Hp]
     final float[] uT;        // [4Hp][Hp]: recurrentKernel transposed, for dh_{t-1} = dz·U^T
 
     // Caches, step-major so that one step of a worker's samples is contiguous (streams well in both passes).
@@ -127,12 +122,7 @@ final class SimdWorkspace extends LayerWorkspace {
         wh = new float[hs * g4];
         bias = new float[g4];
         peep = new float[3 * hp];
-        shift = new double[hp];
-        period = new double[hp];
-        invPeriod = new double[hp];
-        ratioOn = new double[hp];
-        twoOverRatioOn = new double[hp];
-        invPeriodSquared = new double[hp];
+        tg = new TimeGateParams(hp);
         uT = new float[g4 * hp];
         long perStep = (long) batch * steps * hp;
         long withInit = (long) batch * (steps + 1) * hp;

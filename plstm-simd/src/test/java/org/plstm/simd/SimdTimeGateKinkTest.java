@@ -54,7 +54,7 @@ class SimdTimeGateKinkTest {
                     for (int u = 0; u < steps; u++) {
                         double phi = TimeGate.phase(time[u], s[j], tau[j]);
                         double k = ref.k[u * hs + j];
-                        SimdPhasedLstm.timeGateRow(sw, time[u], mode.alpha(cfg), kRow, 0, null);
+                        SimdPhasedLstm.timeGateRow(sw.tg, time[u], mode.alpha(cfg), kRow, 0, null);
                         float simdK = kRow[j];
                         assertThat((double) simdK).as("unit %d t=%s phi=%s mode %s", j, time[u], phi, mode)
                                 .isCloseTo(k, org.assertj.core.data.Offset.offset(1e-6));
