@@ -45,6 +45,7 @@ public class KernelBenchmark {
     private double[] time;
     private float[] z;
     private float[] kS;
+    private final float[] e = new float[3 * SimdPhasedLstm.L];
     private int batch;
 
     /** Packs random parameters into a one-step workspace. */
@@ -106,7 +107,7 @@ public class KernelBenchmark {
     public float[] cellUpdate() {
         for (int b = 0; b < batch; b++) {
             for (int blk = 0; blk < ws.nb; blk++) {
-                SimdPhasedLstm.cellForward(ws, cfg, z, 0, b, 0, blk, kS, b * ws.hp);
+                SimdPhasedLstm.cellForward(ws, cfg, z, 0, b, 0, blk, kS, b * ws.hp, e);
             }
         }
         return ws.hc;

@@ -17,13 +17,11 @@ import org.plstm.SequenceBatch;
  *
  * <p>Multi-threaded over the batch: each of {@link #threads()} workers runs the recurrence of a contiguous share of
  * the samples; weight gradients are then one blocked product split by output tile, so every gradient element is
- * summed in a fixed order. The same inputs and thread count give bitwise-identical results on every run of the
- * compiled kernels; different thread counts agree within float rounding (only the peephole and time-gate gradients
- * are summed per worker, then over workers in worker order). One caveat comes from the JVM: until C2 has compiled a
- * kernel, the Vector API evaluates {@code exp} and {@code tanh} through its scalar fallback, which may differ from
- * the compiled SVML routines in the last bit, so the first calls of a fresh JVM (the warm-up) can differ from later
- * ones by float rounding (measured: about 1e-7 relative). Everything else (products, FMA, division, conversions)
- * is bit-identical in every tier.
+ * summed in a fixed order. The same inputs and thread count give bitwise-identical results on every run, from the
+ * first call: the kernels use only IEEE-exact vector operations (exp and tanh are computed by {@code VectorMath}
+ * rather than the Vector API's SVML calls, whose interpreter fallback can differ in the last bit), so the JIT tier
+ * does not change a result. Different thread counts agree within float rounding (only the peephole and time-gate
+ * gradients are summed per worker, then over workers in worker order).
  *
  * <p>Steady state allocates nothing: a {@link LayerWorkspace} holds every buffer for its {@code (B, T)} shape.
  * Calls are serialised on the engine's worker pool; use one workspace per calling thread. Close the engine to stop

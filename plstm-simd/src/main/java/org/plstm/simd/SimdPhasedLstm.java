@@ -167,14 +167,14 @@ final class SimdPhasedLstm {
                 for (int blk = 0; blk < ws.nb; blk++) {
                     gateTile4(ws, x, s.rows[r], s.rows[r + 1], s.rows[r + 2], s.rows[r + 3], t, blk, s.z);
                     for (int q = 0; q < 4; q++) {
-                        cellForward(ws, cfg, s.z, q * ws.g4, s.rows[r + q], t, blk, s.kS, s.kOff[r + q]);
+                        cellForward(ws, cfg, s.z, q * ws.g4, s.rows[r + q], t, blk, s.kS, s.kOff[r + q], s.e);
                     }
                 }
             }
             for (; r < n; r++) {
                 for (int blk = 0; blk < ws.nb; blk++) {
                     gateTile1(ws, x, s.rows[r], t, blk, s.z);
-                    cellForward(ws, cfg, s.z, 0, s.rows[r], t, blk, s.kS, s.kOff[r]);
+                    cellForward(ws, cfg, s.z, 0, s.rows[r], t, blk, s.kS, s.kOff[r], s.e);
                 }
             }
         }
@@ -348,22 +348,6 @@ final class SimdPhasedLstm {
         ao.intoArray(z, 3 * L);
     }
 
-    /** The gate activation σ: logistic (through SVML's vector exp) or Keras' hard sigmoid clip(0.2x + 0.5, 0, 1). */
-    static FloatVector gate(FloatVector x, boolean hard) {
-        if (hard) {
-            return x.fma(0.2f, 0.5f).max(0f).min(1f);
-        }
-        return FloatVector.broadcast(FS, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
-    }
-
-    /**
-     * tanh through the JDK's vector math library (SVML on x86). A polynomial exp/tanh written with FMAs was
-     * measured 1.4x slower per cell update here, so the library stays.
-     */
-    static FloatVector tanh(FloatVector x) {
-        return x.lanewise(VectorOperators.TANH);
-    }
-
     /** σ' expressed through the gate value y: y(1 − y), or 0.2 inside the hard sigmoid's linear part. */
     static FloatVector gateDerivative(FloatVector y, boolean hard) {
         if (hard) {
@@ -373,57 +357,87 @@ final class SimdPhasedLstm {
         return y.mul(y.neg().add(1f));
     }
 
-    /** {@code c~ = f·c_{t-1} + i·g}, the same operations in forward and backward (recomputed there). */
-    static FloatVector cellCandidate(FloatVector i, FloatVector f, FloatVector g, FloatVector cp) {
-        return i.fma(g, f.mul(cp));
-    }
-
     /** Fused gates, cell, time gate and state update for one sample and one unit block (see class doc). */
     static void cellForward(SimdWorkspace ws, PhasedLstmConfig cfg, float[] z, int zOff, int b, int t, int blk,
-                            float[] kS, int kOff) {
+                            float[] kS, int kOff, float[] e) {
         int hp = ws.hp;
         int u = blk * L;
         int cache = (t * ws.batch() + b) * hp + u;
         int next = cache + ws.batch() * hp;
-        boolean hard = cfg.gateActivation() == GateActivation.HARD_SIGMOID;
+        cellUpdate(cfg.peepholes(), cfg.gateActivation() == GateActivation.HARD_SIGMOID, cfg.timeGate(),
+                z, zOff, ws.cc, cache, ws.hc, cache, kS, kOff + u, ws.peep, u, hp, e, ws.cc, next, ws.hc, next,
+                ws.gi, ws.gf, ws.gg, ws.go, ws.tc, cache);
+    }
+
+    /**
+     * The cell update on one vector of units, from and to arbitrary arrays, shared by the training engine and the
+     * streaming kernel so both compute the same bits: {@code z[zOff..]} holds the pre-activations i, f, g, o (one
+     * vector each, consecutive), {@code cArr/hArr} the previous state, {@code kArr} the time gate, {@code peep} the
+     * peepholes at {@code pOff}, {@code pOff + pStride}, {@code pOff + 2·pStride}; {@code e} is a {@code 3L} scratch.
+     * Gate values and tanh(c~) go to the caches at {@code cacheOff} when {@code gi} is not null.
+     */
+    static void cellUpdate(boolean peepholes, boolean hard, boolean timeGate, float[] z, int zOff, float[] cArr,
+                           int cOff, float[] hArr, int hOff, float[] kArr, int kOff, float[] peep, int pOff,
+                           int pStride, float[] e, float[] cOut, int cOutOff, float[] hOut, int hOutOff, float[] gi,
+                           float[] gf, float[] gg, float[] go, float[] tc, int cacheOff) {
         FloatVector zi = FloatVector.fromArray(FS, z, zOff);
         FloatVector zf = FloatVector.fromArray(FS, z, zOff + L);
         FloatVector zg = FloatVector.fromArray(FS, z, zOff + 2 * L);
         FloatVector zo = FloatVector.fromArray(FS, z, zOff + 3 * L);
-        FloatVector cp = FloatVector.fromArray(FS, ws.cc, cache);
-        if (cfg.peepholes()) {
-            zi = FloatVector.fromArray(FS, ws.peep, u).fma(cp, zi);
-            zf = FloatVector.fromArray(FS, ws.peep, hp + u).fma(cp, zf);
+        FloatVector cp = FloatVector.fromArray(FS, cArr, cOff);
+        if (peepholes) {
+            zi = FloatVector.fromArray(FS, peep, pOff).fma(cp, zi);
+            zf = FloatVector.fromArray(FS, peep, pOff + pStride).fma(cp, zf);
         }
-        FloatVector i = gate(zi, hard);
-        FloatVector f = gate(zf, hard);
-        FloatVector g = tanh(zg);
-        FloatVector ct = cellCandidate(i, f, g, cp);
-        if (cfg.peepholes()) {
-            zo = FloatVector.fromArray(FS, ws.peep, 2 * hp + u).fma(ct, zo);
-        }
-        FloatVector o = gate(zo, hard);
-        FloatVector tcv = tanh(ct);
-        FloatVector ht = o.mul(tcv);
-        FloatVector c;
-        FloatVector h;
-        if (cfg.timeGate()) {
-            FloatVector k = FloatVector.fromArray(FS, kS, kOff + u);
-            FloatVector oneMinusK = k.neg().add(1f);
-            FloatVector hp0 = FloatVector.fromArray(FS, ws.hc, cache);
-            c = k.fma(ct, oneMinusK.mul(cp));
-            h = k.fma(ht, oneMinusK.mul(hp0));
+        // Transcendentals through arrays in two rounds (see VectorMath): i, f, g, then o (its peephole needs c~)
+        // and tanh(c~).
+        FloatVector i;
+        FloatVector f;
+        if (hard) {
+            i = zi.fma(0.2f, 0.5f).max(0f).min(1f);
+            f = zf.fma(0.2f, 0.5f).max(0f).min(1f);
         } else {
-            c = ct;
-            h = ht;
+            zi.intoArray(e, 0);
+            zf.intoArray(e, L);
+            VectorMath.sigmoidInPlace(e, 0, 2 * L);
+            i = FloatVector.fromArray(FS, e, 0);
+            f = FloatVector.fromArray(FS, e, L);
         }
-        i.intoArray(ws.gi, cache);
-        f.intoArray(ws.gf, cache);
-        g.intoArray(ws.gg, cache);
-        o.intoArray(ws.go, cache);
-        tcv.intoArray(ws.tc, cache);
-        c.intoArray(ws.cc, next);
-        h.intoArray(ws.hc, next);
+        zg.intoArray(e, 2 * L);
+        VectorMath.tanhInPlace(e, 2 * L, L);
+        FloatVector g = FloatVector.fromArray(FS, e, 2 * L);
+        FloatVector ct = i.fma(g, f.mul(cp)); // c~ = f·c_{t-1} + i·g; cellBackward recomputes it the same way
+        if (peepholes) {
+            zo = FloatVector.fromArray(FS, peep, pOff + 2 * pStride).fma(ct, zo);
+        }
+        FloatVector o;
+        if (hard) {
+            o = zo.fma(0.2f, 0.5f).max(0f).min(1f);
+        } else {
+            zo.intoArray(e, 0);
+            VectorMath.sigmoidInPlace(e, 0, L);
+            o = FloatVector.fromArray(FS, e, 0);
+        }
+        ct.intoArray(e, L);
+        VectorMath.tanhInPlace(e, L, L);
+        FloatVector tcv = FloatVector.fromArray(FS, e, L);
+        FloatVector ht = o.mul(tcv);
+        if (timeGate) {
+            FloatVector k = FloatVector.fromArray(FS, kArr, kOff);
+            FloatVector oneMinusK = k.neg().add(1f);
+            k.fma(ct, oneMinusK.mul(cp)).intoArray(cOut, cOutOff);
+            k.fma(ht, oneMinusK.mul(FloatVector.fromArray(FS, hArr, hOff))).intoArray(hOut, hOutOff);
+        } else {
+            ct.intoArray(cOut, cOutOff);
+            ht.intoArray(hOut, hOutOff);
+        }
+        if (gi != null) {
+            i.intoArray(gi, cacheOff);
+            f.intoArray(gf, cacheOff);
+            g.intoArray(gg, cacheOff);
+            o.intoArray(go, cacheOff);
+            tcv.intoArray(tc, cacheOff);
+        }
     }
 
     // ----------------------------------------------------------------------------------------------- backward
@@ -555,7 +569,7 @@ final class SimdPhasedLstm {
         FloatVector o = FloatVector.fromArray(FS, ws.go, cache);
         FloatVector tcv = FloatVector.fromArray(FS, ws.tc, cache);
         FloatVector cp = FloatVector.fromArray(FS, ws.cc, cache);
-        FloatVector ct = cellCandidate(i, f, g, cp);
+        FloatVector ct = i.fma(g, f.mul(cp)); // recomputed exactly as cellUpdate computed it
         FloatVector dht;
         FloatVector dct;
         FloatVector dhp;

@@ -1,0 +1,425 @@
+package org.plstm.inference;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+import org.plstm.Check;
+import org.plstm.DenseParams;
+import org.plstm.Engine;
+import org.plstm.LayerWorkspace;
+import org.plstm.Mode;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.PhasedLstmParams;
+import org.plstm.SequenceBatch;
+import org.plstm.engine.Engines;
+import org.plstm.io.Checkpoint;
+
+/**
+ * A trained Phased LSTM for inference: one or more stacked layers that all see the same timestamps (the layer
+ * above receives the hidden sequence of the layer below and the same times), then an optional dense + softmax head.
+ * Built in code ({@link #of}) or loaded from the trainer's {@code checkpoint.safetensors} ({@link #load}).
+ *
+ * <p>Immutable after construction (parameters are copied in) and safe to share across threads: batched predictions
+ * may run concurrently, and any number of {@link StreamSession}s (one per stream and thread) may run on one model.
+ *
+ * <p>Inference uses leak {@code alpha = 0} (paper): a unit whose time gate is closed keeps its state exactly, so its
+ * work can be skipped. Streaming sessions do that ({@link InferencePath#EVENT_DRIVEN}) whenever every layer has its
+ * time gate on. Batched predictions choose per call: see {@link #batchPath(SequenceBatch)}.
+ *
+ * <p>Backend: the Vector API kernels when {@code jdk.incubator.vector} is readable, else the scalar reference (same
+ * results to float rounding, much slower); {@link #backend()} says which.
+ *
+ * <p>Inputs are the raw model inputs: if the model was trained on standardised data (the MNIST trainer stores its
+ * pixel mean and std in the checkpoint), standardise them the same way first.
+ */
+public final class PhasedLstmModel {
+    /**
+     * Mean ratioOn at or below which batched predictions take the event-driven path. Measured on this project's
+     * machine (docs/PERFORMANCE.md): with 5% open units, per-sample skipping beats the batched dense product by an
+     * order of magnitude; the dense product wins once about a third of the units are open at a time.
+     */
+    public static final double EVENT_DRIVEN_MAX_MEAN_RATIO_ON = 0.25;
+
+    private final List<PhasedLstmParams> layers;
+    private final DenseParams head;
+    private final Object[] packed; // StreamLayer per layer when the Vector API is available, else null
+    private final double meanRatioOn;
+    private volatile Engine engine;
+
+    private PhasedLstmModel(List<PhasedLstmParams> layers, DenseParams head) {
+        this.layers = layers;
+        this.head = head;
+        boolean simd = Engines.vectorApiAvailable();
+        this.packed = simd ? new Object[layers.size()] : null;
+        double sum = 0;
+        int n = 0;
+        for (int k = 0; k < layers.size(); k++) {
+            if (simd) {
+                packed[k] = SimdSupport.pack(layers.get(k));
+            }
+            for (float r : layers.get(k).ratioOn()) {
+                sum += r;
+                n++;
+            }
+        }
+        this.meanRatioOn = sum / n;
+    }
+
+    /**
+     * A model from parameters (copied).
+     *
+     * @param layers stacked layers, bottom first; layer {@code k+1}'s input size must equal layer {@code k}'s hidden
+     *               size
+     * @param head   dense head {@code [H_last][C]} followed by softmax, or {@code null} for none
+     * @return the model
+     * @throws IllegalArgumentException if {@code layers} is null or empty, sizes do not chain, the head's input size
+     *     differs from the last hidden size, or any parameter is invalid (NaN/Inf, period &lt;= 0, ratioOn outside
+     *     {@code (0, 1]})
+     */
+    public static PhasedLstmModel of(List<PhasedLstmParams> layers, DenseParams head) {
+        Check.notNull("layers", layers);
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("layers: expected at least one layer, got none");
+        }
+        List<PhasedLstmParams> copies = new ArrayList<>();
+        for (int k = 0; k < layers.size(); k++) {
+            PhasedLstmParams p = Check.notNull("layers[" + k + "]", layers.get(k));
+            if (k > 0 && p.config().inputSize() != layers.get(k - 1).config().hiddenSize()) {
+                throw new IllegalArgumentException("layers[" + k + "]: expected inputSize "
+                        + layers.get(k - 1).config().hiddenSize() + " (the hidden size of layer " + (k - 1)
+                        + "), got " + p.config().inputSize());
+            }
+            p.validate("layers[" + k + "]");
+            copies.add(p.copy());
+        }
+        DenseParams h = null;
+        if (head != null) {
+            int last = copies.get(copies.size() - 1).config().hiddenSize();
+            if (head.inputSize() != last) {
+                throw new IllegalArgumentException("head: expected inputSize " + last
+                        + " (the last layer's hidden size), got " + head.inputSize());
+            }
+            head.validate("head");
+            h = head.copy();
+        }
+        return new PhasedLstmModel(Collections.unmodifiableList(copies), h);
+    }
+
+    /**
+     * Loads the weights and configuration of a checkpoint written by the trainer ({@code plstm-mnist train}) or by
+     * {@link Checkpoint#save}; the optimiser state in it is ignored.
+     *
+     * @param checkpoint a {@code .safetensors} checkpoint
+     * @return the model (with its dense head)
+     * @throws IOException if the file cannot be read or is not a valid checkpoint (the message names the file and
+     *     the problem)
+     */
+    public static PhasedLstmModel load(Path checkpoint) throws IOException {
+        Check.notNull("checkpoint", checkpoint);
+        Checkpoint.Loaded loaded = Checkpoint.load(checkpoint);
+        return of(loaded.model().layers(), loaded.model().dense());
+    }
+
+    /** @return the number of stacked layers */
+    public int depth() {
+        return layers.size();
+    }
+
+    /** @return {@code I}, the input features per event */
+    public int inputSize() {
+        return layers.get(0).config().inputSize();
+    }
+
+    /** @return {@code H} of the last layer */
+    public int hiddenSize() {
+        return layers.get(layers.size() - 1).config().hiddenSize();
+    }
+
+    /** @return the hidden size of every layer, bottom first */
+    public List<Integer> hiddenSizes() {
+        List<Integer> out = new ArrayList<>();
+        for (PhasedLstmParams p : layers) {
+            out.add(p.config().hiddenSize());
+        }
+        return out;
+    }
+
+    /** @return the layer configurations, bottom first */
+    public List<PhasedLstmConfig> configs() {
+        List<PhasedLstmConfig> out = new ArrayList<>();
+        for (PhasedLstmParams p : layers) {
+            out.add(p.config());
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** @return true if the model ends in a dense + softmax head */
+    public boolean hasHead() {
+        return head != null;
+    }
+
+    /** @return {@code C}, the head's classes, or 0 without a head */
+    public int classes() {
+        return head == null ? 0 : head.outputSize();
+    }
+
+    /**
+     * @param layer index, bottom first
+     * @return a copy of that layer's parameters
+     * @throws IndexOutOfBoundsException if there is no such layer
+     */
+    public PhasedLstmParams layer(int layer) {
+        return layers.get(layer).copy();
+    }
+
+    DenseParams head() {
+        return head;
+    }
+
+    /** @return {@code "simd"} (Vector API kernels) or {@code "reference"} (scalar fallback) */
+    public String backend() {
+        return packed != null ? "simd" : "reference";
+    }
+
+    /** @return the path a new {@link StreamSession} takes: event-driven when every layer has its time gate on */
+    public InferencePath streamingPath() {
+        for (PhasedLstmParams p : layers) {
+            if (!p.config().timeGate()) {
+                return InferencePath.DENSE;
+            }
+        }
+        return InferencePath.EVENT_DRIVEN;
+    }
+
+    /** @return a new session on {@link #streamingPath()}, in the zero state */
+    public StreamSession newSession() {
+        return newSession(streamingPath());
+    }
+
+    /**
+     * @param path {@link InferencePath#DENSE} forces every unit to be computed (for comparisons);
+     *             {@link InferencePath#EVENT_DRIVEN} skips closed units (layers without a time gate run dense)
+     * @return a new session in the zero state
+     * @throws IllegalArgumentException if {@code path} is null
+     */
+    public StreamSession newSession(InferencePath path) {
+        Check.notNull("path", path);
+        LayerStepper[] steppers = new LayerStepper[layers.size()];
+        for (int k = 0; k < steppers.length; k++) {
+            steppers[k] = packed != null ? SimdSupport.stepper(packed[k]) : new ReferenceStepper(layers.get(k));
+        }
+        return new StreamSession(this, steppers, path == InferencePath.EVENT_DRIVEN);
+    }
+
+    /**
+     * The path a batched prediction of {@code input} takes when none is forced: {@link InferencePath#EVENT_DRIVEN}
+     * (each sample streamed through the skipping kernel, samples split over the available processors) when every
+     * layer has its time gate on and the mean ratioOn is at most {@value #EVENT_DRIVEN_MAX_MEAN_RATIO_ON}, else
+     * {@link InferencePath#DENSE} (the engine's blocked batch product). Per-sample open sets rather than their union:
+     * with irregular per-sample timestamps the union of B samples' open units is most of the layer.
+     *
+     * @param input the batch (only its presence is checked)
+     * @return the path
+     */
+    public InferencePath batchPath(SequenceBatch input) {
+        Check.notNull("input", input);
+        return streamingPath() == InferencePath.EVENT_DRIVEN && meanRatioOn <= EVENT_DRIVEN_MAX_MEAN_RATIO_ON
+                ? InferencePath.EVENT_DRIVEN : InferencePath.DENSE;
+    }
+
+    /**
+     * The last layer's final hidden state of every sample (after its last valid step).
+     *
+     * @param input {@code x [B][T][I]}, {@code time [B][T]}, optional lengths
+     * @return {@code [B][H]}
+     * @throws IllegalArgumentException if {@code input} is null or its input size is not {@link #inputSize()}
+     */
+    public float[] predictLastHidden(SequenceBatch input) {
+        return predictLastHidden(input, batchPath(input));
+    }
+
+    /**
+     * As {@link #predictLastHidden(SequenceBatch)} on a forced path.
+     *
+     * @param input the batch
+     * @param path  the path
+     * @return {@code [B][H]}
+     * @throws IllegalArgumentException on a null argument or a wrong input size
+     */
+    public float[] predictLastHidden(SequenceBatch input, InferencePath path) {
+        checkInput(input);
+        Check.notNull("path", path);
+        if (path == InferencePath.DENSE) {
+            Run r = dense(input);
+            return r.ws.hT().clone();
+        }
+        float[] out = new float[input.batch() * hiddenSize()];
+        streamSamples(input, out);
+        return out;
+    }
+
+    /**
+     * The last layer's hidden sequence; steps past a sample's length repeat its last state.
+     *
+     * @param input the batch
+     * @return {@code [B][T][H]}
+     * @throws IllegalArgumentException on a null input or a wrong input size
+     */
+    public float[] predictHiddenSequence(SequenceBatch input) {
+        checkInput(input);
+        return dense(input).ws.h().clone();
+    }
+
+    /**
+     * Class probabilities of every sample from its final state.
+     *
+     * @param input the batch
+     * @return {@code [B][C]}
+     * @throws IllegalArgumentException on a null input or a wrong input size
+     * @throws IllegalStateException if the model has no head
+     */
+    public float[] predictProbabilities(SequenceBatch input) {
+        return predictProbabilities(input, batchPath(input));
+    }
+
+    /**
+     * As {@link #predictProbabilities(SequenceBatch)} on a forced path.
+     *
+     * @param input the batch
+     * @param path  the path
+     * @return {@code [B][C]}
+     * @throws IllegalArgumentException on a null argument or a wrong input size
+     * @throws IllegalStateException if the model has no head
+     */
+    public float[] predictProbabilities(SequenceBatch input, InferencePath path) {
+        if (head == null) {
+            throw new IllegalStateException("the model has no dense head; use predictLastHidden");
+        }
+        float[] hT = predictLastHidden(input, path);
+        int c = head.outputSize();
+        float[] probs = new float[input.batch() * c];
+        float[] logits = new float[c];
+        for (int b = 0; b < input.batch(); b++) {
+            softmaxHead(head, hT, b * hiddenSize(), logits, probs, b * c);
+        }
+        return probs;
+    }
+
+    /**
+     * The most probable class of every sample.
+     *
+     * @param input the batch
+     * @return {@code [B]} class indices
+     * @throws IllegalArgumentException on a null input or a wrong input size
+     * @throws IllegalStateException if the model has no head
+     */
+    public int[] predictClasses(SequenceBatch input) {
+        float[] p = predictProbabilities(input);
+        int c = classes();
+        int[] out = new int[input.batch()];
+        for (int b = 0; b < out.length; b++) {
+            int best = 0;
+            for (int k = 1; k < c; k++) {
+                if (p[b * c + k] > p[b * c + best]) {
+                    best = k;
+                }
+            }
+            out[b] = best;
+        }
+        return out;
+    }
+
+    private void checkInput(SequenceBatch input) {
+        Check.notNull("input", input);
+        if (input.inputSize() != inputSize()) {
+            throw new IllegalArgumentException("input: expected inputSize " + inputSize() + ", got "
+                    + input.inputSize());
+        }
+    }
+
+    private record Run(LayerWorkspace ws) {
+    }
+
+    /** Every layer through the engine in inference mode; returns the last layer's workspace. */
+    private Run dense(SequenceBatch input) {
+        Engine e = engine();
+        SequenceBatch in = input;
+        LayerWorkspace ws = null;
+        for (PhasedLstmParams p : layers) {
+            ws = e.newWorkspace(p.config(), input.batch(), input.steps());
+            e.forward(ws, p, in, null, null, Mode.INFERENCE);
+            in = new SequenceBatch(input.batch(), input.steps(), p.config().hiddenSize(), ws.h(), input.time(),
+                    input.lengths());
+        }
+        return new Run(ws);
+    }
+
+    private Engine engine() {
+        Engine e = engine;
+        if (e == null) {
+            synchronized (this) {
+                e = engine;
+                if (e == null) {
+                    e = Engines.create();
+                    engine = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    /** Streams every sample through an event-driven session (samples split over the common pool); writes h_T. */
+    private void streamSamples(SequenceBatch input, float[] out) {
+        int batch = input.batch();
+        int steps = input.steps();
+        int in = input.inputSize();
+        int hs = hiddenSize();
+        int workers = Math.min(batch, ForkJoinPool.getCommonPoolParallelism() + 1);
+        IntStream.range(0, workers).parallel().forEach(w -> {
+            StreamSession s = newSession(InferencePath.EVENT_DRIVEN);
+            int b0 = (int) ((long) batch * w / workers);
+            int b1 = (int) ((long) batch * (w + 1) / workers);
+            float[] x = new float[in];
+            for (int b = b0; b < b1; b++) {
+                s.reset();
+                int len = input.length(b);
+                for (int t = 0; t < len; t++) {
+                    System.arraycopy(input.x(), (b * steps + t) * in, x, 0, in);
+                    s.step(x, input.time()[b * steps + t]);
+                }
+                System.arraycopy(s.hiddenView(), 0, out, b * hs, hs);
+            }
+        });
+    }
+
+    /** {@code probs[pOff..] = softmax(h[hOff..] · kernel + bias)}, in float with a double-precision sum. */
+    static void softmaxHead(DenseParams d, float[] h, int hOff, float[] logits, float[] probs, int pOff) {
+        int hs = d.inputSize();
+        int c = d.outputSize();
+        float[] k = d.kernel();
+        for (int q = 0; q < c; q++) {
+            logits[q] = d.bias()[q];
+        }
+        for (int j = 0; j < hs; j++) {
+            float v = h[hOff + j];
+            for (int q = 0; q < c; q++) {
+                logits[q] += v * k[j * c + q];
+            }
+        }
+        float max = logits[0];
+        for (int q = 1; q < c; q++) {
+            max = Math.max(max, logits[q]);
+        }
+        double sum = 0;
+        for (int q = 0; q < c; q++) {
+            sum += Math.exp(logits[q] - max);
+        }
+        for (int q = 0; q < c; q++) {
+            probs[pOff + q] = (float) (Math.exp(logits[q] - max) / sum);
+        }
+    }
+}

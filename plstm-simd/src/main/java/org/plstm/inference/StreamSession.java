@@ -1,0 +1,171 @@
+package org.plstm.inference;
+
+import java.util.List;
+import org.plstm.Check;
+import org.plstm.DenseParams;
+
+/**
+ * One timestamped event stream through a {@link PhasedLstmModel}, one event at a time (batch size 1), in inference
+ * mode. Each event's input goes through every layer with the same timestamp (the layer above receives the hidden
+ * state of the layer below). With the time gate on in every layer, only the units whose gate is open are computed
+ * ({@link InferencePath#EVENT_DRIVEN}); a closed unit keeps its state exactly.
+ *
+ * <p>Not thread-safe: use one session per stream and per thread. Many sessions can run concurrently on one model.
+ * Steady-state {@link #step} allocates nothing on the SIMD path.
+ *
+ * <p>Timestamps are in the model's time unit and must not go backwards within a session (equal timestamps are
+ * allowed); they may be any finite value, negative included.
+ */
+public final class StreamSession {
+    private final PhasedLstmModel model;
+    private final LayerStepper[] layers;
+    private final boolean skip;
+    private final int inputSize;
+    private final float[] logits;
+    private final float[] probs;
+    private final float[] out;
+    private double lastTime = Double.NEGATIVE_INFINITY;
+    private long events;
+
+    StreamSession(PhasedLstmModel model, LayerStepper[] layers, boolean skip) {
+        this.model = model;
+        this.layers = layers;
+        this.skip = skip;
+        this.inputSize = model.inputSize();
+        this.logits = model.hasHead() ? new float[model.classes()] : null;
+        this.probs = model.hasHead() ? new float[model.classes()] : null;
+        this.out = new float[model.hiddenSize()];
+    }
+
+    /** @return the model this session runs */
+    public PhasedLstmModel model() {
+        return model;
+    }
+
+    /** @return which path {@link #step} takes */
+    public InferencePath path() {
+        return skip ? InferencePath.EVENT_DRIVEN : InferencePath.DENSE;
+    }
+
+    /**
+     * Consumes one event.
+     *
+     * @param x the event's features {@code [I]}
+     * @param t its timestamp, {@code >=} the previous event's, finite, same unit as the model's periods
+     * @return the last layer's hidden state {@code [H]}, in an array the session owns and overwrites at the next
+     *     step (copy it to keep it)
+     * @throws IllegalArgumentException if {@code x} is null, of the wrong length or not finite, or {@code t} is not
+     *     finite or earlier than the previous event's timestamp (the session is left unchanged)
+     */
+    public float[] step(float[] x, double t) {
+        Check.length("x", x, inputSize, Check.shape("I", inputSize));
+        Check.finite("x", x);
+        if (!Double.isFinite(t)) {
+            throw new IllegalArgumentException("t: expected a finite timestamp, got " + t);
+        }
+        if (t < lastTime) {
+            throw new IllegalArgumentException("t: expected a timestamp >= " + lastTime
+                    + " (the previous event's; time must not go backwards within a session), got " + t);
+        }
+        layers[0].step(x, 0, t, skip);
+        for (int k = 1; k < layers.length; k++) {
+            layers[k].step(layers[k - 1].h(), 0, t, skip);
+        }
+        lastTime = t;
+        events++;
+        System.arraycopy(hidden(), 0, out, 0, out.length);
+        return out;
+    }
+
+    /** @return the last layer's hidden state (live view; its first H entries are the units) */
+    float[] hiddenView() {
+        return hidden();
+    }
+
+    private float[] hidden() {
+        return layers[layers.length - 1].h();
+    }
+
+    /**
+     * The head's class probabilities for the current state: {@code softmax(h_last · kernel + bias)}.
+     *
+     * @return {@code [C]}, a live view overwritten by the next call
+     * @throws IllegalStateException if the model has no head
+     */
+    public float[] classProbabilities() {
+        if (probs == null) {
+            throw new IllegalStateException("the model has no dense head; use the hidden state step() returns");
+        }
+        DenseParams d = model.head();
+        PhasedLstmModel.softmaxHead(d, hidden(), 0, logits, probs, 0);
+        return probs;
+    }
+
+    /** @return units updated per layer by the last event (all of them on the dense path) */
+    public int[] lastUpdatedUnits() {
+        int[] out = new int[layers.length];
+        for (int k = 0; k < layers.length; k++) {
+            out[k] = layers[k].lastUpdated();
+        }
+        return out;
+    }
+
+    /** @return the number of events consumed since creation or the last reset/restore */
+    public long events() {
+        return events;
+    }
+
+    /** @return the last event's timestamp, negative infinity before the first */
+    public double lastTime() {
+        return lastTime;
+    }
+
+    /** @return a copy of the state (every layer's h and c, last time, event count) */
+    public SessionState saveState() {
+        List<Integer> sizes = model.hiddenSizes();
+        float[][] h = new float[layers.length][];
+        float[][] c = new float[layers.length][];
+        for (int k = 0; k < layers.length; k++) {
+            h[k] = java.util.Arrays.copyOf(layers[k].h(), sizes.get(k));
+            c[k] = java.util.Arrays.copyOf(layers[k].c(), sizes.get(k));
+        }
+        return new SessionState(h, c, lastTime, events);
+    }
+
+    /**
+     * Replaces the state with a saved one.
+     *
+     * @param state a state saved from a session of the same model (or one with the same layer sizes)
+     * @throws IllegalArgumentException if {@code state} is null or its layer sizes differ
+     */
+    public void restoreState(SessionState state) {
+        Check.notNull("state", state);
+        List<Integer> sizes = model.hiddenSizes();
+        if (state.h().length != layers.length) {
+            throw new IllegalArgumentException("state: expected " + layers.length + " layers, got "
+                    + state.h().length);
+        }
+        for (int k = 0; k < layers.length; k++) {
+            if (state.h()[k].length != sizes.get(k)) {
+                throw new IllegalArgumentException("state: expected layer " + k + " of " + sizes.get(k)
+                        + " units, got " + state.h()[k].length);
+            }
+        }
+        for (int k = 0; k < layers.length; k++) {
+            System.arraycopy(state.h()[k], 0, layers[k].h(), 0, sizes.get(k));
+            System.arraycopy(state.c()[k], 0, layers[k].c(), 0, sizes.get(k));
+        }
+        lastTime = state.lastTime();
+        events = state.events();
+    }
+
+    /** Back to the initial state: zero h and c, no events, no last time. */
+    public void reset() {
+        for (LayerStepper l : layers) {
+            java.util.Arrays.fill(l.h(), 0f);
+            java.util.Arrays.fill(l.c(), 0f);
+        }
+        lastTime = Double.NEGATIVE_INFINITY;
+        events = 0;
+    }
+}
