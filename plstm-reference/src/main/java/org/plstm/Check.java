@@ -11,63 +11,125 @@ public final class Check {
     }
 
     /**
-     * Requires a non-null array of exactly {@code expected} elements.
+     * Requires a non-null array shaped {@code [d1=n1]}, i.e. of exactly {@code n1} elements. The message's shape is
+     * only formatted on failure, so a passing check allocates nothing.
      *
-     * @param name argument name used in the message
+     * @param name  argument name used in the message
      * @param array the array
-     * @param expected the required length
-     * @param shape a human-readable shape, e.g. {@code "[B=2][T=3][I=4]"}
+     * @param d1    dimension letter, e.g. {@code "B"}
+     * @param n1    its size
      * @throws IllegalArgumentException if {@code array} is null or has another length
      */
-    public static void length(String name, float[] array, int expected, String shape) {
-        if (array == null) {
-            throw new IllegalArgumentException(name + ": expected a float array of " + shape + " = " + expected
-                    + " elements, got null");
-        }
-        if (array.length != expected) {
-            throw new IllegalArgumentException(name + ": expected length " + expected + " " + shape + ", got "
-                    + array.length);
-        }
+    public static void length(String name, float[] array, String d1, int n1) {
+        lengthOf(name, "float", array == null ? -1 : array.length, d1, n1, null, 1, null, 1);
     }
 
     /**
-     * Double-array variant of {@link #length(String, float[], int, String)}.
+     * Requires a non-null array shaped {@code [d1=n1][d2=n2]} (row-major, {@code n1·n2} elements).
      *
-     * @param name argument name used in the message
+     * @param name  argument name used in the message
      * @param array the array
-     * @param expected the required length
-     * @param shape a human-readable shape
+     * @param d1    first dimension letter
+     * @param n1    its size
+     * @param d2    second dimension letter
+     * @param n2    its size
      * @throws IllegalArgumentException if {@code array} is null or has another length
      */
-    public static void length(String name, double[] array, int expected, String shape) {
-        if (array == null) {
-            throw new IllegalArgumentException(name + ": expected a double array of " + shape + " = " + expected
-                    + " elements, got null");
-        }
-        if (array.length != expected) {
-            throw new IllegalArgumentException(name + ": expected length " + expected + " " + shape + ", got "
-                    + array.length);
-        }
+    public static void length(String name, float[] array, String d1, int n1, String d2, int n2) {
+        lengthOf(name, "float", array == null ? -1 : array.length, d1, n1, d2, n2, null, 1);
     }
 
     /**
-     * Int-array variant of {@link #length(String, float[], int, String)}.
+     * Requires a non-null array shaped {@code [d1=n1][d2=n2][d3=n3]} (row-major).
      *
-     * @param name argument name used in the message
+     * @param name  argument name used in the message
      * @param array the array
-     * @param expected the required length
-     * @param shape a human-readable shape
+     * @param d1    first dimension letter
+     * @param n1    its size
+     * @param d2    second dimension letter
+     * @param n2    its size
+     * @param d3    third dimension letter
+     * @param n3    its size
      * @throws IllegalArgumentException if {@code array} is null or has another length
      */
-    public static void length(String name, int[] array, int expected, String shape) {
-        if (array == null) {
-            throw new IllegalArgumentException(name + ": expected an int array of " + shape + " = " + expected
-                    + " elements, got null");
+    public static void length(String name, float[] array, String d1, int n1, String d2, int n2, String d3, int n3) {
+        lengthOf(name, "float", array == null ? -1 : array.length, d1, n1, d2, n2, d3, n3);
+    }
+
+    /**
+     * Double-array variant of {@link #length(String, float[], String, int)}.
+     *
+     * @param name  argument name used in the message
+     * @param array the array
+     * @param d1    dimension letter
+     * @param n1    its size
+     * @throws IllegalArgumentException if {@code array} is null or has another length
+     */
+    public static void length(String name, double[] array, String d1, int n1) {
+        lengthOf(name, "double", array == null ? -1 : array.length, d1, n1, null, 1, null, 1);
+    }
+
+    /**
+     * Double-array variant of {@link #length(String, float[], String, int, String, int)}.
+     *
+     * @param name  argument name used in the message
+     * @param array the array
+     * @param d1    first dimension letter
+     * @param n1    its size
+     * @param d2    second dimension letter
+     * @param n2    its size
+     * @throws IllegalArgumentException if {@code array} is null or has another length
+     */
+    public static void length(String name, double[] array, String d1, int n1, String d2, int n2) {
+        lengthOf(name, "double", array == null ? -1 : array.length, d1, n1, d2, n2, null, 1);
+    }
+
+    /**
+     * Double-array variant of {@link #length(String, float[], String, int, String, int, String, int)}.
+     *
+     * @param name  argument name used in the message
+     * @param array the array
+     * @param d1    first dimension letter
+     * @param n1    its size
+     * @param d2    second dimension letter
+     * @param n2    its size
+     * @param d3    third dimension letter
+     * @param n3    its size
+     * @throws IllegalArgumentException if {@code array} is null or has another length
+     */
+    public static void length(String name, double[] array, String d1, int n1, String d2, int n2, String d3, int n3) {
+        lengthOf(name, "double", array == null ? -1 : array.length, d1, n1, d2, n2, d3, n3);
+    }
+
+    /**
+     * Int-array variant of {@link #length(String, float[], String, int)}.
+     *
+     * @param name  argument name used in the message
+     * @param array the array
+     * @param d1    dimension letter
+     * @param n1    its size
+     * @throws IllegalArgumentException if {@code array} is null or has another length
+     */
+    public static void length(String name, int[] array, String d1, int n1) {
+        lengthOf(name, "int", array == null ? -1 : array.length, d1, n1, null, 1, null, 1);
+    }
+
+    private static void lengthOf(String name, String type, int actual, String d1, int n1, String d2, int n2,
+                                 String d3, int n3) {
+        long expected = (long) n1 * n2 * n3;
+        if (actual == expected) {
+            return;
         }
-        if (array.length != expected) {
-            throw new IllegalArgumentException(name + ": expected length " + expected + " " + shape + ", got "
-                    + array.length);
+        String shape = d2 == null ? shape(d1, n1) : d3 == null ? shape(d1, n1, d2, n2) : shape(d1, n1, d2, n2, d3, n3);
+        if (actual < 0) {
+            throw new IllegalArgumentException(name + ": expected " + article(type) + " " + type + " array of " + shape
+                    + " = " + expected + " elements, got null");
         }
+        throw new IllegalArgumentException(name + ": expected length " + expected + " " + shape + ", got " + actual);
+    }
+
+    private static String article(String type) {
+        return type.equals("int") ? "an" : "a";
     }
 
     /**

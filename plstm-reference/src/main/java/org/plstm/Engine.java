@@ -69,14 +69,12 @@ public abstract class Engine implements AutoCloseable {
                     "I", cfg.inputSize()) + ", got " + Check.shape("B", input.batch(), "T", input.steps(), "I",
                     input.inputSize()));
         }
-        int bh = ws.batch() * cfg.hiddenSize();
-        String shape = Check.shape("B", ws.batch(), "H", cfg.hiddenSize());
         if (h0 != null) {
-            Check.length("h0", h0, bh, shape);
+            Check.length("h0", h0, "B", ws.batch(), "H", cfg.hiddenSize());
             Check.finite("h0", h0);
         }
         if (c0 != null) {
-            Check.length("c0", c0, bh, shape);
+            Check.length("c0", c0, "B", ws.batch(), "H", cfg.hiddenSize());
             Check.finite("c0", c0);
         }
         params.validate("params");
@@ -112,17 +110,15 @@ public abstract class Engine implements AutoCloseable {
         ws.params.requireSameConfig("grads", grads);
         int hs = ws.config().hiddenSize();
         if (dh != null) {
-            Check.length("dh", dh, ws.batch() * ws.steps() * hs, Check.shape("B", ws.batch(), "T", ws.steps(),
-                    "H", hs));
+            Check.length("dh", dh, "B", ws.batch(), "T", ws.steps(), "H", hs);
             Check.finite("dh", dh);
         }
-        String shape = Check.shape("B", ws.batch(), "H", hs);
         if (dhT != null) {
-            Check.length("dhT", dhT, ws.batch() * hs, shape);
+            Check.length("dhT", dhT, "B", ws.batch(), "H", hs);
             Check.finite("dhT", dhT);
         }
         if (dcT != null) {
-            Check.length("dcT", dcT, ws.batch() * hs, shape);
+            Check.length("dcT", dcT, "B", ws.batch(), "H", hs);
             Check.finite("dcT", dcT);
         }
         doBackward(ws, ws.params, ws.input, grads, dh, dhT, dcT);
@@ -140,8 +136,8 @@ public abstract class Engine implements AutoCloseable {
     public final void denseForward(float[] out, float[] in, DenseParams params, int batch) {
         Check.notNull("params", params);
         Check.atLeast("batch", batch, 1);
-        Check.length("in", in, batch * params.inputSize(), Check.shape("B", batch, "H", params.inputSize()));
-        Check.length("out", out, batch * params.outputSize(), Check.shape("B", batch, "C", params.outputSize()));
+        Check.length("in", in, "B", batch, "H", params.inputSize());
+        Check.length("out", out, "B", batch, "C", params.outputSize());
         Check.finite("in", in);
         params.validate("params");
         doDenseForward(out, in, params, batch);
@@ -164,9 +160,9 @@ public abstract class Engine implements AutoCloseable {
         Check.notNull("params", params);
         params.requireSameShape("grads", grads);
         Check.atLeast("batch", batch, 1);
-        Check.length("in", in, batch * params.inputSize(), Check.shape("B", batch, "H", params.inputSize()));
-        Check.length("dIn", dIn, batch * params.inputSize(), Check.shape("B", batch, "H", params.inputSize()));
-        Check.length("dOut", dOut, batch * params.outputSize(), Check.shape("B", batch, "C", params.outputSize()));
+        Check.length("in", in, "B", batch, "H", params.inputSize());
+        Check.length("dIn", dIn, "B", batch, "H", params.inputSize());
+        Check.length("dOut", dOut, "B", batch, "C", params.outputSize());
         Check.finite("dOut", dOut);
         doDenseBackward(dIn, grads, dOut, in, params, batch);
     }
@@ -187,10 +183,9 @@ public abstract class Engine implements AutoCloseable {
                                             int batch, int classes) {
         Check.atLeast("batch", batch, 1);
         Check.atLeast("classes", classes, 1);
-        String shape = Check.shape("B", batch, "C", classes);
-        Check.length("logits", logits, batch * classes, shape);
+        Check.length("logits", logits, "B", batch, "C", classes);
         Check.finite("logits", logits);
-        Check.length("labels", labels, batch, Check.shape("B", batch));
+        Check.length("labels", labels, "B", batch);
         for (int b = 0; b < batch; b++) {
             if (labels[b] < 0 || labels[b] >= classes) {
                 throw new IllegalArgumentException("labels: expected values in [0, C=" + classes + "), got "
@@ -198,10 +193,10 @@ public abstract class Engine implements AutoCloseable {
             }
         }
         if (probs != null) {
-            Check.length("probs", probs, batch * classes, shape);
+            Check.length("probs", probs, "B", batch, "C", classes);
         }
         if (dLogits != null) {
-            Check.length("dLogits", dLogits, batch * classes, shape);
+            Check.length("dLogits", dLogits, "B", batch, "C", classes);
         }
         return doSoftmaxCrossEntropy(probs, dLogits, logits, labels, batch, classes);
     }

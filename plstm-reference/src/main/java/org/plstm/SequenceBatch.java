@@ -34,13 +34,13 @@ public record SequenceBatch(int batch, int steps, int inputSize, float[] x, doub
         Check.atLeast("batch", batch, 1);
         Check.atLeast("steps", steps, 1);
         Check.atLeast("inputSize", inputSize, 1);
-        Check.length("x", x, Math.multiplyExact(Math.multiplyExact(batch, steps), inputSize),
-                Check.shape("B", batch, "T", steps, "I", inputSize));
-        Check.length("time", time, batch * steps, Check.shape("B", batch, "T", steps));
+        Math.multiplyExact(Math.multiplyExact(batch, steps), inputSize); // overflow is an error, not a wrap
+        Check.length("x", x, "B", batch, "T", steps, "I", inputSize);
+        Check.length("time", time, "B", batch, "T", steps);
         Check.finite("x", x);
         Check.finite("time", time);
         if (lengths != null) {
-            Check.length("lengths", lengths, batch, Check.shape("B", batch));
+            Check.length("lengths", lengths, "B", batch);
             for (int b = 0; b < batch; b++) {
                 if (lengths[b] < 0 || lengths[b] > steps) {
                     throw new IllegalArgumentException("lengths: expected values in [0, T=" + steps + "], got "

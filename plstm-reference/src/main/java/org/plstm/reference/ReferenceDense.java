@@ -25,7 +25,7 @@ public final class ReferenceDense {
     public static void forward(double[] out, double[] in, double[] kernel, double[] bias, int batch, int inSize,
                                int outSize) {
         checkShapes(in, kernel, bias, batch, inSize, outSize);
-        Check.length("out", out, batch * outSize, Check.shape("B", batch, "C", outSize));
+        Check.length("out", out, "B", batch, "C", outSize);
         for (int b = 0; b < batch; b++) {
             for (int c = 0; c < outSize; c++) {
                 double sum = bias[c];
@@ -55,10 +55,10 @@ public final class ReferenceDense {
     public static void backward(double[] dIn, double[] dKernel, double[] dBias, double[] dOut, double[] in,
                                 double[] kernel, int batch, int inSize, int outSize) {
         checkShapes(in, kernel, new double[outSize], batch, inSize, outSize);
-        Check.length("dIn", dIn, batch * inSize, Check.shape("B", batch, "H", inSize));
-        Check.length("dKernel", dKernel, inSize * outSize, Check.shape("H", inSize, "C", outSize));
-        Check.length("dBias", dBias, outSize, Check.shape("C", outSize));
-        Check.length("dOut", dOut, batch * outSize, Check.shape("B", batch, "C", outSize));
+        Check.length("dIn", dIn, "B", batch, "H", inSize);
+        Check.length("dKernel", dKernel, "H", inSize, "C", outSize);
+        Check.length("dBias", dBias, "C", outSize);
+        Check.length("dOut", dOut, "B", batch, "C", outSize);
         Check.finite("dOut", dOut);
         for (int b = 0; b < batch; b++) {
             for (int j = 0; j < inSize; j++) {
@@ -80,9 +80,9 @@ public final class ReferenceDense {
         Check.atLeast("batch", batch, 1);
         Check.atLeast("inSize", inSize, 1);
         Check.atLeast("outSize", outSize, 1);
-        Check.length("in", in, batch * inSize, Check.shape("B", batch, "H", inSize));
-        Check.length("kernel", kernel, inSize * outSize, Check.shape("H", inSize, "C", outSize));
-        Check.length("bias", bias, outSize, Check.shape("C", outSize));
+        Check.length("in", in, "B", batch, "H", inSize);
+        Check.length("kernel", kernel, "H", inSize, "C", outSize);
+        Check.length("bias", bias, "C", outSize);
         Check.finite("in", in);
         Check.finite("kernel", kernel);
         Check.finite("bias", bias);

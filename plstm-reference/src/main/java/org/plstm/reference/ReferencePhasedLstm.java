@@ -174,8 +174,8 @@ public final class ReferencePhasedLstm {
         PhasedLstmConfig cfg = p.config;
         int in = cfg.inputSize();
         int hs = cfg.hiddenSize();
-        Check.length("x", x, batch * steps * in, Check.shape("B", batch, "T", steps, "I", in));
-        Check.length("time", time, batch * steps, Check.shape("B", batch, "T", steps));
+        Check.length("x", x, "B", batch, "T", steps, "I", in);
+        Check.length("time", time, "B", batch, "T", steps);
         Check.finite("x", x);
         Check.finite("time", time);
         int[] len = new int[batch];
@@ -183,7 +183,7 @@ public final class ReferencePhasedLstm {
             len[b] = steps;
         }
         if (lengths != null) {
-            Check.length("lengths", lengths, batch, Check.shape("B", batch));
+            Check.length("lengths", lengths, "B", batch);
             for (int b = 0; b < batch; b++) {
                 if (lengths[b] < 0 || lengths[b] > steps) {
                     throw new IllegalArgumentException("lengths: expected values in [0, T=" + steps + "], got "
@@ -194,8 +194,8 @@ public final class ReferencePhasedLstm {
         }
         double[] initH = h0 == null ? new double[batch * hs] : h0;
         double[] initC = c0 == null ? new double[batch * hs] : c0;
-        Check.length("h0", initH, batch * hs, Check.shape("B", batch, "H", hs));
-        Check.length("c0", initC, batch * hs, Check.shape("B", batch, "H", hs));
+        Check.length("h0", initH, "B", batch, "H", hs);
+        Check.length("c0", initC, "B", batch, "H", hs);
         Check.finite("h0", initH);
         Check.finite("c0", initC);
         p.validate("params");
@@ -321,15 +321,15 @@ public final class ReferencePhasedLstm {
         int hs = cfg.hiddenSize();
         int g4 = 4 * hs;
         if (dh != null) {
-            Check.length("dh", dh, batch * steps * hs, Check.shape("B", batch, "T", steps, "H", hs));
+            Check.length("dh", dh, "B", batch, "T", steps, "H", hs);
             Check.finite("dh", dh);
         }
         if (dhT != null) {
-            Check.length("dhT", dhT, batch * hs, Check.shape("B", batch, "H", hs));
+            Check.length("dhT", dhT, "B", batch, "H", hs);
             Check.finite("dhT", dhT);
         }
         if (dcT != null) {
-            Check.length("dcT", dcT, batch * hs, Check.shape("B", batch, "H", hs));
+            Check.length("dcT", dcT, "B", batch, "H", hs);
             Check.finite("dcT", dcT);
         }
         GateActivation act = cfg.gateActivation();

@@ -26,9 +26,9 @@ public final class ReferenceSoftmaxCrossEntropy {
                                          int classes) {
         Check.atLeast("batch", batch, 1);
         Check.atLeast("classes", classes, 1);
-        Check.length("logits", logits, batch * classes, Check.shape("B", batch, "C", classes));
+        Check.length("logits", logits, "B", batch, "C", classes);
         Check.finite("logits", logits);
-        Check.length("labels", labels, batch, Check.shape("B", batch));
+        Check.length("labels", labels, "B", batch);
         for (int b = 0; b < batch; b++) {
             if (labels[b] < 0 || labels[b] >= classes) {
                 throw new IllegalArgumentException("labels: expected values in [0, C=" + classes + "), got "
@@ -36,10 +36,10 @@ public final class ReferenceSoftmaxCrossEntropy {
             }
         }
         if (probs != null) {
-            Check.length("probs", probs, batch * classes, Check.shape("B", batch, "C", classes));
+            Check.length("probs", probs, "B", batch, "C", classes);
         }
         if (dLogits != null) {
-            Check.length("dLogits", dLogits, batch * classes, Check.shape("B", batch, "C", classes));
+            Check.length("dLogits", dLogits, "B", batch, "C", classes);
         }
         double loss = 0;
         for (int b = 0; b < batch; b++) {

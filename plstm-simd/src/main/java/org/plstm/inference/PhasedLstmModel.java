@@ -344,13 +344,32 @@ public final class PhasedLstmModel {
     private record Run(LayerWorkspace ws) {
     }
 
+    /** The workspaces of the last batch shape a thread predicted, reused while the shape repeats. */
+    private static final class Workspaces {
+        int batch;
+        int steps;
+        LayerWorkspace[] ws;
+    }
+
+    private final ThreadLocal<Workspaces> workspaces = ThreadLocal.withInitial(Workspaces::new);
+
     /** Every layer through the engine in inference mode; returns the last layer's workspace. */
     private Run dense(SequenceBatch input) {
         Engine e = engine();
+        Workspaces cache = workspaces.get();
+        if (cache.ws == null || cache.batch != input.batch() || cache.steps != input.steps()) {
+            cache.ws = new LayerWorkspace[layers.size()];
+            for (int k = 0; k < layers.size(); k++) {
+                cache.ws[k] = e.newWorkspace(layers.get(k).config(), input.batch(), input.steps());
+            }
+            cache.batch = input.batch();
+            cache.steps = input.steps();
+        }
         SequenceBatch in = input;
         LayerWorkspace ws = null;
-        for (PhasedLstmParams p : layers) {
-            ws = e.newWorkspace(p.config(), input.batch(), input.steps());
+        for (int k = 0; k < layers.size(); k++) {
+            PhasedLstmParams p = layers.get(k);
+            ws = cache.ws[k];
             e.forward(ws, p, in, null, null, Mode.INFERENCE);
             in = new SequenceBatch(input.batch(), input.steps(), p.config().hiddenSize(), ws.h(), input.time(),
                     input.lengths());

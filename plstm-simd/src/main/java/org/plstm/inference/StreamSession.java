@@ -58,7 +58,7 @@ public final class StreamSession {
      *     finite or earlier than the previous event's timestamp (the session is left unchanged)
      */
     public float[] step(float[] x, double t) {
-        Check.length("x", x, inputSize, Check.shape("I", inputSize));
+        Check.length("x", x, "I", inputSize);
         Check.finite("x", x);
         if (!Double.isFinite(t)) {
             throw new IllegalArgumentException("t: expected a finite timestamp, got " + t);

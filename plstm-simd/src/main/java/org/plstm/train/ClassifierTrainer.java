@@ -133,8 +133,7 @@ public final class ClassifierTrainer {
      */
     public void predict(SequenceBatch batch, float[] probabilities) {
         Check.notNull("batch", batch);
-        Check.length("probabilities", probabilities, batch.batch() * model.classes(),
-                Check.shape("B", batch.batch(), "C", model.classes()));
+        Check.length("probabilities", probabilities, "B", batch.batch(), "C", model.classes());
         Shape s = shapeFor(batch, null);
         forwardAll(s, batch, Mode.INFERENCE);
         engine.denseForward(s.logits, s.ws[s.ws.length - 1].hT(), model.dense(), s.batch);
@@ -180,7 +179,7 @@ public final class ClassifierTrainer {
                     + batch.inputSize());
         }
         if (labels != null) {
-            Check.length("labels", labels, batch.batch(), Check.shape("B", batch.batch()));
+            Check.length("labels", labels, "B", batch.batch());
         }
         Shape s = last;
         if (s == null || s.batch != batch.batch() || s.steps != batch.steps()) {
