@@ -48,20 +48,15 @@ class CheckpointResumeTest {
         List<Double> joined = new ArrayList<>(first);
         joined.addAll(second);
         // 300 samples in batches of 32: 10 steps per epoch. Same weights, optimiser state, batches and thread count,
-        // so the curves agree up to the last bits that the SIMD engine's Vector API code may round differently
-        // before and after the JIT compiles it (seen: up to 1e-9 between two fresh JVMs; usually bitwise equal).
-        // A wrong resume (another batch order, a lost optimiser state) differs by 1e-3 or more.
+        // and the SIMD engine is bitwise reproducible in every JIT tier: the curves are identical, bit for bit.
         assertThat(straight).hasSize(20);
         assertThat(joined).hasSize(20);
         for (int i = 0; i < 20; i++) {
-            assertThat(joined.get(i)).as("loss of step %d", i + 1).isCloseTo(straight.get(i),
-                    org.assertj.core.api.Assertions.within(1e-7));
+            assertThat(joined.get(i)).as("loss of step %d", i + 1).isEqualTo(straight.get(i));
         }
-        assertThat(resumed.last().trainLoss()).isCloseTo(two.last().trainLoss(),
-                org.assertj.core.api.Assertions.within(1e-7));
+        assertThat(resumed.last().trainLoss()).isEqualTo(two.last().trainLoss());
         assertThat(resumed.last().trainAccuracy()).isEqualTo(two.last().trainAccuracy());
-        assertThat(resumed.last().testLoss()).isCloseTo(two.last().testLoss(),
-                org.assertj.core.api.Assertions.within(1e-7));
+        assertThat(resumed.last().testLoss()).isEqualTo(two.last().testLoss());
         assertThat(resumed.last().testAccuracy()).isEqualTo(two.last().testAccuracy());
         // the resumed run's metrics carry the first epoch over from part1/metrics.csv
         assertThat(java.util.Arrays.stream(resumed.metrics().losses(MetricsLog.Kind.BATCH)).boxed().toList())
@@ -94,9 +89,8 @@ class CheckpointResumeTest {
             Evaluation ev = MnistTrainer.evaluate(new ClassifierTrainer(e, b.model(), new Sgd(1e-3), 0),
                     new MnistBatches(mnist.test().limit(64), Layout.ROW, mnist.trainPixelStats()), 32);
             assertThat(ev.accuracy()).isEqualTo(r.last().testAccuracy());
-            // A fresh engine and workspace agree with the training run's to float rounding (seen: 1e-12 relative),
-            // not necessarily bitwise: only the same engine state promises identical bits.
-            assertThat(ev.loss()).isCloseTo(r.last().testLoss(), org.assertj.core.api.Assertions.within(1e-9));
+            // A fresh engine with the same thread count computes the same bits.
+            assertThat(ev.loss()).isEqualTo(r.last().testLoss());
         }
     }
 
