@@ -1,0 +1,64 @@
+package org.plstm.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.SequenceBatch;
+import org.plstm.TimeGateInit;
+import org.plstm.inference.PhasedLstmModel;
+import org.plstm.inference.StreamSession;
+import org.plstm.io.Checkpoint;
+import org.plstm.train.SequenceClassifier;
+
+/**
+ * The library example of README.md, compiled and run by CI: load a checkpoint, predict a batch, stream events. The
+ * method {@link #readmeExample(Path)} is the README's code, character for character between the markers.
+ */
+class ReadmeExampleTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theReadmeExampleRuns() throws Exception {
+        // A checkpoint like the trainer writes: 2 features per event, 32 hidden units, 3 classes.
+        Path file = dir.resolve("checkpoint.safetensors");
+        SequenceClassifier trained = SequenceClassifier.initialize(
+                List.of(PhasedLstmConfig.builder(2, 32).build()), 3, TimeGateInit.PAPER, 42);
+        Checkpoint.save(file, trained, null, 1, null, java.util.Map.of());
+
+        float[] lastProbabilities = readmeExample(file);
+        double sum = 0;
+        for (float p : lastProbabilities) {
+            sum += p;
+        }
+        assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    static float[] readmeExample(Path checkpoint) throws Exception {
+        // README-BEGIN
+        PhasedLstmModel model = PhasedLstmModel.load(checkpoint);   // immutable, thread-safe
+
+        // A batch: B = 2 sequences of T = 3 events with I = 2 features, irregular timestamps (any unit, e.g. ms).
+        float[] x = {0.1f, 0.2f,  0.3f, 0.4f,  0.5f, 0.6f,          // sample 0, row-major [B][T][I]
+                     1.0f, 0.0f,  0.9f, 0.1f,  0.8f, 0.2f};         // sample 1
+        double[] t = {0.0, 1.7, 2.1,                                // [B][T], double: wall-clock times fit
+                      5.0, 5.5, 9.25};
+        SequenceBatch batch = SequenceBatch.of(2, 3, 2, x, t);
+        float[] probs = model.predictProbabilities(batch);          // [B][C]
+        int[] classes = model.predictClasses(batch);                // [B]
+
+        // A live stream: one event at a time; units whose time gate is closed are skipped.
+        StreamSession session = model.newSession();                 // one per stream, not thread-safe
+        session.step(new float[] {0.1f, 0.2f}, 1_700_000_000_000.0);
+        session.step(new float[] {0.3f, 0.4f}, 1_700_000_000_250.0);
+        float[] now = session.classProbabilities();                 // [C] for the state so far
+        System.out.println(model.streamingPath() + ": " + java.util.Arrays.toString(classes) + " "
+                + java.util.Arrays.toString(probs) + " " + java.util.Arrays.toString(now));
+        // README-END
+        return now;
+    }
+}
