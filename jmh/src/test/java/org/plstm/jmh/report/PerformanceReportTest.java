@@ -1,0 +1,259 @@
+package org.plstm.jmh.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.plstm.jmh.Shape;
+import org.plstm.jmh.report.PerformanceData.Case;
+import org.plstm.jmh.report.PerformanceData.Impl;
+import org.plstm.jmh.report.PerformanceData.Kind;
+import org.plstm.jmh.report.PerformanceData.LayerRow;
+import org.plstm.jmh.report.Targets.Outcome;
+import org.plstm.jmh.report.Targets.Status;
+
+/**
+ * The report on a hand-made JMH result set (test resources {@code ours.json}, {@code peers.json},
+ * {@code machine.json}), whose scores are chosen so the metrics come out round: a 256-bit machine (8 lanes), so the
+ * peak's operation is 10000·12·8·2 = 1,920,000 FLOPs, and {@code peak1} at 30.72 µs/op is 62.5 GFLOP/s.
+ */
+class PerformanceReportTest {
+    private static final double EPS = 1e-9;
+
+    @TempDir
+    Path dir;
+
+    private Path fixture(String... names) throws IOException {
+        Path results = dir.resolve("perf");
+        Files.createDirectories(results);
+        for (String n : names) {
+            try (InputStream in = getClass().getResourceAsStream(n)) {
+                assertThat(in).as(n).isNotNull();
+                Files.copy(in, results.resolve(n));
+            }
+        }
+        return results;
+    }
+
+    private PerformanceData load(String... names) throws IOException {
+        Path results = fixture(names);
+        Path m = results.resolve("machine.json");
+        return PerformanceData.of(JmhResult.readAll(results), Files.exists(m) ? MachineInfo.read(m) : null);
+    }
+
+    private static LayerRow row(PerformanceData d, Impl impl, Kind kind, String shape, String model, int threads) {
+        Shape s = Shape.parse(shape);
+        return d.find(impl, kind, Case.of(s), model, threads, s.batch()).orElseThrow();
+    }
+
+    @Test
+    void parsesJmhJsonIncludingNaNErrorsUnitsAndGcSecondaryMetric() throws IOException {
+        List<JmhResult> all = JmhResult.readAll(fixture("ours.json", "peers.json", "machine.json"));
+        assertThat(all).hasSize(12); // machine.json is not a result array and is skipped
+        JmhResult training = all.stream().filter(r -> r.method().equals("training")
+                && "128x784x1x32".equals(r.param("shape"))).findFirst().orElseThrow();
+        assertThat(training.simpleClassName()).isEqualTo("SimdLayerBenchmark");
+        assertThat(training.secondsPerOp()).isCloseTo(0.0256, within(EPS));
+        assertThat(training.relativeError()).isCloseTo(0.01, within(EPS));
+        assertThat(training.allocBytesPerOp()).isEqualTo(1234.5);
+        JmhResult peak1 = all.stream().filter(r -> r.method().equals("peak1")).findFirst().orElseThrow();
+        assertThat(peak1.scoreError()).isNaN();
+        assertThat(peak1.secondsPerOp()).isCloseTo(30.72e-6, within(1e-15));
+        JmhResult ref = all.stream().filter(r -> r.mode().equals("ss")).findFirst().orElseThrow();
+        assertThat(ref.secondsPerOp()).isEqualTo(0.2);
+        JmhResult thrpt = all.stream().filter(r -> r.mode().equals("thrpt")).findFirst().orElseThrow();
+        assertThat(thrpt.secondsPerOp()).isCloseTo(1 / 42.0, within(EPS));
+    }
+
+    @Test
+    void rejectsAFileThatIsNotJmhOutput() throws IOException {
+        Path f = dir.resolve("bad.json");
+        Files.writeString(f, "[{\"foo\": 1}]");
+        assertThatThrownBy(() -> JmhResult.read(f)).isInstanceOf(IOException.class).hasMessageContaining("not a JMH");
+    }
+
+    @Test
+    void computesThroughputEpochGflopsAndPercentOfPeak() throws IOException {
+        PerformanceData d = load("ours.json", "peers.json", "machine.json");
+        assertThat(d.peakGflops(1).getAsDouble()).isCloseTo(62.5, within(EPS));
+        assertThat(d.peakGflops(2).getAsDouble()).isCloseTo(125.0, within(EPS)); // 2 threads × 62.5
+
+        LayerRow t = row(d, Impl.SIMD, Kind.TRAINING, "128x784x1x32", "plstm", 2);
+        assertThat(t.samplesPerSecond()).isCloseTo(5000, within(EPS));
+        assertThat(t.stepsPerSecond()).isCloseTo(5000 * 784, within(1e-6));
+        assertThat(t.epochSeconds()).isCloseTo(12.0, within(EPS));
+        double flops = 3.0 * 2 * 128 * 4 * 32 * (1 + 32) * 784;
+        assertThat(t.flops()).isEqualTo(flops);
+        assertThat(t.gflops()).isCloseTo(flops / 0.0256 / 1e9, within(EPS));
+        assertThat(d.percentOfPeak(t).getAsDouble()).isCloseTo(100 * flops / 0.0256 / 1e9 / 125, within(EPS));
+
+        LayerRow tb = row(d, Impl.SIMD, Kind.TRAINING, "64x100x64x256", "plstm", 2);
+        assertThat(tb.gflops()).isCloseTo(37.5, within(EPS));
+        assertThat(d.percentOfPeak(tb).getAsDouble()).isCloseTo(30.0, within(EPS));
+
+        LayerRow ib = row(d, Impl.SIMD, Kind.INFERENCE, "64x100x64x256", "plstm", 1);
+        assertThat(ib.gflops()).isCloseTo(52.4288, within(EPS)); // 2·64·1024·320·100 / 80 ms
+        assertThat(d.percentOfPeak(ib).getAsDouble()).isCloseTo(100 * 52.4288 / 62.5, within(EPS)); // peak1
+        assertThat(d.speedupOverReference(ib).getAsDouble()).isCloseTo(40.0, within(EPS)); // 800 vs 4 / 0.2 s
+    }
+
+    @Test
+    void comparesOnlyOurPlainLstmWithPeers() throws IOException {
+        PerformanceData d = load("ours.json", "peers.json", "machine.json");
+        LayerRow lstm = row(d, Impl.SIMD, Kind.INFERENCE, "128x784x1x32", "lstm", 2);
+        LayerRow plstm = row(d, Impl.SIMD, Kind.INFERENCE, "128x784x1x32", "plstm", 2);
+        LayerRow onnx = row(d, Impl.ONNX, Kind.INFERENCE, "128x784x1x32", "lstm", 2);
+        assertThat(d.ratioOver(lstm, Impl.ONNX).getAsDouble()).isCloseTo(1.6, within(EPS)); // 16 ms vs 10 ms
+        assertThat(d.ratioOver(plstm, Impl.ONNX)).isEmpty();
+        assertThat(onnx.allocBytesPerOp()).isEqualTo(15724.0);
+        assertThat(PerformanceReport.peerCell(d, lstm, Impl.ONNX)).isEqualTo("1.60×");
+        assertThat(PerformanceReport.peerCell(d, lstm, Impl.TF)).isEqualTo("not run");
+        assertThat(PerformanceReport.peerCell(d, plstm, Impl.ONNX)).isEqualTo("—");
+        assertThat(d.peersRan()).isTrue();
+    }
+
+    @Test
+    void kernelsGiveGflopsAndNanosecondsPerUnitStep() throws IOException {
+        PerformanceData d = load("ours.json", "machine.json");
+        PerformanceData.KernelRow gemm = d.kernels().stream().filter(k -> k.kernel().equals("gateProduct"))
+                .findFirst().orElseThrow();
+        assertThat(gemm.gflops()).isCloseTo(2.0 * 64 * 4 * 256 * 320 / 1e-3 / 1e9, within(EPS));
+        assertThat(d.percentOfPeak(gemm).getAsDouble()).isCloseTo(100 * 41.94304 / 62.5, within(EPS));
+        PerformanceData.KernelRow cell = d.kernels().stream().filter(k -> k.kernel().equals("cellUpdate"))
+                .findFirst().orElseThrow();
+        assertThat(cell.nsPerUnitStep()).isCloseTo(1.0, within(EPS)); // 16384 ns / (64·256)
+        assertThat(cell.gflops()).isNaN();
+        assertThat(d.others()).singleElement().satisfies(r -> assertThat(r.method()).isEqualTo("something"));
+    }
+
+    @Test
+    void judgesTheTargets() throws IOException {
+        List<Outcome> o = Targets.evaluate(load("ours.json", "peers.json", "machine.json"));
+        assertThat(o).extracting(Outcome::status).containsExactly(Status.PASS, Status.FAIL, Status.PASS,
+                Status.NOT_RUN, Status.PASS, Status.NOT_RUN);
+        assertThat(o.get(0).measured()).isCloseTo(12.0, within(EPS));
+        assertThat(o.get(1).measured()).isCloseTo(30.0, within(EPS));
+        assertThat(o.get(2).measured()).isCloseTo(5.625, within(EPS));
+        assertThat(o.get(2).detail()).isEqualTo("plain LSTM: 4.69 s");
+        assertThat(o.get(2).peerText()).isEqualTo("ONNX Runtime, this run: 7.50 s per epoch");
+        assertThat(o.get(0).peerText()).contains("about 37 s").contains("not run here");
+        assertThat(o.get(3).detail()).contains("no result");
+        assertThat(o.get(4).measured()).isCloseTo(40.0, within(EPS));
+        assertThat(Targets.summary(o)).isEqualTo("3 pass, 1 fail, 2 not run");
+    }
+
+    @Test
+    void withoutPeersOrMachineRecordTheReportDegradesGracefully() throws IOException {
+        PerformanceData d = load("ours.json");
+        assertThat(d.peersRan()).isFalse();
+        assertThat(d.peakGflops(1)).isEmpty(); // no lanes, no peak FLOPs
+        List<Outcome> o = Targets.evaluate(d);
+        assertThat(o.get(1).status()).isEqualTo(Status.NOT_RUN);
+        assertThat(o.get(1).detail()).contains("peak2");
+        assertThat(o.get(0).status()).isEqualTo(Status.PASS); // epoch seconds need no peak
+        String md = PerformanceReport.markdown(d, null, null, "perf");
+        assertThat(md).contains("Peers (ONNX Runtime, TensorFlow Java, DL4J): **not run**")
+                .contains("| not run | not run | not run |")
+                .contains("No `machine.json`")
+                .contains("_No notes.");
+    }
+
+    @Test
+    void writesMarkdownAndPngAtomicallyWithTheNotesVerbatim() throws IOException {
+        Path results = fixture("ours.json", "peers.json", "machine.json");
+        Path report = dir.resolve("docs/PERFORMANCE.md");
+        Path chart = dir.resolve("docs/performance.png");
+        Path notes = dir.resolve("docs/performance-notes.md");
+        Files.createDirectories(notes.getParent());
+        String noteText = "Training (b) misses 40 % because **reasons** | with a pipe.\n\n- and a list\n";
+        Files.writeString(notes, noteText);
+        PerformanceReport.write(results, report, chart, notes);
+
+        String md = Files.readString(report, StandardCharsets.UTF_8);
+        assertThat(md).contains("# Performance")
+                .contains("QUICK RUN: not a measurement")
+                .contains("`jmh/report.sh quick --peers`")
+                .contains(PerformanceReport.NOTES_BEGIN + "\n\n" + noteText.strip() + "\n\n" + PerformanceReport.NOTES_END)
+                .contains("![samples/s and % of peak per shape and implementation](performance.png)")
+                .contains("| CPU | Test CPU 9000 (AuthenticAMD family 25 model 17 stepping 1) |")
+                .contains("256 bits, 8 float lanes")
+                .contains("3 pass, 1 fail, 2 not run")
+                .contains("| (a) | 128x784x1x32 | SIMD | plstm | 2 | 25.6 ± 1.00 % | 5,000 | 3.92 M | 12.0 | ")
+                .contains("| (b) | 4x100x64x256 | reference | plstm | 1 | 200 | 20.0 | 2,000 | 3,000 | ")
+                .contains("| 1,235 |") // alloc B/batch of the training row (1234.5)
+                .contains("10000·12·8·2 = 1,920,000")
+                .contains("| peak2 | 2 | 30.7 | 125 | 62.5 |")
+                .contains("OtherBenchmark.something");
+        assertThat(md).doesNotContain("NaN");
+
+        BufferedImage png = ImageIO.read(chart.toFile());
+        assertThat(png).isNotNull();
+        assertThat(png.getWidth()).isEqualTo(2 * PerformanceChart.PANEL_WIDTH);
+        assertThat(png.getHeight()).isEqualTo(2 * PerformanceChart.PANEL_HEIGHT);
+        try (Stream<Path> files = Files.list(report.getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("PERFORMANCE.md", "performance.png", "performance-notes.md");
+        }
+    }
+
+    @Test
+    void refusesAnEmptyResultsDirectory() throws IOException {
+        Path results = fixture("machine.json");
+        assertThatThrownBy(() -> PerformanceReport.write(results, dir.resolve("r.md"), dir.resolve("c.png"), null))
+                .isInstanceOf(IOException.class).hasMessageContaining("no JMH results");
+    }
+
+    @Test
+    void machineRecordRoundTrips() throws IOException {
+        MachineInfo m = MachineInfo.read(fixture("machine.json").resolve("machine.json"));
+        assertThat(m.lanes()).isEqualTo(8);
+        assertThat(m.runs()).singleElement().satisfies(r -> assertThat(r.group()).isEqualTo("simd"));
+        Path copy = dir.resolve("copy.json");
+        m.finish("2026-01-02T04:00:00Z", "0.5 0.5 0.5").write(copy);
+        MachineInfo back = MachineInfo.read(copy);
+        assertThat(back.finished()).isEqualTo("2026-01-02T04:00:00Z");
+        assertThat(back.loadEnd()).isEqualTo("0.5 0.5 0.5");
+        assertThat(back.cpuFlags()).containsExactly("avx", "avx2", "fma");
+    }
+
+    @Test
+    void probeCountsPhysicalCores() {
+        List<String> cpuinfo = List.of("processor\t: 0", "physical id\t: 0", "core id\t: 0", "cpu cores\t: 2",
+                "processor\t: 1", "physical id\t: 0", "core id\t: 1", "processor\t: 2", "physical id\t: 0",
+                "core id\t: 0");
+        assertThat(MachineProbe.physicalCores(cpuinfo)).isEqualTo(2);
+        assertThat(MachineProbe.physicalCores(List.of("cpu cores\t: 4"))).isEqualTo(4);
+        assertThat(MachineProbe.physicalCores(List.of())).isZero();
+        assertThat(MachineProbe.field(cpuinfo, "cpu cores")).isEqualTo("2");
+        assertThat(MachineProbe.cpuId(List.of("vendor_id\t: AuthenticAMD", "cpu family\t: 25", "model\t\t: 17",
+                "model name\t: AMD EPYC", "stepping\t: 1"))).isEqualTo("AuthenticAMD family 25 model 17 stepping 1");
+        assertThat(MachineProbe.cpuId(List.of())).isNull();
+    }
+
+    @Test
+    void formatsNumbers() {
+        assertThat(Format.number(15)).isEqualTo("15.0");
+        assertThat(Format.plain(15)).isEqualTo("15");
+        assertThat(Format.number(14.97)).isEqualTo("15.0");
+        assertThat(Format.number(60000)).isEqualTo("60,000");
+        assertThat(Format.number(1234.5)).isEqualTo("1,235"); // half up
+        assertThat(Format.number(12_345_678)).isEqualTo("12.3 M");
+        assertThat(Format.number(2.5e9)).isEqualTo("2.50 G");
+        assertThat(Format.number(0.012345)).isEqualTo("0.0123");
+        assertThat(Format.number(Double.NaN)).isEqualTo("—");
+        assertThat(Format.millis(0.0256, 0.01)).isEqualTo("25.6 ± 1.00 %");
+        assertThat(Format.millis(0.2, Double.NaN)).isEqualTo("200");
+        assertThat(Format.number(0.5)).isEqualTo("0.500");
+    }
+}
