@@ -101,7 +101,15 @@ public final class DenseParams {
      * @throws IllegalArgumentException if any element is not finite
      */
     public void validate(String name) {
-        Check.finite(name + ".kernel", kernel);
-        Check.finite(name + ".bias", bias);
+        for (float v : kernel) {
+            if (!Float.isFinite(v)) {
+                Check.finite(name + ".kernel", kernel);
+            }
+        }
+        for (float v : bias) {
+            if (!Float.isFinite(v)) {
+                Check.finite(name + ".bias", bias);
+            }
+        }
     }
 }

@@ -196,11 +196,17 @@ public final class PhasedLstmParams {
         };
     }
 
-    /** Sets every element to zero (clears a gradient buffer). */
+    /** Sets every element to zero (clears a gradient buffer). Allocates nothing. */
     public void zero() {
-        for (Tensor t : tensors()) {
-            java.util.Arrays.fill(t.data(), 0f);
+        java.util.Arrays.fill(kernel, 0f);
+        java.util.Arrays.fill(recurrentKernel, 0f);
+        java.util.Arrays.fill(bias, 0f);
+        if (peephole != null) {
+            java.util.Arrays.fill(peephole, 0f);
         }
+        java.util.Arrays.fill(period, 0f);
+        java.util.Arrays.fill(shift, 0f);
+        java.util.Arrays.fill(ratioOn, 0f);
     }
 
     /** @return a deep copy with the same configuration */
@@ -247,9 +253,16 @@ public final class PhasedLstmParams {
      * @throws IllegalArgumentException naming the tensor, the index and the value
      */
     public void validate(String name) {
-        for (Tensor t : tensors()) {
-            Check.finite(name + "." + t.name(), t.data());
+        // Direct checks (no tensor list, no string building) so that a forward pass's validation allocates nothing.
+        finite(name, "kernel", kernel);
+        finite(name, "recurrentKernel", recurrentKernel);
+        finite(name, "bias", bias);
+        if (peephole != null) {
+            finite(name, "peephole", peephole);
         }
+        finite(name, "period", period);
+        finite(name, "shift", shift);
+        finite(name, "ratioOn", ratioOn);
         if (config.timeGate()) {
             for (int j = 0; j < period.length; j++) {
                 if (!(period[j] > 0f)) {
@@ -260,6 +273,14 @@ public final class PhasedLstmParams {
                     throw new IllegalArgumentException(name + ".ratioOn: expected a value in (0, 1], got "
                             + ratioOn[j] + " at unit " + j);
                 }
+            }
+        }
+    }
+
+    private static void finite(String owner, String tensor, float[] a) {
+        for (float v : a) {
+            if (!Float.isFinite(v)) {
+                Check.finite(owner + "." + tensor, a); // builds the message naming the index
             }
         }
     }

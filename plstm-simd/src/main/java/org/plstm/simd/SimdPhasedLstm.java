@@ -489,45 +489,7 @@ final class SimdPhasedLstm {
                     s.rows[n++] = b;
                 }
             }
-            boolean pending = false; // dk summed over rows that share the timestamp lastT
-            double lastT = 0;
-            for (int q = 0; q < n; q++) {
-                int b = s.rows[q];
-                int r = b - b0;
-                double tb = time[b * steps + t];
-                if (cfg.timeGate() && (q == 0
-                        || Double.doubleToRawLongBits(tb) != Double.doubleToRawLongBits(lastT))) {
-                    if (pending) {
-                        timeGateGradRow(ws, cfg, lastT, alpha, s.phiD, s.dkSum, s.tgAcc);
-                        pending = false;
-                    }
-                    // Recompute this timestamp's k (bitwise as in forward) and keep its phase for the gradients.
-                    if (vectorPhase) {
-                        timeGateRow(ws.tg, tb, alpha, s.kS, 0, s.phiD);
-                    } else {
-                        timeGateRowScalar(ws.tg, tb, alpha, s.kS, 0, s.phiD);
-                    }
-                    lastT = tb;
-                }
-                for (int blk = 0; blk < ws.nb; blk++) {
-                    cellBackward(ws, cfg, s, b, r, t, blk);
-                }
-                inputGradientRow(ws, s, b, t);
-                if (tgGrads) {
-                    // The parameter gradients are linear in dk for a fixed timestamp: sum dk, apply once.
-                    if (!pending) {
-                        java.util.Arrays.fill(s.dkSum, 0.0);
-                        pending = true;
-                    }
-                    for (int j = 0; j < hp; j += DL) {
-                        ((DoubleVector) FloatVector.fromArray(FH, s.dkS, j).convertShape(VectorOperators.F2D, DS, 0))
-                                .add(DoubleVector.fromArray(DS, s.dkSum, j)).intoArray(s.dkSum, j);
-                    }
-                }
-            }
-            if (pending) {
-                timeGateGradRow(ws, cfg, lastT, alpha, s.phiD, s.dkSum, s.tgAcc);
-            }
+            backwardRows(ws, cfg, s, b0, t, n, time, alpha, tgGrads, vectorPhase);
             if (cfg.peepholes()) {
                 for (int j = 0; j < 3 * hp; j++) {
                     s.peepAcc[j] += s.peepStep[j];
@@ -550,6 +512,61 @@ final class SimdPhasedLstm {
         for (int b = b0; b < b1; b++) {
             int from = (b * steps + ws.lengths[b]) * ws.in;
             java.util.Arrays.fill(ws.dx(), from, (b + 1) * steps * ws.in, 0f); // padded steps
+        }
+    }
+
+    /**
+     * The fused backward of one step for the worker's {@code n} active rows ({@code s.rows}): recompute k once per
+     * distinct timestamp, the cell backward of every unit block, dx, and the time-gate parameter gradients (linear
+     * in dk for a fixed timestamp, so dk is summed over the rows sharing one and applied once). Kept out of
+     * {@link #backwardWorker} and with a single call site per kernel, so no compiled method grows past C2's node
+     * budget (past it, vector intrinsics fail and vectors get boxed).
+     */
+    static void backwardRows(SimdWorkspace ws, PhasedLstmConfig cfg, SimdWorkspace.ThreadScratch s, int b0, int t,
+                             int n, double[] time, double alpha, boolean tgGrads, boolean vectorPhase) {
+        int steps = ws.steps();
+        boolean pending = false; // dk summed over rows that share the timestamp lastT
+        double lastT = 0;
+        for (int q = 0; q <= n; q++) {
+            boolean end = q == n;
+            int b = end ? -1 : s.rows[q];
+            double tb = end ? 0 : time[b * steps + t];
+            boolean newTime = end || q == 0 || Double.doubleToRawLongBits(tb) != Double.doubleToRawLongBits(lastT);
+            if (pending && newTime) {
+                timeGateGradRow(ws, cfg, lastT, alpha, s.phiD, s.dkSum, s.tgAcc);
+                pending = false;
+            }
+            if (end) {
+                break;
+            }
+            if (cfg.timeGate() && newTime) {
+                // Recompute this timestamp's k (bitwise as in forward) and keep its phase for the gradients.
+                if (vectorPhase) {
+                    timeGateRow(ws.tg, tb, alpha, s.kS, 0, s.phiD);
+                } else {
+                    timeGateRowScalar(ws.tg, tb, alpha, s.kS, 0, s.phiD);
+                }
+                lastT = tb;
+            }
+            for (int blk = 0; blk < ws.nb; blk++) {
+                cellBackward(ws, cfg, s, b, b - b0, t, blk);
+            }
+            inputGradientRow(ws, s, b, t);
+            if (tgGrads) {
+                if (!pending) {
+                    java.util.Arrays.fill(s.dkSum, 0.0);
+                    pending = true;
+                }
+                accumulateDk(s.dkS, s.dkSum, ws.hp);
+            }
+        }
+    }
+
+    /** {@code dkSum += dk}, widened to double. */
+    static void accumulateDk(float[] dk, double[] dkSum, int hp) {
+        for (int j = 0; j < hp; j += DL) {
+            ((DoubleVector) FloatVector.fromArray(FH, dk, j).convertShape(VectorOperators.F2D, DS, 0))
+                    .add(DoubleVector.fromArray(DS, dkSum, j)).intoArray(dkSum, j);
         }
     }
 
