@@ -20,6 +20,8 @@ public abstract class LayerWorkspace {
     private final float[] dx;
     private final float[] dh0;
     private final float[] dc0;
+    private boolean inputGradientsNeeded = true;
+    private boolean hiddenSequenceNeeded = true;
     /** Set by a forward pass, read by backward. */
     PhasedLstmParams params;
     SequenceBatch input;
@@ -61,9 +63,41 @@ public abstract class LayerWorkspace {
         return steps;
     }
 
-    /** @return the hidden sequence {@code h_t}, {@code [B][T][H]}, written by forward */
+    /** @return the hidden sequence {@code h_t}, {@code [B][T][H]}, written by forward (see {@link #setHiddenSequenceNeeded}) */
     public float[] h() {
         return h;
+    }
+
+    /**
+     * Whether {@link Engine#forward} must write {@link #h()}. Default {@code true}. Turn it off for a last layer of
+     * which only {@link #hT()} is read (a classifier): the SIMD engine then skips that copy (and leaves {@code h()}
+     * unspecified).
+     *
+     * @param needed false to skip the hidden sequence
+     */
+    public void setHiddenSequenceNeeded(boolean needed) {
+        this.hiddenSequenceNeeded = needed;
+    }
+
+    /** @return whether forward writes {@link #h()} */
+    public boolean hiddenSequenceNeeded() {
+        return hiddenSequenceNeeded;
+    }
+
+    /**
+     * Whether {@link Engine#backward} must write {@link #dx()}. Default {@code true}. Turn it off for a first layer
+     * fed by data, whose input gradient nobody reads: the SIMD engine then skips that product (and leaves
+     * {@code dx()} unspecified).
+     *
+     * @param needed false to skip {@code dL/dx}
+     */
+    public void setInputGradientsNeeded(boolean needed) {
+        this.inputGradientsNeeded = needed;
+    }
+
+    /** @return whether backward writes {@link #dx()} */
+    public boolean inputGradientsNeeded() {
+        return inputGradientsNeeded;
     }
 
     /** @return the final hidden state {@code [B][H]} (after each sample's last valid step), written by forward */

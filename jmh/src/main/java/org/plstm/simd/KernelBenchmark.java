@@ -45,7 +45,7 @@ public class KernelBenchmark {
     private double[] time;
     private float[] z;
     private float[] kS;
-    private final float[] e = new float[3 * SimdPhasedLstm.L];
+    private final float[] e = new float[4 * SimdPhasedLstm.L];
     private int batch;
 
     /** Packs random parameters into a one-step workspace. */

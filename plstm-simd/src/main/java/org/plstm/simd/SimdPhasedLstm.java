@@ -178,15 +178,27 @@ final class SimdPhasedLstm {
                 }
             }
         }
-        // Public outputs: h [B][T][H], hT, cT.
-        float[] hOut = ws.h();
+        // Public outputs: h [B][T][H] (unless not needed), hT, cT.
+        if (ws.hiddenSequenceNeeded()) {
+            copyHiddenSequence(ws, ws.h(), b0, b1);
+        }
         for (int b = b0; b < b1; b++) {
-            for (int t = 0; t < steps; t++) {
-                System.arraycopy(ws.hc, ((t + 1) * batch + b) * hp, hOut, (b * steps + t) * hs, hs);
-            }
             int last = (ws.lengths[b] * batch + b) * hp;
             System.arraycopy(ws.hc, last, ws.hT(), b * hs, hs);
             System.arraycopy(ws.cc, last, ws.cT(), b * hs, hs);
+        }
+    }
+
+    /** Writes samples {@code [b0, b1)} of the public hidden sequence {@code out [B][T][H]} from the state cache. */
+    static void copyHiddenSequence(SimdWorkspace ws, float[] out, int b0, int b1) {
+        int batch = ws.batch();
+        int steps = ws.steps();
+        int hp = ws.hp;
+        int hs = ws.hs;
+        for (int b = b0; b < b1; b++) {
+            for (int t = 0; t < steps; t++) {
+                System.arraycopy(ws.hc, ((t + 1) * batch + b) * hp, out, (b * steps + t) * hs, hs);
+            }
         }
     }
 
@@ -373,7 +385,7 @@ final class SimdPhasedLstm {
      * The cell update on one vector of units, from and to arbitrary arrays, shared by the training engine and the
      * streaming kernel so both compute the same bits: {@code z[zOff..]} holds the pre-activations i, f, g, o (one
      * vector each, consecutive), {@code cArr/hArr} the previous state, {@code kArr} the time gate, {@code peep} the
-     * peepholes at {@code pOff}, {@code pOff + pStride}, {@code pOff + 2·pStride}; {@code e} is a {@code 3L} scratch.
+     * peepholes at {@code pOff}, {@code pOff + pStride}, {@code pOff + 2·pStride}; {@code e} is a {@code 4L} scratch.
      * Gate values and tanh(c~) go to the caches at {@code cacheOff} when {@code gi} is not null.
      */
     static void cellUpdate(boolean peepholes, boolean hard, boolean timeGate, float[] z, int zOff, float[] cArr,
@@ -389,31 +401,37 @@ final class SimdPhasedLstm {
             zi = FloatVector.fromArray(FS, peep, pOff).fma(cp, zi);
             zf = FloatVector.fromArray(FS, peep, pOff + pStride).fma(cp, zf);
         }
-        // Transcendentals through arrays in two rounds (see VectorMath): i, f, g, then o (its peephole needs c~)
-        // and tanh(c~).
+        // Transcendentals through arrays (see VectorMath), in as few calls as the dependencies allow: without
+        // peepholes i, f, o (one sigmoid call) and g, then tanh(c~); with them o waits for c~ (its peephole).
         FloatVector i;
         FloatVector f;
+        FloatVector o = null;
         if (hard) {
             i = zi.fma(0.2f, 0.5f).max(0f).min(1f);
             f = zf.fma(0.2f, 0.5f).max(0f).min(1f);
         } else {
             zi.intoArray(e, 0);
             zf.intoArray(e, L);
-            VectorMath.sigmoidInPlace(e, 0, 2 * L);
+            if (peepholes) {
+                VectorMath.sigmoidInPlace(e, 0, 2 * L);
+            } else {
+                zo.intoArray(e, 2 * L);
+                VectorMath.sigmoidInPlace(e, 0, 3 * L);
+                o = FloatVector.fromArray(FS, e, 2 * L);
+            }
             i = FloatVector.fromArray(FS, e, 0);
             f = FloatVector.fromArray(FS, e, L);
         }
-        zg.intoArray(e, 2 * L);
-        VectorMath.tanhInPlace(e, 2 * L, L);
-        FloatVector g = FloatVector.fromArray(FS, e, 2 * L);
+        zg.intoArray(e, 3 * L);
+        VectorMath.tanhInPlace(e, 3 * L, L);
+        FloatVector g = FloatVector.fromArray(FS, e, 3 * L);
         FloatVector ct = i.fma(g, f.mul(cp)); // c~ = f·c_{t-1} + i·g; cellBackward recomputes it the same way
         if (peepholes) {
             zo = FloatVector.fromArray(FS, peep, pOff + 2 * pStride).fma(ct, zo);
         }
-        FloatVector o;
         if (hard) {
             o = zo.fma(0.2f, 0.5f).max(0f).min(1f);
-        } else {
+        } else if (peepholes) {
             zo.intoArray(e, 0);
             VectorMath.sigmoidInPlace(e, 0, L);
             o = FloatVector.fromArray(FS, e, 0);
@@ -509,9 +527,11 @@ final class SimdPhasedLstm {
             System.arraycopy(s.dhN, r * hp, ws.dh0(), b * hs, hs);
             System.arraycopy(s.dcN, r * hp, ws.dc0(), b * hs, hs);
         }
-        for (int b = b0; b < b1; b++) {
-            int from = (b * steps + ws.lengths[b]) * ws.in;
-            java.util.Arrays.fill(ws.dx(), from, (b + 1) * steps * ws.in, 0f); // padded steps
+        if (ws.inputGradientsNeeded()) {
+            for (int b = b0; b < b1; b++) {
+                int from = (b * steps + ws.lengths[b]) * ws.in;
+                java.util.Arrays.fill(ws.dx(), from, (b + 1) * steps * ws.in, 0f); // padded steps
+            }
         }
     }
 
@@ -551,7 +571,9 @@ final class SimdPhasedLstm {
             for (int blk = 0; blk < ws.nb; blk++) {
                 cellBackward(ws, cfg, s, b, b - b0, t, blk);
             }
-            inputGradientRow(ws, s, b, t);
+            if (ws.inputGradientsNeeded()) {
+                inputGradientRow(ws, s, b, t);
+            }
             if (tgGrads) {
                 if (!pending) {
                     java.util.Arrays.fill(s.dkSum, 0.0);

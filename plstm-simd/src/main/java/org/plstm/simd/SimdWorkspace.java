@@ -72,7 +72,7 @@ final class SimdWorkspace extends LayerWorkspace {
         final double[] peepAcc; // [3][Hp]
         final double[] tgAcc;   // [3][Hp] period, shift, ratioOn gradients
         final float[] lanes;    // [L] for fixed-order lane sums
-        final float[] e;        // [3L] exponentials of one cell update
+        final float[] e;        // [4L] transcendental scratch of one cell update
 
         ThreadScratch(int rowsMax, int hp, int g4) {
             rows = new int[rowsMax];
@@ -89,7 +89,7 @@ final class SimdWorkspace extends LayerWorkspace {
             peepAcc = new double[3 * hp];
             tgAcc = new double[3 * hp];
             lanes = new float[SimdPhasedLstm.L];
-            e = new float[3 * SimdPhasedLstm.L];
+            e = new float[4 * SimdPhasedLstm.L];
         }
     }
 

@@ -151,7 +151,7 @@ public final class StreamLayer {
             outC = new float[mp];
             outH = new float[mp];
             lanes = new float[L];
-            e = new float[3 * L];
+            e = new float[4 * L];
         }
 
         /** @return the hidden state {@code h [Hp]}, live; the first {@code H} entries are the units */

@@ -220,6 +220,8 @@ public final class ClassifierTrainer {
             for (int k = 0; k < ws.length; k++) {
                 ws[k] = engine.newWorkspace(layers.get(k).config(), batch, steps);
             }
+            ws[0].setInputGradientsNeeded(false); // the first layer's input is data: nobody reads dL/dx
+            ws[ws.length - 1].setHiddenSequenceNeeded(false); // the head reads only the last layer's h_T
             upper = new SequenceBatch[layers.size()];
             int c = model.classes();
             logits = new float[batch * c];
