@@ -38,6 +38,31 @@ class ReadmeExampleTest {
         assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
     }
 
+    @Test
+    void theReadmeShowsExactlyThisCode() throws Exception {
+        List<String> source = java.nio.file.Files.readAllLines(
+                Path.of("src/test/java/org/plstm/examples/ReadmeExampleTest.java"));
+        List<String> example = new java.util.ArrayList<>();
+        boolean in = false;
+        for (String line : source) {
+            if (line.strip().equals("// README-" + "END")) {
+                break;
+            }
+            if (in) {
+                example.add(line.strip());
+            }
+            if (line.strip().equals("// README-" + "BEGIN")) {
+                in = true;
+            }
+        }
+        String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+        int start = readme.indexOf("```java\n") + "```java\n".length();
+        int end = readme.indexOf("```", start);
+        List<String> shown = readme.substring(start, end).lines().map(String::strip).toList();
+        assertThat(shown).as("README.md's java block equals ReadmeExampleTest between its markers")
+                .isEqualTo(example.subList(0, example.size() - 2)); // the last two lines print (the README stops)
+    }
+
     static float[] readmeExample(Path checkpoint) throws Exception {
         // README-BEGIN
         PhasedLstmModel model = PhasedLstmModel.load(checkpoint);   // immutable, thread-safe
