@@ -45,7 +45,10 @@ public class KernelBenchmark {
     private double[] time;
     private float[] z;
     private float[] kS;
-    private final float[] e = new float[4 * SimdPhasedLstm.L];
+    private final float[] e = new float[SimdPhasedLstm.CELL_SCRATCH];
+    private final int[] off = new int[4 * SimdPhasedLstm.ROW];
+    private int[] kOffs;
+    private int[] rows;
     private int batch;
 
     /** Packs random parameters into a one-step workspace. */
@@ -73,6 +76,12 @@ public class KernelBenchmark {
             time[n] = 1000 * rng.nextDouble();
         }
         z = new float[4 * ws.g4];
+        rows = new int[batch];
+        kOffs = new int[batch];
+        for (int n = 0; n < batch; n++) {
+            rows[n] = n;
+            kOffs[n] = n * ws.hp;
+        }
         kS = new float[batch * ws.hp];
         for (int b = 0; b < batch; b++) {
             SimdPhasedLstm.timeGateRow(ws.tg, time[b], 0.001, kS, b * ws.hp, null);
@@ -105,9 +114,16 @@ public class KernelBenchmark {
     /** @return the state written */
     @Benchmark
     public float[] cellUpdate() {
-        for (int b = 0; b < batch; b++) {
+        // The engine's forward order: 4 samples of one unit block per call (a gate tile), then the tail.
+        int b = 0;
+        for (; b + 4 <= batch; b += 4) {
             for (int blk = 0; blk < ws.nb; blk++) {
-                SimdPhasedLstm.cellForward(ws, cfg, z, 0, b, 0, blk, kS, b * ws.hp, e);
+                SimdPhasedLstm.cellForward(ws, cfg, z, 4, rows, b, 0, blk, kS, kOffs, off, e);
+            }
+        }
+        for (; b < batch; b++) {
+            for (int blk = 0; blk < ws.nb; blk++) {
+                SimdPhasedLstm.cellForward(ws, cfg, z, 1, rows, b, 0, blk, kS, kOffs, off, e);
             }
         }
         return ws.hc;

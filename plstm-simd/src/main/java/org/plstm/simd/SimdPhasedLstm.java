@@ -166,15 +166,13 @@ final class SimdPhasedLstm {
             for (; r + 4 <= n; r += 4) {
                 for (int blk = 0; blk < ws.nb; blk++) {
                     gateTile4(ws, x, s.rows[r], s.rows[r + 1], s.rows[r + 2], s.rows[r + 3], t, blk, s.z);
-                    for (int q = 0; q < 4; q++) {
-                        cellForward(ws, cfg, s.z, q * ws.g4, s.rows[r + q], t, blk, s.kS, s.kOff[r + q], s.e);
-                    }
+                    cellForward(ws, cfg, s.z, 4, s.rows, r, t, blk, s.kS, s.kOff, s.cellOff, s.e);
                 }
             }
             for (; r < n; r++) {
                 for (int blk = 0; blk < ws.nb; blk++) {
                     gateTile1(ws, x, s.rows[r], t, blk, s.z);
-                    cellForward(ws, cfg, s.z, 0, s.rows[r], t, blk, s.kS, s.kOff[r], s.e);
+                    cellForward(ws, cfg, s.z, 1, s.rows, r, t, blk, s.kS, s.kOff, s.cellOff, s.e);
                 }
             }
         }
@@ -369,92 +367,129 @@ final class SimdPhasedLstm {
         return y.mul(y.neg().add(1f));
     }
 
-    /** Fused gates, cell, time gate and state update for one sample and one unit block (see class doc). */
-    static void cellForward(SimdWorkspace ws, PhasedLstmConfig cfg, float[] z, int zOff, int b, int t, int blk,
-                            float[] kS, int kOff, float[] e) {
+    /** Scratch floats {@link #cellUpdateRows} needs: per row 3 sigmoid inputs, g, c~, tanh(c~), o (peepholes). */
+    static final int CELL_SCRATCH = 4 * 7 * L;
+    /** Ints per row in the offsets of {@link #cellUpdateRows}: z, previous state, k, new state, peepholes. */
+    static final int ROW = 5;
+
+    /**
+     * Fused gates, cell, time gate and state update for up to 4 samples of one unit block at step {@code t}: the
+     * z tile rows {@code zRow0 + q} hold the pre-activations of samples {@code rows[first + q]}.
+     */
+    static void cellForward(SimdWorkspace ws, PhasedLstmConfig cfg, float[] z, int count, int[] rows, int first,
+                            int t, int blk, float[] kS, int[] kOff, int[] off, float[] e) {
         int hp = ws.hp;
         int u = blk * L;
-        int cache = (t * ws.batch() + b) * hp + u;
-        int next = cache + ws.batch() * hp;
-        cellUpdate(cfg.peepholes(), cfg.gateActivation() == GateActivation.HARD_SIGMOID, cfg.timeGate(),
-                z, zOff, ws.cc, cache, ws.hc, cache, kS, kOff + u, ws.peep, u, hp, e, ws.cc, next, ws.hc, next,
-                ws.gi, ws.gf, ws.gg, ws.go, ws.tc, cache);
+        int batch = ws.batch();
+        for (int q = 0; q < count; q++) {
+            int cache = (t * batch + rows[first + q]) * hp + u;
+            off[ROW * q] = q * ws.g4;
+            off[ROW * q + 1] = cache;
+            off[ROW * q + 2] = kOff[first + q] + u;
+            off[ROW * q + 3] = cache + batch * hp;
+            off[ROW * q + 4] = u;
+        }
+        cellUpdateRows(count, cfg.peepholes(), cfg.gateActivation() == GateActivation.HARD_SIGMOID, cfg.timeGate(),
+                z, ws.cc, ws.hc, kS, ws.peep, hp, ws.cc, ws.hc, off, e, ws.gi, ws.gf, ws.gg, ws.go, ws.tc);
     }
 
     /**
-     * The cell update on one vector of units, from and to arbitrary arrays, shared by the training engine and the
-     * streaming kernel so both compute the same bits: {@code z[zOff..]} holds the pre-activations i, f, g, o (one
-     * vector each, consecutive), {@code cArr/hArr} the previous state, {@code kArr} the time gate, {@code peep} the
-     * peepholes at {@code pOff}, {@code pOff + pStride}, {@code pOff + 2·pStride}; {@code e} is a {@code 4L} scratch.
-     * Gate values and tanh(c~) go to the caches at {@code cacheOff} when {@code gi} is not null.
+     * The cell update of {@code count <= 4} rows of one unit block, from and to arbitrary arrays; shared by the
+     * training engine and the streaming kernel, so both compute the same bits. Row {@code q}'s offsets are in
+     * {@code off[ROW·q ..]}: its pre-activations i, f, g, o (consecutive vectors) in {@code z}, its previous state
+     * in {@code cArr}/{@code hArr} (same offset), its time gate in {@code kArr}, where its new state goes in
+     * {@code cOut}/{@code hOut}, and its peepholes {@code pOff} in {@code peep} (then {@code + pStride},
+     * {@code + 2·pStride}). Gate values and tanh(c~) go to the caches at the previous-state offset when {@code gi} is
+     * not null. {@code e} is {@link #CELL_SCRATCH} floats.
+     *
+     * <p>The transcendentals of all rows go through {@link VectorMath} together, in two rounds (i, f, o and g, then
+     * tanh(c~); with peepholes o waits for c~): the rows' dependency chains are independent, so the out-of-order core
+     * overlaps them, where one row alone would wait on one long chain. No helper that takes or returns a vector is
+     * called: C2 stops inlining at a node budget, and a vector passed to a method it did not inline is boxed.
      */
-    static void cellUpdate(boolean peepholes, boolean hard, boolean timeGate, float[] z, int zOff, float[] cArr,
-                           int cOff, float[] hArr, int hOff, float[] kArr, int kOff, float[] peep, int pOff,
-                           int pStride, float[] e, float[] cOut, int cOutOff, float[] hOut, int hOutOff, float[] gi,
-                           float[] gf, float[] gg, float[] go, float[] tc, int cacheOff) {
-        FloatVector zi = FloatVector.fromArray(FS, z, zOff);
-        FloatVector zf = FloatVector.fromArray(FS, z, zOff + L);
-        FloatVector zg = FloatVector.fromArray(FS, z, zOff + 2 * L);
-        FloatVector zo = FloatVector.fromArray(FS, z, zOff + 3 * L);
-        FloatVector cp = FloatVector.fromArray(FS, cArr, cOff);
-        if (peepholes) {
-            zi = FloatVector.fromArray(FS, peep, pOff).fma(cp, zi);
-            zf = FloatVector.fromArray(FS, peep, pOff + pStride).fma(cp, zf);
-        }
-        // Transcendentals through arrays (see VectorMath), in as few calls as the dependencies allow: without
-        // peepholes i, f, o (one sigmoid call) and g, then tanh(c~); with them o waits for c~ (its peephole).
-        FloatVector i;
-        FloatVector f;
-        FloatVector o = null;
-        if (hard) {
-            i = zi.fma(0.2f, 0.5f).max(0f).min(1f);
-            f = zf.fma(0.2f, 0.5f).max(0f).min(1f);
-        } else {
-            zi.intoArray(e, 0);
-            zf.intoArray(e, L);
+    static void cellUpdateRows(int count, boolean peepholes, boolean hard, boolean timeGate, float[] z, float[] cArr,
+                               float[] hArr, float[] kArr, float[] peep, int pStride, float[] cOut,
+                               float[] hOut, int[] off, float[] e, float[] gi, float[] gf, float[] gg, float[] go,
+                               float[] tc) {
+        // Scratch layout: sig [4 rows][i, f, o] | g [4] | c~ [4] | tanh(c~) [4] | o with peepholes [4].
+        int gBase = 12 * L;
+        int cBase = 16 * L;
+        int tBase = 20 * L;
+        int oBase = 24 * L;
+        for (int q = 0; q < count; q++) {
+            int zo = off[ROW * q];
+            FloatVector zi = FloatVector.fromArray(FS, z, zo);
+            FloatVector zf = FloatVector.fromArray(FS, z, zo + L);
             if (peepholes) {
-                VectorMath.sigmoidInPlace(e, 0, 2 * L);
-            } else {
-                zo.intoArray(e, 2 * L);
-                VectorMath.sigmoidInPlace(e, 0, 3 * L);
-                o = FloatVector.fromArray(FS, e, 2 * L);
+                FloatVector cp = FloatVector.fromArray(FS, cArr, off[ROW * q + 1]);
+                int po = off[ROW * q + 4];
+                zi = FloatVector.fromArray(FS, peep, po).fma(cp, zi);
+                zf = FloatVector.fromArray(FS, peep, po + pStride).fma(cp, zf);
             }
-            i = FloatVector.fromArray(FS, e, 0);
-            f = FloatVector.fromArray(FS, e, L);
+            zi.intoArray(e, 3 * q * L);
+            zf.intoArray(e, (3 * q + 1) * L);
+            FloatVector.fromArray(FS, z, zo + 3 * L).intoArray(e, (3 * q + 2) * L);
+            FloatVector.fromArray(FS, z, zo + 2 * L).intoArray(e, gBase + q * L);
         }
-        zg.intoArray(e, 3 * L);
-        VectorMath.tanhInPlace(e, 3 * L, L);
-        FloatVector g = FloatVector.fromArray(FS, e, 3 * L);
-        FloatVector ct = i.fma(g, f.mul(cp)); // c~ = f·c_{t-1} + i·g; cellBackward recomputes it the same way
-        if (peepholes) {
-            zo = FloatVector.fromArray(FS, peep, pOff + 2 * pStride).fma(ct, zo);
+        if (!hard) {
+            VectorMath.sigmoidInPlace(e, 0, 3 * count * L);
         }
-        if (hard) {
-            o = zo.fma(0.2f, 0.5f).max(0f).min(1f);
-        } else if (peepholes) {
-            zo.intoArray(e, 0);
-            VectorMath.sigmoidInPlace(e, 0, L);
-            o = FloatVector.fromArray(FS, e, 0);
+        VectorMath.tanhInPlace(e, gBase, count * L);
+        for (int q = 0; q < count; q++) {
+            FloatVector i = FloatVector.fromArray(FS, e, 3 * q * L);
+            FloatVector f = FloatVector.fromArray(FS, e, (3 * q + 1) * L);
+            if (hard) {
+                i = i.fma(0.2f, 0.5f).max(0f).min(1f);
+                f = f.fma(0.2f, 0.5f).max(0f).min(1f);
+            }
+            FloatVector g = FloatVector.fromArray(FS, e, gBase + q * L);
+            FloatVector cp = FloatVector.fromArray(FS, cArr, off[ROW * q + 1]);
+            FloatVector ct = i.fma(g, f.mul(cp)); // c~ = f·c_{t-1} + i·g; cellBackward recomputes it the same way
+            ct.intoArray(e, cBase + q * L);
+            ct.intoArray(e, tBase + q * L);
+            if (peepholes) {
+                FloatVector.fromArray(FS, peep, off[ROW * q + 4] + 2 * pStride)
+                        .fma(ct, FloatVector.fromArray(FS, z, off[ROW * q] + 3 * L)).intoArray(e, oBase + q * L);
+            }
+            if (gi != null) {
+                i.intoArray(gi, off[ROW * q + 1]);
+                f.intoArray(gf, off[ROW * q + 1]);
+                g.intoArray(gg, off[ROW * q + 1]);
+            }
         }
-        ct.intoArray(e, L);
-        VectorMath.tanhInPlace(e, L, L);
-        FloatVector tcv = FloatVector.fromArray(FS, e, L);
-        FloatVector ht = o.mul(tcv);
-        if (timeGate) {
-            FloatVector k = FloatVector.fromArray(FS, kArr, kOff);
-            FloatVector oneMinusK = k.neg().add(1f);
-            k.fma(ct, oneMinusK.mul(cp)).intoArray(cOut, cOutOff);
-            k.fma(ht, oneMinusK.mul(FloatVector.fromArray(FS, hArr, hOff))).intoArray(hOut, hOutOff);
-        } else {
-            ct.intoArray(cOut, cOutOff);
-            ht.intoArray(hOut, hOutOff);
+        VectorMath.tanhInPlace(e, tBase, count * L);
+        if (peepholes && !hard) {
+            VectorMath.sigmoidInPlace(e, oBase, count * L);
         }
-        if (gi != null) {
-            i.intoArray(gi, cacheOff);
-            f.intoArray(gf, cacheOff);
-            g.intoArray(gg, cacheOff);
-            o.intoArray(go, cacheOff);
-            tcv.intoArray(tc, cacheOff);
+        for (int q = 0; q < count; q++) {
+            FloatVector o;
+            if (peepholes) {
+                o = FloatVector.fromArray(FS, e, oBase + q * L);
+            } else {
+                o = FloatVector.fromArray(FS, e, (3 * q + 2) * L);
+            }
+            if (hard) {
+                o = o.fma(0.2f, 0.5f).max(0f).min(1f);
+            }
+            FloatVector ct = FloatVector.fromArray(FS, e, cBase + q * L);
+            FloatVector tcv = FloatVector.fromArray(FS, e, tBase + q * L);
+            FloatVector ht = o.mul(tcv);
+            int in = off[ROW * q + 1];
+            int out = off[ROW * q + 3];
+            if (timeGate) {
+                FloatVector k = FloatVector.fromArray(FS, kArr, off[ROW * q + 2]);
+                FloatVector oneMinusK = k.neg().add(1f);
+                FloatVector cp = FloatVector.fromArray(FS, cArr, in);
+                k.fma(ct, oneMinusK.mul(cp)).intoArray(cOut, out);
+                k.fma(ht, oneMinusK.mul(FloatVector.fromArray(FS, hArr, in))).intoArray(hOut, out);
+            } else {
+                ct.intoArray(cOut, out);
+                ht.intoArray(hOut, out);
+            }
+            if (gi != null) {
+                o.intoArray(go, in);
+                tcv.intoArray(tc, in);
+            }
         }
     }
 

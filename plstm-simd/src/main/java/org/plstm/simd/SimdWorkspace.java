@@ -72,7 +72,8 @@ final class SimdWorkspace extends LayerWorkspace {
         final double[] peepAcc; // [3][Hp]
         final double[] tgAcc;   // [3][Hp] period, shift, ratioOn gradients
         final float[] lanes;    // [L] for fixed-order lane sums
-        final float[] e;        // [4L] transcendental scratch of one cell update
+        final float[] e;        // transcendental scratch of one cell update (CELL_SCRATCH)
+        final int[] cellOff;    // [4][ROW] row offsets for cellUpdateRows
 
         ThreadScratch(int rowsMax, int hp, int g4) {
             rows = new int[rowsMax];
@@ -89,7 +90,8 @@ final class SimdWorkspace extends LayerWorkspace {
             peepAcc = new double[3 * hp];
             tgAcc = new double[3 * hp];
             lanes = new float[SimdPhasedLstm.L];
-            e = new float[4 * SimdPhasedLstm.L];
+            e = new float[SimdPhasedLstm.CELL_SCRATCH];
+            cellOff = new int[4 * SimdPhasedLstm.ROW];
         }
     }
 

@@ -128,6 +128,7 @@ public final class StreamLayer {
         final float[] outH;
         final float[] lanes;
         final float[] e;
+        final int[] off;
         final int mp;
         int lastOpen;
 
@@ -151,7 +152,8 @@ public final class StreamLayer {
             outC = new float[mp];
             outH = new float[mp];
             lanes = new float[L];
-            e = new float[4 * L];
+            e = new float[SimdPhasedLstm.CELL_SCRATCH];
+            off = new int[4 * SimdPhasedLstm.ROW];
         }
 
         /** @return the hidden state {@code h [Hp]}, live; the first {@code H} entries are the units */
@@ -218,7 +220,9 @@ public final class StreamLayer {
             ag.intoArray(s.z, 2 * L);
             ao.intoArray(s.z, 3 * L);
             int u = blk * L;
-            cell(s.z, 0, s.c, u, s.h, u, s.k, u, peep, u, hp, s.e, s.cNew, u, s.hNew, u);
+            row(s.off, 0, 0, u, u, u, u);
+            SimdPhasedLstm.cellUpdateRows(1, peepholes, hard, timeGate, s.z, s.c, s.h, s.k, peep, hp, s.cNew, s.hNew,
+                    s.off, s.e, null, null, null, null, null);
         }
         System.arraycopy(s.hNew, 0, s.h, 0, hp);
         System.arraycopy(s.cNew, 0, s.c, 0, hp);
@@ -299,8 +303,15 @@ public final class StreamLayer {
             s.gp[mp + q] = 0f;
             s.gp[2 * mp + q] = 0f;
         }
-        for (int q = 0; q < m; q += L) {
-            cell(s.gz, 4 * q, s.gc, q, s.gh, q, s.gk, q, s.gp, q, mp, s.e, s.outC, q, s.outH, q);
+        // The open units in groups of L, up to 4 groups per call (their chains overlap).
+        for (int q = 0; q < m; q += 4 * L) {
+            int count = Math.min(4, (m - q + L - 1) / L);
+            for (int g = 0; g < count; g++) {
+                int v = q + g * L;
+                row(s.off, g, 4 * v, v, v, v, v);
+            }
+            SimdPhasedLstm.cellUpdateRows(count, peepholes, hard, timeGate, s.gz, s.gc, s.gh, s.gk, s.gp, mp, s.outC,
+                    s.outH, s.off, s.e, null, null, null, null, null);
         }
         for (int q = 0; q < m; q++) {
             int j = s.open[q];
@@ -321,11 +332,13 @@ public final class StreamLayer {
         return s0 + s1;
     }
 
-    /** The engine's cell update ({@link SimdPhasedLstm#cellUpdate}), so both paths compute the same bits. */
-    private void cell(float[] z, int zi, float[] cArr, int cOff, float[] hArr, int hOff, float[] kArr, int kOff,
-                      float[] pArr, int pOff, int pStride, float[] e, float[] cOut, int cOutOff, float[] hOut,
-                      int hOutOff) {
-        SimdPhasedLstm.cellUpdate(peepholes, hard, timeGate, z, zi, cArr, cOff, hArr, hOff, kArr, kOff, pArr, pOff,
-                pStride, e, cOut, cOutOff, hOut, hOutOff, null, null, null, null, null, 0);
+    /** Sets the offsets of row {@code q} for {@link SimdPhasedLstm#cellUpdateRows}. */
+    private static void row(int[] off, int q, int z, int state, int k, int out, int peep) {
+        int r = SimdPhasedLstm.ROW * q;
+        off[r] = z;
+        off[r + 1] = state;
+        off[r + 2] = k;
+        off[r + 3] = out;
+        off[r + 4] = peep;
     }
 }
