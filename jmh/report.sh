@@ -2,10 +2,12 @@
 # The performance report in one command: runs the JMH suite, saves JMH's JSON and the machine record, and renders
 # docs/PERFORMANCE.md and docs/performance.png.
 #
-#   jmh/report.sh quick [--peers]   # minutes: shapes (a) and (b), 1 fork, 1 × 1 s warm-up, 2 × 1 s measurement
-#   jmh/report.sh full  [--peers]   # the benchmarks' own settings, every shape (long: do not start it on a busy
-#                                   # machine)
-#   jmh/report.sh smoke [--peers]   # about a minute: shape (a) only, one 200 ms iteration; proves the tooling
+#   jmh/report.sh quick [--peers]   # minutes: shapes (a) and (b), streaming at H=512, 1 fork, 1 × 1 s warm-up,
+#                                   # 2 × 1 s measurement
+#   jmh/report.sh full  [--peers]   # the benchmarks' own settings, every shape and H (long: do not start it on a
+#                                   # busy machine)
+#   jmh/report.sh smoke [--peers]   # about a minute: shape (a) and H=128 only, one 200 ms iteration; proves the
+#                                   # tooling
 #   jmh/report.sh render            # re-renders the report from the saved results, runs nothing
 #
 # Options:
@@ -17,19 +19,20 @@
 #   --dry-run        print what would run, run nothing
 #
 # Builds jmh/target/benchmarks.jar (or benchmarks-peers.jar) with Maven when it is missing or older than the
-# sources, and runs it on a JDK 25+ found like the build finds it (jmh/find-jdk.sh). Each group of benchmarks is a
-# separate JMH invocation with -rf json -prof gc; the results are collected in jmh/target/perf-run/ and only moved
-# to --results when every group has run, so a failed or interrupted run leaves the previous results alone. If
-# another JMH run holds JMH's lock (/tmp/jmh.lock), the script stops (exit 3) rather than benchmark alongside it.
+# sources, and runs it on a JDK 25+ found like the build finds it (scripts/find-jdk.sh). Each group of benchmarks
+# (peak, simd, reference, kernel, streaming, peers) is a separate JMH invocation with -rf json -prof gc; the
+# results are collected in jmh/target/perf-run/ and only moved to --results when every group has run, so a failed
+# or interrupted run leaves the previous results alone. If another JMH run holds JMH's lock (/tmp/jmh.lock), the
+# script stops (exit 3) rather than benchmark alongside it.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
-# shellcheck source=find-jdk.sh
-source "$here/find-jdk.sh"
+# shellcheck source=../scripts/find-jdk.sh
+source "$root/scripts/find-jdk.sh" # major_of, find_java
 
 usage() {
-  sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit "${1:-2}"
 }
 
@@ -81,7 +84,7 @@ run() { # prints the command; runs it unless --dry-run
   [[ $dry -eq 1 ]] || "$@"
 }
 
-java_bin="$(plstm_find_java report.sh)"
+java_bin="$(find_java report.sh)"
 if [[ $build -eq 1 ]] && stale; then
   echo "report.sh: building $jar ..." >&2
   (cd "$root" && run mvn "${mvn_args[@]}")
@@ -101,8 +104,9 @@ if [[ "$mode" == render ]]; then
   exit 0
 fi
 
-# Per mode: JMH settings (the SIMD and kernel benchmarks are timed, the reference is single-shot) and shapes.
-# Shapes: (a) 128x784x1x32, (b) 64x100x64x256; the reference runs smaller batches of the same T, I, H.
+# Per mode: JMH settings (the SIMD, kernel and streaming benchmarks are timed, the reference is single-shot) and
+# shapes. Shapes: (a) 128x784x1x32, (b) 64x100x64x256; the reference runs smaller batches of the same T, I, H.
+# Streaming (StreamingBenchmark, BatchInferenceBenchmark): hidden sizes, both paths (event-driven and dense).
 case "$mode" in
   smoke)
     timed=(-f 1 -wi 1 -w 200ms -i 1 -r 200ms)
@@ -111,6 +115,7 @@ case "$mode" in
     ref_shapes=(-p shape=8x784x1x32)
     kernel_shapes=(-p shape=128x784x1x32)
     peer_shapes=(-p shape=128x784x1x32)
+    stream_params=(-p hidden=128)
     ;;
   quick)
     timed=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
@@ -119,13 +124,14 @@ case "$mode" in
     ref_shapes=(-p shape=8x784x1x32,4x100x64x256)
     kernel_shapes=(-p shape=128x784x1x32,64x100x64x256)
     peer_shapes=(-p shape=128x784x1x32,64x100x64x256)
+    stream_params=(-p hidden=512)
     ;;
   full)
-    timed=() shots=() simd_shapes=() ref_shapes=() kernel_shapes=() peer_shapes=()
+    timed=() shots=() simd_shapes=() ref_shapes=() kernel_shapes=() peer_shapes=() stream_params=()
     ;;
 esac
 common=(-prof gc)
-groups=(peak simd reference kernel)
+groups=(peak simd reference kernel streaming)
 [[ $peers -eq 1 ]] && groups+=(peers)
 
 jmh_args() { # the JMH arguments of a group, one per line
@@ -135,6 +141,8 @@ jmh_args() { # the JMH arguments of a group, one per line
     simd) a=('^org\.plstm\.jmh\.SimdLayerBenchmark\.' "${timed[@]}" "${simd_shapes[@]}") ;;
     reference) a=('^org\.plstm\.jmh\.ReferenceLayerBenchmark\.' "${shots[@]}" "${ref_shapes[@]}") ;;
     kernel) a=('^org\.plstm\.simd\.KernelBenchmark\.' "${timed[@]}" "${kernel_shapes[@]}") ;;
+    streaming) a=('^org\.plstm\.jmh\.(StreamingBenchmark|BatchInferenceBenchmark)\.' "${timed[@]}" \
+                  "${stream_params[@]}") ;;
     peers) a=('^org\.plstm\.jmh\.peers\.PeerLstmBenchmark\.' "${timed[@]}" "${peer_shapes[@]}") ;;
   esac
   a+=("${common[@]}")
@@ -189,7 +197,7 @@ run "${java_cmd[@]}" -cp "$jar" org.plstm.jmh.report.MachineProbe finish --out "
 
 if [[ $dry -eq 0 ]]; then
   mkdir -p "$results"
-  for f in machine peak simd reference kernel peers; do
+  for f in machine peak simd reference kernel streaming peers; do
     rm -f "$results/$f.json"
   done
   cp "$stage"/*.json "$results/"

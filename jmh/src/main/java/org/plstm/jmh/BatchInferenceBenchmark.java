@@ -25,7 +25,8 @@ import org.plstm.inference.PhasedLstmModel;
 /**
  * Batches of B = 32 irregular streams of T = 100 events, I = 16: the model's batched prediction on the event-driven
  * path (each sample streamed through the skipping kernel, samples split over the processors) against the dense
- * path (the engine's blocked batch product, 2 threads). One operation is one batch: events/s = 3200 / time.
+ * path (the engine's blocked batch product, 2 threads). One operation is one batch: events/s =
+ * {@value #EVENTS_PER_BATCH} / time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,6 +35,15 @@ import org.plstm.inference.PhasedLstmModel;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class BatchInferenceBenchmark {
+    /** Streams per batch, {@code B}. */
+    public static final int STREAMS = 32;
+    /** Events per stream, {@code T}. */
+    public static final int EVENTS = 100;
+    /** Events per operation (one batch), {@code B·T}. */
+    public static final int EVENTS_PER_BATCH = STREAMS * EVENTS;
+    /** Inputs per event, {@code I}. */
+    public static final int INPUTS = 16;
+
     /** Hidden units. */
     @Param({"128", "512", "1024"})
     public int hidden;
@@ -48,12 +58,12 @@ public class BatchInferenceBenchmark {
     /** Builds the model and the batch. */
     @Setup(Level.Trial)
     public void setUp() {
-        PhasedLstmConfig cfg = PhasedLstmConfig.builder(16, hidden).build();
+        PhasedLstmConfig cfg = PhasedLstmConfig.builder(INPUTS, hidden).build();
         model = PhasedLstmModel.of(List.of(PhasedLstmParams.initialize(cfg, TimeGateInit.PAPER, 3)), null);
         SplittableRandom rng = new SplittableRandom(5);
-        int b = 32;
-        int t = 100;
-        float[] x = new float[b * t * 16];
+        int b = STREAMS;
+        int t = EVENTS;
+        float[] x = new float[b * t * INPUTS];
         for (int n = 0; n < x.length; n++) {
             x[n] = (float) rng.nextGaussian();
         }
@@ -65,7 +75,7 @@ public class BatchInferenceBenchmark {
                 now += 0.1 + 1.8 * rng.nextDouble();
             }
         }
-        input = SequenceBatch.of(b, t, 16, x, time);
+        input = SequenceBatch.of(b, t, INPUTS, x, time);
         p = InferencePath.valueOf(path);
     }
 

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import org.plstm.inference.InferencePath;
+import org.plstm.jmh.BatchInferenceBenchmark;
 import org.plstm.jmh.PeakFlopsBenchmark;
 import org.plstm.jmh.Shape;
 
@@ -26,7 +29,12 @@ import org.plstm.jmh.Shape;
  *   <li>ratio against a peer = our {@code model=lstm} samples/s ÷ the peer's, same shape and thread count (the
  *       peers run a plain LSTM);
  *   <li>kernels: {@code gateProduct} GFLOP/s with {@code 2·B·4H·(I+H)} FLOPs per operation; {@code cellUpdate}
- *       and {@code timeGate} in ns per unit-step, {@code t ÷ (B·H)}.
+ *       and {@code timeGate} in ns per unit-step, {@code t ÷ (B·H)};
+ *   <li>streaming ({@link StreamRow}): events/s = events per operation ÷ t (one event per operation of
+ *       {@code StreamingBenchmark}, {@code B·T} = {@value BatchInferenceBenchmark#EVENTS_PER_BATCH} per batch of
+ *       {@link BatchInferenceBenchmark}); the skipping speed-up = the event-driven path's events/s ÷ the dense
+ *       path's, same benchmark and {@code H}; allocation per event = {@code gc.alloc.rate.norm} ÷ events per
+ *       operation.
  * </ul>
  */
 public final class PerformanceData {
@@ -225,25 +233,87 @@ public final class PerformanceData {
         }
     }
 
+    /** The event-driven inference benchmarks: one stream, or batches of streams. */
+    public enum StreamBench {
+        /** {@code StreamingBenchmark}: one stream (B = 1), one event per operation, throughput. */
+        SINGLE("StreamingBenchmark", 1),
+        /** {@code BatchInferenceBenchmark}: a batch of B = 32 streams of T = 100 events per operation. */
+        BATCH("BatchInferenceBenchmark", BatchInferenceBenchmark.EVENTS_PER_BATCH);
+
+        private final String className;
+        private final int eventsPerOp;
+
+        StreamBench(String className, int eventsPerOp) {
+            this.className = className;
+            this.eventsPerOp = eventsPerOp;
+        }
+
+        /** @return the benchmark class without its package */
+        public String className() {
+            return className;
+        }
+
+        /** @return events in one operation */
+        public int eventsPerOp() {
+            return eventsPerOp;
+        }
+
+        static StreamBench of(String simpleClassName) {
+            for (StreamBench b : values()) {
+                if (b.className.equals(simpleClassName)) {
+                    return b;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * One event-driven inference result ({@link StreamBench}), on one path and hidden size.
+     *
+     * @param bench           one stream or batches
+     * @param hidden          {@code H}
+     * @param path            event-driven (closed units skipped) or dense (every unit at every event)
+     * @param threads         JMH threads (1 in the suite)
+     * @param secondsPerOp    time per operation, per thread
+     * @param relativeError   JMH's error ÷ score, NaN if unknown
+     * @param allocBytesPerOp {@code gc.alloc.rate.norm}, or null without {@code -prof gc}
+     */
+    public record StreamRow(StreamBench bench, int hidden, InferencePath path, int threads, double secondsPerOp,
+                            double relativeError, Double allocBytesPerOp) {
+        /** @return {@code threads · events per operation ÷ t} */
+        public double eventsPerSecond() {
+            return threads * (double) bench.eventsPerOp() / secondsPerOp;
+        }
+
+        /** @return {@code gc.alloc.rate.norm ÷ events per operation}, or null without {@code -prof gc} */
+        public Double allocBytesPerEvent() {
+            return allocBytesPerOp == null ? null : allocBytesPerOp / bench.eventsPerOp();
+        }
+    }
+
     private final List<LayerRow> layers;
     private final TreeMap<Integer, PeakRow> peaks;
     private final List<KernelRow> kernels;
+    private final List<StreamRow> streams;
     private final List<JmhResult> others;
     private final List<JmhResult> results;
     private final MachineInfo machine;
 
     private PerformanceData(List<LayerRow> layers, TreeMap<Integer, PeakRow> peaks, List<KernelRow> kernels,
-                            List<JmhResult> others, List<JmhResult> results, MachineInfo machine) {
+                            List<StreamRow> streams, List<JmhResult> others, List<JmhResult> results,
+                            MachineInfo machine) {
         this.layers = layers;
         this.peaks = peaks;
         this.kernels = kernels;
+        this.streams = streams;
         this.others = others;
         this.results = results;
         this.machine = machine;
     }
 
     /**
-     * Sorts JMH's results into layer, kernel and peak rows; results of other benchmarks are kept as they are.
+     * Sorts JMH's results into layer, kernel, peak and streaming rows; results of other benchmarks are kept as they are.
      *
      * @param results JMH's results, from any number of files
      * @param machine the machine record, or null if there is none (no % of peak then)
@@ -253,6 +323,7 @@ public final class PerformanceData {
         List<LayerRow> layers = new ArrayList<>();
         TreeMap<Integer, PeakRow> peaks = new TreeMap<>();
         List<KernelRow> kernels = new ArrayList<>();
+        List<StreamRow> streams = new ArrayList<>();
         List<JmhResult> others = new ArrayList<>();
         int lanes = machine == null ? 0 : machine.lanes();
         double peakFlops = lanes > 0 ? PeakFlopsBenchmark.ITERATIONS * 12.0 * lanes * 2.0 : Double.NaN;
@@ -272,8 +343,11 @@ public final class PerformanceData {
                 };
                 default -> null;
             };
+            StreamRow stream = streamRow(r);
             if (row != null) {
                 layers.add(row);
+            } else if (stream != null) {
+                streams.add(stream);
             } else if (cls.equals("PeakFlopsBenchmark")) {
                 peaks.put(r.threads(), new PeakRow(m, r.threads(), r.secondsPerOp(), peakFlops));
             } else if (cls.equals("KernelBenchmark") && r.param("shape") != null) {
@@ -292,8 +366,28 @@ public final class PerformanceData {
             case "timeGate" -> 2;
             default -> 3;
         }));
-        return new PerformanceData(List.copyOf(layers), peaks, List.copyOf(kernels), List.copyOf(others),
-                List.copyOf(results), machine);
+        streams.sort(Comparator.comparing(StreamRow::bench).thenComparingInt(StreamRow::hidden)
+                .thenComparing(StreamRow::path));
+        return new PerformanceData(List.copyOf(layers), peaks, List.copyOf(kernels), List.copyOf(streams),
+                List.copyOf(others), List.copyOf(results), machine);
+    }
+
+    /** @return the result as a streaming row, or null if it is not one (unknown class, method or parameters) */
+    private static StreamRow streamRow(JmhResult r) {
+        StreamBench bench = StreamBench.of(r.simpleClassName());
+        if (bench == null || r.param("hidden") == null || r.param("path") == null) {
+            return null;
+        }
+        InferencePath path;
+        int hidden;
+        try {
+            path = InferencePath.valueOf(r.param("path"));
+            hidden = Integer.parseInt(r.param("hidden"));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return new StreamRow(bench, hidden, path, r.threads(), r.secondsPerOp(), r.relativeError(),
+                r.allocBytesPerOp());
     }
 
     private static LayerRow layer(Impl impl, JmhResult r, String method) {
@@ -324,6 +418,39 @@ public final class PerformanceData {
     /** @return the kernel rows */
     public List<KernelRow> kernels() {
         return kernels;
+    }
+
+    /** @return the streaming rows, by benchmark, hidden size, path (event-driven first) */
+    public List<StreamRow> streams() {
+        return streams;
+    }
+
+    /** @return the hidden sizes of the streaming rows, ascending */
+    public List<Integer> streamHiddenSizes() {
+        return List.copyOf(new TreeSet<>(streams.stream().map(StreamRow::hidden).toList()));
+    }
+
+    /**
+     * @param bench  one stream or batches
+     * @param hidden {@code H}
+     * @param path   the path
+     * @return the row, if that combination ran
+     */
+    public Optional<StreamRow> stream(StreamBench bench, int hidden, InferencePath path) {
+        return streams.stream().filter(r -> r.bench() == bench && r.hidden() == hidden && r.path() == path)
+                .findFirst();
+    }
+
+    /**
+     * @param bench  one stream or batches
+     * @param hidden {@code H}
+     * @return the event-driven path's events/s ÷ the dense path's, if both ran
+     */
+    public OptionalDouble skippingSpeedup(StreamBench bench, int hidden) {
+        Optional<StreamRow> e = stream(bench, hidden, InferencePath.EVENT_DRIVEN);
+        Optional<StreamRow> d = stream(bench, hidden, InferencePath.DENSE);
+        return e.isPresent() && d.isPresent()
+                ? OptionalDouble.of(e.get().eventsPerSecond() / d.get().eventsPerSecond()) : OptionalDouble.empty();
     }
 
     /** @return results of benchmarks the report does not know */

@@ -10,13 +10,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import org.plstm.inference.InferencePath;
 import org.plstm.io.AtomicFiles;
+import org.plstm.jmh.BatchInferenceBenchmark;
 import org.plstm.jmh.PeakFlopsBenchmark;
 import org.plstm.jmh.report.PerformanceData.Impl;
 import org.plstm.jmh.report.PerformanceData.Kind;
 import org.plstm.jmh.report.PerformanceData.LayerRow;
+import org.plstm.jmh.report.PerformanceData.StreamBench;
+import org.plstm.jmh.report.PerformanceData.StreamRow;
 
 /**
  * Renders {@code docs/PERFORMANCE.md} and its chart from a run's saved results: JMH's JSON files and
@@ -140,6 +145,7 @@ public final class PerformanceReport {
 
         targets(md, data, notes);
         throughput(md, data, chartLink);
+        streaming(md, data);
         kernels(md, data);
         peak(md, data);
         machine(md, data);
@@ -154,7 +160,9 @@ public final class PerformanceReport {
         md.append("**").append(Targets.summary(outcomes)).append(".** Each target is judged on the SIMD engine ")
                 .append("running the Phased LSTM (`model=plstm`); the plain LSTM (`model=lstm`, what the peers ")
                 .append("run) is shown next to it. Epochs are 60,000 samples. The speed-up over the reference is ")
-                .append("judged like for like, on one SIMD thread (the reference is single-threaded).\n\n");
+                .append("judged like for like, on one SIMD thread (the reference is single-threaded). The streaming ")
+                .append("target compares the event-driven inference path with the dense one on one stream (see ")
+                .append("[Event-driven inference](#event-driven-inference-streaming)).\n\n");
         md.append("| target | judged on | goal | measured | result | also | peer |\n");
         md.append("|---|---|---|---|---|---|---|\n");
         for (Targets.Outcome o : outcomes) {
@@ -234,6 +242,64 @@ public final class PerformanceReport {
         }
         OptionalDouble r = data.ratioOver(row, peer);
         return r.isPresent() ? Format.times(r) : "not run";
+    }
+
+    private static void streaming(StringBuilder md, PerformanceData data) {
+        md.append("## Event-driven inference (streaming)\n\n");
+        if (data.streams().isEmpty()) {
+            md.append("Not run (`StreamingBenchmark`, `BatchInferenceBenchmark`: the `streaming` group of ")
+                    .append("`jmh/report.sh`).\n\n");
+            return;
+        }
+        md.append("One Phased LSTM layer (initialized, not trained) on streams of events (I = 16, time gate as the ")
+                .append("paper advises: ")
+                .append("`ratioOn = 0.05`, periods `exp(U(1, 6))`, irregular event times). **Dense**: every unit at ")
+                .append("every event. **Event-driven**: only the units whose time gate is open (`k > 0`), about 5 % ")
+                .append("of them; closed units keep their state. `× skip` = event-driven events/s ÷ dense events/s ")
+                .append("(the paper's theoretical saving at `ratioOn = 0.05` is 20×). One stream: ")
+                .append("`StreamingBenchmark`, B = 1, one event per operation, 1 thread. Batches: ")
+                .append("`BatchInferenceBenchmark`, one operation = B = ").append(BatchInferenceBenchmark.STREAMS)
+                .append(" streams × T = ").append(BatchInferenceBenchmark.EVENTS).append(" events, events/s = ")
+                .append(BatchInferenceBenchmark.EVENTS_PER_BATCH).append(" ÷ time (engine threads: ")
+                .append("`-Dplstm.threads=2`). `alloc B/event` = `gc.alloc.rate.norm` ÷ events per operation ")
+                .append("(`-prof gc`).\n\n");
+        md.append("| H | 1 stream: event-driven events/s | dense events/s | × skip | alloc B/event ")
+                .append("(event-driven / dense) | B=").append(BatchInferenceBenchmark.STREAMS)
+                .append(" batches: event-driven events/s (ms/batch) | dense events/s (ms/batch) | × skip | ")
+                .append("alloc B/event (event-driven / dense) |\n");
+        md.append("|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (int h : data.streamHiddenSizes()) {
+            md.append("| ").append(h);
+            for (StreamBench b : StreamBench.values()) {
+                Optional<StreamRow> e = data.stream(b, h, InferencePath.EVENT_DRIVEN);
+                Optional<StreamRow> d = data.stream(b, h, InferencePath.DENSE);
+                md.append(" | ").append(eventsCell(e)).append(" | ").append(eventsCell(d)).append(" | ")
+                        .append(Format.times(data.skippingSpeedup(b, h))).append(" | ").append(allocCell(e))
+                        .append(" / ").append(allocCell(d));
+            }
+            md.append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /** Events/s ± JMH's error; for batches also the time per batch; {@code not run} if missing. */
+    static String eventsCell(Optional<StreamRow> row) {
+        if (row.isEmpty()) {
+            return "not run";
+        }
+        StreamRow r = row.get();
+        String s = Format.number(r.eventsPerSecond());
+        if (Double.isFinite(r.relativeError())) {
+            s += " ± " + Format.number(100 * Math.abs(r.relativeError())) + " %";
+        }
+        if (r.bench() == StreamBench.BATCH) {
+            s += " (" + Format.number(r.secondsPerOp() * 1e3) + ")";
+        }
+        return s;
+    }
+
+    private static String allocCell(Optional<StreamRow> row) {
+        return row.map(StreamRow::allocBytesPerEvent).map(Format::number).orElse("—");
     }
 
     private static void kernels(StringBuilder md, PerformanceData data) {
@@ -368,6 +434,15 @@ public final class PerformanceReport {
                 - Kernels: `gateProduct` GFLOP/s with `2·B·4H·(I+H)` FLOPs per operation; `cellUpdate` and \
                 `timeGate` in ns per unit-step = `t ÷ (B·H)`.
                 - `alloc`: `gc.alloc.rate.norm` from JMH's `-prof gc`, bytes allocated per operation.
+                - Event-driven inference (streaming): the **dense** path updates every unit at every event (for \
+                one stream, the engine's blocked gate product for one sample: memory-bound at B = 1, because the \
+                weights are read again at every event); the **event-driven** path computes only the units whose \
+                time gate is open (`k > 0`): with `ratioOn = 0.05` about 5 % of the units, so the paper's \
+                theoretical saving is 20×. events/s = events per operation ÷ `t`: `StreamingBenchmark` has one \
+                event per operation (its score is events/s), `BatchInferenceBenchmark` has \
+                B·T = 32 × 100 = 3200 (events/s = `3200 ÷ t`). Skipping speed-up (`× skip`) = event-driven \
+                events/s ÷ dense events/s, same benchmark and `H`. alloc B/event = `gc.alloc.rate.norm` ÷ events \
+                per operation.
                 - Threads: the engine's worker threads for SIMD (`@Param threads`) and the peers' intra-op \
                 threads; the reference is single-threaded.
 

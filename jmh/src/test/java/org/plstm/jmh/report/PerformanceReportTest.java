@@ -15,11 +15,14 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.plstm.inference.InferencePath;
 import org.plstm.jmh.Shape;
 import org.plstm.jmh.report.PerformanceData.Case;
 import org.plstm.jmh.report.PerformanceData.Impl;
 import org.plstm.jmh.report.PerformanceData.Kind;
 import org.plstm.jmh.report.PerformanceData.LayerRow;
+import org.plstm.jmh.report.PerformanceData.StreamBench;
+import org.plstm.jmh.report.PerformanceData.StreamRow;
 import org.plstm.jmh.report.Targets.Outcome;
 import org.plstm.jmh.report.Targets.Status;
 
@@ -141,7 +144,7 @@ class PerformanceReportTest {
     void judgesTheTargets() throws IOException {
         List<Outcome> o = Targets.evaluate(load("ours.json", "peers.json", "machine.json"));
         assertThat(o).extracting(Outcome::status).containsExactly(Status.PASS, Status.FAIL, Status.PASS,
-                Status.NOT_RUN, Status.PASS, Status.NOT_RUN);
+                Status.NOT_RUN, Status.PASS, Status.NOT_RUN, Status.NOT_RUN);
         assertThat(o.get(0).measured()).isCloseTo(12.0, within(EPS));
         assertThat(o.get(1).measured()).isCloseTo(30.0, within(EPS));
         assertThat(o.get(2).measured()).isCloseTo(5.625, within(EPS));
@@ -150,7 +153,94 @@ class PerformanceReportTest {
         assertThat(o.get(0).peerText()).contains("about 37 s").contains("not run here");
         assertThat(o.get(3).detail()).contains("no result");
         assertThat(o.get(4).measured()).isCloseTo(40.0, within(EPS));
-        assertThat(Targets.summary(o)).isEqualTo("3 pass, 1 fail, 2 not run");
+        assertThat(o.get(6).detail()).contains("no StreamingBenchmark result for hidden=512");
+        assertThat(Targets.summary(o)).isEqualTo("3 pass, 1 fail, 3 not run");
+    }
+
+    private static StreamRow stream(PerformanceData d, StreamBench b, int hidden, InferencePath path) {
+        return d.stream(b, hidden, path).orElseThrow();
+    }
+
+    /** {@code streaming.json}: one stream at H = 128 (4×) and 512 (12.5×); batches at 512 (5×) and 128 (no dense). */
+    @Test
+    void streamingGivesEventsPerSecondSkippingSpeedUpAndAllocationPerEvent() throws IOException {
+        PerformanceData d = load("streaming.json");
+        assertThat(d.streams()).hasSize(7);
+        assertThat(d.layers()).isEmpty();
+        assertThat(d.others()).isEmpty();
+        assertThat(d.streamHiddenSizes()).containsExactly(128, 512);
+
+        // one stream: one event per operation, the throughput score is events/s
+        StreamRow e = stream(d, StreamBench.SINGLE, 512, InferencePath.EVENT_DRIVEN);
+        StreamRow dense = stream(d, StreamBench.SINGLE, 512, InferencePath.DENSE);
+        assertThat(e.eventsPerSecond()).isCloseTo(250_000, within(1e-6));
+        assertThat(dense.eventsPerSecond()).isCloseTo(20_000, within(1e-6));
+        assertThat(d.skippingSpeedup(StreamBench.SINGLE, 512).getAsDouble()).isCloseTo(12.5, within(EPS));
+        assertThat(d.skippingSpeedup(StreamBench.SINGLE, 128).getAsDouble()).isCloseTo(4.0, within(EPS));
+        assertThat(e.allocBytesPerEvent()).isEqualTo(0.016);
+        assertThat(dense.allocBytesPerEvent()).isEqualTo(0.08);
+
+        // batches: 32 × 100 = 3200 events per operation, events/s = 3200 / time
+        StreamRow be = stream(d, StreamBench.BATCH, 512, InferencePath.EVENT_DRIVEN);
+        StreamRow bd = stream(d, StreamBench.BATCH, 512, InferencePath.DENSE);
+        assertThat(StreamBench.BATCH.eventsPerOp()).isEqualTo(3200);
+        assertThat(be.secondsPerOp()).isCloseTo(3.2e-3, within(1e-15));
+        assertThat(be.eventsPerSecond()).isCloseTo(1_000_000, within(1e-6)); // 3200 / 3.2 ms
+        assertThat(bd.eventsPerSecond()).isCloseTo(200_000, within(1e-6)); // 3200 / 16 ms
+        assertThat(d.skippingSpeedup(StreamBench.BATCH, 512).getAsDouble()).isCloseTo(5.0, within(EPS));
+        assertThat(be.allocBytesPerEvent()).isCloseTo(2.0, within(EPS)); // 6400 B per batch
+        assertThat(d.skippingSpeedup(StreamBench.BATCH, 128)).isEmpty(); // dense not run
+        assertThat(d.stream(StreamBench.BATCH, 1024, InferencePath.EVENT_DRIVEN)).isEmpty();
+    }
+
+    @Test
+    void judgesTheStreamingTarget() throws IOException {
+        List<JmhResult> results = JmhResult.readAll(fixture("streaming.json"));
+        Targets.Target target = Targets.all().get(6);
+        assertThat(target.title()).isEqualTo("Streaming, skipping ≥ 10× dense at H=512");
+        assertThat(target.goalText()).isEqualTo("≥ 10× dense events/s");
+
+        Outcome pass = Targets.evaluate(PerformanceData.of(results, null), target);
+        assertThat(pass.status()).isEqualTo(Status.PASS);
+        assertThat(pass.measured()).isCloseTo(12.5, within(EPS));
+        assertThat(pass.measuredText()).isEqualTo("12.5×");
+        assertThat(pass.detail()).contains("event-driven 250,000, dense 20,000").contains("B=32 batches: 5.00×")
+                .contains("20×");
+
+        // the dense path at 512 twice as fast: 250,000 / 40,000 = 6.25× < 10×
+        List<JmhResult> slower = results.stream().map(r -> r.simpleClassName().equals("StreamingBenchmark")
+                && "512".equals(r.param("hidden")) && "DENSE".equals(r.param("path"))
+                ? new JmhResult(r.benchmark(), r.mode(), r.threads(), r.forks(), r.jmhVersion(), r.jdkVersion(),
+                        r.vmName(), r.vmVersion(), r.jvmArgs(), r.warmupIterations(), r.warmupTime(),
+                        r.measurementIterations(), r.measurementTime(), r.params(), 40_000.0, r.scoreError(),
+                        r.scoreUnit(), r.secondary())
+                : r).toList();
+        Outcome fail = Targets.evaluate(PerformanceData.of(slower, null), target);
+        assertThat(fail.status()).isEqualTo(Status.FAIL);
+        assertThat(fail.measured()).isCloseTo(6.25, within(EPS));
+
+        // only the event-driven path at 512: not run
+        List<JmhResult> half = results.stream().filter(r -> !(r.simpleClassName().equals("StreamingBenchmark")
+                && "512".equals(r.param("hidden")) && "DENSE".equals(r.param("path")))).toList();
+        assertThat(Targets.evaluate(PerformanceData.of(half, null), target).status()).isEqualTo(Status.NOT_RUN);
+    }
+
+    @Test
+    void rendersTheStreamingSectionAndTarget() throws IOException {
+        String md = PerformanceReport.markdown(load("ours.json", "streaming.json", "machine.json"), null, null,
+                "perf");
+        assertThat(md).contains("## Event-driven inference (streaming)")
+                .contains("| 512 | 250,000 ± 2.00 % | 20,000 | 12.5× | 0.0160 / 0.0800 | 1.00 M ± 1.00 % (3.20) "
+                        + "| 200,000 ± 1.00 % (16.0) | 5.00× | 2.00 / 0.100 |")
+                .contains("| 128 | 400,000 ± 2.00 % | 100,000 ± 2.00 % | 4.00× | 0 / 0 | 2.00 M (1.60) | not run "
+                        + "| — | 1.00 / — |")
+                .contains("| Streaming, skipping ≥ 10× dense at H=512 | `StreamingBenchmark`, B = 1, H = 512, "
+                        + "event-driven ÷ dense events/s | ≥ 10× dense events/s | 12.5× | ✅ PASS |")
+                .contains("4 pass, 1 fail, 2 not run")
+                .contains("the **dense** path updates every unit at every event")
+                .contains("the paper's theoretical saving is 20×")
+                .doesNotContain("StreamingBenchmark.event |") // not among "Other results"
+                .doesNotContain("NaN");
     }
 
     @Test
@@ -188,7 +278,8 @@ class PerformanceReportTest {
                 .contains("![samples/s and % of peak per shape and implementation](performance.png)")
                 .contains("| CPU | Test CPU 9000 (AuthenticAMD family 25 model 17 stepping 1) |")
                 .contains("256 bits, 8 float lanes")
-                .contains("3 pass, 1 fail, 2 not run")
+                .contains("3 pass, 1 fail, 3 not run")
+                .contains("## Event-driven inference (streaming)\n\nNot run")
                 .contains("| (a) | 128x784x1x32 | SIMD | plstm | 2 | 25.6 ± 1.00 % | 5,000 | 3.92 M | 12.0 | ")
                 .contains("| (b) | 4x100x64x256 | reference | plstm | 1 | 200 | 20.0 | 2,000 | 3,000 | ")
                 .contains("| 1,235 |") // alloc B/batch of the training row (1234.5)
