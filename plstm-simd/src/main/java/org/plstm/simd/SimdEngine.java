@@ -16,12 +16,13 @@ import org.plstm.SequenceBatch;
  * ({@link org.plstm.reference.ReferencePhasedLstm}); property tests hold the two to a stated tolerance.
  *
  * <p>Multi-threaded over the batch: each of {@link #threads()} workers runs the recurrence of a contiguous share of
- * the samples; weight gradients are then one blocked product split by output tile, so every gradient element is
- * summed in a fixed order. The same inputs and thread count give bitwise-identical results on every run, from the
- * first call: the kernels use only IEEE-exact vector operations (exp and tanh are computed by {@code VectorMath}
- * rather than the Vector API's SVML calls, whose interpreter fallback can differ in the last bit), so the JIT tier
- * does not change a result. Different thread counts agree within float rounding (only the peephole and time-gate
- * gradients are summed per worker, then over workers in worker order).
+ * the samples. Weight gradients of small layers (a {@code [I+H+1][4H]} buffer of at most 256 KiB, e.g. sequential
+ * MNIST) are accumulated per step inside the recurrence, one buffer per worker, then summed in worker order; larger
+ * layers get one blocked product over all rows after the recurrence, split by output tile. The same inputs and
+ * thread count give bitwise-identical results on every run, from the first call: the kernels use only IEEE-exact
+ * vector operations (exp and tanh are computed by {@code VectorMath} rather than the Vector API's SVML calls, whose
+ * interpreter fallback can differ in the last bit), so the JIT tier does not change a result. Different thread
+ * counts give the same forward pass and gradients equal within float rounding (sums split differently).
  *
  * <p>Steady state allocates nothing: a {@link LayerWorkspace} holds every buffer for its {@code (B, T)} shape.
  * Calls are serialised on the engine's worker pool; use one workspace per calling thread. Close the engine to stop
@@ -141,9 +142,11 @@ public final class SimdEngine extends Engine {
         try {
             job.phase = Pass.BACKWARD;
             pool.run(job);
-            SimdPhasedLstm.listRows(ws);
-            job.phase = Pass.WEIGHT_GRADIENTS;
-            pool.run(job);
+            if (!ws.fusedWeightGradients) {
+                SimdPhasedLstm.listRows(ws);
+                job.phase = Pass.WEIGHT_GRADIENTS;
+                pool.run(job);
+            }
         } finally {
             job.clear();
         }

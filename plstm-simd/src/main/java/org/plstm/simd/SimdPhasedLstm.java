@@ -23,8 +23,9 @@ import org.plstm.TimeGate;
  * {@code h_{t-1}·recurrentKernel}; the tile then goes straight through the fused elementwise pass (gates, cell,
  * time gate, state update) while it is in L1. The backward mirrors it: a fused elementwise pass yields
  * {@code dz}, then {@code dh_{t-1} += dz·recurrentKernel^T} as tiles; the weight gradients
- * {@code [x, h_{t-1}, 1]^T·dz} are one blocked product over all rows after the recurrence, split over workers by
- * output tile so that every element is summed in the same order whatever the thread count.
+ * {@code [x, h_{t-1}, 1]^T·dz} are accumulated step by step into a per-worker buffer while dz is in cache when that
+ * buffer is small ({@link #stepWeightGradients}), else computed as one blocked product over all rows after the
+ * recurrence, split over workers by output tile ({@link #weightGradientWorker}).
  *
  * <p>Equations: {@link org.plstm.reference.ReferencePhasedLstm} (paper eq. 1-11, DESIGN.md).
  */
@@ -220,8 +221,16 @@ final class SimdPhasedLstm {
         for (int j = 0; j < tg.hp; j += DL) {
             DoubleVector tau = DoubleVector.fromArray(DS, tg.period, j);
             DoubleVector ron = DoubleVector.fromArray(DS, tg.ratioOn, j);
-            DoubleVector phi = phase(tv, DoubleVector.fromArray(DS, tg.shift, j), tau,
-                    DoubleVector.fromArray(DS, tg.invPeriod, j));
+            // phi = floorMod(t − s, tau) / tau with an exact reduction: n = trunc((t − s)/tau),
+            // r = (t − s) − tau·n in one FMA, one correction each way. (Written out, not a helper: a vector passed
+            // to a method C2 did not inline is boxed.)
+            DoubleVector d = tv.sub(DoubleVector.fromArray(DS, tg.shift, j));
+            DoubleVector n = (DoubleVector) ((LongVector) d.mul(DoubleVector.fromArray(DS, tg.invPeriod, j))
+                    .convert(VectorOperators.D2L, 0)).convert(VectorOperators.L2D, 0);
+            DoubleVector r = tau.neg().fma(n, d);
+            r = r.blend(r.add(tau), r.compare(VectorOperators.LT, 0.0));
+            r = r.blend(r.sub(tau), r.compare(VectorOperators.GE, tau));
+            DoubleVector phi = r.div(tau);
             if (phiOut != null) {
                 phi.intoArray(phiOut, j);
             }
@@ -231,17 +240,6 @@ final class SimdPhasedLstm {
             k = k.blend(twoPhiOverR, phi.compare(VectorOperators.LT, ron.mul(0.5)));
             ((FloatVector) k.convertShape(VectorOperators.D2F, FH, 0)).intoArray(kOut, kOff + j);
         }
-    }
-
-    /** {@code phi = floorMod(t − s, tau) / tau}, exact reduction (see {@link #timeGateRow}). */
-    static DoubleVector phase(DoubleVector t, DoubleVector s, DoubleVector tau, DoubleVector invTau) {
-        DoubleVector d = t.sub(s);
-        DoubleVector n = (DoubleVector) ((LongVector) d.mul(invTau).convert(VectorOperators.D2L, 0))
-                .convert(VectorOperators.L2D, 0);
-        DoubleVector r = tau.neg().fma(n, d);
-        r = r.blend(r.add(tau), r.compare(VectorOperators.LT, 0.0));
-        r = r.blend(r.sub(tau), r.compare(VectorOperators.GE, tau));
-        return r.div(tau);
     }
 
     /** Scalar fallback of {@link #timeGateRow} for timestamps too far from the shift for the vector path. */
@@ -356,15 +354,6 @@ final class SimdPhasedLstm {
         af.intoArray(z, L);
         ag.intoArray(z, 2 * L);
         ao.intoArray(z, 3 * L);
-    }
-
-    /** σ' expressed through the gate value y: y(1 − y), or 0.2 inside the hard sigmoid's linear part. */
-    static FloatVector gateDerivative(FloatVector y, boolean hard) {
-        if (hard) {
-            VectorMask<Float> linear = y.compare(VectorOperators.GT, 0f).and(y.compare(VectorOperators.LT, 1f));
-            return FloatVector.zero(FS).blend(0.2f, linear);
-        }
-        return y.mul(y.neg().add(1f));
     }
 
     /** Scratch floats {@link #cellUpdateRows} needs: per row 3 sigmoid inputs, g, c~, tanh(c~), o (peepholes). */
@@ -512,6 +501,9 @@ final class SimdPhasedLstm {
         boolean tgGrads = cfg.timeGate() && (cfg.trainPeriod() || cfg.trainShift() || cfg.trainRatioOn());
         java.util.Arrays.fill(s.peepAcc, 0.0);
         java.util.Arrays.fill(s.tgAcc, 0.0);
+        if (ws.fusedWeightGradients) {
+            java.util.Arrays.fill(s.dw, 0f);
+        }
         for (int b = b0; b < b1; b++) {
             int r = b - b0;
             java.util.Arrays.fill(s.dhN, r * hp, (r + 1) * hp, 0f);
@@ -543,6 +535,9 @@ final class SimdPhasedLstm {
                 }
             }
             backwardRows(ws, cfg, s, b0, t, n, time, alpha, tgGrads, vectorPhase);
+            if (ws.fusedWeightGradients) {
+                stepWeightGradients(ws, s, input.x(), t, n);
+            }
             if (cfg.peepholes()) {
                 for (int j = 0; j < 3 * hp; j++) {
                     s.peepAcc[j] += s.peepStep[j];
@@ -664,15 +659,23 @@ final class SimdPhasedLstm {
             dhp = FloatVector.zero(FS);
             dcp = FloatVector.zero(FS);
         }
-        FloatVector dzo = dht.mul(tcv).mul(gateDerivative(o, hard));
+        // σ'(z) through the gate value y: y(1 − y), or 0.2 inside the hard sigmoid's linear part (written out: a
+        // helper taking a vector would be boxed if C2 did not inline it).
+        FloatVector dOut = hard ? FloatVector.zero(FS).blend(0.2f,
+                o.compare(VectorOperators.GT, 0f).and(o.compare(VectorOperators.LT, 1f))) : o.mul(o.neg().add(1f));
+        FloatVector dzo = dht.mul(tcv).mul(dOut);
         dct = dht.mul(o).mul(tcv.mul(tcv).neg().add(1f)).add(dct);
         if (cfg.peepholes()) {
             FloatVector po = FloatVector.fromArray(FS, ws.peep, 2 * hp + u);
             dzo.fma(ct, FloatVector.fromArray(FS, s.peepStep, 2 * hp + u)).intoArray(s.peepStep, 2 * hp + u);
             dct = po.fma(dzo, dct);
         }
-        FloatVector dzi = dct.mul(g).mul(gateDerivative(i, hard));
-        FloatVector dzf = dct.mul(cp).mul(gateDerivative(f, hard));
+        FloatVector dIn = hard ? FloatVector.zero(FS).blend(0.2f,
+                i.compare(VectorOperators.GT, 0f).and(i.compare(VectorOperators.LT, 1f))) : i.mul(i.neg().add(1f));
+        FloatVector dForget = hard ? FloatVector.zero(FS).blend(0.2f,
+                f.compare(VectorOperators.GT, 0f).and(f.compare(VectorOperators.LT, 1f))) : f.mul(f.neg().add(1f));
+        FloatVector dzi = dct.mul(g).mul(dIn);
+        FloatVector dzf = dct.mul(cp).mul(dForget);
         FloatVector dzg = dct.mul(i).mul(g.mul(g).neg().add(1f));
         dcp = dct.fma(f, dcp);
         if (cfg.peepholes()) {
@@ -873,6 +876,39 @@ final class SimdPhasedLstm {
     // ------------------------------------------------------------------------------------- weight gradients
 
     /**
+     * The weight gradients of one step, fused into the backward recurrence (small layers, see
+     * {@link SimdWorkspace#fusedWeightGradients}): {@code s.dw += A_t^T · dz_t} over the worker's {@code n} active
+     * rows, while their dz, x and h_{t-1} are still in cache and the worker's {@code dw} fits in L1/L2. Worker
+     * buffers are summed in worker order afterwards, so a result is reproducible for a given thread count.
+     */
+    static void stepWeightGradients(SimdWorkspace ws, SimdWorkspace.ThreadScratch s, float[] x, int t, int n) {
+        int batch = ws.batch();
+        int steps = ws.steps();
+        int g4 = ws.g4;
+        int in = ws.in;
+        for (int q = 0; q < n; q++) {
+            int b = s.rows[q];
+            s.stepDz[q] = (t * batch + b) * g4;
+            s.stepH[q] = (t * batch + b) * ws.hp;
+            s.stepX[q] = (b * steps + t) * in;
+        }
+        for (int kb = 0; kb < ws.kBlockStart.length; kb++) {
+            int k0 = ws.kBlockStart[kb];
+            int count = ws.kBlockCount[kb];
+            for (int blk = 0; blk < ws.nb; blk++) {
+                int o = k0 * g4 + blk * 4 * L;
+                if (k0 == in + ws.hs) {
+                    biasTile(s.dw, ws.dz, s.stepDz, 0, n, o, g4);
+                } else if (k0 < in) {
+                    weightTile(s.dw, x, s.stepX, k0, count, ws.dz, s.stepDz, 0, n, o, g4);
+                } else {
+                    weightTile(s.dw, ws.hc, s.stepH, k0 - in, count, ws.dz, s.stepDz, 0, n, o, g4);
+                }
+            }
+        }
+    }
+
+    /**
      * {@code dw += A^T · dz} over all active rows, where row {@code (b, t)} of {@code A} is
      * {@code [x_t (I), h_{t-1} (H), 1]}, read in place from the input and the state cache through the per-row
      * offsets of {@link #listRows}. The rows of {@code dw} are cut into blocks of up to 4 (x, h and bias regions
@@ -1022,6 +1058,16 @@ final class SimdPhasedLstm {
         float[] kernel = grads.kernel();
         float[] rec = grads.recurrentKernel();
         float[] bias = grads.bias();
+        if (ws.fusedWeightGradients) {
+            // Sum the workers' buffers in worker order (deterministic for a thread count) into the shared one.
+            System.arraycopy(ws.scratch[0].dw, 0, ws.dw, 0, ws.dw.length);
+            for (int w = 1; w < ws.sampleWorkers(); w++) {
+                float[] dw = ws.scratch[w].dw;
+                for (int i = 0; i < dw.length; i++) {
+                    ws.dw[i] += dw[i];
+                }
+            }
+        }
         for (int g = 0; g < 4; g++) {
             for (int j = 0; j < hs; j++) {
                 int c = packedColumn(g, j);

@@ -75,7 +75,16 @@ final class SimdWorkspace extends LayerWorkspace {
         final float[] e;        // transcendental scratch of one cell update (CELL_SCRATCH)
         final int[] cellOff;    // [4][ROW] row offsets for cellUpdateRows
 
-        ThreadScratch(int rowsMax, int hp, int g4) {
+        final float[] dw;       // [kp][4Hp] this worker's weight gradients (fused mode), else empty
+        final int[] stepDz;     // [rowsMax] offsets of the step's rows (fused mode)
+        final int[] stepH;
+        final int[] stepX;
+
+        ThreadScratch(int rowsMax, int hp, int g4, int dwSize) {
+            dw = new float[dwSize];
+            stepDz = new int[rowsMax];
+            stepH = new int[rowsMax];
+            stepX = new int[rowsMax];
             rows = new int[rowsMax];
             z = new float[4 * g4];
             kS = new float[rowsMax * hp];
@@ -96,6 +105,13 @@ final class SimdWorkspace extends LayerWorkspace {
     }
 
     final int chunk;         // rows per weight-gradient chunk
+    /**
+     * Weight gradients accumulated per step inside the backward recurrence, into one {@code [kp][4Hp]} buffer per
+     * worker, when that buffer is small ({@value #FUSED_WEIGHT_GRADIENT_BYTES} bytes at most: it then stays in
+     * L1/L2 and dz is never re-read from memory); otherwise one blocked product over all rows after the recurrence.
+     */
+    final boolean fusedWeightGradients;
+    static final int FUSED_WEIGHT_GRADIENT_BYTES = 256 * 1024;
     final SimdEngine.Pass pass = new SimdEngine.Pass(this);
 
     SimdWorkspace(SimdEngine engine, PhasedLstmConfig config, int batch, int steps) {
@@ -147,9 +163,10 @@ final class SimdWorkspace extends LayerWorkspace {
         chunk = Math.max(16, Math.min(1024, (256 * 1024) / (4 * g4)));
         int workers = Math.min(engine.threads(), batch);
         int rowsMax = (batch + workers - 1) / workers;
+        fusedWeightGradients = (long) kp * g4 * Float.BYTES <= FUSED_WEIGHT_GRADIENT_BYTES;
         scratch = new ThreadScratch[engine.threads()];
         for (int w = 0; w < scratch.length; w++) {
-            scratch[w] = new ThreadScratch(rowsMax, hp, g4);
+            scratch[w] = new ThreadScratch(rowsMax, hp, g4, fusedWeightGradients ? kp * g4 : 0);
         }
     }
 

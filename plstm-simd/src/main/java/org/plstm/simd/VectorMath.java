@@ -27,23 +27,6 @@ final class VectorMath {
     private VectorMath() {
     }
 
-    private static FloatVector exp(FloatVector x) {
-        x = x.max(-87f).min(88f);
-        // t = 1.5·2^23 + 127 + round(x·log2 e): its low mantissa bits hold n + 127.
-        FloatVector t = x.fma(FloatVector.broadcast(FS, 1.44269504088896341f), FloatVector.broadcast(FS, SHIFTER));
-        FloatVector n = t.sub(SHIFTER);
-        FloatVector r = n.fma(FloatVector.broadcast(FS, -0.693359375f), x);
-        r = n.fma(FloatVector.broadcast(FS, 2.12194440e-4f), r);
-        FloatVector p = r.fma(FloatVector.broadcast(FS, 1.9875691500e-4f), FloatVector.broadcast(FS, 1.3981999507e-3f));
-        p = p.fma(r, FloatVector.broadcast(FS, 8.3334519073e-3f));
-        p = p.fma(r, FloatVector.broadcast(FS, 4.1665795894e-2f));
-        p = p.fma(r, FloatVector.broadcast(FS, 1.6666665459e-1f));
-        p = p.fma(r, FloatVector.broadcast(FS, 5.0000001201e-1f));
-        FloatVector y = p.mul(r).fma(r, r).add(1f);
-        FloatVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return y.mul(scale);
-    }
-
     /**
      * {@code a[off .. off + n) = 1 / (1 + exp(-a[...]))}.
      *
@@ -52,10 +35,7 @@ final class VectorMath {
      * @param n   count, a multiple of the lane count
      */
     static void sigmoidInPlace(float[] a, int off, int n) {
-        for (int i = off; i < off + n; i += L) {
-            FloatVector x = FloatVector.fromArray(FS, a, i);
-            FloatVector.broadcast(FS, 1f).div(exp(x.neg()).add(1f)).intoArray(a, i);
-        }
+        apply(a, off, n, false);
     }
 
     /**
@@ -66,19 +46,47 @@ final class VectorMath {
      * @param n   count, a multiple of the lane count
      */
     static void tanhInPlace(float[] a, int off, int n) {
+        apply(a, off, n, true);
+    }
+
+    /**
+     * The one loop with the exponential: sigmoid ({@code e = exp(-x)}, {@code 1/(1 + e)}) or tanh
+     * ({@code e = exp(2|x|)}). The exponential is written out here, once: a helper taking a vector would box it
+     * whenever C2 declines to inline it.
+     */
+    private static void apply(float[] a, int off, int n, boolean tanh) {
         for (int i = off; i < off + n; i += L) {
             FloatVector x = FloatVector.fromArray(FS, a, i);
             FloatVector ax = x.abs();
-            FloatVector big = FloatVector.broadcast(FS, 1f)
-                    .sub(FloatVector.broadcast(FS, 2f).div(exp(ax.add(ax)).add(1f)));
+            FloatVector arg = tanh ? ax.add(ax) : x.neg();
+            // exp(arg): t = 1.5·2^23 + 127 + round(arg·log2 e) holds n + 127 in its low mantissa bits.
+            arg = arg.max(-87f).min(88f);
+            FloatVector t = arg.fma(FloatVector.broadcast(FS, 1.44269504088896341f),
+                    FloatVector.broadcast(FS, SHIFTER));
+            FloatVector m = t.sub(SHIFTER);
+            FloatVector r = m.fma(FloatVector.broadcast(FS, -0.693359375f), arg);
+            r = m.fma(FloatVector.broadcast(FS, 2.12194440e-4f), r);
+            FloatVector p = r.fma(FloatVector.broadcast(FS, 1.9875691500e-4f),
+                    FloatVector.broadcast(FS, 1.3981999507e-3f));
+            p = p.fma(r, FloatVector.broadcast(FS, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(FS, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(FS, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(FS, 5.0000001201e-1f));
+            FloatVector e = p.mul(r).fma(r, r).add(1f)
+                    .mul(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            if (!tanh) {
+                FloatVector.broadcast(FS, 1f).div(e.add(1f)).intoArray(a, i);
+                continue;
+            }
+            FloatVector big = FloatVector.broadcast(FS, 1f).sub(FloatVector.broadcast(FS, 2f).div(e.add(1f)));
             big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
             FloatVector z = x.mul(x);
-            FloatVector p = z.fma(FloatVector.broadcast(FS, -5.70498872745e-3f),
+            FloatVector q = z.fma(FloatVector.broadcast(FS, -5.70498872745e-3f),
                     FloatVector.broadcast(FS, 2.06390887954e-2f));
-            p = p.fma(z, FloatVector.broadcast(FS, -5.37397155531e-2f));
-            p = p.fma(z, FloatVector.broadcast(FS, 1.33314422036e-1f));
-            p = p.fma(z, FloatVector.broadcast(FS, -3.33332819422e-1f));
-            FloatVector small = p.mul(z).fma(x, x);
+            q = q.fma(z, FloatVector.broadcast(FS, -5.37397155531e-2f));
+            q = q.fma(z, FloatVector.broadcast(FS, 1.33314422036e-1f));
+            q = q.fma(z, FloatVector.broadcast(FS, -3.33332819422e-1f));
+            FloatVector small = q.mul(z).fma(x, x);
             big.blend(small, ax.compare(VectorOperators.LT, 0.625f)).intoArray(a, i);
         }
     }

@@ -41,11 +41,11 @@ class SimdDeterminismTest {
         try (SimdEngine one = new SimdEngine(1); SimdEngine two = new SimdEngine(2)) {
             CrossCheckCase.Actual a = c.run(one, 1);
             CrossCheckCase.Actual b = c.run(two, 1);
-            // Outputs and the product-based gradients are summed in the same order whatever the thread count.
+            // The forward pass does not depend on the split: the same bits.
             assertThat(a.h()).isEqualTo(b.h());
-            assertThat(a.grads().kernel()).isEqualTo(b.grads().kernel());
-            assertThat(a.grads().recurrentKernel()).isEqualTo(b.grads().recurrentKernel());
-            // Peephole and time-gate gradients are summed per worker first: equal within float rounding.
+            assertThat(a.dx()).isEqualTo(b.dx());
+            // Gradients are summed per worker, then over workers in worker order (small layers fuse the weight
+            // gradients into the recurrence): equal within float rounding of sums over B·T = 270 rows.
             for (int n = 0; n < a.grads().tensors().size(); n++) {
                 float[] x = a.grads().tensors().get(n).data();
                 float[] y = b.grads().tensors().get(n).data();
