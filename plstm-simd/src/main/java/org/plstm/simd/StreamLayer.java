@@ -151,7 +151,7 @@ public final class StreamLayer {
             gp = new float[3 * mp];
             outC = new float[mp];
             outH = new float[mp];
-            lanes = new float[L];
+            lanes = new float[4 * L];
             e = new float[SimdPhasedLstm.CELL_SCRATCH];
             off = new int[4 * SimdPhasedLstm.ROW];
         }
@@ -278,11 +278,22 @@ public final class StreamLayer {
                 cg = FloatVector.fromArray(SimdPhasedLstm.FS, wu, row + 2 * kp + k).fma(av, cg);
                 co = FloatVector.fromArray(SimdPhasedLstm.FS, wu, row + 3 * kp + k).fma(av, co);
             }
+            // Lane sums in a fixed order (deterministic in every JIT tier), written out rather than a helper taking
+            // a vector (which C2 would box if it declined to inline it).
+            ci.intoArray(s.lanes, 0);
+            cf.intoArray(s.lanes, L);
+            cg.intoArray(s.lanes, 2 * L);
+            co.intoArray(s.lanes, 3 * L);
             int zq = (q / L) * 4 * L + q % L; // gathered pre-activations in blocks of [4][L], as the cell expects
-            s.gz[zq] = biasU[j] + sum(ci, s.lanes);
-            s.gz[zq + L] = biasU[hs + j] + sum(cf, s.lanes);
-            s.gz[zq + 2 * L] = biasU[2 * hs + j] + sum(cg, s.lanes);
-            s.gz[zq + 3 * L] = biasU[3 * hs + j] + sum(co, s.lanes);
+            for (int g = 0; g < 4; g++) {
+                float s0 = 0f;
+                float s1 = 0f;
+                for (int l = g * L; l < (g + 1) * L; l += 2) {
+                    s0 += s.lanes[l];
+                    s1 += s.lanes[l + 1];
+                }
+                s.gz[zq + g * L] = biasU[g * hs + j] + (s0 + s1);
+            }
             s.gc[q] = s.c[j];
             s.gh[q] = s.h[j];
             s.gk[q] = s.k[j];
@@ -318,18 +329,6 @@ public final class StreamLayer {
             s.c[j] = s.outC[q];
             s.h[j] = s.outH[q];
         }
-    }
-
-    /** Lane sum in a fixed order (deterministic in every JIT tier). */
-    private static float sum(FloatVector v, float[] lanes) {
-        v.intoArray(lanes, 0);
-        float s0 = 0f;
-        float s1 = 0f;
-        for (int l = 0; l < L; l += 2) {
-            s0 += lanes[l];
-            s1 += lanes[l + 1];
-        }
-        return s0 + s1;
     }
 
     /** Sets the offsets of row {@code q} for {@link SimdPhasedLstm#cellUpdateRows}. */
