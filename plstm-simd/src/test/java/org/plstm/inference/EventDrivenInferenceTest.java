@@ -52,7 +52,7 @@ class EventDrivenInferenceTest {
 
     @Test
     void skippingEqualsDenseAndReference() {
-        qt().withExamples(60).forAll(SPECS).checkAssert(EventDrivenInferenceTest::check);
+        qt().withExamples(150).forAll(SPECS).checkAssert(EventDrivenInferenceTest::check);
     }
 
     static void check(Spec s) {
