@@ -165,6 +165,45 @@ public final class Check {
     }
 
     /**
+     * Requires sequence lengths shaped {@code [B]} with every value in {@code [0, T]} (a length of 0 is a sample with
+     * no valid step).
+     *
+     * @param lengths the lengths, {@code [B]}
+     * @param batch   {@code B}
+     * @param steps   {@code T}
+     * @throws IllegalArgumentException if {@code lengths} is null, has another length, or holds a value outside
+     *                                  {@code [0, T]} (the message names the first such sample)
+     */
+    public static void lengths(int[] lengths, int batch, int steps) {
+        length("lengths", lengths, "B", batch);
+        for (int b = 0; b < batch; b++) {
+            if (lengths[b] < 0 || lengths[b] > steps) {
+                throw new IllegalArgumentException("lengths: expected values in [0, T=" + steps + "], got "
+                        + lengths[b] + " at sample " + b);
+            }
+        }
+    }
+
+    /**
+     * Requires class labels shaped {@code [B]} with every value in {@code [0, C)}.
+     *
+     * @param labels  the labels, {@code [B]}
+     * @param batch   {@code B}
+     * @param classes {@code C}
+     * @throws IllegalArgumentException if {@code labels} is null, has another length, or holds a value outside
+     *                                  {@code [0, C)} (the message names the first such sample)
+     */
+    public static void labels(int[] labels, int batch, int classes) {
+        length("labels", labels, "B", batch);
+        for (int b = 0; b < batch; b++) {
+            if (labels[b] < 0 || labels[b] >= classes) {
+                throw new IllegalArgumentException("labels: expected values in [0, C=" + classes + "), got "
+                        + labels[b] + " at sample " + b);
+            }
+        }
+    }
+
+    /**
      * Requires {@code value >= min}.
      *
      * @param name argument name used in the message

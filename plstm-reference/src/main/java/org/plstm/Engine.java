@@ -185,13 +185,7 @@ public abstract class Engine implements AutoCloseable {
         Check.atLeast("classes", classes, 1);
         Check.length("logits", logits, "B", batch, "C", classes);
         Check.finite("logits", logits);
-        Check.length("labels", labels, "B", batch);
-        for (int b = 0; b < batch; b++) {
-            if (labels[b] < 0 || labels[b] >= classes) {
-                throw new IllegalArgumentException("labels: expected values in [0, C=" + classes + "), got "
-                        + labels[b] + " at sample " + b);
-            }
-        }
+        Check.labels(labels, batch, classes);
         if (probs != null) {
             Check.length("probs", probs, "B", batch, "C", classes);
         }

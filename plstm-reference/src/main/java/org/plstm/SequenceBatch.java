@@ -40,13 +40,7 @@ public record SequenceBatch(int batch, int steps, int inputSize, float[] x, doub
         Check.finite("x", x);
         Check.finite("time", time);
         if (lengths != null) {
-            Check.length("lengths", lengths, "B", batch);
-            for (int b = 0; b < batch; b++) {
-                if (lengths[b] < 0 || lengths[b] > steps) {
-                    throw new IllegalArgumentException("lengths: expected values in [0, T=" + steps + "], got "
-                            + lengths[b] + " at sample " + b);
-                }
-            }
+            Check.lengths(lengths, batch, steps);
         }
     }
 

@@ -183,14 +183,8 @@ public final class ReferencePhasedLstm {
             len[b] = steps;
         }
         if (lengths != null) {
-            Check.length("lengths", lengths, "B", batch);
-            for (int b = 0; b < batch; b++) {
-                if (lengths[b] < 0 || lengths[b] > steps) {
-                    throw new IllegalArgumentException("lengths: expected values in [0, T=" + steps + "], got "
-                            + lengths[b] + " at sample " + b);
-                }
-                len[b] = lengths[b];
-            }
+            Check.lengths(lengths, batch, steps);
+            System.arraycopy(lengths, 0, len, 0, batch);
         }
         double[] initH = h0 == null ? new double[batch * hs] : h0;
         double[] initC = c0 == null ? new double[batch * hs] : c0;
