@@ -28,10 +28,13 @@ import org.plstm.io.Checkpoint;
  *
  * <p>Inference uses leak {@code alpha = 0} (paper): a unit whose time gate is closed keeps its state exactly, so its
  * work can be skipped. Streaming sessions do that ({@link InferencePath#EVENT_DRIVEN}) whenever every layer has its
- * time gate on. Batched predictions choose per call: see {@link #batchPath(SequenceBatch)}.
+ * time gate on. Batched predictions choose per call: see {@link #batchPath(SequenceBatch)}. Both paths take a
+ * batch's timestamps in any order, as {@link SequenceBatch} does (each step's gate depends on its own time only);
+ * only a {@link StreamSession} requires them not to go backwards.
  *
  * <p>Backend: the Vector API kernels when {@code jdk.incubator.vector} is readable, else the scalar reference (same
- * results to float rounding, much slower); {@link #backend()} says which.
+ * results to float rounding, much slower); {@link #backend()} says which, and every new model logs one line
+ * ({@code System.Logger} {@code "org.plstm"}) saying which and, for the reference, how to get the kernels.
  *
  * <p>Inputs are the raw model inputs: if the model was trained on standardised data (the MNIST trainer stores its
  * pixel mean and std in the checkpoint), standardise them the same way first.
@@ -43,6 +46,8 @@ public final class PhasedLstmModel {
      * order of magnitude; the dense product wins once about a third of the units are open at a time.
      */
     public static final double EVENT_DRIVEN_MAX_MEAN_RATIO_ON = 0.25;
+
+    private static final System.Logger LOG = System.getLogger("org.plstm");
 
     private final List<PhasedLstmParams> layers;
     private final DenseParams head;
@@ -67,6 +72,13 @@ public final class PhasedLstmModel {
             }
         }
         this.meanRatioOn = sum / n;
+        if (simd) {
+            LOG.log(System.Logger.Level.INFO, "plstm: PhasedLstmModel on the SIMD kernels (Vector API): "
+                    + "jdk.incubator.vector is readable");
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "plstm: PhasedLstmModel on the reference (scalar, much slower): "
+                    + "jdk.incubator.vector is not readable; " + Engines.VECTOR_FIX);
+        }
     }
 
     /**
@@ -402,13 +414,13 @@ public final class PhasedLstmModel {
             StreamSession s = newSession(InferencePath.EVENT_DRIVEN);
             int b0 = (int) ((long) batch * w / workers);
             int b1 = (int) ((long) batch * (w + 1) / workers);
-            float[] x = new float[in];
+            float[] x = input.x();
+            double[] time = input.time();
             for (int b = b0; b < b1; b++) {
                 s.reset();
                 int len = input.length(b);
                 for (int t = 0; t < len; t++) {
-                    System.arraycopy(input.x(), (b * steps + t) * in, x, 0, in);
-                    s.step(x, input.time()[b * steps + t]);
+                    s.advance(x, (b * steps + t) * in, time[b * steps + t]);
                 }
                 System.arraycopy(s.hiddenView(), 0, out, b * hs, hs);
             }

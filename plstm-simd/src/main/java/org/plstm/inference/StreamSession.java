@@ -67,14 +67,23 @@ public final class StreamSession {
             throw new IllegalArgumentException("t: expected a timestamp >= " + lastTime
                     + " (the previous event's; time must not go backwards within a session), got " + t);
         }
-        layers[0].step(x, 0, t, skip);
+        advance(x, 0, t);
+        System.arraycopy(hidden(), 0, out, 0, out.length);
+        return out;
+    }
+
+    /**
+     * {@link #step} without its checks, for a batch the model has validated: {@code x[xOff..xOff+I)} at {@code t}.
+     * The model needs no ordering of timestamps (each step's gate depends on its own {@code t} only); only a
+     * stream insists on it, so a batched prediction takes timestamps in any order, like the dense path.
+     */
+    void advance(float[] x, int xOff, double t) {
+        layers[0].step(x, xOff, t, skip);
         for (int k = 1; k < layers.length; k++) {
             layers[k].step(layers[k - 1].h(), 0, t, skip);
         }
         lastTime = t;
         events++;
-        System.arraycopy(hidden(), 0, out, 0, out.length);
-        return out;
     }
 
     /** @return the last layer's hidden state (live view; its first H entries are the units) */

@@ -12,6 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.plstm.Engine;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.PhasedLstmParams;
+import org.plstm.TimeGateInit;
+import org.plstm.inference.PhasedLstmModel;
 
 /**
  * Backend selection. Surefire runs this class with the vector module (expect {@code simd}) and once more without
@@ -126,6 +130,25 @@ class BackendSelectionTest {
             System.clearProperty(key);
         } else {
             System.setProperty(key, value);
+        }
+    }
+
+    @Test
+    void aNewInferenceModelSaysWhichKernelsItUses() {
+        // The inference API's event-driven path never creates an Engine, so the model logs its own line.
+        PhasedLstmParams p = PhasedLstmParams.initialize(PhasedLstmConfig.builder(2, 5).build(), TimeGateInit.KERAS, 1);
+        PhasedLstmModel model = PhasedLstmModel.of(List.of(p), null);
+        assertThat(model.backend()).isEqualTo(expected());
+        assertThat(logged).hasSize(1);
+        if (expected().equals("simd")) {
+            assertThat(logged.get(0).getMessage()).isEqualTo("plstm: PhasedLstmModel on the SIMD kernels (Vector API): "
+                    + "jdk.incubator.vector is readable");
+            assertThat(logged.get(0).getLevel()).isEqualTo(java.util.logging.Level.INFO);
+        } else {
+            assertThat(logged.get(0).getMessage()).isEqualTo("plstm: PhasedLstmModel on the reference (scalar, much "
+                    + "slower): jdk.incubator.vector is not readable; add --add-modules jdk.incubator.vector to the "
+                    + "java command line");
+            assertThat(logged.get(0).getLevel()).isEqualTo(java.util.logging.Level.WARNING);
         }
     }
 }

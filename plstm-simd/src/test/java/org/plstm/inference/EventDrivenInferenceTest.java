@@ -200,6 +200,33 @@ class EventDrivenInferenceTest {
     }
 
     @Test
+    void batchedPredictionTakesTimestampsInAnyOrderOnBothPaths() {
+        // A batch may hold timestamps that go backwards (SequenceBatch allows it; only a stream forbids it): the
+        // event-driven path must not reject it and must agree with the dense path and the reference.
+        PhasedLstmModel model = Models.random(41, 3, new int[] {29}, false, false, 0.05f, 0);
+        SequenceBatch sorted = Models.streams(42, 3, 25, 3);
+        double[] time = sorted.time().clone();
+        for (int b = 0; b < 3; b++) { // reverse every sample's timestamps
+            for (int t = 0; t < 12; t++) {
+                double tmp = time[b * 25 + t];
+                time[b * 25 + t] = time[b * 25 + 24 - t];
+                time[b * 25 + 24 - t] = tmp;
+            }
+        }
+        SequenceBatch in = SequenceBatch.of(3, 25, 3, sorted.x(), time);
+        assertThat(model.batchPath(in)).isEqualTo(InferencePath.EVENT_DRIVEN);
+        float[] skip = model.predictLastHidden(in, InferencePath.EVENT_DRIVEN);
+        float[] dense = model.predictLastHidden(in, InferencePath.DENSE);
+        double[] ref = ReferencePhasedLstm.forward(model.layer(0), in, null, null, Mode.INFERENCE).hT;
+        for (int n = 0; n < skip.length; n++) {
+            assertThat(Math.abs(skip[n] - dense[n])).as("skip vs dense, element %d", n)
+                    .isLessThanOrEqualTo((float) (ATOL + RTOL * Math.abs(dense[n])));
+            assertThat(Math.abs(skip[n] - ref[n])).as("skip vs reference, element %d", n)
+                    .isLessThanOrEqualTo(ATOL + RTOL * Math.abs(ref[n]));
+        }
+    }
+
+    @Test
     void concurrentSessionsOnOneModelMatchSequentialOnes() throws Exception {
         PhasedLstmModel model = Models.random(31, 8, new int[] {64, 32}, true, false, 0.05f, 10);
         int streams = 16;
