@@ -204,6 +204,31 @@ public final class Check {
     }
 
     /**
+     * Requires the number of elements of an array shaped {@code [n1][n2][n3]} (all {@code >= 0}; {@code long} so
+     * that a caller can pass {@code T + 1} or a padded size without wrapping) to fit in a Java array.
+     *
+     * @param name the array's name used in the message
+     * @param n1   first dimension
+     * @param n2   second dimension
+     * @param n3   third dimension
+     * @return {@code n1·n2·n3}
+     * @throws IllegalArgumentException if the product exceeds {@link Integer#MAX_VALUE}
+     */
+    public static int elements(String name, long n1, long n2, long n3) {
+        long n;
+        try {
+            n = Math.multiplyExact(Math.multiplyExact(n1, n2), n3);
+        } catch (ArithmeticException overflow) {
+            n = Long.MAX_VALUE;
+        }
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + ": expected at most " + Integer.MAX_VALUE + " elements, got "
+                    + n1 + "·" + n2 + "·" + n3);
+        }
+        return (int) n;
+    }
+
+    /**
      * Requires {@code value >= min}.
      *
      * @param name argument name used in the message

@@ -18,11 +18,12 @@ public final class DenseParams {
      *
      * @param inputSize  {@code H}, {@code >= 1}
      * @param outputSize {@code C}, {@code >= 1}
-     * @throws IllegalArgumentException if a size is below 1
+     * @throws IllegalArgumentException if a size is below 1 or {@code kernel [H][C]} would not fit in a Java array
      */
     public DenseParams(int inputSize, int outputSize) {
         this.inputSize = Check.atLeast("inputSize", inputSize, 1);
         this.outputSize = Check.atLeast("outputSize", outputSize, 1);
+        Check.elements("outputSize (kernel [H][C])", inputSize, outputSize, 1);
         this.kernel = new float[inputSize * outputSize];
         this.bias = new float[outputSize];
     }

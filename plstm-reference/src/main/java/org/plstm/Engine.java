@@ -69,6 +69,7 @@ public abstract class Engine implements AutoCloseable {
                     "I", cfg.inputSize()) + ", got " + Check.shape("B", input.batch(), "T", input.steps(), "I",
                     input.inputSize()));
         }
+        input.validate(); // its arrays are not copied: they may have changed since the batch was built
         if (h0 != null) {
             Check.length("h0", h0, "B", ws.batch(), "H", cfg.hiddenSize());
             Check.finite("h0", h0);
@@ -153,7 +154,8 @@ public abstract class Engine implements AutoCloseable {
      * @param in     the forward input {@code [B][H]}
      * @param params the forward parameters
      * @param batch  {@code B}
-     * @throws IllegalArgumentException on a wrong length, a shape mismatch or non-finite {@code dOut}
+     * @throws IllegalArgumentException on a wrong length, a shape mismatch, or non-finite {@code dOut}, {@code in}
+     *     or parameters
      */
     public final void denseBackward(float[] dIn, DenseParams grads, float[] dOut, float[] in, DenseParams params,
                                     int batch) {
@@ -164,6 +166,8 @@ public abstract class Engine implements AutoCloseable {
         Check.length("dIn", dIn, "B", batch, "H", params.inputSize());
         Check.length("dOut", dOut, "B", batch, "C", params.outputSize());
         Check.finite("dOut", dOut);
+        Check.finite("in", in);
+        params.validate("params");
         doDenseBackward(dIn, grads, dOut, in, params, batch);
     }
 

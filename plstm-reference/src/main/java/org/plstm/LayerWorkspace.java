@@ -33,17 +33,18 @@ public abstract class LayerWorkspace {
      * @param config layer configuration
      * @param batch  {@code B >= 1}
      * @param steps  {@code T >= 1}
-     * @throws IllegalArgumentException on a null config or a size below 1
+     * @throws IllegalArgumentException on a null config, a size below 1, or a buffer ({@code [B][T][H]},
+     *     {@code [B][T][I]}) larger than the largest Java array
      */
     protected LayerWorkspace(PhasedLstmConfig config, int batch, int steps) {
         this.config = Check.notNull("config", config);
         this.batch = Check.atLeast("batch", batch, 1);
         this.steps = Check.atLeast("steps", steps, 1);
         int hs = config.hiddenSize();
-        this.h = new float[Math.multiplyExact(Math.multiplyExact(batch, steps), hs)];
+        this.h = new float[Check.elements("h", batch, steps, hs)];
         this.hT = new float[batch * hs];
         this.cT = new float[batch * hs];
-        this.dx = new float[Math.multiplyExact(batch * steps, config.inputSize())];
+        this.dx = new float[Check.elements("dx", batch, steps, config.inputSize())];
         this.dh0 = new float[batch * hs];
         this.dc0 = new float[batch * hs];
     }

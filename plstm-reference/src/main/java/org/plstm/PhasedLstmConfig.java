@@ -30,12 +30,16 @@ public record PhasedLstmConfig(int inputSize, int hiddenSize, boolean peepholes,
     /**
      * Validates the configuration.
      *
-     * @throws IllegalArgumentException if a size is below 1, {@code gateActivation} is null or {@code leak} is
-     *     not in {@code [0, 1]}
+     * @throws IllegalArgumentException if a size is below 1, the weights ({@code kernel [I][4H]},
+     *     {@code recurrentKernel [H][4H]}) would not fit in Java arrays, {@code gateActivation} is null or
+     *     {@code leak} is not in {@code [0, 1]}
      */
     public PhasedLstmConfig {
         Check.atLeast("inputSize", inputSize, 1);
         Check.atLeast("hiddenSize", hiddenSize, 1);
+        // The SIMD engine pads H to its vector lanes (at most 16 more): leave room for that too.
+        Check.elements("hiddenSize (recurrentKernel [H][4H], padded)", hiddenSize + 16L, 4, hiddenSize + 16L);
+        Check.elements("inputSize (kernel [I][4H], padded)", inputSize, 4, hiddenSize + 16L);
         Check.notNull("gateActivation", gateActivation);
         if (!(leak >= 0.0 && leak <= 1.0)) {
             throw new IllegalArgumentException("leak: expected a value in [0, 1], got " + leak);

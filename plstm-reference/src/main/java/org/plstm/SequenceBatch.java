@@ -27,14 +27,34 @@ public record SequenceBatch(int batch, int steps, int inputSize, float[] x, doub
     /**
      * Validates shapes and values.
      *
-     * @throws IllegalArgumentException if a dimension is below 1, an array has the wrong length, {@code x}
-     *     or {@code time} holds NaN or ±Infinity, or a length is outside {@code [0, T]}
+     * @throws IllegalArgumentException if a dimension is below 1, {@code B·T·I} exceeds the largest Java array, an
+     *     array has the wrong length, {@code x} or {@code time} holds NaN or ±Infinity, or a length is outside
+     *     {@code [0, T]}
      */
     public SequenceBatch {
         Check.atLeast("batch", batch, 1);
         Check.atLeast("steps", steps, 1);
         Check.atLeast("inputSize", inputSize, 1);
-        Math.multiplyExact(Math.multiplyExact(batch, steps), inputSize); // overflow is an error, not a wrap
+        Check.elements("x", batch, steps, inputSize);
+        checkArrays(batch, steps, inputSize, x, time, lengths);
+    }
+
+    /**
+     * Checks the arrays again. They are not copied, so a caller may refill them after construction (the trainer
+     * reuses one batch's arrays); every engine and model entry point calls this before it reads them, so a value
+     * changed to NaN, or a length changed out of range, is an {@link IllegalArgumentException} there rather than
+     * garbage or an index error in a kernel. Costs one pass over {@code x} and {@code time}.
+     *
+     * @return this batch
+     * @throws IllegalArgumentException if {@code x} or {@code time} now holds NaN or ±Infinity, or a length is now
+     *     outside {@code [0, T]}
+     */
+    public SequenceBatch validate() {
+        checkArrays(batch, steps, inputSize, x, time, lengths);
+        return this;
+    }
+
+    private static void checkArrays(int batch, int steps, int inputSize, float[] x, double[] time, int[] lengths) {
         Check.length("x", x, "B", batch, "T", steps, "I", inputSize);
         Check.length("time", time, "B", batch, "T", steps);
         Check.finite("x", x);

@@ -160,4 +160,48 @@ class ValidationTest {
                     .hasMessage("ws: expected a workspace made by the reference engine, got null");
         }
     }
+
+    @Test
+    void aBatchChangedAfterConstructionIsCheckedAgainByTheEngine() {
+        // SequenceBatch does not copy its arrays (the trainer refills them): the engine re-checks them.
+        float[] x = new float[16];
+        double[] time = new double[8];
+        int[] lengths = {4, 4};
+        SequenceBatch b = new SequenceBatch(2, 4, 2, x, time, lengths);
+        try (Engine e = new ReferenceEngine()) {
+            LayerWorkspace ws = e.newWorkspace(CFG, 2, 4);
+            x[9] = Float.POSITIVE_INFINITY;
+            assertThatThrownBy(() -> e.forward(ws, params(), b, null, null, Mode.INFERENCE))
+                    .hasMessage("x: expected finite values, got Infinity at flat index 9");
+            x[9] = 0f;
+            time[2] = Double.NaN;
+            assertThatThrownBy(() -> e.forward(ws, params(), b, null, null, Mode.INFERENCE))
+                    .hasMessage("time: expected finite values, got NaN at flat index 2");
+            time[2] = 0;
+            lengths[1] = 7;
+            assertThatThrownBy(() -> e.forward(ws, params(), b, null, null, Mode.INFERENCE))
+                    .hasMessage("lengths: expected values in [0, T=4], got 7 at sample 1");
+            lengths[1] = 4;
+            e.forward(ws, params(), b, null, null, Mode.INFERENCE); // valid again
+        }
+    }
+
+    @Test
+    void sizesWhoseArraysWouldNotFitAreRejectedByName() {
+        assertThatThrownBy(() -> SequenceBatch.of(65536, 65536, 2, new float[0], new double[0]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("x: expected at most 2147483647 elements, got 65536·65536·2");
+        assertThatThrownBy(() -> PhasedLstmConfig.builder(2, Integer.MAX_VALUE).build())
+                .hasMessage("hiddenSize (recurrentKernel [H][4H], padded): expected at most 2147483647 elements, "
+                        + "got 2147483663·4·2147483663");
+        assertThatThrownBy(() -> PhasedLstmConfig.builder(100_000, 10_000).build())
+                .hasMessage("inputSize (kernel [I][4H], padded): expected at most 2147483647 elements, "
+                        + "got 100000·4·10016");
+        assertThatThrownBy(() -> new DenseParams(100_000, 100_000))
+                .hasMessage("outputSize (kernel [H][C]): expected at most 2147483647 elements, got 100000·100000·1");
+        try (Engine e = new ReferenceEngine()) {
+            assertThatThrownBy(() -> e.newWorkspace(CFG, 100_000, 100_000))
+                    .hasMessage("h: expected at most 2147483647 elements, got 100000·100000·3");
+        }
+    }
 }

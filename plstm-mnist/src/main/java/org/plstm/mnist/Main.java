@@ -48,7 +48,16 @@ public final class Main {
      * @return the exit code
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return commandLine(out, err).execute(args);
+        try {
+            return commandLine(out, err).execute(args);
+        } catch (OutOfMemoryError e) {
+            // An Error passes picocli's handlers. The model, batch or data set does not fit in the heap.
+            err.println("plstm-mnist: out of memory (" + e.getMessage() + ", heap limit "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB): use a smaller --hidden or --batch, or "
+                    + "give the JVM more heap (-Xmx)");
+            err.flush();
+            return FAILED;
+        }
     }
 
     /**

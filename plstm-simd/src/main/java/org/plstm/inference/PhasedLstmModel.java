@@ -182,9 +182,12 @@ public final class PhasedLstmModel {
     /**
      * @param layer index, bottom first
      * @return a copy of that layer's parameters
-     * @throws IndexOutOfBoundsException if there is no such layer
+     * @throws IllegalArgumentException if there is no such layer ({@code layer} outside {@code [0, depth())})
      */
     public PhasedLstmParams layer(int layer) {
+        if (layer < 0 || layer >= layers.size()) {
+            throw new IllegalArgumentException("layer: expected an index in [0, " + layers.size() + "), got " + layer);
+        }
         return layers.get(layer).copy();
     }
 
@@ -351,6 +354,7 @@ public final class PhasedLstmModel {
             throw new IllegalArgumentException("input: expected inputSize " + inputSize() + ", got "
                     + input.inputSize());
         }
+        input.validate(); // its arrays are not copied: they may have changed since the batch was built
     }
 
     private record Run(LayerWorkspace ws) {

@@ -158,8 +158,9 @@ public final class Checkpoint {
      *                  {@code layers.*}, {@code classes}, {@code optimizer*}, {@code epoch}, {@code trainer}); may
      *                  be empty
      * @throws IOException if writing fails
-     * @throws IllegalArgumentException on a null required argument, a negative epoch, a reserved extra key or an
-     *     optimiser state that does not fit the model
+     * @throws IllegalArgumentException on a null required argument, a negative epoch, a reserved extra key,
+     *     parameters that {@link #load} would reject (NaN/Inf, a period {@code <= 0}, ratioOn outside {@code (0, 1]})
+     *     or an optimiser state that does not fit the model; nothing is written then
      */
     public static void save(Path file, SequenceClassifier model, Optimizer optimizer, long epoch, String trainer,
                             Map<String, String> extra) throws IOException {
@@ -173,6 +174,11 @@ public final class Checkpoint {
         meta.put("format", FORMAT);
         meta.put("layers", Integer.toString(model.depth()));
         List<Tensor> tensors = new ArrayList<>();
+        // What load() would reject is not written: a diverged model fails here, not on the next resume.
+        for (int k = 0; k < model.depth(); k++) {
+            model.layers().get(k).validate("model.layers[" + k + "]");
+        }
+        model.dense().validate("model.dense");
         for (int k = 0; k < model.depth(); k++) {
             PhasedLstmParams p = model.layers().get(k);
             PhasedLstmConfig c = p.config();
@@ -262,6 +268,10 @@ public final class Checkpoint {
             PhasedLstmConfig c = parseConfig(src, prefix + "config", required(src, meta, prefix + "config"));
             int in = c.inputSize();
             int h = c.hiddenSize();
+            // Shapes first: the sizes in the metadata are only trusted once the file holds tensors that big, so a
+            // small file with a bogus header cannot make us allocate gigabytes.
+            requireShape(src, tensors, prefix + "kernel", new int[] {in, 4 * h});
+            requireShape(src, tensors, prefix + "recurrent_kernel", new int[] {h, 4 * h});
             PhasedLstmParams p = new PhasedLstmParams(c);
             copy(src, tensors, prefix + "kernel", new int[] {in, 4 * h}, p.kernel());
             copy(src, tensors, prefix + "recurrent_kernel", new int[] {h, 4 * h}, p.recurrentKernel());
@@ -283,6 +293,7 @@ public final class Checkpoint {
         }
         int classes = intEntry(src, meta, "classes", 1, Integer.MAX_VALUE);
         int last = layers.get(depth - 1).config().hiddenSize();
+        requireShape(src, tensors, "dense.kernel", new int[] {last, classes});
         DenseParams dense = new DenseParams(last, classes);
         copy(src, tensors, "dense.kernel", new int[] {last, classes}, dense.kernel());
         copy(src, tensors, "dense.bias", new int[] {classes}, dense.bias());
@@ -366,14 +377,21 @@ public final class Checkpoint {
         try {
             state.restore(model);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointFormatException(src, "optimizer state does not fit the model: " + e.getMessage(), e);
+            throw new CheckpointFormatException(src, "invalid optimizer state: " + e.getMessage(), e);
         }
         return state;
     }
 
     private static void copy(String src, Map<String, Tensor> tensors, String name, int[] shape, float[] dst)
             throws CheckpointFormatException {
-        Tensor t = tensors.remove(name);
+        Tensor t = requireShape(src, tensors, name, shape);
+        tensors.remove(name);
+        System.arraycopy(t.data(), 0, dst, 0, dst.length);
+    }
+
+    private static Tensor requireShape(String src, Map<String, Tensor> tensors, String name, int[] shape)
+            throws CheckpointFormatException {
+        Tensor t = tensors.get(name);
         if (t == null) {
             throw new CheckpointFormatException(src, "missing tensor " + name);
         }
@@ -381,7 +399,7 @@ public final class Checkpoint {
             throw new CheckpointFormatException(src, "tensor " + name + " has shape " + java.util.Arrays.toString(
                     t.shape()) + ", expected " + java.util.Arrays.toString(shape));
         }
-        System.arraycopy(t.data(), 0, dst, 0, dst.length);
+        return t;
     }
 
     private static String required(String src, Map<String, String> meta, String key)

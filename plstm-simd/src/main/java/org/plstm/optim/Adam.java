@@ -48,6 +48,11 @@ public final class Adam extends Optimizer {
     }
 
     @Override
+    protected boolean nonNegativeSlot(int slot) {
+        return slot == 1;
+    }
+
+    @Override
     protected void update(int index, float[] p, float[] g, long iteration) {
         float[] m = slot(index, 0);
         float[] v = slot(index, 1);

@@ -13,6 +13,9 @@ import org.plstm.Tensor;
  */
 public abstract class Optimizer {
     private final double learningRate;
+    /** The largest step count a restored state may hold: beyond it the step count is not exact as a double. */
+    static final long MAX_ITERATIONS = 1L << 53;
+
     private long iterations;
     private List<float[]> slots;
     private int[] sizes;
@@ -114,19 +117,29 @@ public abstract class Optimizer {
     }
 
     /**
+     * @param slot slot number in {@code [0, slotsPerTensor())}
+     * @return true if that slot holds a mean of squared gradients, which can never be negative
+     */
+    protected boolean nonNegativeSlot(int slot) {
+        return false;
+    }
+
+    /**
      * Restores a state saved from {@link #state()} and {@link #iterations()} of an optimiser of the same kind on the
      * same parameter list.
      *
      * @param savedIterations the step count
      * @param saved           the slot arrays, tensor-major
      * @param params          the parameter list the state belongs to (fixes the shapes)
-     * @throws IllegalArgumentException if counts or sizes do not match
+     * @throws IllegalArgumentException if counts or sizes do not match, {@code savedIterations} is outside
+     *     {@code [0, 2^53]}, or a slot holds NaN/Inf or a negative value where only non-negative ones can arise (a
+     *     running mean of squared gradients): such a state would turn the parameters into NaN at the next step
      */
     public void restore(long savedIterations, List<float[]> saved, List<Tensor> params) {
         Check.notNull("saved", saved);
         Check.notNull("params", params);
-        if (savedIterations < 0) {
-            throw new IllegalArgumentException("iterations: expected >= 0, got " + savedIterations);
+        if (savedIterations < 0 || savedIterations > MAX_ITERATIONS) {
+            throw new IllegalArgumentException("iterations: expected a value in [0, 2^53], got " + savedIterations);
         }
         int expected = params.size() * slotsPerTensor();
         if (saved.size() != expected) {
@@ -142,6 +155,16 @@ public abstract class Optimizer {
                 if (a.length != s[n]) {
                     throw new IllegalArgumentException("optimizer state of " + params.get(n).name() + ": expected "
                             + s[n] + " elements, got " + a.length);
+                }
+                String name = "optimizer state of " + params.get(n).name() + " (slot " + k + ")";
+                Check.finite(name, a);
+                if (nonNegativeSlot(k)) {
+                    for (int e = 0; e < a.length; e++) {
+                        if (a[e] < 0) {
+                            throw new IllegalArgumentException(name + ": expected values >= 0 (a mean of squared "
+                                    + "gradients), got " + a[e] + " at flat index " + e);
+                        }
+                    }
                 }
                 copy.add(a.clone());
             }

@@ -42,6 +42,11 @@ public final class RmsProp extends Optimizer {
     }
 
     @Override
+    protected boolean nonNegativeSlot(int slot) {
+        return slot == 0;
+    }
+
+    @Override
     protected void update(int index, float[] p, float[] g, long iteration) {
         float[] a = slot(index, 0);
         float lr = (float) learningRate();

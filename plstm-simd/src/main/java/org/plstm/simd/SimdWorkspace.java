@@ -1,5 +1,6 @@
 package org.plstm.simd;
 
+import org.plstm.Check;
 import org.plstm.LayerWorkspace;
 import org.plstm.PhasedLstmConfig;
 
@@ -144,6 +145,8 @@ final class SimdWorkspace extends LayerWorkspace {
         peep = new float[3 * hp];
         tg = new TimeGateParams(hp);
         uT = new float[g4 * hp];
+        Check.elements("batch·steps (gate cache [T][B][4H], padded)", batch, steps, g4);
+        Check.elements("batch·steps (state cache [T+1][B][H], padded)", batch, steps + 1L, hp);
         long perStep = (long) batch * steps * hp;
         long withInit = (long) batch * (steps + 1) * hp;
         hc = new float[Math.toIntExact(withInit)];

@@ -103,4 +103,29 @@ class StreamSessionApiTest {
         assertThat(m.newSession().step(new float[] {1f}, 3.0)).isEqualTo(first);
         assertThat(m.layer(0).kernel()).isNotEqualTo(p.kernel());
     }
+
+    @Test
+    void batchesChangedAfterConstructionAreCheckedAgainOnEveryPath() {
+        // SequenceBatch does not copy its arrays: predictions re-check them, on the event-driven path (which runs
+        // no engine) as on the dense one, so a bad value is a clear error, not an index error in a kernel.
+        float[] x = new float[2 * 3 * 2];
+        int[] lengths = {3, 3};
+        org.plstm.SequenceBatch b = new org.plstm.SequenceBatch(2, 3, 2, x, new double[] {0, 1, 2, 0, 1, 2}, lengths);
+        lengths[0] = 7;
+        for (InferencePath path : InferencePath.values()) {
+            assertThatThrownBy(() -> model.predictProbabilities(b, path)).as("%s", path)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("lengths: expected values in [0, T=3], got 7 at sample 0");
+        }
+        lengths[0] = 3;
+        x[4] = Float.NaN;
+        for (InferencePath path : InferencePath.values()) {
+            assertThatThrownBy(() -> model.predictLastHidden(b, path)).as("%s", path)
+                    .hasMessage("x: expected finite values, got NaN at flat index 4");
+        }
+        x[4] = 0f;
+        assertThat(model.predictProbabilities(b)).hasSize(2 * 4);
+        assertThatThrownBy(() -> model.layer(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("layer: expected an index in [0, 1), got -1");
+    }
 }

@@ -311,4 +311,39 @@ class CheckpointTest {
         assertCorrupt(edited(t -> { }, m -> m.put("classes", "5")), "tensor dense.kernel has shape [5, 4], "
                 + "expected [5, 5]");
     }
+
+    @Test
+    void sizesInTheMetadataAreOnlyTrustedOnceTheTensorsBackThem() throws Exception {
+        // A small file claiming a huge layer must be rejected by its tensor shapes, before anything that big is
+        // allocated (hidden 20000 would need 6.4 GB of weights); 30000 would not even fit in Java arrays.
+        for (String hidden : new String[] {"20000", "23000"}) {
+            assertCorrupt(edited(t -> { }, m -> m.put("layers.0.config", m.get("layers.0.config")
+                    .replaceFirst("\"hidden_size\":\\d+", "\"hidden_size\":" + hidden))),
+                    "tensor layers.0.kernel has shape");
+        }
+        assertCorrupt(edited(t -> { }, m -> m.put("layers.0.config", m.get("layers.0.config")
+                .replaceFirst("\"hidden_size\":\\d+", "\"hidden_size\":30000"))),
+                "layers.0.config is invalid: hiddenSize (recurrentKernel [H][4H], padded): expected at most");
+        assertCorrupt(edited(t -> { }, m -> m.put("classes", "300000000")), "tensor dense.kernel has shape");
+    }
+
+    @Test
+    void anOptimizerStateThatWouldTurnTheWeightsIntoNanIsRejected() throws Exception {
+        assertCorrupt(edited(t -> t.get("optimizer.2.rms").data()[1] = -1f, m -> { }),
+                "invalid optimizer state: optimizer state of layers.0.bias (slot 0): expected values >= 0 (a mean "
+                        + "of squared gradients), got -1.0 at flat index 1");
+        assertCorrupt(edited(t -> { }, m -> m.put("optimizer.iterations", Long.toString(Long.MAX_VALUE))),
+                "invalid optimizer state: iterations: expected a value in [0, 2^53], got " + Long.MAX_VALUE);
+    }
+
+    @Test
+    void saveRefusesWhatLoadWouldRejectAndWritesNothing() {
+        SequenceClassifier m = model(false, true, 1, 3);
+        m.layers().get(0).recurrentKernel()[5] = Float.NaN;
+        Path f = dir.resolve("diverged.safetensors");
+        assertThatThrownBy(() -> Checkpoint.save(f, m, null, 1, null, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("model.layers[0].recurrentKernel: expected finite values, got NaN at flat index 5");
+        assertThat(f).doesNotExist();
+    }
 }

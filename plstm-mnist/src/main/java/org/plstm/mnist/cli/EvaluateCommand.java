@@ -78,16 +78,35 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static PixelStats savedStats(Checkpoint.Loaded loaded, Mnist mnist) {
+    /**
+     * The pixel statistics the checkpoint's model was trained with (metadata {@code pixel_mean}, {@code pixel_std});
+     * the training set's when the checkpoint has none (one written by the library rather than the trainer).
+     */
+    private PixelStats savedStats(Checkpoint.Loaded loaded, Mnist mnist) {
         String mean = loaded.metadata().get("pixel_mean");
         String std = loaded.metadata().get("pixel_std");
-        if (mean != null && std != null) {
-            try {
-                return new PixelStats(Double.parseDouble(mean), Double.parseDouble(std));
-            } catch (NumberFormatException e) {
-                // fall back to the training set's statistics
-            }
+        if (mean == null && std == null) {
+            return mnist.trainPixelStats();
         }
-        return mnist.trainPixelStats();
+        double m = statEntry("pixel_mean", mean);
+        double s = statEntry("pixel_std", std);
+        if (!(m >= 0 && m <= 1)) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint: " + checkpoint
+                    + ": metadata pixel_mean must be in [0, 1] (pixels scaled to [0, 1]), got " + mean);
+        }
+        if (!(s > 0 && s <= 1)) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint: " + checkpoint
+                    + ": metadata pixel_std must be in (0, 1] (pixels scaled to [0, 1]), got " + std);
+        }
+        return new PixelStats(m, s);
+    }
+
+    private double statEntry(String key, String value) {
+        try {
+            return Double.parseDouble(java.util.Objects.requireNonNull(value));
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint: " + checkpoint + ": metadata " + key
+                    + " must be a number, got " + (value == null ? "nothing" : "'" + value + "'"));
+        }
     }
 }

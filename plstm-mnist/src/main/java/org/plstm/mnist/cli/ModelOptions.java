@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.plstm.PhasedLstmConfig;
 import org.plstm.mnist.train.Layout;
 import org.plstm.mnist.train.ModelKind;
 import org.plstm.mnist.train.TrainConfig;
@@ -108,6 +109,11 @@ public final class ModelOptions {
             lay = Layout.parse(layout);
         } catch (IllegalArgumentException e) {
             throw bad(spec, "--layout: expected pixel or row, got '" + layout + "'");
+        }
+        try {
+            PhasedLstmConfig.builder(Math.max(lay.inputSize(), hidden), hidden).build(); // do the weights fit?
+        } catch (IllegalArgumentException e) {
+            throw bad(spec, "--hidden: " + hidden + " is too large: " + e.getMessage());
         }
         String in = init.trim().toLowerCase(Locale.ROOT);
         if (!in.equals("keras") && !in.equals("paper")) {

@@ -1,6 +1,7 @@
 package org.plstm.mnist.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -82,13 +83,19 @@ public final class TrainCommand implements Callable<Integer> {
      * @return the checkpoint
      * @throws IOException if reading fails otherwise
      */
-    static Checkpoint.Loaded loadCheckpoint(CommandSpec spec, String option, Path file) throws IOException {
+    static Checkpoint.Loaded loadCheckpoint(CommandSpec spec, String option, Path file) {
+        if (Files.isDirectory(file)) {
+            throw new ParameterException(spec.commandLine(), option + ": expected a checkpoint file, got the "
+                    + "directory " + file);
+        }
         try {
             return Checkpoint.load(file);
         } catch (NoSuchFileException e) {
             throw new ParameterException(spec.commandLine(), option + ": no such file: " + file);
         } catch (CheckpointFormatException e) {
             throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), option + ": cannot read " + file + ": " + e);
         }
     }
 

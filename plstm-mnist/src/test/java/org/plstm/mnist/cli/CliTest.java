@@ -91,7 +91,8 @@ class CliTest {
         "train --threads 0", "train --threads many", "train --train-limit 0", "train --test-limit -5",
         "train --bogus", "train --seed x", "compare --hidden 0", "compare --model lstm", "evaluate",
         "evaluate --checkpoint /nonexistent/ck.safetensors", "evaluate --checkpoint x --batch 0",
-        "train --resume /nonexistent/ck.safetensors", "frobnicate", ""})
+        "train --resume /nonexistent/ck.safetensors", "frobnicate", "", "train --hidden 30000",
+        "evaluate --checkpoint /", "train --resume /"})
     void badValuesExitWithCode2AndOneLine(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.split(" ");
         Run r = run(args);
@@ -112,6 +113,10 @@ class CliTest {
                 + "got 'many'");
         assertThat(run("evaluate", "--checkpoint", "/nonexistent/ck.safetensors").err())
                 .contains("--checkpoint: no such file: /nonexistent/ck.safetensors");
+        assertThat(run("evaluate", "--checkpoint", "/").err())
+                .contains("--checkpoint: expected a checkpoint file, got the directory /");
+        assertThat(run("train", "--hidden", "30000").err()).contains("--hidden: 30000 is too large: hiddenSize "
+                + "(recurrentKernel [H][4H], padded): expected at most 2147483647 elements");
     }
 
     @Test
@@ -149,6 +154,17 @@ class CliTest {
         assertThat(number(e.out(), "test accuracy")).isEqualTo(Double.parseDouble(String.format(Locale.ROOT, "%.4f",
                 summary.get("test_accuracy").asDouble())));
         assertThat(e.out()).contains("epoch 1, row layout");
+        for (String[] bad : new String[][] {{"pixel_std", "0"}, {"pixel_mean", "1e39"}, {"pixel_std", "NaN"}}) {
+            org.plstm.io.Safetensors.Contents c = org.plstm.io.Safetensors.read(ck);
+            java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
+            meta.put(bad[0], bad[1]);
+            Path edited = dir.resolve("stats.safetensors");
+            org.plstm.io.Safetensors.write(edited, new ArrayList<>(c.tensors().values()), meta);
+            Run r = run("evaluate", "--checkpoint", edited.toString(), "--test-limit", "100");
+            assertThat(r.code()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("--checkpoint: " + edited + ": metadata " + bad[0] + " must be in ")
+                    .contains("got " + bad[1]);
+        }
 
         Run conflict = run("train", "--resume", ck.toString(), "--epochs", "2", "--hidden", "16", "--out",
                 dir.resolve("x").toString());
