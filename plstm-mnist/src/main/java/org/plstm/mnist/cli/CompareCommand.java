@@ -55,7 +55,7 @@ public final class CompareCommand implements Callable<Integer> {
         ModelKind[] kinds = {ModelKind.PLSTM, ModelKind.LSTM};
         for (int i = 0; i < 2; i++) {
             TrainConfig c = base.withModel(kinds[i]);
-            MnistTrainer t = new MnistTrainer(c, mnist, dir.resolve(kinds[i].toString()), outW, runtime.progress);
+            MnistTrainer t = new MnistTrainer(c, mnist, dir.resolve(kinds[i].toString()), outW, runtime.progressBar());
             results[i] = t.run(null, null);
             summary.set(kinds[i].toString(), MnistTrainer.summary(results[i], t.pixelStats()));
         }

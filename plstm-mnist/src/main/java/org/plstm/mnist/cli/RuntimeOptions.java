@@ -25,12 +25,22 @@ public final class RuntimeOptions {
                     + "or ~/.cache/plstm/mnist.")
     Path data;
 
-    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Show a progress bar per epoch on standard error. Default: ${DEFAULT-VALUE}.")
-    boolean progress;
+    @Option(names = "--progress", negatable = true, fallbackValue = "true",
+            description = "Show a progress bar per epoch on standard error. Default: on in a terminal, off when the "
+                    + "output is redirected (a log file then holds only the per-epoch lines).")
+    Boolean progress;
 
     /** Creates the options (picocli fills them). */
     public RuntimeOptions() {
+    }
+
+    /** @return whether to draw progress bars: as given, else only when attached to a terminal */
+    boolean progressBar() {
+        if (progress != null) {
+            return progress;
+        }
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal();
     }
 
     /**

@@ -132,7 +132,7 @@ public final class TrainCommand implements Callable<Integer> {
         Mnist mnist = runtime.load();
         Path dir = outDir(out);
         spec.commandLine().getOut().println("output: " + dir.toAbsolutePath());
-        MnistTrainer trainer = new MnistTrainer(config, mnist, dir, spec.commandLine().getOut(), runtime.progress);
+        MnistTrainer trainer = new MnistTrainer(config, mnist, dir, spec.commandLine().getOut(), runtime.progressBar());
         RunResult r = trainer.run(loaded, resume);
         spec.commandLine().getOut().printf(java.util.Locale.ROOT, "done: test accuracy %.4f, test loss %.4f; files in %s%n",
                 r.last().testAccuracy(), r.last().testLoss(), dir.toAbsolutePath());

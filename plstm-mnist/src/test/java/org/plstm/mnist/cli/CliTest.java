@@ -64,7 +64,7 @@ class CliTest {
             {"--seed=N", "Default: 1."}, {"--init=keras|paper", "Default: keras."},
             {"--gate-activation=sigmoid|hard_sigmoid", "Default: sigmoid."}, {"--[no-]peepholes", "Default: false."},
             {"--engine=simd|reference|auto", "Default: auto."}, {"--threads=N|auto", "Default: auto."},
-            {"--data=DIR", "Default: $XDG_CACHE_HOME/plstm/mnist"}, {"--[no-]progress", "Default: true."},
+            {"--data=DIR", "Default: $XDG_CACHE_HOME/plstm/mnist"}, {"--[no-]progress", "Default: on in a terminal"},
             {"--out=DIR", "Default: runs/<yyyyMMdd-HHmmss>"}, {"--resume=CHECKPOINT", "--epochs is the total"}};
         for (String[] e : expected) {
             assertThat(entries).as("option %s in the help", e[0]).containsKey(e[0]);
