@@ -37,7 +37,10 @@ import org.plstm.io.Checkpoint;
  * ({@code System.Logger} {@code "org.plstm"}) saying which and, for the reference, how to get the kernels.
  *
  * <p>Inputs are the raw model inputs: if the model was trained on standardised data (the MNIST trainer stores its
- * pixel mean and std in the checkpoint), standardise them the same way first.
+ * pixel mean and std in the checkpoint), standardise them the same way first. Arithmetic is float32: finite inputs
+ * whose products with the weights overflow it (magnitudes near {@code 3e38}) give undefined results (NaN or ±Inf,
+ * possibly different on the two paths), as in any float32 implementation; a stream session then keeps a non-finite
+ * state until {@link StreamSession#reset()}.
  */
 public final class PhasedLstmModel {
     /**
