@@ -19,6 +19,10 @@ package org.plstm;
  */
 public abstract class Engine implements AutoCloseable {
 
+    /** For subclasses: the SIMD engine and the reference. */
+    protected Engine() {
+    }
+
     /** @return {@code "simd"} or {@code "reference"} */
     public abstract String name();
 

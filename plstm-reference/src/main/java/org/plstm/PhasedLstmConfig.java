@@ -86,43 +86,64 @@ public record PhasedLstmConfig(int inputSize, int hiddenSize, boolean peepholes,
             this.hiddenSize = hiddenSize;
         }
 
-        /** @param on use peepholes @return this builder */
+        /**
+         * @param on use peepholes
+         * @return this builder
+         */
         public Builder peepholes(boolean on) {
             this.peepholes = on;
             return this;
         }
 
-        /** @param activation gate activation for {@code i, f, o} @return this builder */
+        /**
+         * @param activation gate activation for {@code i, f, o}
+         * @return this builder
+         */
         public Builder gateActivation(GateActivation activation) {
             this.gateActivation = activation;
             return this;
         }
 
-        /** @param on use the time gate ({@code false}: plain LSTM) @return this builder */
+        /**
+         * @param on use the time gate ({@code false}: plain LSTM)
+         * @return this builder
+         */
         public Builder timeGate(boolean on) {
             this.timeGate = on;
             return this;
         }
 
-        /** @param alpha training leak in {@code [0, 1]} @return this builder */
+        /**
+         * @param alpha training leak in {@code [0, 1]}
+         * @return this builder
+         */
         public Builder leak(double alpha) {
             this.leak = alpha;
             return this;
         }
 
-        /** @param on whether {@code period} is trained @return this builder */
+        /**
+         * @param on whether {@code period} is trained
+         * @return this builder
+         */
         public Builder trainPeriod(boolean on) {
             this.trainPeriod = on;
             return this;
         }
 
-        /** @param on whether {@code shift} is trained @return this builder */
+        /**
+         * @param on whether {@code shift} is trained
+         * @return this builder
+         */
         public Builder trainShift(boolean on) {
             this.trainShift = on;
             return this;
         }
 
-        /** @param on whether {@code ratioOn} is trained @return this builder */
+        /**
+         * @param on whether {@code ratioOn} is trained
+         * @return this builder
+         */
         public Builder trainRatioOn(boolean on) {
             this.trainRatioOn = on;
             return this;

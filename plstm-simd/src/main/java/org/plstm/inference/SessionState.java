@@ -20,13 +20,23 @@ public final class SessionState {
         this.events = events;
     }
 
-    /** @param layer layer index @return a copy of that layer's hidden state {@code [H]} */
+    /**
+     * @param layer layer index
+     * @return a copy of that layer's hidden state {@code [H]}
+     * @throws IllegalArgumentException if {@code layer} is outside {@code [0, depth)}
+     */
     public float[] hidden(int layer) {
+        checkLayer(layer);
         return h[layer].clone();
     }
 
-    /** @param layer layer index @return a copy of that layer's cell state {@code [H]} */
+    /**
+     * @param layer layer index
+     * @return a copy of that layer's cell state {@code [H]}
+     * @throws IllegalArgumentException if {@code layer} is outside {@code [0, depth)}
+     */
     public float[] cell(int layer) {
+        checkLayer(layer);
         return c[layer].clone();
     }
 
@@ -70,5 +80,11 @@ public final class SessionState {
     @Override
     public int hashCode() {
         return Arrays.deepHashCode(h) * 31 + Long.hashCode(events);
+    }
+
+    private void checkLayer(int layer) {
+        if (layer < 0 || layer >= h.length) {
+            throw new IllegalArgumentException("layer: expected an index in [0, " + h.length + "), got " + layer);
+        }
     }
 }

@@ -127,5 +127,9 @@ class StreamSessionApiTest {
         assertThat(model.predictProbabilities(b)).hasSize(2 * 4);
         assertThatThrownBy(() -> model.layer(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("layer: expected an index in [0, 1), got -1");
+        SessionState state = model.newSession().saveState();
+        assertThatThrownBy(() -> state.hidden(1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("layer: expected an index in [0, 1), got 1");
+        assertThatThrownBy(() -> state.cell(-1)).hasMessage("layer: expected an index in [0, 1), got -1");
     }
 }
