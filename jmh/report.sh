@@ -140,7 +140,7 @@ jmh_args() { # the JMH arguments of a group, one per line
     peak) a=('^org\.plstm\.jmh\.PeakFlopsBenchmark\.' "${timed[@]}") ;;
     simd) a=('^org\.plstm\.jmh\.SimdLayerBenchmark\.' "${timed[@]}" "${simd_shapes[@]}") ;;
     reference) a=('^org\.plstm\.jmh\.ReferenceLayerBenchmark\.' "${shots[@]}" "${ref_shapes[@]}") ;;
-    kernel) a=('^org\.plstm\.simd\.KernelBenchmark\.' "${timed[@]}" "${kernel_shapes[@]}") ;;
+    kernel) a=('^org\.plstm\.jmh\.KernelBenchmark\.' "${timed[@]}" "${kernel_shapes[@]}") ;;
     streaming) a=('^org\.plstm\.jmh\.(StreamingBenchmark|BatchInferenceBenchmark)\.' "${timed[@]}" \
                   "${stream_params[@]}") ;;
     peers) a=('^org\.plstm\.jmh\.peers\.PeerLstmBenchmark\.' "${timed[@]}" "${peer_shapes[@]}") ;;

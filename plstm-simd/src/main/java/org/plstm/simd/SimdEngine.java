@@ -53,12 +53,12 @@ public final class SimdEngine extends Engine {
 
     /** @return the vector width in bits used by the kernels (the preferred species) */
     public static int vectorBitSize() {
-        return SimdPhasedLstm.FS.vectorBitSize();
+        return VectorLevel.vectorBitSize();
     }
 
     /** @return the number of float lanes per vector */
     public static int floatLanes() {
-        return SimdPhasedLstm.L;
+        return VectorLevel.floatLanes();
     }
 
     @Override
@@ -79,15 +79,17 @@ public final class SimdEngine extends Engine {
 
     @Override
     public LayerWorkspace newWorkspace(PhasedLstmConfig config, int batch, int steps) {
-        return new SimdWorkspace(this, config, batch, steps);
+        Check.notNull("config", config);
+        return new SimdWorkspace(threads, config, batch, steps);
     }
 
     @Override
     protected void checkWorkspace(LayerWorkspace ws) {
-        if (!(ws instanceof SimdWorkspace s) || s.engine != this) {
-            throw new IllegalArgumentException("ws: expected a workspace made by this SIMD engine, got "
-                    + (ws == null ? "null" : ws.getClass().getName()
-                    + (ws instanceof SimdWorkspace ? " of another engine" : "")));
+        if (!(ws instanceof SimdWorkspace s) || s.threads != threads) {
+            throw new IllegalArgumentException("ws: expected a workspace made by a SIMD engine of " + threads
+                    + (threads == 1 ? " thread" : " threads") + ", got " + (ws == null ? "null"
+                    : ws instanceof SimdWorkspace s ? "one of " + s.threads + (s.threads == 1 ? " thread" : " threads")
+                    : ws.getClass().getName()));
         }
     }
 
@@ -95,25 +97,19 @@ public final class SimdEngine extends Engine {
     protected void doForward(LayerWorkspace lw, PhasedLstmParams params, SequenceBatch input, float[] h0, float[] c0,
                              Mode mode) {
         SimdWorkspace ws = (SimdWorkspace) lw;
-        SimdPhasedLstm.pack(ws, params);
+        ws.layer.pack(params);
         for (int b = 0; b < ws.batch(); b++) {
             ws.lengths[b] = input.length(b);
         }
-        Pass job = ws.pass;
-        job.phase = Pass.FORWARD;
-        job.input = input;
-        job.h0 = h0;
-        job.c0 = c0;
-        job.mode = mode;
-        job.vectorPhase = vectorPhaseSafe(ws, input);
-        try {
-            pool.run(job);
-        } finally {
-            job.clear();
-        }
+        // Inference writes no training caches (gate values, tanh(c~)); a backward after it runs the forward again.
+        boolean cache = mode == Mode.TRAINING;
+        ws.cached = false;
+        pool.run(LayerPass.forward(ws, input, mode.alpha(ws.config()), vectorPhaseSafe(ws, input), h0, c0, cache,
+                false));
+        ws.cached = cache;
     }
 
-    /** True if every {@code |(t − s)/tau| < 2^50}, so the vector phase reduction is exact. */
+    /** True if the exact vector phase reduction holds for every timestamp of the batch. */
     private static boolean vectorPhaseSafe(SimdWorkspace ws, SequenceBatch input) {
         if (!ws.config().timeGate()) {
             return true;
@@ -122,35 +118,29 @@ public final class SimdEngine extends Engine {
         for (double t : input.time()) {
             maxT = Math.max(maxT, Math.abs(t));
         }
-        return ws.tg.maxPhaseQuotient(maxT, ws.hs) < SimdPhasedLstm.MAX_VECTOR_PHASE_QUOTIENT;
+        return TimeGateKernel.vectorSafe(ws.layer.tg, maxT);
     }
 
     @Override
     protected void doBackward(LayerWorkspace lw, PhasedLstmParams params, SequenceBatch input,
                               PhasedLstmParams grads, float[] dh, float[] dhT, float[] dcT) {
         SimdWorkspace ws = (SimdWorkspace) lw;
-        SimdPhasedLstm.pack(ws, params);
-        SimdPhasedLstm.packRecurrentTransposed(ws, params);
-        java.util.Arrays.fill(ws.dw, 0f);
-        Pass job = ws.pass;
-        job.input = input;
-        job.dh = dh;
-        job.dhT = dhT;
-        job.dcT = dcT;
-        job.mode = ws.lastMode();
-        job.vectorPhase = vectorPhaseSafe(ws, input);
-        try {
-            job.phase = Pass.BACKWARD;
-            pool.run(job);
-            if (!ws.fusedWeightGradients) {
-                SimdPhasedLstm.listRows(ws);
-                job.phase = Pass.WEIGHT_GRADIENTS;
-                pool.run(job);
-            }
-        } finally {
-            job.clear();
+        double alpha = ws.lastMode().alpha(ws.config());
+        boolean vectorPhase = vectorPhaseSafe(ws, input);
+        if (!ws.cached) {
+            pool.run(LayerPass.forward(ws, input, alpha, vectorPhase, null, null, true, true));
+            ws.cached = true;
         }
-        SimdPhasedLstm.unpackGradients(ws, grads);
+        ws.layer.packTransposed(params, ws.inputGradientsNeeded());
+        java.util.Arrays.fill(ws.dw, 0f);
+        java.util.Arrays.fill(ws.dwBias, 0f);
+        LayerPass pass = LayerPass.backward(ws, input, alpha, vectorPhase, dh, dhT, dcT);
+        pool.run(pass);
+        if (!ws.fusedWeightGradients) {
+            WeightGradients.listRows(ws);
+            pool.run(pass.weightGradients());
+        }
+        WeightGradients.unpack(ws, grads);
     }
 
     @Override
@@ -229,55 +219,5 @@ public final class SimdEngine extends Engine {
     @Override
     public void close() {
         pool.close();
-    }
-
-    /** The per-workspace job run on the pool; its fields carry one call's arguments (no allocation per call). */
-    static final class Pass implements WorkerPool.Job {
-        static final int FORWARD = 0;
-        static final int BACKWARD = 1;
-        static final int WEIGHT_GRADIENTS = 2;
-        private final SimdWorkspace ws;
-        int phase;
-        SequenceBatch input;
-        float[] h0;
-        float[] c0;
-        float[] dh;
-        float[] dhT;
-        float[] dcT;
-        Mode mode;
-        boolean vectorPhase;
-
-        Pass(SimdWorkspace ws) {
-            this.ws = ws;
-        }
-
-        @Override
-        public void run(int worker, int workers) {
-            int sampleWorkers = ws.sampleWorkers();
-            switch (phase) {
-                case FORWARD -> {
-                    if (worker < sampleWorkers) {
-                        SimdPhasedLstm.forwardWorker(ws, input, h0, c0, mode, worker, sampleWorkers, vectorPhase);
-                    }
-                }
-                case BACKWARD -> {
-                    if (worker < sampleWorkers) {
-                        SimdPhasedLstm.backwardWorker(ws, input, dh, dhT, dcT, mode, worker, sampleWorkers,
-                                vectorPhase);
-                    }
-                }
-                case WEIGHT_GRADIENTS -> SimdPhasedLstm.weightGradientWorker(ws, input, worker, workers);
-                default -> throw new IllegalStateException("phase " + phase);
-            }
-        }
-
-        void clear() {
-            input = null;
-            h0 = null;
-            c0 = null;
-            dh = null;
-            dhT = null;
-            dcT = null;
-        }
     }
 }

@@ -5,171 +5,154 @@ import org.plstm.LayerWorkspace;
 import org.plstm.PhasedLstmConfig;
 
 /**
- * Buffers of the SIMD engine for one {@code (B, T)} shape and one layer configuration, allocated once and reused.
+ * Buffers of the SIMD engine for one {@code (B, T)} shape, one layer configuration and one thread count, allocated
+ * once and reused. Layout of the parameters: {@link PackedLayer} ({@code Hp} = H padded to whole vectors, packed gate
+ * rows of {@code 4·Hp} floats in unit blocks {@code [NB][i, f, g, o][L]}).
  *
- * <p>Internal layout. {@code L} = float lanes of the preferred species; the hidden size is padded to
- * {@code Hp = roundUp(H, L)} so that every elementwise loop runs whole vectors (padded units have zero weights,
- * period 1, ratioOn 1, and stay exactly zero). Gate columns are packed per unit block: {@code NB = Hp / L} blocks,
- * each holding its {@code i, f, g, o} vectors contiguously, i.e. a packed gate row is {@code [NB][4][L]}
- * ({@code 4Hp} floats). This lets the gate kernel compute any subset of unit blocks (event-driven inference) and
- * keeps one unit block's four gates in one register tile.
+ * <p>Caches are step-major, so that one step of a worker's samples is contiguous (it streams well in both passes).
+ * Slot 0 of {@code hc}/{@code cc} holds {@code h0}/{@code c0}; slot {@code t+1} the state after step {@code t}. The
+ * time gate {@code k} is not cached: the backward recomputes it (bitwise) from the timestamps.
  */
 final class SimdWorkspace extends LayerWorkspace {
-    final SimdEngine engine;
-    final int in;      // I
-    final int hs;      // H
-    final int hp;      // Hp
-    final int nb;      // NB
-    final int g4;      // 4·Hp, width of a packed gate row
-    final int kp;      // rows of the concatenated weight-gradient matrix: I + H + 1 (bias)
-    final int[] kBlockStart; // blocks of up to 4 rows of dw, never straddling the x / h / bias regions
-    final int[] kBlockCount;
+    final int threads;       // workers it is sized for
+    final PackedLayer layer; // the parameters of the last forward pass, packed
+    final int in;            // I
+    final int hidden;        // H
+    final int hPad;          // Hp
+    final int gateWidth;     // 4·Hp
+    final int dwRows;        // I + H: rows of the packed weight gradient (its bias row is dwBias)
+    final int[] dwBlockStart; // blocks of up to 4 rows of dw, never straddling the kernel / recurrentKernel rows
+    final int[] dwBlockCount;
 
-    // Packed parameters (refreshed from PhasedLstmParams at each forward / backward).
-    final float[] wx;        // [I][4Hp]
-    final float[] wh;        // [H][4Hp]
-    final float[] bias;      // [4Hp]
-    final float[] peep;      // [3][Hp] (zeros without peepholes)
-    final TimeGateParams tg; // time gate, double, [Hp]
-    final float[] uT;        // [4Hp][Hp]: recurrentKernel transposed, for dh_{t-1} = dz·U^T
-
-    // Caches, step-major so that one step of a worker's samples is contiguous (streams well in both passes).
-    // Slot 0 of hc/cc holds h0/c0; slot t+1 holds the state after step t. The time gate k is not cached: the
-    // backward recomputes it (bitwise) from the timestamps.
     final float[] hc;        // [T+1][B][Hp]
     final float[] cc;        // [T+1][B][Hp]
-    final float[] gi;        // [T][B][Hp]
+    final float[] gi;        // [T][B][Hp] gate values (training)
     final float[] gf;
     final float[] gg;
     final float[] go;
-    final float[] tc;        // tanh(c~)
+    final float[] tc;        // [T][B][Hp] tanh(c~)
     final float[] dz;        // [T][B][4Hp] gate pre-activation gradients (backward)
-
-    // Backward results before unpacking.
-    final float[] dw;        // [kp][4Hp]: rows 0..I-1 kernel, I..I+H-1 recurrentKernel, I+H bias
-    int[] lengths;           // [B], valid steps of the current input
+    final float[] dw;        // [NB][I+H][4L] weight gradients in the packed layout of PackedLayer.w
+    final float[] dwBias;    // [4Hp]
+    final int[] lengths;     // [B] valid steps of the current input
+    /** Whether the training caches hold the last forward pass (an inference forward does not write them). */
+    boolean cached;
 
     // The weight-gradient pass's rows (all active (b, t), step-major): offsets into dz, hc (h_{t-1}) and x.
     final int[] rowDz;
     final int[] rowH;
     final int[] rowX;
     int rowCount;
-
-    final ThreadScratch[] scratch;
-
-    /** Per-worker scratch; sized for the worker's largest share of the batch. */
-    static final class ThreadScratch {
-        final int[] rows;       // active samples at the current step
-        final float[] z;        // [4][4Hp] z tile
-        final float[] kS;       // [rowsMax][Hp] time gate per row
-        final double[] phiD;    // [Hp] phase of the current row (backward)
-        final float[] dhN;      // [rowsMax][Hp] dL/dh_t being accumulated
-        final float[] dcN;      // [rowsMax][Hp]
-        final float[] dkS;      // [Hp] dL/dk of the current row
-        final double[] dkSum;   // [Hp] dL/dk summed over rows sharing a timestamp
-        final double[] kTime;   // [rowsMax] timestamps whose k rows are in kS (forward reuse)
-        final int[] kOff;       // [rowsMax] offset of each row's k in kS
-        final float[] peepStep; // [3][Hp] peephole gradient of one step (float), flushed into peepAcc
-        final double[] peepAcc; // [3][Hp]
-        final double[] tgAcc;   // [3][Hp] period, shift, ratioOn gradients
-        final float[] lanes;    // [L] for fixed-order lane sums
-        final float[] e;        // transcendental scratch of one cell update (CELL_SCRATCH)
-        final int[] cellOff;    // [4][ROW] row offsets for cellUpdateRows
-
-        final float[] dw;       // [kp][4Hp] this worker's weight gradients (fused mode), else empty
-        final int[] stepDz;     // [rowsMax] offsets of the step's rows (fused mode)
-        final int[] stepH;
-        final int[] stepX;
-
-        ThreadScratch(int rowsMax, int hp, int g4, int dwSize) {
-            dw = new float[dwSize];
-            stepDz = new int[rowsMax];
-            stepH = new int[rowsMax];
-            stepX = new int[rowsMax];
-            rows = new int[rowsMax];
-            z = new float[4 * g4];
-            kS = new float[rowsMax * hp];
-            phiD = new double[hp];
-            dhN = new float[rowsMax * hp];
-            dcN = new float[rowsMax * hp];
-            dkS = new float[hp];
-            dkSum = new double[hp];
-            kTime = new double[rowsMax];
-            kOff = new int[rowsMax];
-            peepStep = new float[3 * hp];
-            peepAcc = new double[3 * hp];
-            tgAcc = new double[3 * hp];
-            lanes = new float[SimdPhasedLstm.L];
-            e = new float[SimdPhasedLstm.CELL_SCRATCH];
-            cellOff = new int[4 * SimdPhasedLstm.ROW];
-        }
-    }
-
-    final int chunk;         // rows per weight-gradient chunk
+    /** Rows per weight-gradient chunk: about 256 KiB of dz, so a chunk stays in L2 while the tiles sweep it. */
+    final int chunk;
     /**
-     * Weight gradients accumulated per step inside the backward recurrence, into one {@code [kp][4Hp]} buffer per
-     * worker, when that buffer is small ({@value #FUSED_WEIGHT_GRADIENT_BYTES} bytes at most: it then stays in
-     * L1/L2 and dz is never re-read from memory); otherwise one blocked product over all rows after the recurrence.
+     * Weight gradients accumulated per step inside the backward recurrence, into one buffer per worker, when that
+     * buffer is small ({@value #FUSED_WEIGHT_GRADIENT_BYTES} bytes at most: it then stays in L1/L2 and dz is never
+     * re-read from memory); otherwise one blocked product over all rows after the recurrence.
      */
     final boolean fusedWeightGradients;
     static final int FUSED_WEIGHT_GRADIENT_BYTES = 256 * 1024;
-    final SimdEngine.Pass pass = new SimdEngine.Pass(this);
 
-    SimdWorkspace(SimdEngine engine, PhasedLstmConfig config, int batch, int steps) {
+    final Worker[] workers;
+
+    /** Per-worker scratch, sized for the worker's largest share of the batch. */
+    static final class Worker {
+        final int[] rows;       // active samples at the current step
+        final CellTile tile = new CellTile();
+        final float[] kS;       // [rowsMax][Hp] time gate per row (forward), [Hp] (backward)
+        final double[] phi;     // [Hp] phase of the current timestamp (backward)
+        final double[] kTime;   // [rowsMax] timestamps whose k rows are in kS (forward reuse)
+        final int[] kOff;       // [rowsMax] offset of each row's k in kS
+        final int[] aAt;        // [rowsMax] row offsets for the products (x, h or dz rows)
+        final int[] bAt;        // [rowsMax] second row offsets (h rows while aAt holds x rows)
+        final int[] outAt;      // [rowsMax] output row offsets
+        final float[] dhN;      // [rowsMax][Hp] dL/dh_t being accumulated
+        final float[] dcN;      // [rowsMax][Hp]
+        final float[] dxRows;   // [rowsMax][Ip] dL/dx_t before it is copied out
+        final float[] dk;       // [rowsMax][Hp] dL/dk of each row of the step
+        final double[] dkSum;   // [Hp] dL/dk summed over rows sharing a timestamp
+        final float[] peepStep; // [3][Hp] peephole gradient of one step (float), flushed into peepAcc
+        final double[] peepAcc; // [3][Hp]
+        final double[] tgAcc;   // [3][Hp] period, shift, ratioOn gradients
+        final float[] dw;       // like SimdWorkspace.dw, this worker's (fused mode), else empty
+        final float[] dwBias;   // [4Hp] (fused mode), else empty
+        final int[] stepDz;     // [rowsMax] offsets of the step's rows (fused mode)
+        final int[] stepH;
+        final int[] stepX;
+        final float[] slope;    // [5][L] scratch of the vector cell backward (CellKernel)
+
+        Worker(int rowsMax, int hPad, int inPad, int gateWidth, int dwSize) {
+            rows = new int[rowsMax];
+            kS = new float[rowsMax * hPad];
+            phi = new double[hPad];
+            kTime = new double[rowsMax];
+            kOff = new int[rowsMax];
+            aAt = new int[rowsMax];
+            bAt = new int[rowsMax];
+            outAt = new int[rowsMax];
+            dhN = new float[rowsMax * hPad];
+            dcN = new float[rowsMax * hPad];
+            dxRows = new float[rowsMax * inPad];
+            dk = new float[rowsMax * hPad];
+            dkSum = new double[hPad];
+            peepStep = new float[3 * hPad];
+            peepAcc = new double[3 * hPad];
+            tgAcc = new double[3 * hPad];
+            dw = new float[dwSize];
+            dwBias = new float[dwSize == 0 ? 0 : gateWidth];
+            stepDz = new int[rowsMax];
+            stepH = new int[rowsMax];
+            stepX = new int[rowsMax];
+            slope = new float[5 * VectorLevel.L];
+        }
+    }
+
+    SimdWorkspace(int threads, PhasedLstmConfig config, int batch, int steps) {
         super(config, batch, steps);
-        this.engine = engine;
-        int lanes = SimdPhasedLstm.L;
-        in = config.inputSize();
-        hs = config.hiddenSize();
-        hp = (hs + lanes - 1) / lanes * lanes;
-        nb = hp / lanes;
-        g4 = 4 * hp;
-        kp = in + hs + 1;
-        int nBlocks = (in + 3) / 4 + (hs + 3) / 4 + 1;
-        kBlockStart = new int[nBlocks];
-        kBlockCount = new int[nBlocks];
+        this.threads = threads;
+        layer = new PackedLayer(config);
+        in = layer.in;
+        hidden = layer.hidden;
+        hPad = layer.hPad;
+        gateWidth = layer.gateWidth;
+        dwRows = in + hidden;
+        int nBlocks = (in + 3) / 4 + (hidden + 3) / 4;
+        dwBlockStart = new int[nBlocks];
+        dwBlockCount = new int[nBlocks];
         int kb = 0;
         for (int k = 0; k < in; k += 4) {
-            kBlockStart[kb] = k;
-            kBlockCount[kb++] = Math.min(4, in - k);
+            dwBlockStart[kb] = k;
+            dwBlockCount[kb++] = Math.min(4, in - k);
         }
-        for (int k = 0; k < hs; k += 4) {
-            kBlockStart[kb] = in + k;
-            kBlockCount[kb++] = Math.min(4, hs - k);
+        for (int k = 0; k < hidden; k += 4) {
+            dwBlockStart[kb] = in + k;
+            dwBlockCount[kb++] = Math.min(4, hidden - k);
         }
-        kBlockStart[kb] = in + hs;
-        kBlockCount[kb] = 1;
-        wx = new float[in * g4];
-        wh = new float[hs * g4];
-        bias = new float[g4];
-        peep = new float[3 * hp];
-        tg = new TimeGateParams(hp);
-        uT = new float[g4 * hp];
-        Check.elements("batch·steps (gate cache [T][B][4H], padded)", batch, steps, g4);
-        Check.elements("batch·steps (state cache [T+1][B][H], padded)", batch, steps + 1L, hp);
-        long perStep = (long) batch * steps * hp;
-        long withInit = (long) batch * (steps + 1) * hp;
-        hc = new float[Math.toIntExact(withInit)];
-        cc = new float[Math.toIntExact(withInit)];
-        gi = new float[Math.toIntExact(perStep)];
-        gf = new float[Math.toIntExact(perStep)];
-        gg = new float[Math.toIntExact(perStep)];
-        go = new float[Math.toIntExact(perStep)];
-        tc = new float[Math.toIntExact(perStep)];
-        dz = new float[Math.toIntExact((long) batch * steps * g4)];
-        dw = new float[kp * g4];
+        Check.elements("batch·steps (gate cache [T][B][4H], padded)", batch, steps, gateWidth);
+        Check.elements("batch·steps (state cache [T+1][B][H], padded)", batch, steps + 1L, hPad);
+        int perStep = Math.toIntExact((long) batch * steps * hPad);
+        int withInit = Math.toIntExact((long) batch * (steps + 1) * hPad);
+        hc = new float[withInit];
+        cc = new float[withInit];
+        gi = new float[perStep];
+        gf = new float[perStep];
+        gg = new float[perStep];
+        go = new float[perStep];
+        tc = new float[perStep];
+        dz = new float[Math.toIntExact((long) batch * steps * gateWidth)];
+        dw = new float[layer.w.length];
+        dwBias = new float[gateWidth];
         lengths = new int[batch];
         rowDz = new int[batch * steps];
         rowH = new int[batch * steps];
         rowX = new int[batch * steps];
-        // Weight-gradient chunks of about 256 KiB of dz rows, so a chunk stays in L2 while tiles sweep it.
-        chunk = Math.max(16, Math.min(1024, (256 * 1024) / (4 * g4)));
-        int workers = Math.min(engine.threads(), batch);
-        int rowsMax = (batch + workers - 1) / workers;
-        fusedWeightGradients = (long) kp * g4 * Float.BYTES <= FUSED_WEIGHT_GRADIENT_BYTES;
-        scratch = new ThreadScratch[engine.threads()];
-        for (int w = 0; w < scratch.length; w++) {
-            scratch[w] = new ThreadScratch(rowsMax, hp, g4, fusedWeightGradients ? kp * g4 : 0);
+        chunk = Math.max(16, Math.min(1024, (256 * 1024) / (4 * gateWidth)));
+        int sampleWorkers = Math.min(threads, batch);
+        int rowsMax = (batch + sampleWorkers - 1) / sampleWorkers;
+        fusedWeightGradients = (long) (dw.length + gateWidth) * Float.BYTES <= FUSED_WEIGHT_GRADIENT_BYTES;
+        workers = new Worker[threads];
+        for (int w = 0; w < threads; w++) {
+            workers[w] = new Worker(rowsMax, hPad, layer.inPad, gateWidth, fusedWeightGradients ? dw.length : 0);
         }
     }
 
@@ -180,6 +163,11 @@ final class SimdWorkspace extends LayerWorkspace {
 
     /** Workers used for per-sample work: at most one per sample. */
     int sampleWorkers() {
-        return Math.min(engine.threads(), batch());
+        return Math.min(threads, batch());
+    }
+
+    /** Offset of sample {@code b}'s state after step {@code t - 1} (slot {@code t}) in {@link #hc}/{@link #cc}. */
+    int state(int t, int b) {
+        return (t * batch() + b) * hPad;
     }
 }

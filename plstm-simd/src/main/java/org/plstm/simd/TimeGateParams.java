@@ -4,31 +4,36 @@ import org.plstm.PhasedLstmParams;
 
 /**
  * A layer's time-gate parameters widened to double and padded to {@code Hp} units, with the reciprocals the
- * kernels use: what {@link SimdPhasedLstm#timeGateRow} reads. Padded units have period 1, shift 0, ratioOn 1.
+ * kernels use: what {@link TimeGateKernel} reads. Padded units have period 1, shift 0, ratioOn 1.
  */
 final class TimeGateParams {
-    final int hp;
+    final int hPad;
     final double[] shift;
     final double[] period;
     final double[] invPeriod;
     final double[] invPeriodSquared;
     final double[] ratioOn;
     final double[] twoOverRatioOn;
+    /** The largest {@code |s|} and {@code 1/tau} of the real units, for {@link #maxPhaseQuotient}. */
+    private double maxAbsShift;
+    private double maxInvPeriod;
 
-    TimeGateParams(int hp) {
-        this.hp = hp;
-        shift = new double[hp];
-        period = new double[hp];
-        invPeriod = new double[hp];
-        invPeriodSquared = new double[hp];
-        ratioOn = new double[hp];
-        twoOverRatioOn = new double[hp];
+    TimeGateParams(int hPad) {
+        this.hPad = hPad;
+        shift = new double[hPad];
+        period = new double[hPad];
+        invPeriod = new double[hPad];
+        invPeriodSquared = new double[hPad];
+        ratioOn = new double[hPad];
+        twoOverRatioOn = new double[hPad];
     }
 
     /** Copies (and widens) the time-gate tensors of {@code p}. */
     void set(PhasedLstmParams p) {
         int hs = p.config().hiddenSize();
-        for (int j = 0; j < hp; j++) {
+        maxAbsShift = 0;
+        maxInvPeriod = 0;
+        for (int j = 0; j < hPad; j++) {
             boolean real = j < hs;
             shift[j] = real ? p.shift()[j] : 0.0;
             period[j] = real ? p.period()[j] : 1.0;
@@ -36,15 +41,13 @@ final class TimeGateParams {
             invPeriodSquared[j] = invPeriod[j] * invPeriod[j];
             ratioOn[j] = real ? p.ratioOn()[j] : 1.0;
             twoOverRatioOn[j] = 2.0 / ratioOn[j];
+            maxAbsShift = Math.max(maxAbsShift, Math.abs(shift[j]));
+            maxInvPeriod = Math.max(maxInvPeriod, invPeriod[j]);
         }
     }
 
-    /** @return the largest {@code (maxAbsTime + |s|)/tau}, to decide whether the vector phase reduction is exact */
-    double maxPhaseQuotient(double maxAbsTime, int units) {
-        double m = 0;
-        for (int j = 0; j < units; j++) {
-            m = Math.max(m, (maxAbsTime + Math.abs(shift[j])) * invPeriod[j]);
-        }
-        return m;
+    /** @return an upper bound of {@code |t − s|/tau} over the units for every {@code |t| <= maxAbsTime} */
+    double maxPhaseQuotient(double maxAbsTime) {
+        return (maxAbsTime + maxAbsShift) * maxInvPeriod;
     }
 }

@@ -82,15 +82,18 @@ class SimdDenseAndLossTest {
         PhasedLstmConfig cfg = PhasedLstmConfig.builder(2, 3).build();
         PhasedLstmParams p = PhasedLstmParams.initialize(cfg, TimeGateInit.KERAS, 1);
         SequenceBatch in = SequenceBatch.of(2, 4, 2, new float[16], new double[8]);
-        try (SimdEngine e = new SimdEngine(1); SimdEngine other = new SimdEngine(1)) {
+        try (SimdEngine e = new SimdEngine(1); SimdEngine other = new SimdEngine(2);
+             SimdEngine same = new SimdEngine(1)) {
+            // A workspace holds buffers sized for a thread count; any SIMD engine of that count may use it.
+            e.forward(same.newWorkspace(cfg, 2, 4), p, in, null, null, Mode.TRAINING);
             LayerWorkspace foreign = other.newWorkspace(cfg, 2, 4);
             assertThatThrownBy(() -> e.forward(foreign, p, in, null, null, Mode.TRAINING))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("ws: expected a workspace made by this SIMD engine, got org.plstm.simd.SimdWorkspace "
-                            + "of another engine");
+                    .hasMessage("ws: expected a workspace made by a SIMD engine of 1 thread, got one of 2 threads");
             LayerWorkspace ref = new ReferenceEngine().newWorkspace(cfg, 2, 4);
             assertThatThrownBy(() -> e.forward(ref, p, in, null, null, Mode.TRAINING))
-                    .hasMessageStartingWith("ws: expected a workspace made by this SIMD engine, got ");
+                    .hasMessage("ws: expected a workspace made by a SIMD engine of 1 thread, got "
+                            + "org.plstm.reference.ReferenceEngine$Workspace");
             LayerWorkspace ws = e.newWorkspace(cfg, 2, 4);
             PhasedLstmParams wrong = PhasedLstmParams.initialize(PhasedLstmConfig.builder(2, 4).build(),
                     TimeGateInit.KERAS, 1);

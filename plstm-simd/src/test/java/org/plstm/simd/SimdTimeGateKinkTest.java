@@ -50,12 +50,22 @@ class SimdTimeGateKinkTest {
                     var ws = e.newWorkspace(cfg, 1, steps);
                     e.forward(ws, p, in, null, null, mode);
                     SimdWorkspace sw = (SimdWorkspace) ws;
-                    float[] kRow = new float[sw.hp];
+                    float[] kRow = new float[sw.hPad];
+                    float[] kScalar = new float[sw.hPad];
+                    double[] phiRow = new double[sw.hPad];
+                    double[] phiScalar = new double[sw.hPad];
                     for (int u = 0; u < steps; u++) {
                         double phi = TimeGate.phase(time[u], s[j], tau[j]);
                         double k = ref.k[u * hs + j];
-                        SimdPhasedLstm.timeGateRow(sw.tg, time[u], mode.alpha(cfg), kRow, 0, null);
+                        TimeGateKernel.openness(sw.layer.tg, time[u], mode.alpha(cfg), kRow, 0, phiRow, true);
+                        TimeGateKernel.opennessScalar(sw.layer.tg, time[u], mode.alpha(cfg), kScalar, 0, phiScalar);
+                        assertThat(phiRow[j]).as("unit %d t=%s: the vector phase is the reference's, bit for bit", j, time[u])
+                                .isEqualTo(Math.abs(phiScalar[j]));
                         float simdK = kRow[j];
+                        // The vector path takes the reference's branch: k equals the scalar path's (the reference
+                        // rounded to float) within one float ulp (it multiplies by 2/r_on where that divides).
+                        assertThat(simdK).as("unit %d t=%s phi=%s mode %s: vector vs scalar k", j, time[u], phi, mode)
+                                .isCloseTo(kScalar[j], org.assertj.core.data.Offset.offset(Math.ulp(kScalar[j])));
                         assertThat((double) simdK).as("unit %d t=%s phi=%s mode %s", j, time[u], phi, mode)
                                 .isCloseTo(k, org.assertj.core.data.Offset.offset(1e-6));
                     }

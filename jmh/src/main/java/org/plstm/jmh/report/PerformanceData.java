@@ -191,7 +191,7 @@ public final class PerformanceData {
     }
 
     /**
-     * One kernel result ({@code org.plstm.simd.KernelBenchmark}, single-threaded, one step of a batch per op).
+     * One kernel result ({@code org.plstm.jmh.KernelBenchmark}, single-threaded, one step of a batch per op).
      *
      * @param kernel          {@code gateProduct}, {@code cellUpdate} or {@code timeGate}
      * @param shape           the shape ({@code T} is ignored)

@@ -1,0 +1,347 @@
+package org.plstm.simd;
+
+import static org.plstm.simd.VectorLevel.FMA;
+import static org.plstm.simd.VectorLevel.FS;
+import static org.plstm.simd.VectorLevel.L;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The fused cell update (paper eq. 1-5 and 9-10; {@link org.plstm.reference.ReferencePhasedLstm} is its
+ * specification), forward and backward, for one block of {@code L} units:
+ *
+ * <pre>
+ * i = σ(zi + p_i⊙c_{t-1})   f = σ(zf + p_f⊙c_{t-1})   g = tanh(zg)   c~ = f⊙c_{t-1} + i⊙g
+ * o = σ(zo + p_o⊙c~)        h~ = o⊙tanh(c~)
+ * c_t = k⊙c~ + (1 − k)⊙c_{t-1}    h_t = k⊙h~ + (1 − k)⊙h_{t-1}     (without a time gate: c_t = c~, h_t = h~)
+ * </pre>
+ *
+ * Each has a vector form and a scalar twin for levels without vector masks ({@link VectorLevel#MASKS}); the training
+ * engine and the streaming kernels both call these, so they compute the same bits.
+ */
+final class CellKernel {
+    private CellKernel() {
+    }
+
+    /** The forward update of a tile (see {@link CellTile}). */
+    static void forward(PackedLayer layer, CellTile tile) {
+        if (VectorLevel.MASKS) {
+            forwardVector(tile);
+        } else {
+            forwardScalar(layer.peepholes, layer.hard, layer.timeGate, tile);
+        }
+    }
+
+    /**
+     * The transcendentals of all rows go through {@link VectorMath} together, in two rounds (i, f and g, then o and
+     * tanh(c~), since with peepholes o waits for c~): the rows' dependency chains are independent, so the
+     * out-of-order core overlaps them, where one row alone would wait on one long chain.
+     *
+     * <p>Branch-free: the layer's options are data, not control flow. Without peepholes they are zeros
+     * ({@code p⊙c} adds exact zeros); without a time gate {@code k} is a row of ones ({@code c_t = 1⊙c~ +
+     * 0⊙c_{t-1}} is exactly {@code c~}); the gate function is the sigmoid or the hard sigmoid by a per-tile mask
+     * ({@link VectorMath#gatesInPlace}); the training caches go to a sink when not wanted. C2 (JDK 25) compiles a
+     * branch that was not taken while C1 profiled a method as cold, and a vector operation there became a call to
+     * the Java fallback that boxed its vectors; when the branch later turned hot (a JVM that ran inference, then
+     * training, or layers with and without peepholes) the method was recompiled from the stale profile and kept
+     * boxing on every call (seen with JFR in {@code HotPathAllocationTest}). Without branches there is no such
+     * profile. The price (a few multiply-adds and stores per block when an option is off) is measured in
+     * docs/performance-notes.md. Likewise no helper takes or returns a vector (a vector passed to a method C2 did
+     * not inline is boxed), and only {@code static final} level constants ({@code FMA}) choose between vector
+     * expressions.
+     */
+    private static void forwardVector(CellTile tile) {
+        float[] e = tile.e;
+        float[] z = tile.z;
+        int count = tile.rows;
+        // Pre-activations: i and f with their peepholes, g, o (its peephole waits for c~).
+        for (int q = 0; q < count; q++) {
+            int zo = q * 4 * L;
+            FloatVector zi = FloatVector.fromArray(FS, z, zo);
+            FloatVector zf = FloatVector.fromArray(FS, z, zo + L);
+            FloatVector cp = FloatVector.fromArray(FS, tile.c, tile.prev[q]);
+            int po = tile.peepAt[q];
+            FloatVector pi = FloatVector.fromArray(FS, tile.peep, po);
+            FloatVector pf = FloatVector.fromArray(FS, tile.peep, po + tile.peepStride);
+            (FMA ? pi.fma(cp, zi) : pi.mul(cp).add(zi)).intoArray(e, 2 * q * L);
+            (FMA ? pf.fma(cp, zf) : pf.mul(cp).add(zf)).intoArray(e, (2 * q + 1) * L);
+            FloatVector.fromArray(FS, z, zo + 2 * L).intoArray(e, G + q * L);
+        }
+        VectorMath.gatesInPlace(e, 0, 2 * count * L, tile.hard);
+        VectorMath.tanhInPlace(e, G, count * L);
+        // c~ = f⊙c_{t-1} + i⊙g (twice: tanh replaces one), o's pre-activation with its peephole, caches of i, f, g.
+        for (int q = 0; q < count; q++) {
+            FloatVector i = FloatVector.fromArray(FS, e, 2 * q * L);
+            FloatVector f = FloatVector.fromArray(FS, e, (2 * q + 1) * L);
+            FloatVector g = FloatVector.fromArray(FS, e, G + q * L);
+            FloatVector cp = FloatVector.fromArray(FS, tile.c, tile.prev[q]);
+            FloatVector fc = f.mul(cp);
+            FloatVector ct = FMA ? i.fma(g, fc) : i.mul(g).add(fc); // the backward recomputes it the same way
+            ct.intoArray(e, C + q * L);
+            ct.intoArray(e, T + q * L);
+            FloatVector po = FloatVector.fromArray(FS, tile.peep, tile.peepAt[q] + 2 * tile.peepStride);
+            FloatVector zo = FloatVector.fromArray(FS, tile.z, q * 4 * L + 3 * L);
+            (FMA ? po.fma(ct, zo) : po.mul(ct).add(zo)).intoArray(e, O + q * L);
+            int at = tile.cacheAt[q];
+            i.intoArray(tile.gi, at);
+            f.intoArray(tile.gf, at);
+            g.intoArray(tile.gg, at);
+        }
+        VectorMath.tanhInPlace(e, T, count * L);
+        VectorMath.gatesInPlace(e, O, count * L, tile.hard);
+        // h~ = o⊙tanh(c~); c_t = k⊙c~ + (1 − k)⊙c_{t-1}, h_t = k⊙h~ + (1 − k)⊙h_{t-1}; caches of o, tanh(c~).
+        for (int q = 0; q < count; q++) {
+            int at = tile.prev[q];
+            int out = tile.next[q];
+            FloatVector o = FloatVector.fromArray(FS, e, O + q * L);
+            FloatVector tcv = FloatVector.fromArray(FS, e, T + q * L);
+            FloatVector ct = FloatVector.fromArray(FS, e, C + q * L);
+            FloatVector ht = o.mul(tcv);
+            FloatVector k = FloatVector.fromArray(FS, tile.k, tile.kAt[q]);
+            FloatVector oneMinusK = k.neg().add(1f);
+            FloatVector cKeep = oneMinusK.mul(FloatVector.fromArray(FS, tile.c, at));
+            FloatVector hKeep = oneMinusK.mul(FloatVector.fromArray(FS, tile.h, at));
+            (FMA ? k.fma(ct, cKeep) : k.mul(ct).add(cKeep)).intoArray(tile.cOut, out);
+            (FMA ? k.fma(ht, hKeep) : k.mul(ht).add(hKeep)).intoArray(tile.hOut, out);
+            int c = tile.cacheAt[q];
+            o.intoArray(tile.go, c);
+            tcv.intoArray(tile.tc, c);
+        }
+    }
+
+    // Scratch layout of CellTile.e, L floats per row and slot: gate inputs [4 rows][i, f] | g [4] | c~ [4] |
+    // tanh(c~) [4] | o [4].
+    private static final int G = 8 * L;
+    private static final int C = 12 * L;
+    private static final int T = 16 * L;
+    private static final int O = 20 * L;
+
+    /** {@code fma(a, b, c)} with hardware FMA, else {@code a·b + c}: the rule of every kernel. */
+    private static float madd(float a, float b, float c) {
+        return FMA ? Math.fma(a, b, c) : a * b + c;
+    }
+
+    private static float hardSigmoid(float x) {
+        return Math.min(1f, Math.max(0f, madd(x, 0.2f, 0.5f)));
+    }
+
+    /** The scalar twin of {@link #forwardVector}: the same operations, one unit at a time. */
+    private static void forwardScalar(boolean peepholes, boolean hard, boolean timeGate, CellTile tile) {
+        for (int q = 0; q < tile.rows; q++) {
+            int zo = q * 4 * L;
+            for (int l = 0; l < L; l++) {
+                int at = tile.prev[q] + l;
+                float cp = tile.c[at];
+                float zi = tile.z[zo + l];
+                float zf = tile.z[zo + L + l];
+                float zg = tile.z[zo + 2 * L + l];
+                float zo0 = tile.z[zo + 3 * L + l];
+                int po = tile.peepAt[q] + l;
+                if (peepholes) {
+                    zi = madd(tile.peep[po], cp, zi);
+                    zf = madd(tile.peep[po + tile.peepStride], cp, zf);
+                }
+                float i = hard ? hardSigmoid(zi) : VectorMath.sigmoid(zi);
+                float f = hard ? hardSigmoid(zf) : VectorMath.sigmoid(zf);
+                float g = VectorMath.tanh(zg);
+                float ct = madd(i, g, f * cp);
+                float zoo = peepholes ? madd(tile.peep[po + 2 * tile.peepStride], ct, zo0) : zo0;
+                float o = hard ? hardSigmoid(zoo) : VectorMath.sigmoid(zoo);
+                float tcv = VectorMath.tanh(ct);
+                float ht = o * tcv;
+                int out = tile.next[q] + l;
+                if (timeGate) {
+                    float k = tile.k[tile.kAt[q] + l];
+                    float oneMinusK = 1f - k;
+                    float cKeep = oneMinusK * cp;
+                    float hKeep = oneMinusK * tile.h[at];
+                    tile.cOut[out] = madd(k, ct, cKeep);
+                    tile.hOut[out] = madd(k, ht, hKeep);
+                } else {
+                    tile.cOut[out] = ct;
+                    tile.hOut[out] = ht;
+                }
+                int c = tile.cacheAt[q] + l;
+                tile.gi[c] = i;
+                tile.gf[c] = f;
+                tile.gg[c] = g;
+                tile.go[c] = o;
+                tile.tc[c] = tcv;
+            }
+        }
+    }
+
+    /**
+     * The backward of one row and one unit block at step t: from {@code dL/dh_t}, {@code dL/dc_t} (in
+     * {@code s.dhN}/{@code s.dcN} at {@code row}) and the forward caches (at {@code cache}), writes
+     * {@code dz = dL/d[zi, zf, zg, zo]} at {@code ws.dz[dzAt ..]}, {@code dL/dk} at {@code s.dk[u ..]}, the parts of
+     * {@code dL/dh_{t-1}}, {@code dL/dc_{t-1}} that do not go through the gates (over {@code dhN}/{@code dcN}), and
+     * the step's peephole gradients ({@code s.peepStep}). {@code k} is at {@code s.kS[u ..]}.
+     */
+    static void backward(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int cache, int row, int dzAt,
+                         int u) {
+        if (VectorLevel.MASKS) {
+            backwardVector(layer, ws, s, cache, row, dzAt, u);
+        } else {
+            backwardScalar(layer, ws, s, cache, row, dzAt, u);
+        }
+    }
+
+    /**
+     * The vector backward, branch-free like {@link #forwardVector}: peepholes are zeros when off (their gradients
+     * are then computed and ignored), {@code s.kS} holds ones without a time gate (set by the caller; the same code
+     * then gives {@code dh~ = dh}, {@code dc~ = dc} and zero carried parts), and the gate slopes are the sigmoid's
+     * {@code y(1 − y)} or the hard sigmoid's {@code 0.2·[0 < y < 1]} by the layer's mask. In two halves that pass
+     * their values through the scratch {@code s.slope}.
+     */
+    private static void backwardVector(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int cache,
+                                       int row, int dzAt, int u) {
+        backwardOutput(layer, ws, s, cache, row, dzAt, u);
+        backwardInput(layer, ws, s, cache, row, dzAt, u);
+    }
+
+    // Scratch layout of Worker.slope, L floats each: slopes of i, f | dL/dc~.
+    private static final int DCT = 2 * L;
+
+    /**
+     * First half: gate slopes of i and f (to the scratch), {@code dL/dk}, {@code dzo} (to {@code dz}),
+     * {@code dL/dc~} with o's peephole (to the scratch), o's peephole gradient, and {@code dL/dh_{t-1}}'s carried
+     * part (over {@code dhN}).
+     */
+    private static void backwardOutput(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int cache,
+                                       int row, int dzAt, int u) {
+        int hp = layer.hPad;
+        float[] sl = s.slope;
+        VectorMask<Float> hard = FloatVector.broadcast(FS, layer.hardFlag).compare(VectorOperators.GT, 0f);
+        FloatVector i = FloatVector.fromArray(FS, ws.gi, cache);
+        FloatVector f = FloatVector.fromArray(FS, ws.gf, cache);
+        FloatVector o = FloatVector.fromArray(FS, ws.go, cache);
+        // σ' through the gate value y: y(1 − y), or 0.2 inside the hard sigmoid's linear part.
+        i.mul(i.neg().add(1f)).blend(FloatVector.zero(FS).blend(0.2f,
+                i.compare(VectorOperators.GT, 0f).and(i.compare(VectorOperators.LT, 1f))), hard).intoArray(sl, 0);
+        f.mul(f.neg().add(1f)).blend(FloatVector.zero(FS).blend(0.2f,
+                f.compare(VectorOperators.GT, 0f).and(f.compare(VectorOperators.LT, 1f))), hard).intoArray(sl, L);
+        FloatVector dOut = o.mul(o.neg().add(1f)).blend(FloatVector.zero(FS).blend(0.2f,
+                o.compare(VectorOperators.GT, 0f).and(o.compare(VectorOperators.LT, 1f))), hard);
+        FloatVector dh = FloatVector.fromArray(FS, s.dhN, row);
+        FloatVector dc = FloatVector.fromArray(FS, s.dcN, row);
+        FloatVector g = FloatVector.fromArray(FS, ws.gg, cache);
+        FloatVector tcv = FloatVector.fromArray(FS, ws.tc, cache);
+        FloatVector cp = FloatVector.fromArray(FS, ws.cc, cache);
+        FloatVector fc = f.mul(cp);
+        FloatVector ct = FMA ? i.fma(g, fc) : i.mul(g).add(fc); // recomputed exactly as the forward computed it
+        FloatVector k = FloatVector.fromArray(FS, s.kS, u);
+        FloatVector hPrev = FloatVector.fromArray(FS, ws.hc, cache);
+        dh.mul(o.mul(tcv).sub(hPrev)).add(dc.mul(ct.sub(cp))).intoArray(s.dk, u);
+        FloatVector dht = dh.mul(k);
+        FloatVector dzo = dht.mul(tcv).mul(dOut);
+        dzo.intoArray(ws.dz, dzAt + 3 * L);
+        FloatVector dct = dht.mul(o).mul(tcv.mul(tcv).neg().add(1f)).add(dc.mul(k));
+        FloatVector po = FloatVector.fromArray(FS, layer.peep, 2 * hp + u);
+        FloatVector acc = FloatVector.fromArray(FS, s.peepStep, 2 * hp + u);
+        (FMA ? dzo.fma(ct, acc) : dzo.mul(ct).add(acc)).intoArray(s.peepStep, 2 * hp + u);
+        (FMA ? po.fma(dzo, dct) : po.mul(dzo).add(dct)).intoArray(sl, DCT);
+        dh.mul(k.neg().add(1f)).intoArray(s.dhN, row);
+    }
+
+    /**
+     * Second half: from {@code dL/dc~} and the slopes in the scratch, {@code dzi}, {@code dzf}, {@code dzg} (to
+     * {@code dz}), the peephole gradients of i and f, and {@code dL/dc_{t-1}}'s part that does not go through the
+     * gates (over {@code dcN}).
+     */
+    private static void backwardInput(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int cache,
+                                      int row, int dzAt, int u) {
+        int hp = layer.hPad;
+        float[] sl = s.slope;
+        FloatVector dct = FloatVector.fromArray(FS, sl, DCT);
+        FloatVector i = FloatVector.fromArray(FS, ws.gi, cache);
+        FloatVector f = FloatVector.fromArray(FS, ws.gf, cache);
+        FloatVector g = FloatVector.fromArray(FS, ws.gg, cache);
+        FloatVector cp = FloatVector.fromArray(FS, ws.cc, cache);
+        FloatVector dc = FloatVector.fromArray(FS, s.dcN, row);
+        FloatVector k = FloatVector.fromArray(FS, s.kS, u);
+        FloatVector dzi = dct.mul(g).mul(FloatVector.fromArray(FS, sl, 0));
+        FloatVector dzf = dct.mul(cp).mul(FloatVector.fromArray(FS, sl, L));
+        dzi.intoArray(ws.dz, dzAt);
+        dzf.intoArray(ws.dz, dzAt + L);
+        dct.mul(i).mul(g.mul(g).neg().add(1f)).intoArray(ws.dz, dzAt + 2 * L);
+        FloatVector dcKeep = dc.mul(k.neg().add(1f));
+        FloatVector dcp = FMA ? dct.fma(f, dcKeep) : dct.mul(f).add(dcKeep);
+        FloatVector pi = FloatVector.fromArray(FS, layer.peep, u);
+        FloatVector pf = FloatVector.fromArray(FS, layer.peep, hp + u);
+        FloatVector ai = FloatVector.fromArray(FS, s.peepStep, u);
+        FloatVector af = FloatVector.fromArray(FS, s.peepStep, hp + u);
+        (FMA ? dzi.fma(cp, ai) : dzi.mul(cp).add(ai)).intoArray(s.peepStep, u);
+        (FMA ? dzf.fma(cp, af) : dzf.mul(cp).add(af)).intoArray(s.peepStep, hp + u);
+        FloatVector viaF = FMA ? pf.fma(dzf, dcp) : pf.mul(dzf).add(dcp);
+        (FMA ? pi.fma(dzi, viaF) : pi.mul(dzi).add(viaF)).intoArray(s.dcN, row);
+    }
+
+    /** The hard sigmoid's derivative through its value {@code y}: 0.2 inside {@code (0, 1)}, else 0. */
+    private static float hardSlope(float y) {
+        return y > 0f && y < 1f ? 0.2f : 0f;
+    }
+
+    /** The scalar twin of {@link #backwardVector}. */
+    private static void backwardScalar(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int cache,
+                                       int row, int dzAt, int u) {
+        int hp = layer.hPad;
+        boolean hard = layer.hard;
+        for (int l = 0; l < L; l++) {
+            int at = cache + l;
+            float dh = s.dhN[row + l];
+            float dc = s.dcN[row + l];
+            float i = ws.gi[at];
+            float f = ws.gf[at];
+            float g = ws.gg[at];
+            float o = ws.go[at];
+            float tcv = ws.tc[at];
+            float cp = ws.cc[at];
+            float ct = madd(i, g, f * cp);
+            float dht;
+            float dct;
+            float dhp;
+            float dcp;
+            if (layer.timeGate) {
+                float k = s.kS[u + l];
+                float oneMinusK = 1f - k;
+                s.dk[u + l] = dh * (o * tcv - ws.hc[at]) + dc * (ct - cp);
+                dht = dh * k;
+                dct = dc * k;
+                dhp = dh * oneMinusK;
+                dcp = dc * oneMinusK;
+            } else {
+                dht = dh;
+                dct = dc;
+                dhp = 0f;
+                dcp = 0f;
+            }
+            float dOut = hard ? hardSlope(o) : o * (1f - o);
+            float dzo = dht * tcv * dOut;
+            dct = dht * o * (1f - tcv * tcv) + dct;
+            if (layer.peepholes) {
+                s.peepStep[2 * hp + u + l] = madd(dzo, ct, s.peepStep[2 * hp + u + l]);
+                dct = madd(layer.peep[2 * hp + u + l], dzo, dct);
+            }
+            float dIn = hard ? hardSlope(i) : i * (1f - i);
+            float dForget = hard ? hardSlope(f) : f * (1f - f);
+            float dzi = dct * g * dIn;
+            float dzf = dct * cp * dForget;
+            float dzg = dct * i * (1f - g * g);
+            dcp = madd(dct, f, dcp);
+            if (layer.peepholes) {
+                s.peepStep[u + l] = madd(dzi, cp, s.peepStep[u + l]);
+                s.peepStep[hp + u + l] = madd(dzf, cp, s.peepStep[hp + u + l]);
+                dcp = madd(layer.peep[u + l], dzi, madd(layer.peep[hp + u + l], dzf, dcp));
+            }
+            ws.dz[dzAt + l] = dzi;
+            ws.dz[dzAt + L + l] = dzf;
+            ws.dz[dzAt + 2 * L + l] = dzg;
+            ws.dz[dzAt + 3 * L + l] = dzo;
+            s.dhN[row + l] = dhp;
+            s.dcN[row + l] = dcp;
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package org.plstm.simd;
+
+import static org.plstm.simd.VectorLevel.DL;
+import static org.plstm.simd.VectorLevel.DS;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.plstm.TimeGate;
+
+/**
+ * The time gate (paper eq. 11; {@link TimeGate} is its specification): the openness {@code k} of every unit for one
+ * timestamp, computed in double and rounded to float, and the gradients of {@code period}, {@code shift} and
+ * {@code ratioOn}.
+ *
+ * <p>The vector path is exact: with {@code q = (t − s)/tau} rounded to the nearest integer {@code n} (the
+ * {@code 1.5·2^52} trick; no double-to-long conversion, which is one instruction only with AVX-512DQ), the
+ * remainder {@code r = (t − s) − tau·n} is one fused multiply-add and exactly representable while
+ * {@code |q| < 2^50}; adding {@code tau} when {@code r < 0} and clearing {@code r} when it rounds up to {@code tau}
+ * then reproduces {@code floorMod} bit for bit, so {@code phi = r/tau} and the gate's region (opening, closing,
+ * closed) are the reference's at every kink. The only difference is the sign of a zero phase (the reference keeps
+ * {@code −0.0} where {@code t − s} is a negative multiple of {@code tau}; here it is {@code +0.0}), which gives the
+ * same {@code k}. Selections use sign-bit masks ({@code (bits >>> 63)} negated, then and/xor), not compares and
+ * blends, which C2 does not intrinsify for double lanes at 128 bits below AVX2. The scalar path ({@link TimeGate}
+ * itself) serves timestamps beyond {@code 2^50} periods and levels without FMA or vector masks.
+ *
+ * <p>The vector {@code k} may differ from {@code (float) TimeGate.openness(..)} in the last bit (it multiplies by
+ * {@code 2/r_on} where the reference divides by {@code r_on}).
+ */
+final class TimeGateKernel {
+    /** Float species with as many lanes as {@link VectorLevel#DS}: the target of double-to-float conversions. */
+    private static final VectorSpecies<Float> FH = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(DS.vectorBitSize() / 2));
+    /** {@code 1.5·2^52}: adding and subtracting it rounds a double below {@code 2^51} to an integer. */
+    private static final double ROUND = 0x1.8p52;
+    /** Above this |(t − s)/tau| the vector reduction is not exact; such rows take the scalar path. */
+    static final double MAX_VECTOR_QUOTIENT = 0x1p50;
+
+    private TimeGateKernel() {
+    }
+
+    /**
+     * {@code k} of every unit at time {@code t}, rounded to float, into {@code kOut[kOff .. kOff + Hp)}; the phase
+     * into {@code phiOut[0 .. Hp)} (the caller's scratch when it does not need it: written unconditionally, as a
+     * vector stored only on one side of a branch on a runtime value was boxed by C2 in some JVMs).
+     *
+     * @param tg     the layer's time gate, {@code [Hp]}
+     * @param t      the timestamp
+     * @param alpha  the leak of a closed gate
+     * @param vector whether the vector path may be used (every {@code |t − s|/tau < 2^50}, see {@link #vectorSafe})
+     */
+    static void openness(TimeGateParams tg, double t, double alpha, float[] kOut, int kOff, double[] phiOut,
+                         boolean vector) {
+        if (vector && VectorLevel.VECTOR_TIME_GATE) {
+            opennessVector(tg, t, alpha, kOut, kOff, phiOut);
+        } else {
+            opennessScalar(tg, t, alpha, kOut, kOff, phiOut);
+        }
+    }
+
+    /** @return true if the vector reduction is exact for every unit at every {@code |t| <= maxAbsTime} */
+    static boolean vectorSafe(TimeGateParams tg, double maxAbsTime) {
+        return tg.maxPhaseQuotient(maxAbsTime) < MAX_VECTOR_QUOTIENT;
+    }
+
+    private static void opennessVector(TimeGateParams tg, double t, double alpha, float[] kOut, int kOff,
+                                       double[] phiOut) {
+        DoubleVector tv = DoubleVector.broadcast(DS, t);
+        for (int j = 0; j < tg.hPad; j += DL) {
+            DoubleVector tau = DoubleVector.fromArray(DS, tg.period, j);
+            DoubleVector d = tv.sub(DoubleVector.fromArray(DS, tg.shift, j));
+            DoubleVector n = d.mul(DoubleVector.fromArray(DS, tg.invPeriod, j)).add(ROUND).sub(ROUND);
+            DoubleVector r = tau.neg().fma(n, d); // exact
+            // r < 0 (−0.0 is not): r += tau. Written out (no helper taking vectors: C2 would box them if it did not
+            // inline it): m = all ones where the sign bit of r + 0.0 is set; r ^= (r ^ (r + tau)) & m.
+            LongVector rb = r.reinterpretAsLongs();
+            LongVector m = r.add(0.0).reinterpretAsLongs().lanewise(VectorOperators.LSHR, 63).neg();
+            rb = rb.lanewise(VectorOperators.XOR, rb.lanewise(VectorOperators.XOR, r.add(tau).reinterpretAsLongs())
+                    .lanewise(VectorOperators.AND, m));
+            r = rb.reinterpretAsDoubles();
+            // r rounded up to tau: r = 0 (r − tau is +0.0 there and negative below).
+            m = r.sub(tau).reinterpretAsLongs().lanewise(VectorOperators.LSHR, 63).neg();
+            r = rb.lanewise(VectorOperators.AND, m).reinterpretAsDoubles();
+            DoubleVector phi = r.div(tau);
+            phi.intoArray(phiOut, j);
+            DoubleVector ron = DoubleVector.fromArray(DS, tg.ratioOn, j);
+            DoubleVector up = phi.mul(DoubleVector.fromArray(DS, tg.twoOverRatioOn, j)); // 2·phi/r_on
+            LongVector k = phi.mul(alpha).reinterpretAsLongs();                            // closed
+            LongVector closing = up.neg().add(2.0).reinterpretAsLongs();
+            LongVector open = phi.sub(ron).reinterpretAsLongs().lanewise(VectorOperators.LSHR, 63).neg();
+            k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.XOR, closing)
+                    .lanewise(VectorOperators.AND, open));
+            LongVector opening = phi.sub(ron.mul(0.5)).reinterpretAsLongs().lanewise(VectorOperators.LSHR, 63).neg();
+            k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.XOR, up.reinterpretAsLongs())
+                    .lanewise(VectorOperators.AND, opening));
+            ((FloatVector) k.reinterpretAsDoubles().convertShape(VectorOperators.D2F, FH, 0)).intoArray(kOut, kOff + j);
+        }
+    }
+
+    /** The scalar twin of {@link #opennessVector}: {@link TimeGate} for every unit. */
+    static void opennessScalar(TimeGateParams tg, double t, double alpha, float[] kOut, int kOff, double[] phiOut) {
+        for (int j = 0; j < tg.hPad; j++) {
+            double phi = TimeGate.phase(t, tg.shift[j], tg.period[j]);
+            kOut[kOff + j] = (float) TimeGate.openness(phi, tg.ratioOn[j], alpha);
+            phiOut[j] = phi;
+        }
+    }
+
+    /** {@code dkSum[0 .. Hp) += dk[dkOff ..]}, widened to double. */
+    static void accumulate(float[] dk, int dkOff, double[] dkSum, int hPad) {
+        if (VectorLevel.MASKS) {
+            for (int j = 0; j < hPad; j += DL) {
+                ((DoubleVector) FloatVector.fromArray(FH, dk, dkOff + j).convertShape(VectorOperators.F2D, DS, 0))
+                        .add(DoubleVector.fromArray(DS, dkSum, j)).intoArray(dkSum, j);
+            }
+        } else {
+            for (int j = 0; j < hPad; j++) {
+                dkSum[j] += dk[dkOff + j];
+            }
+        }
+    }
+
+    /**
+     * Time-gate parameter gradients of one timestamp, in double: with {@code dk} summed over the rows that share
+     * {@code t} and {@code phi} their phase, {@code d period += dk·dk/dphi·(−(t − s)/tau²)},
+     * {@code d shift += dk·dk/dphi·(−1/tau)}, {@code d ratioOn += dk·dk/dr_on} (DESIGN.md), accumulated into
+     * {@code acc [3][Hp]} (all three: the caller keeps the trainable ones; computing all avoids branches on runtime
+     * flags inside the vector loop).
+     */
+    static void gradients(TimeGateParams tg, double t, double alpha, double[] phi, double[] dk, double[] acc) {
+        if (VectorLevel.VECTOR_TIME_GATE) {
+            gradientsVector(tg, t, alpha, phi, dk, acc);
+        } else {
+            gradientsScalar(tg, t, alpha, phi, dk, acc);
+        }
+    }
+
+    private static void gradientsVector(TimeGateParams tg, double t, double alpha, double[] phiD, double[] dkSum,
+                                        double[] acc) {
+        int hp = tg.hPad;
+        DoubleVector tv = DoubleVector.broadcast(DS, t);
+        for (int j = 0; j < hp; j += DL) {
+            DoubleVector dk = DoubleVector.fromArray(DS, dkSum, j);
+            DoubleVector phi = DoubleVector.fromArray(DS, phiD, j);
+            DoubleVector ron = DoubleVector.fromArray(DS, tg.ratioOn, j);
+            DoubleVector twoOverR = DoubleVector.fromArray(DS, tg.twoOverRatioOn, j);
+            LongVector open = phi.sub(ron).reinterpretAsLongs().lanewise(VectorOperators.LSHR, 63).neg();
+            LongVector opening = phi.sub(ron.mul(0.5)).reinterpretAsLongs().lanewise(VectorOperators.LSHR, 63).neg();
+            // dk/dphi: alpha closed, −2/r_on closing, 2/r_on opening.
+            LongVector slope = DoubleVector.broadcast(DS, alpha).reinterpretAsLongs();
+            slope = slope.lanewise(VectorOperators.XOR, slope.lanewise(VectorOperators.XOR,
+                    twoOverR.neg().reinterpretAsLongs()).lanewise(VectorOperators.AND, open));
+            slope = slope.lanewise(VectorOperators.XOR, slope.lanewise(VectorOperators.XOR,
+                    twoOverR.reinterpretAsLongs()).lanewise(VectorOperators.AND, opening));
+            DoubleVector dphi = dk.mul(slope.reinterpretAsDoubles());
+            DoubleVector coeff = DoubleVector.fromArray(DS, tg.shift, j).sub(tv)
+                    .mul(DoubleVector.fromArray(DS, tg.invPeriodSquared, j));
+            dphi.fma(coeff, DoubleVector.fromArray(DS, acc, j)).intoArray(acc, j);
+            dphi.fma(DoubleVector.fromArray(DS, tg.invPeriod, j).neg(), DoubleVector.fromArray(DS, acc, hp + j))
+                    .intoArray(acc, hp + j);
+            // dk/dr_on: −2·phi/r_on² opening, +2·phi/r_on² closing, 0 closed.
+            DoubleVector g = phi.mul(twoOverR).mul(twoOverR).mul(0.5);
+            LongVector dkdr = g.reinterpretAsLongs().lanewise(VectorOperators.AND, open);
+            dkdr = dkdr.lanewise(VectorOperators.XOR, dkdr.lanewise(VectorOperators.XOR,
+                    g.neg().reinterpretAsLongs()).lanewise(VectorOperators.AND, opening));
+            dk.fma(dkdr.reinterpretAsDoubles(), DoubleVector.fromArray(DS, acc, 2 * hp + j))
+                    .intoArray(acc, 2 * hp + j);
+        }
+    }
+
+    /** The scalar twin of {@link #gradientsVector}, from {@link TimeGate}'s derivatives. */
+    static void gradientsScalar(TimeGateParams tg, double t, double alpha, double[] phi, double[] dk, double[] acc) {
+        int hp = tg.hPad;
+        for (int j = 0; j < hp; j++) {
+            double dphi = dk[j] * TimeGate.dOpennessDPhase(phi[j], tg.ratioOn[j], alpha);
+            acc[j] += dphi * ((tg.shift[j] - t) * tg.invPeriodSquared[j]);
+            acc[hp + j] += dphi * -tg.invPeriod[j];
+            acc[2 * hp + j] += dk[j] * TimeGate.dOpennessDRatioOn(phi[j], tg.ratioOn[j]);
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package org.plstm.simd;
+
+import static org.plstm.simd.VectorLevel.FMA;
+import static org.plstm.simd.VectorLevel.FS;
+import static org.plstm.simd.VectorLevel.L;
+
+import jdk.incubator.vector.FloatVector;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.PhasedLstmParams;
+import org.plstm.SequenceBatch;
+
+/**
+ * Weight gradients {@code d[kernel; recurrentKernel] += [x_t, h_{t-1}]^T · dz_t} and {@code d bias += dz_t}, summed
+ * over every active row {@code (b, t)}, in the packed layout of {@link PackedLayer#w} ({@code [NB][I+H][4L]}), then
+ * unpacked into the caller's Keras-layout gradients with the peephole and time-gate gradients.
+ *
+ * <p>Two schedules: small layers ({@link SimdWorkspace#fusedWeightGradients}) accumulate each step's rows into a
+ * per-worker buffer inside the backward recurrence ({@link #step}) while dz, x and h are in cache, and the buffers
+ * are summed in worker order; larger layers get one blocked pass over all rows after the recurrence ({@link #run}),
+ * split over workers by output tile, so each element is summed over the rows in the same order whatever the number
+ * of workers.
+ */
+final class WeightGradients {
+    private WeightGradients() {
+    }
+
+    /** The step's contribution over the worker's {@code n} active rows ({@code s.rows}), fused mode. */
+    static void step(SimdWorkspace ws, SimdWorkspace.Worker s, float[] x, int t, int n) {
+        PackedLayer layer = ws.layer;
+        int steps = ws.steps();
+        int in = ws.in;
+        for (int q = 0; q < n; q++) {
+            int b = s.rows[q];
+            s.stepDz[q] = (t * ws.batch() + b) * ws.gateWidth;
+            s.stepH[q] = ws.state(t, b);
+            s.stepX[q] = (b * steps + t) * in;
+        }
+        for (int nb = 0; nb < layer.blocks; nb++) {
+            int col = nb * 4 * L;
+            for (int kb = 0; kb < ws.dwBlockStart.length; kb++) {
+                int k0 = ws.dwBlockStart[kb];
+                int count = ws.dwBlockCount[kb];
+                if (k0 < in) {
+                    tile(s.dw, layer.stripRow(nb, k0), x, s.stepX, k0, count, ws.dz, s.stepDz, col, 0, n);
+                } else {
+                    tile(s.dw, layer.stripRow(nb, k0), ws.hc, s.stepH, k0 - in, count, ws.dz, s.stepDz, col, 0, n);
+                }
+            }
+            biasTile(s.dwBias, col, ws.dz, s.stepDz, col, 0, n);
+        }
+    }
+
+    /**
+     * Worker {@code w}'s output tiles of the pass after the recurrence (large layers): tiles
+     * {@code w, w + workers, ...} of the {@code (row block, unit block)} grid plus the bias tiles, each summed over
+     * all active rows (listed step-major by {@link #listRows}) in chunks small enough for their dz to stay in L2.
+     */
+    static void run(LayerPass pass, int w, int workers) {
+        SimdWorkspace ws = pass.ws();
+        PackedLayer layer = ws.layer;
+        int blocks = ws.dwBlockStart.length + 1; // the last one is the bias
+        int tiles = blocks * layer.blocks;
+        if (w >= tiles) {
+            return;
+        }
+        SequenceBatch input = pass.input();
+        float[] x = input.x();
+        int in = ws.in;
+        for (int start = 0; start < ws.rowCount; start += ws.chunk) {
+            int end = Math.min(ws.rowCount, start + ws.chunk);
+            for (int tile = w; tile < tiles; tile += workers) {
+                int kb = tile / layer.blocks;
+                int nb = tile % layer.blocks;
+                int col = nb * 4 * L;
+                if (kb == blocks - 1) {
+                    biasTile(ws.dwBias, col, ws.dz, ws.rowDz, col, start, end);
+                    continue;
+                }
+                int k0 = ws.dwBlockStart[kb];
+                int count = ws.dwBlockCount[kb];
+                if (k0 < in) {
+                    tile(ws.dw, layer.stripRow(nb, k0), x, ws.rowX, k0, count, ws.dz, ws.rowDz, col, start, end);
+                } else {
+                    tile(ws.dw, layer.stripRow(nb, k0), ws.hc, ws.rowH, k0 - in, count, ws.dz, ws.rowDz, col, start,
+                            end);
+                }
+            }
+        }
+    }
+
+    /**
+     * Lists the active rows step-major (the order of dz in memory) for {@link #run}, with each row's offsets into
+     * dz, the state cache ({@code h_{t-1}}) and the input ({@code x_t}).
+     */
+    static void listRows(SimdWorkspace ws) {
+        int n = 0;
+        int batch = ws.batch();
+        int steps = ws.steps();
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                if (t < ws.lengths[b]) {
+                    ws.rowDz[n] = (t * batch + b) * ws.gateWidth;
+                    ws.rowH[n] = ws.state(t, b);
+                    ws.rowX[n] = (b * steps + t) * ws.in;
+                    n++;
+                }
+            }
+        }
+        ws.rowCount = n;
+    }
+
+    /**
+     * {@code dw[o + q·4L .. + 4L) += sum_r a[aAt[r] + ak + q] · dz[dzAt[r] + col ..]} for {@code q < count <= 4},
+     * rows {@code r} in {@code [start, end)}: a 4 × 4-vector register tile (16 accumulators), or one row of it at a
+     * time for the last 1-3 rows of a region.
+     */
+    static void tile(float[] dw, int o, float[] a, int[] aAt, int ak, int count, float[] dz, int[] dzAt, int col,
+                     int start, int end) {
+        if (count < 4 || TILE_ROWS_ONE_AT_A_TIME) {
+            for (int q = 0; q < count; q++) {
+                row(dw, o + q * 4 * L, a, aAt, ak + q, dz, dzAt, col, start, end);
+            }
+            return;
+        }
+        int o1 = o + 4 * L;
+        int o2 = o1 + 4 * L;
+        int o3 = o2 + 4 * L;
+        FloatVector c00 = FloatVector.fromArray(FS, dw, o);
+        FloatVector c01 = FloatVector.fromArray(FS, dw, o + L);
+        FloatVector c02 = FloatVector.fromArray(FS, dw, o + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(FS, dw, o + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(FS, dw, o1);
+        FloatVector c11 = FloatVector.fromArray(FS, dw, o1 + L);
+        FloatVector c12 = FloatVector.fromArray(FS, dw, o1 + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(FS, dw, o1 + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(FS, dw, o2);
+        FloatVector c21 = FloatVector.fromArray(FS, dw, o2 + L);
+        FloatVector c22 = FloatVector.fromArray(FS, dw, o2 + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(FS, dw, o2 + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(FS, dw, o3);
+        FloatVector c31 = FloatVector.fromArray(FS, dw, o3 + L);
+        FloatVector c32 = FloatVector.fromArray(FS, dw, o3 + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(FS, dw, o3 + 3 * L);
+        for (int r = start; r < end; r++) {
+            int d = dzAt[r] + col;
+            FloatVector d0 = FloatVector.fromArray(FS, dz, d);
+            FloatVector d1 = FloatVector.fromArray(FS, dz, d + L);
+            FloatVector d2 = FloatVector.fromArray(FS, dz, d + 2 * L);
+            FloatVector d3 = FloatVector.fromArray(FS, dz, d + 3 * L);
+            int ar = aAt[r] + ak;
+            FloatVector v0 = FloatVector.broadcast(FS, a[ar]);
+            FloatVector v1 = FloatVector.broadcast(FS, a[ar + 1]);
+            FloatVector v2 = FloatVector.broadcast(FS, a[ar + 2]);
+            FloatVector v3 = FloatVector.broadcast(FS, a[ar + 3]);
+            c00 = FMA ? d0.fma(v0, c00) : d0.mul(v0).add(c00);
+            c01 = FMA ? d1.fma(v0, c01) : d1.mul(v0).add(c01);
+            c02 = FMA ? d2.fma(v0, c02) : d2.mul(v0).add(c02);
+            c03 = FMA ? d3.fma(v0, c03) : d3.mul(v0).add(c03);
+            c10 = FMA ? d0.fma(v1, c10) : d0.mul(v1).add(c10);
+            c11 = FMA ? d1.fma(v1, c11) : d1.mul(v1).add(c11);
+            c12 = FMA ? d2.fma(v1, c12) : d2.mul(v1).add(c12);
+            c13 = FMA ? d3.fma(v1, c13) : d3.mul(v1).add(c13);
+            c20 = FMA ? d0.fma(v2, c20) : d0.mul(v2).add(c20);
+            c21 = FMA ? d1.fma(v2, c21) : d1.mul(v2).add(c21);
+            c22 = FMA ? d2.fma(v2, c22) : d2.mul(v2).add(c22);
+            c23 = FMA ? d3.fma(v2, c23) : d3.mul(v2).add(c23);
+            c30 = FMA ? d0.fma(v3, c30) : d0.mul(v3).add(c30);
+            c31 = FMA ? d1.fma(v3, c31) : d1.mul(v3).add(c31);
+            c32 = FMA ? d2.fma(v3, c32) : d2.mul(v3).add(c32);
+            c33 = FMA ? d3.fma(v3, c33) : d3.mul(v3).add(c33);
+        }
+        c00.intoArray(dw, o);
+        c01.intoArray(dw, o + L);
+        c02.intoArray(dw, o + 2 * L);
+        c03.intoArray(dw, o + 3 * L);
+        c10.intoArray(dw, o1);
+        c11.intoArray(dw, o1 + L);
+        c12.intoArray(dw, o1 + 2 * L);
+        c13.intoArray(dw, o1 + 3 * L);
+        c20.intoArray(dw, o2);
+        c21.intoArray(dw, o2 + L);
+        c22.intoArray(dw, o2 + 2 * L);
+        c23.intoArray(dw, o2 + 3 * L);
+        c30.intoArray(dw, o3);
+        c31.intoArray(dw, o3 + L);
+        c32.intoArray(dw, o3 + 2 * L);
+        c33.intoArray(dw, o3 + 3 * L);
+    }
+
+    /** With 16 registers the 4 × 4 tile spills: rows one at a time (see {@link VectorLevel#TILE_ROWS}). */
+    private static final boolean TILE_ROWS_ONE_AT_A_TIME = VectorLevel.TILE_ROWS < 4;
+
+    /**
+     * One row of {@link #tile} (the region tails, and every row at 16 registers). It accumulates through {@code dw}
+     * in L1 rather than in loop-carried vectors: C2 (JDK 25) failed to intrinsify this small loop's vector phis and
+     * boxed every iteration (seen with JFR allocation sampling), while the load-add-store form compiles cleanly.
+     */
+    static void row(float[] dw, int o, float[] a, int[] aAt, int ak, float[] dz, int[] dzAt, int col, int start,
+                    int end) {
+        for (int r = start; r < end; r++) {
+            int d = dzAt[r] + col;
+            FloatVector v = FloatVector.broadcast(FS, a[aAt[r] + ak]);
+            for (int q = 0; q < 4 * L; q += L) {
+                FloatVector dv = FloatVector.fromArray(FS, dz, d + q);
+                FloatVector acc = FloatVector.fromArray(FS, dw, o + q);
+                (FMA ? dv.fma(v, acc) : dv.mul(v).add(acc)).intoArray(dw, o + q);
+            }
+        }
+    }
+
+    /**
+     * {@code dwBias[o .. o + 4L) += sum_r dz[dzAt[r] + col ..]}: the bias gradient of one unit block, through
+     * {@code dwBias} in L1 like {@link #row}: with loop-carried accumulators, C2 (JDK 25) sometimes boxed them once
+     * this method was inlined into {@link #step} (about one JVM in six, seen with JFR allocation sampling).
+     */
+    static void biasTile(float[] dwBias, int o, float[] dz, int[] dzAt, int col, int start, int end) {
+        for (int r = start; r < end; r++) {
+            int d = dzAt[r] + col;
+            for (int q = 0; q < 4 * L; q += L) {
+                FloatVector.fromArray(FS, dz, d + q).add(FloatVector.fromArray(FS, dwBias, o + q))
+                        .intoArray(dwBias, o + q);
+            }
+        }
+    }
+
+    /** Adds the packed weight gradients and the per-worker accumulators to the caller's gradient buffer. */
+    static void unpack(SimdWorkspace ws, PhasedLstmParams grads) {
+        PackedLayer layer = ws.layer;
+        PhasedLstmConfig cfg = layer.config;
+        int in = ws.in;
+        int hs = ws.hidden;
+        int hp = ws.hPad;
+        int workers = ws.sampleWorkers();
+        if (ws.fusedWeightGradients) {
+            // Sum the workers' buffers in worker order (deterministic for a thread count) into the shared one.
+            System.arraycopy(ws.workers[0].dw, 0, ws.dw, 0, ws.dw.length);
+            System.arraycopy(ws.workers[0].dwBias, 0, ws.dwBias, 0, ws.dwBias.length);
+            for (int w = 1; w < workers; w++) {
+                float[] dw = ws.workers[w].dw;
+                for (int i = 0; i < dw.length; i++) {
+                    ws.dw[i] += dw[i];
+                }
+                float[] db = ws.workers[w].dwBias;
+                for (int i = 0; i < db.length; i++) {
+                    ws.dwBias[i] += db[i];
+                }
+            }
+        }
+        float[] kernel = grads.kernel();
+        float[] rec = grads.recurrentKernel();
+        float[] bias = grads.bias();
+        for (int g = 0; g < 4; g++) {
+            for (int j = 0; j < hs; j++) {
+                int nb = j / L;
+                int c = g * L + j % L;
+                int col = g * hs + j;
+                for (int k = 0; k < in; k++) {
+                    kernel[k * 4 * hs + col] += ws.dw[layer.stripRow(nb, k) + c];
+                }
+                for (int k = 0; k < hs; k++) {
+                    rec[k * 4 * hs + col] += ws.dw[layer.stripRow(nb, in + k) + c];
+                }
+                bias[col] += ws.dwBias[PackedLayer.column(g, j)];
+            }
+        }
+        if (cfg.peepholes()) {
+            float[] pg = grads.peephole();
+            for (int q = 0; q < 3; q++) {
+                for (int j = 0; j < hs; j++) {
+                    double sum = 0;
+                    for (int w = 0; w < workers; w++) {
+                        sum += ws.workers[w].peepAcc[q * hp + j];
+                    }
+                    pg[q * hs + j] += (float) sum;
+                }
+            }
+        }
+        if (cfg.timeGate()) {
+            float[][] dst = {grads.period(), grads.shift(), grads.ratioOn()};
+            boolean[] on = {cfg.trainPeriod(), cfg.trainShift(), cfg.trainRatioOn()};
+            for (int q = 0; q < 3; q++) {
+                if (!on[q]) {
+                    continue;
+                }
+                for (int j = 0; j < hs; j++) {
+                    double sum = 0;
+                    for (int w = 0; w < workers; w++) {
+                        sum += ws.workers[w].tgAcc[q * hp + j];
+                    }
+                    dst[q][j] += (float) sum;
+                }
+            }
+        }
+    }
+}
