@@ -175,7 +175,7 @@ final class CellKernel {
 
     /**
      * The backward of one row and one unit block at step t: from {@code dL/dh_t}, {@code dL/dc_t} (in
-     * {@code s.dhN}/{@code s.dcN} at {@code row}) and the forward caches (at {@code cache}), writes
+     * {@code ws.dhN}/{@code ws.dcN} at {@code row}) and the forward caches (at {@code cache}), writes
      * {@code dz = dL/d[zi, zf, zg, zo]} at {@code ws.dz[dzAt ..]}, {@code dL/dk} at {@code s.dk[u ..]}, the parts of
      * {@code dL/dh_{t-1}}, {@code dL/dc_{t-1}} that do not go through the gates (over {@code dhN}/{@code dcN}), and
      * the step's peephole gradients ({@code s.peepStep}). {@code k} is at {@code s.kS[u ..]}.
@@ -225,8 +225,8 @@ final class CellKernel {
                 f.compare(VectorOperators.GT, 0f).and(f.compare(VectorOperators.LT, 1f))), hard).intoArray(sl, L);
         FloatVector dOut = o.mul(o.neg().add(1f)).blend(FloatVector.zero(FS).blend(0.2f,
                 o.compare(VectorOperators.GT, 0f).and(o.compare(VectorOperators.LT, 1f))), hard);
-        FloatVector dh = FloatVector.fromArray(FS, s.dhN, row);
-        FloatVector dc = FloatVector.fromArray(FS, s.dcN, row);
+        FloatVector dh = FloatVector.fromArray(FS, ws.dhN, row);
+        FloatVector dc = FloatVector.fromArray(FS, ws.dcN, row);
         FloatVector g = FloatVector.fromArray(FS, ws.gg, cache);
         FloatVector tcv = FloatVector.fromArray(FS, ws.tc, cache);
         FloatVector cp = FloatVector.fromArray(FS, ws.cc, cache);
@@ -243,7 +243,7 @@ final class CellKernel {
         FloatVector acc = FloatVector.fromArray(FS, s.peepStep, 2 * hp + u);
         (FMA ? dzo.fma(ct, acc) : dzo.mul(ct).add(acc)).intoArray(s.peepStep, 2 * hp + u);
         (FMA ? po.fma(dzo, dct) : po.mul(dzo).add(dct)).intoArray(sl, DCT);
-        dh.mul(k.neg().add(1f)).intoArray(s.dhN, row);
+        dh.mul(k.neg().add(1f)).intoArray(ws.dhN, row);
     }
 
     /**
@@ -260,7 +260,7 @@ final class CellKernel {
         FloatVector f = FloatVector.fromArray(FS, ws.gf, cache);
         FloatVector g = FloatVector.fromArray(FS, ws.gg, cache);
         FloatVector cp = FloatVector.fromArray(FS, ws.cc, cache);
-        FloatVector dc = FloatVector.fromArray(FS, s.dcN, row);
+        FloatVector dc = FloatVector.fromArray(FS, ws.dcN, row);
         FloatVector k = FloatVector.fromArray(FS, s.kS, u);
         FloatVector dzi = dct.mul(g).mul(FloatVector.fromArray(FS, sl, 0));
         FloatVector dzf = dct.mul(cp).mul(FloatVector.fromArray(FS, sl, L));
@@ -276,7 +276,7 @@ final class CellKernel {
         (FMA ? dzi.fma(cp, ai) : dzi.mul(cp).add(ai)).intoArray(s.peepStep, u);
         (FMA ? dzf.fma(cp, af) : dzf.mul(cp).add(af)).intoArray(s.peepStep, hp + u);
         FloatVector viaF = FMA ? pf.fma(dzf, dcp) : pf.mul(dzf).add(dcp);
-        (FMA ? pi.fma(dzi, viaF) : pi.mul(dzi).add(viaF)).intoArray(s.dcN, row);
+        (FMA ? pi.fma(dzi, viaF) : pi.mul(dzi).add(viaF)).intoArray(ws.dcN, row);
     }
 
     /** The hard sigmoid's derivative through its value {@code y}: 0.2 inside {@code (0, 1)}, else 0. */
@@ -291,8 +291,8 @@ final class CellKernel {
         boolean hard = layer.hard;
         for (int l = 0; l < L; l++) {
             int at = cache + l;
-            float dh = s.dhN[row + l];
-            float dc = s.dcN[row + l];
+            float dh = ws.dhN[row + l];
+            float dc = ws.dcN[row + l];
             float i = ws.gi[at];
             float f = ws.gf[at];
             float g = ws.gg[at];
@@ -340,8 +340,8 @@ final class CellKernel {
             ws.dz[dzAt + L + l] = dzf;
             ws.dz[dzAt + 2 * L + l] = dzg;
             ws.dz[dzAt + 3 * L + l] = dzo;
-            s.dhN[row + l] = dhp;
-            s.dcN[row + l] = dcp;
+            ws.dhN[row + l] = dhp;
+            ws.dcN[row + l] = dcp;
         }
     }
 }

@@ -12,8 +12,6 @@ final class CellTile {
     static final int MAX_ROWS = 4;
     /** Scratch floats of the cell update: per row i, f, g, c~, tanh(c~), o ({@link CellKernel}'s layout). */
     static final int SCRATCH = MAX_ROWS * 6 * L;
-    /** Offsets of the rows of {@link #z}: {@code q·4L}. */
-    static final int[] Z_ROWS = {0, 4 * L, 8 * L, 12 * L};
 
     /** Rows in this tile, {@code 1..4}. */
     int rows;

@@ -25,9 +25,7 @@ public final class KernelProbe {
     private final float[] k;     // [B][Hp]
     private final double[] phi;  // [Hp] scratch
     private final float[] z;     // [B][4Hp]
-    private final int[] xAt;
-    private final int[] hAt;
-    private final int[] zAt;
+    private final GateProduct.ProductRows product;
     private final CellTile tile = new CellTile();
 
     private KernelProbe(int batch, int in, int hidden, long seed) {
@@ -54,13 +52,16 @@ public final class KernelProbe {
         k = new float[batch * hp];
         phi = new double[hp];
         z = new float[batch * layer.gateWidth];
-        xAt = new int[batch];
-        hAt = new int[batch];
-        zAt = new int[batch];
+        product = new GateProduct.ProductRows(batch);
+        product.a = x;
+        product.aLen = in;
+        product.b = hc;
+        product.bLen = hidden;
+        product.init = layer.bias;
+        product.out = z;
         for (int b = 0; b < batch; b++) {
-            xAt[b] = b * in;
-            hAt[b] = b * hp;
-            zAt[b] = b * layer.gateWidth;
+            product.aAt[b] = b * in;
+            product.bAt[b] = b * hp;
         }
         timeGate();
     }
@@ -91,15 +92,10 @@ public final class KernelProbe {
         for (int nb = 0; nb < layer.blocks; nb++) {
             int col = nb * 4 * L;
             for (int b = 0; b < batch; b++) {
-                LayerForward.copy(layer.bias, col, z, zAt[b] + col, 4 * L);
-                zAt[b] += col; // the products write this block's columns
+                product.initAt[b] = col;
+                product.outAt[b] = b * layer.gateWidth + col;
             }
-            GateProduct.accumulate(batch, x, xAt, 0, layer.in, layer.w, layer.stripRow(nb, 0), 4, z, zAt, 0);
-            GateProduct.accumulate(batch, hc, hAt, 0, layer.hidden, layer.w, layer.stripRow(nb, layer.in), 4, z, zAt,
-                    0);
-            for (int b = 0; b < batch; b++) {
-                zAt[b] -= col;
-            }
+            GateProduct.accumulate(product, 0, batch, layer.w, layer.stripRow(nb, 0), 4);
         }
         return z;
     }
@@ -129,7 +125,7 @@ public final class KernelProbe {
                 tile.rows = count;
                 for (int q = 0; q < count; q++) {
                     int b = first + q;
-                    LayerForward.copy(z, zAt[b] + nb * 4 * L, tile.z, q * 4 * L, 4 * L);
+                    System.arraycopy(z, b * layer.gateWidth + nb * 4 * L, tile.z, q * 4 * L, 4 * L);
                     tile.prev[q] = b * hp + u;
                     tile.next[q] = (batch + b) * hp + u;
                     tile.kAt[q] = b * hp + u;

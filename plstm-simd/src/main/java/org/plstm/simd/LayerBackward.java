@@ -6,24 +6,29 @@ import java.util.Arrays;
 import org.plstm.PhasedLstmConfig;
 
 /**
- * The backward recurrence (BPTT) of one layer over one worker's share of the batch. Per step, from the last: the
- * fused cell backward of every active row and unit block ({@link CellKernel#backward}: {@code dz}, the carried
- * {@code dh}/{@code dc} and {@code dL/dk}), the time-gate parameter gradients per distinct timestamp, {@code dx_t}
- * and {@code dh_{t-1} += dz_t·recurrentKernel^T} as blocked products ({@link GateProduct} on the transposed strips
- * of {@link PackedLayer}), and for small layers the step's weight gradients ({@link WeightGradients#step}).
+ * The backward recurrence (BPTT) of one layer over one part of the work (samples or unit blocks, as the forward).
+ * Per step, from the last: the fused cell backward of every active row and unit block ({@link CellKernel#backward}:
+ * {@code dz}, the carried {@code dh}/{@code dc} and {@code dL/dk}), the time-gate parameter gradients per distinct
+ * timestamp, for small layers the step's weight gradients ({@link WeightGradients#step}), then
+ * {@code dh_{t-1} += dz_t·recurrentKernel^T} and {@code dx_t = dz_t·kernel^T} as blocked products
+ * ({@link GateProduct} on the transposed strips of {@link PackedLayer}). With the unit split, a barrier separates
+ * the cell backward (which writes this part's columns of {@code dz_t}) from the products (which read all of them);
+ * each part then computes {@code dh} of its own units, the only ones its next step reads, and {@code dx} of a share
+ * of the rows.
  */
 final class LayerBackward {
     private LayerBackward() {
     }
 
-    /** Backward over worker {@code w}'s samples; writes dz, dx, dh0, dc0 and the worker's accumulators. */
-    static void run(LayerPass pass, int w, int workers) {
+    /** Part {@code w} of the backward; writes dz, dx, dh0, dc0 and the worker's accumulators. */
+    static void run(LayerPass pass, int w) {
         SimdWorkspace ws = pass.ws();
-        int b0 = ws.sampleStart(w, workers);
-        int b1 = ws.sampleStart(w + 1, workers);
-        if (b0 >= b1) {
-            return;
-        }
+        int b0 = ws.sampleStart(w);
+        int b1 = ws.sampleEnd(w);
+        int nb0 = ws.blockStart(w);
+        int nb1 = ws.blockEnd(w);
+        int u0 = nb0 * L;
+        int u1 = nb1 * L;
         PackedLayer layer = ws.layer;
         PhasedLstmConfig cfg = layer.config;
         SimdWorkspace.Worker s = ws.workers[w];
@@ -41,19 +46,22 @@ final class LayerBackward {
         }
         float[] dhT = pass.dhT();
         float[] dcT = pass.dcT();
+        int n0 = Math.max(0, Math.min(u1, hs) - u0); // this part's real units
         for (int b = b0; b < b1; b++) {
-            int r = (b - b0) * hp;
-            Arrays.fill(s.dhN, r, r + hp, 0f);
-            Arrays.fill(s.dcN, r, r + hp, 0f);
-            if (dhT != null) {
-                System.arraycopy(dhT, b * hs, s.dhN, r, hs);
+            int r = b * hp;
+            Arrays.fill(ws.dhN, r + u0, r + u1, 0f);
+            Arrays.fill(ws.dcN, r + u0, r + u1, 0f);
+            if (dhT != null && n0 > 0) {
+                System.arraycopy(dhT, b * hs + u0, ws.dhN, r + u0, n0);
             }
-            if (dcT != null) {
-                System.arraycopy(dcT, b * hs, s.dcN, r, hs);
+            if (dcT != null && n0 > 0) {
+                System.arraycopy(dcT, b * hs + u0, ws.dcN, r + u0, n0);
             }
         }
         float[] dh = pass.dh();
         float[] x = pass.input().x();
+        GateProduct.ProductRows pr = s.product;
+        int vecs = hp / L;
         for (int t = steps - 1; t >= 0; t--) {
             if (layer.peepholes) {
                 Arrays.fill(s.peepStep, 0f);
@@ -62,65 +70,81 @@ final class LayerBackward {
             for (int b = b0; b < b1; b++) {
                 if (dh != null) {
                     int src = (b * steps + t) * hs;
-                    int dst = (b - b0) * hp;
-                    for (int j = 0; j < hs; j++) {
-                        s.dhN[dst + j] += dh[src + j];
+                    int dst = b * hp;
+                    for (int j = u0; j < u0 + n0; j++) {
+                        ws.dhN[dst + j] += dh[src + j];
                     }
                 }
                 if (t < ws.lengths[b]) {
                     s.rows[n++] = b;
                 }
             }
-            cells(pass, cfg, s, b0, t, n);
-            for (int q = 0; q < n; q++) {
-                s.aAt[q] = (t * ws.batch() + s.rows[q]) * ws.gateWidth; // the rows' dz
-            }
-            if (ws.inputGradientsNeeded()) {
-                inputGradients(ws, s, t, n);
-            }
+            cells(pass, cfg, s, t, n, nb0, nb1);
             if (ws.fusedWeightGradients) {
-                WeightGradients.step(ws, s, x, t, n);
+                WeightGradients.step(ws, s, x, t, n, nb0, nb1);
             }
             if (layer.peepholes) {
                 for (int j = 0; j < 3 * hp; j++) {
                     s.peepAcc[j] += s.peepStep[j];
                 }
             }
-            // dh_{t-1} += dz_t · recurrentKernel^T for the active rows, one strip of output vectors at a time.
-            int vecs = hp / L;
-            for (int vec = 0; vec < vecs; ) {
+            pr.a = ws.dz;
+            pr.aLen = ws.gateWidth;
+            pr.bLen = 0;
+            for (int q = 0; q < n; q++) {
+                pr.aAt[q] = (t * ws.batch() + s.rows[q]) * ws.gateWidth; // the rows' dz
+            }
+            if (ws.barrier != null) {
+                ws.barrier.await(); // every part's columns of dz_t written
+            }
+            if (ws.inputGradientsNeeded()) {
+                inputGradients(ws, s, t, n, w);
+            }
+            // dh_{t-1} += dz_t · recurrentKernel^T for the active rows, this part's units, one strip at a time.
+            pr.init = ws.dhN;
+            pr.out = ws.dhN;
+            for (int vec = nb0; vec < nb1; ) {
                 int width = PackedLayer.stripWidth(vec, vecs);
                 for (int q = 0; q < n; q++) {
-                    s.outAt[q] = (s.rows[q] - b0) * hp + vec * L;
+                    pr.outAt[q] = s.rows[q] * hp + vec * L;
+                    pr.initAt[q] = pr.outAt[q];
                 }
-                GateProduct.accumulate(n, ws.dz, s.aAt, 0, ws.gateWidth, layer.uT,
-                        PackedLayer.stripStart(vec, vecs, ws.gateWidth), width, s.dhN, s.outAt, 0);
+                GateProduct.accumulate(pr, 0, n, layer.uT, PackedLayer.stripStart(vec, vecs, ws.gateWidth), width);
                 vec += width;
             }
+            // No second barrier: the next step's cells read only this part's dh and dc, and write dz_{t-1}, which no
+            // part reads before the next barrier.
         }
-        for (int b = b0; b < b1; b++) {
-            int r = (b - b0) * hp;
-            System.arraycopy(s.dhN, r, ws.dh0(), b * hs, hs);
-            System.arraycopy(s.dcN, r, ws.dc0(), b * hs, hs);
+        if (n0 > 0) {
+            for (int b = b0; b < b1; b++) {
+                int r = b * hp;
+                System.arraycopy(ws.dhN, r + u0, ws.dh0(), b * hs + u0, n0);
+                System.arraycopy(ws.dcN, r + u0, ws.dc0(), b * hs + u0, n0);
+            }
         }
         if (ws.inputGradientsNeeded()) {
-            for (int b = b0; b < b1; b++) {
-                int from = (b * steps + ws.lengths[b]) * ws.in;
-                Arrays.fill(ws.dx(), from, (b + 1) * steps * ws.in, 0f); // padded steps
+            int in = ws.in;
+            for (int b = ws.unitSplit ? w : b0; b < b1; b += ws.unitSplit ? ws.parts : 1) {
+                int from = (b * steps + ws.lengths[b]) * in;
+                Arrays.fill(ws.dx(), from, (b + 1) * steps * in, 0f); // padded steps
             }
         }
     }
 
     /**
-     * The cell backward of the step's {@code n} active rows ({@code s.rows}), with {@code k} recomputed once per
-     * distinct timestamp (bitwise as in forward) and the time-gate parameter gradients, which are linear in
-     * {@code dk} for a fixed timestamp: {@code dk} is summed over the rows sharing one and applied once.
+     * The cell backward of the step's {@code n} active rows ({@code s.rows}), unit blocks {@code [nb0, nb1)}, with
+     * {@code k} recomputed once per distinct timestamp (bitwise as in forward) and the time-gate parameter gradients,
+     * which are linear in {@code dk} for a fixed timestamp: {@code dk} is summed over the rows sharing one and applied
+     * once.
      */
-    private static void cells(LayerPass pass, PhasedLstmConfig cfg, SimdWorkspace.Worker s, int b0, int t, int n) {
+    private static void cells(LayerPass pass, PhasedLstmConfig cfg, SimdWorkspace.Worker s, int t, int n, int nb0,
+                              int nb1) {
         SimdWorkspace ws = pass.ws();
         PackedLayer layer = ws.layer;
         int steps = ws.steps();
         int hp = ws.hPad;
+        int u0 = nb0 * L;
+        int u1 = nb1 * L;
         double[] time = pass.input().time();
         boolean tgGrads = cfg.timeGate() && (cfg.trainPeriod() || cfg.trainShift() || cfg.trainRatioOn());
         boolean pending = false; // dk summed over rows that share the timestamp lastT
@@ -131,52 +155,70 @@ final class LayerBackward {
             double tb = end ? 0 : time[b * steps + t];
             boolean newTime = end || q == 0 || Double.doubleToRawLongBits(tb) != Double.doubleToRawLongBits(lastT);
             if (pending && newTime) {
-                TimeGateKernel.gradients(layer.tg, lastT, pass.alpha(), s.phi, s.dkSum, s.tgAcc);
+                TimeGateKernel.gradients(layer.tg, lastT, pass.alpha(), s.phi, s.dkSum, s.tgAcc, u0, u1);
                 pending = false;
             }
             if (end) {
                 break;
             }
             if (layer.timeGate && newTime) {
-                TimeGateKernel.openness(layer.tg, tb, pass.alpha(), s.kS, 0, s.phi, pass.vectorPhase());
+                TimeGateKernel.openness(layer.tg, tb, pass.alpha(), s.kS, 0, s.phi, pass.vectorPhase(), u0, u1);
                 lastT = tb;
             }
             int cache = ws.state(t, b);
-            int row = (b - b0) * hp;
+            int row = b * hp;
             int dzAt = (t * ws.batch() + b) * ws.gateWidth;
-            for (int nb = 0; nb < layer.blocks; nb++) {
+            for (int nb = nb0; nb < nb1; nb++) {
                 int u = nb * L;
                 CellKernel.backward(layer, ws, s, cache + u, row + u, dzAt + nb * 4 * L, u);
             }
             if (tgGrads) {
                 if (!pending) {
-                    Arrays.fill(s.dkSum, 0.0);
+                    Arrays.fill(s.dkSum, u0, u1, 0.0);
                     pending = true;
                 }
-                TimeGateKernel.accumulate(s.dk, 0, s.dkSum, hp);
+                TimeGateKernel.accumulate(s.dk, 0, s.dkSum, u0, u1);
             }
         }
     }
 
-    /** {@code dx_t = dz_t · kernel^T} for the step's rows (dz offsets in {@code s.aAt}), via the row scratch. */
-    private static void inputGradients(SimdWorkspace ws, SimdWorkspace.Worker s, int t, int n) {
+    /**
+     * {@code dx_t = dz_t · kernel^T} for the step's rows (dz offsets in {@code s.product}; with the unit split every
+     * {@code parts}-th row from {@code w}), through the row scratch.
+     */
+    private static void inputGradients(SimdWorkspace ws, SimdWorkspace.Worker s, int t, int n, int w) {
         PackedLayer layer = ws.layer;
         int ip = layer.inPad;
         int in = ws.in;
-        Arrays.fill(s.dxRows, 0, n * ip, 0f);
+        int first = ws.unitSplit ? w : 0;
+        int stride = ws.unitSplit ? ws.parts : 1;
+        GateProduct.ProductRows pr = s.product;
+        // This part's rows, compacted to the front of the product's rows (their dz offsets move with them).
+        int m = 0;
+        for (int q = first; q < n; q += stride) {
+            pr.aAt[m] = pr.aAt[q];
+            s.stepX[m++] = s.rows[q];
+        }
+        Arrays.fill(s.dxRows, 0, m * ip, 0f);
+        pr.init = s.dxRows;
+        pr.out = s.dxRows;
         int vecs = ip / L;
         for (int vec = 0; vec < vecs; ) {
             int width = PackedLayer.stripWidth(vec, vecs);
-            for (int q = 0; q < n; q++) {
-                s.outAt[q] = q * ip + vec * L;
+            for (int q = 0; q < m; q++) {
+                pr.outAt[q] = q * ip + vec * L;
+                pr.initAt[q] = pr.outAt[q];
             }
-            GateProduct.accumulate(n, ws.dz, s.aAt, 0, ws.gateWidth, layer.xT,
-                    PackedLayer.stripStart(vec, vecs, ws.gateWidth), width, s.dxRows, s.outAt, 0);
+            GateProduct.accumulate(pr, 0, m, layer.xT, PackedLayer.stripStart(vec, vecs, ws.gateWidth), width);
             vec += width;
         }
         float[] dx = ws.dx();
+        for (int q = 0; q < m; q++) {
+            System.arraycopy(s.dxRows, q * ip, dx, (s.stepX[q] * ws.steps() + t) * in, in);
+        }
+        // Restore the dz offsets of all rows for the dh product.
         for (int q = 0; q < n; q++) {
-            System.arraycopy(s.dxRows, q * ip, dx, (s.rows[q] * ws.steps() + t) * in, in);
+            pr.aAt[q] = (t * ws.batch() + s.rows[q]) * ws.gateWidth;
         }
     }
 }

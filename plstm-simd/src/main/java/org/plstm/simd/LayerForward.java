@@ -1,18 +1,16 @@
 package org.plstm.simd;
 
-import static org.plstm.simd.VectorLevel.FS;
 import static org.plstm.simd.VectorLevel.L;
 
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
-import org.plstm.SequenceBatch;
 
 /**
- * The forward pass of one layer over one worker's share of the batch (a contiguous range of samples; the workers
- * need no synchronisation between steps). Per step: the time gate of each distinct timestamp
+ * The forward pass of one layer over one part of the work ({@link SimdWorkspace#unitSplit}: a range of samples with
+ * every unit, or every sample with a range of unit blocks). Per step: the time gate of each distinct timestamp
  * ({@link TimeGateKernel}), then for every unit block and every tile of up to 4 samples the gate product
  * ({@link GateProduct}, {@code z = bias + x_t·kernel + h_{t-1}·recurrentKernel}) straight into the fused cell
- * update ({@link CellKernel}) while the tile is in L1. Samples past their length carry their state.
+ * update ({@link CellKernel}) while the tile is in L1; with the unit split, a barrier ends the step. Samples past
+ * their length carry their state.
  */
 final class LayerForward {
     /** How many distinct timestamps of one step the forward remembers for reuse of k. */
@@ -22,19 +20,18 @@ final class LayerForward {
     }
 
     /**
-     * Forward over samples {@code [b0, b1)} of worker {@code w}.
+     * Part {@code w} of the forward: samples {@code [sampleStart(w), sampleEnd(w))} and unit blocks
+     * {@code [blockStart(w), blockEnd(w))} of the workspace's split.
      *
-     * @param pass  the call's arguments
-     * @param w     this worker
-     * @param workers workers sharing the batch
+     * @param pass the call's arguments
+     * @param w    this part (worker)
      */
-    static void run(LayerPass pass, int w, int workers) {
+    static void run(LayerPass pass, int w) {
         SimdWorkspace ws = pass.ws();
-        int b0 = ws.sampleStart(w, workers);
-        int b1 = ws.sampleStart(w + 1, workers);
-        if (b0 >= b1) {
-            return;
-        }
+        int b0 = ws.sampleStart(w);
+        int b1 = ws.sampleEnd(w);
+        int nb0 = ws.blockStart(w);
+        int nb1 = ws.blockEnd(w);
         PackedLayer layer = ws.layer;
         SimdWorkspace.Worker s = ws.workers[w];
         int steps = ws.steps();
@@ -42,20 +39,26 @@ final class LayerForward {
         int hp = ws.hPad;
         int hs = ws.hidden;
         int in = ws.in;
+        int u0 = nb0 * L; // this part's units [u0, u1)
+        int u1 = nb1 * L;
         if (!pass.rerun()) {
             float[] h0 = pass.h0();
             float[] c0 = pass.c0();
             for (int b = b0; b < b1; b++) {
                 int slot = ws.state(0, b);
-                Arrays.fill(ws.hc, slot, slot + hp, 0f);
-                Arrays.fill(ws.cc, slot, slot + hp, 0f);
-                if (h0 != null) {
-                    System.arraycopy(h0, b * hs, ws.hc, slot, hs);
+                Arrays.fill(ws.hc, slot + u0, slot + u1, 0f);
+                Arrays.fill(ws.cc, slot + u0, slot + u1, 0f);
+                int n = Math.min(u1, hs) - u0;
+                if (h0 != null && n > 0) {
+                    System.arraycopy(h0, b * hs + u0, ws.hc, slot + u0, n);
                 }
-                if (c0 != null) {
-                    System.arraycopy(c0, b * hs, ws.cc, slot, hs);
+                if (c0 != null && n > 0) {
+                    System.arraycopy(c0, b * hs + u0, ws.cc, slot + u0, n);
                 }
             }
+        }
+        if (ws.barrier != null) {
+            ws.barrier.await(); // every part's units of h0, c0 in slot 0 before step 0 reads them all
         }
         CellTile tile = s.tile;
         tile.c = ws.cc;
@@ -80,70 +83,84 @@ final class LayerForward {
         float[] x = pass.input().x();
         double[] time = pass.input().time();
         double alpha = pass.alpha();
+        GateProduct.ProductRows pr = s.product;
+        pr.a = x;
+        pr.aLen = in;
+        pr.b = ws.hc;
+        pr.bLen = hs;
+        pr.init = layer.bias;
+        pr.out = tile.z;
         for (int t = 0; t < steps; t++) {
             int n = 0;
             for (int b = b0; b < b1; b++) {
                 if (t < ws.lengths[b]) {
                     s.rows[n++] = b;
                 } else {
-                    carry(ws, b, t);
+                    carry(ws, b, t, u0, u1);
                 }
             }
             if (layer.timeGate) {
-                timeGateRows(ws, s, time, t, n, alpha, pass.vectorPhase());
+                timeGateRows(ws, s, time, t, n, alpha, pass.vectorPhase(), u0, u1);
             }
             for (int r = 0; r < n; r++) {
                 int b = s.rows[r];
-                s.aAt[r] = (b * steps + t) * in;
-                s.bAt[r] = ws.state(t, b);
+                pr.aAt[r] = (b * steps + t) * in;
+                pr.bAt[r] = ws.state(t, b);
+                pr.outAt[r] = (r % CellTile.MAX_ROWS) * 4 * L; // the row's place in its tile's z
             }
             // Unit blocks outer, sample tiles inner: a block's strip of weights streams once per tile from L2 (it
             // is read front to back, which the prefetchers follow) while the tiles' rows of h stay in L1.
-            for (int nb = 0; nb < layer.blocks; nb++) {
+            for (int nb = nb0; nb < nb1; nb++) {
                 int u = nb * L;
+                for (int r = 0; r < n; r++) {
+                    pr.initAt[r] = nb * 4 * L;
+                }
                 for (int first = 0; first < n; first += CellTile.MAX_ROWS) {
                     int count = Math.min(CellTile.MAX_ROWS, n - first);
                     tile.rows = count;
                     for (int q = 0; q < count; q++) {
-                        copy(layer.bias, nb * 4 * L, tile.z, q * 4 * L, 4 * L);
-                        tile.prev[q] = s.bAt[first + q] + u;
-                        tile.next[q] = s.bAt[first + q] + batch * hp + u;
+                        tile.prev[q] = pr.bAt[first + q] + u;
+                        tile.next[q] = pr.bAt[first + q] + batch * hp + u;
                         tile.kAt[q] = layer.timeGate ? s.kOff[first + q] + u : u;
                         tile.peepAt[q] = u;
                         if (cache) {
                             tile.cacheAt[q] = tile.prev[q];
                         }
                     }
-                    GateProduct.accumulate(count, x, s.aAt, first, in, layer.w, layer.stripRow(nb, 0), 4, tile.z,
-                            CellTile.Z_ROWS, 0);
-                    GateProduct.accumulate(count, ws.hc, s.bAt, first, hs, layer.w, layer.stripRow(nb, in), 4,
-                            tile.z, CellTile.Z_ROWS, 0);
+                    GateProduct.accumulate(pr, first, count, layer.w, layer.stripRow(nb, 0), 4);
                     CellKernel.forward(layer, tile);
                 }
             }
+            if (ws.barrier != null) {
+                ws.barrier.await(); // h_t complete before any part starts step t + 1
+            }
         }
-        // Public outputs: h [B][T][H] (unless not needed), hT, cT.
+        // Public outputs: h [B][T][H] (unless not needed), hT, cT: this part's samples and units.
+        int n = Math.min(u1, hs) - u0;
+        if (n <= 0) {
+            return;
+        }
         if (ws.hiddenSequenceNeeded()) {
             for (int b = b0; b < b1; b++) {
                 for (int t = 0; t < steps; t++) {
-                    System.arraycopy(ws.hc, ws.state(t + 1, b), ws.h(), (b * steps + t) * hs, hs);
+                    System.arraycopy(ws.hc, ws.state(t + 1, b) + u0, ws.h(), (b * steps + t) * hs + u0, n);
                 }
             }
         }
         for (int b = b0; b < b1; b++) {
             int last = ws.state(ws.lengths[b], b);
-            System.arraycopy(ws.hc, last, ws.hT(), b * hs, hs);
-            System.arraycopy(ws.cc, last, ws.cT(), b * hs, hs);
+            System.arraycopy(ws.hc, last + u0, ws.hT(), b * hs + u0, n);
+            System.arraycopy(ws.cc, last + u0, ws.cT(), b * hs + u0, n);
         }
     }
 
     /**
-     * The time gate of the step's {@code n} active rows into {@code s.kS}, row {@code r}'s at {@code s.kOff[r]}.
-     * {@code k} depends on the timestamp only: samples that share one (regular sampling, e.g. sequential MNIST)
-     * share one computed row, found by a bounded look-back over the last distinct timestamps.
+     * The time gate of the step's {@code n} active rows, units {@code [u0, u1)}, into {@code s.kS}, row {@code r}'s at
+     * {@code s.kOff[r]}. {@code k} depends on the timestamp only: samples that share one (regular sampling, e.g.
+     * sequential MNIST) share one computed row, found by a bounded look-back over the last distinct timestamps.
      */
     private static void timeGateRows(SimdWorkspace ws, SimdWorkspace.Worker s, double[] time, int t, int n,
-                                     double alpha, boolean vectorPhase) {
+                                     double alpha, boolean vectorPhase, int u0, int u1) {
         int steps = ws.steps();
         int hp = ws.hPad;
         int computed = 0;
@@ -158,25 +175,17 @@ final class LayerForward {
             if (same < 0) {
                 same = computed++;
                 s.kTime[same] = tb;
-                TimeGateKernel.openness(ws.layer.tg, tb, alpha, s.kS, same * hp, s.phi, vectorPhase);
+                TimeGateKernel.openness(ws.layer.tg, tb, alpha, s.kS, same * hp, s.phi, vectorPhase, u0, u1);
             }
             s.kOff[r] = same * hp;
         }
     }
 
-    /** A padded step: the state slot after step t repeats the one before it. */
-    private static void carry(SimdWorkspace ws, int b, int t) {
-        int hp = ws.hPad;
+    /** A padded step: units {@code [u0, u1)} of the state slot after step t repeat the one before it. */
+    private static void carry(SimdWorkspace ws, int b, int t, int u0, int u1) {
         int prev = ws.state(t, b);
         int next = ws.state(t + 1, b);
-        System.arraycopy(ws.hc, prev, ws.hc, next, hp);
-        System.arraycopy(ws.cc, prev, ws.cc, next, hp);
-    }
-
-    /** {@code dst[d ..] = src[s ..]} for {@code n} floats, a multiple of the lane count. */
-    static void copy(float[] src, int s, float[] dst, int d, int n) {
-        for (int i = 0; i < n; i += L) {
-            FloatVector.fromArray(FS, src, s + i).intoArray(dst, d + i);
-        }
+        System.arraycopy(ws.hc, prev + u0, ws.hc, next + u0, u1 - u0);
+        System.arraycopy(ws.cc, prev + u0, ws.cc, next + u0, u1 - u0);
     }
 }

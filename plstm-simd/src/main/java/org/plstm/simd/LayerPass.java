@@ -46,19 +46,24 @@ record LayerPass(Stage stage, SimdWorkspace ws, SequenceBatch input, double alph
 
     @Override
     public void run(int worker, int workers) {
-        int sampleWorkers = ws.sampleWorkers();
-        switch (stage) {
-            case FORWARD -> {
-                if (worker < sampleWorkers) {
-                    LayerForward.run(this, worker, sampleWorkers);
-                }
+        if (stage == Stage.WEIGHT_GRADIENTS) {
+            WeightGradients.run(this, worker, workers);
+            return;
+        }
+        if (worker >= ws.parts) {
+            return;
+        }
+        try {
+            if (stage == Stage.FORWARD) {
+                LayerForward.run(this, worker);
+            } else {
+                LayerBackward.run(this, worker);
             }
-            case BACKWARD -> {
-                if (worker < sampleWorkers) {
-                    LayerBackward.run(this, worker, sampleWorkers);
-                }
+        } catch (RuntimeException | Error e) {
+            if (ws.barrier != null) {
+                ws.barrier.breakAll(); // the other parts would wait for this one forever
             }
-            case WEIGHT_GRADIENTS -> WeightGradients.run(this, worker, workers);
+            throw e;
         }
     }
 }

@@ -19,7 +19,7 @@ import org.plstm.PhasedLstmParams;
  * bias [NB][4L]                   the same column order ("packed gate row", 4·Hp floats)
  * peep [3][Hp]                    peepholes of i, f, o (zeros without)
  * tg                              time gate in double, [Hp]
- * uT   strips over H of [4·Hp][4L] (then [4·Hp][L] for the last Hp/L mod 4 vectors):
+ * uT   strips over H of [4·Hp][4L] (then [4·Hp][2L] and [4·Hp][L] for the last Hp/L mod 4 vectors):
  *                                 recurrentKernel transposed, for dh_{t-1} = dz_t · U^T (backward only)
  * xT   the same strips over I (padded to whole vectors): kernel transposed, for dx_t = dz_t · W^T
  * </pre>
@@ -138,8 +138,8 @@ final class PackedLayer {
 
     /**
      * {@code src [rows][4H]} transposed into strips over its rows: output vectors {@code 4s .. 4s+3} ({@code 4L}
-     * outputs) form strip {@code s}, {@code [4·Hp][4L]}; the last {@code (rowsPad/L) mod 4} vectors get strips of
-     * one vector, {@code [4·Hp][L]} (see {@link #stripStart}). Strip row {@code c} (a packed gate column) holds
+     * outputs) form strip {@code s}, {@code [4·Hp][4L]}; the remaining {@code (rowsPad/L) mod 4} vectors get a strip
+     * of 2 and one of 1 vector ({@code [4·Hp][2L]}, {@code [4·Hp][L]}; see {@link #stripWidth}). Strip row {@code c} (a packed gate column) holds
      * {@code src[j][col(c)]} for the strip's outputs {@code j}, zero for padding.
      */
     private float[] transposedStrips(float[] src, int rows, int rowsPad, float[] reuse) {
@@ -162,22 +162,30 @@ final class PackedLayer {
         return dst;
     }
 
-    /** Vectors (of L outputs) in the strip holding output vector {@code vec} of {@code vecs}: 4, or 1 in the tail. */
+    /**
+     * Vectors (of L outputs) in the strip holding output vector {@code vec} of {@code vecs}: strips of 4 vectors,
+     * then one of 2 and one of 1 for the remainder ({@code vecs mod 4}), so a product tile never runs on padding.
+     */
     static int stripWidth(int vec, int vecs) {
-        return vec < vecs / 4 * 4 ? 4 : 1;
+        int full = vecs / 4 * 4;
+        if (vec < full) {
+            return 4;
+        }
+        return vecs - full >= 2 && vec < full + 2 ? 2 : 1;
     }
 
-    /** First output vector of the strip holding output vector {@code vec}. */
+    /** First output vector of the strip holding output vector {@code vec} of {@code vecs}. */
     static int firstVector(int vec, int vecs) {
-        return vec < vecs / 4 * 4 ? vec / 4 * 4 : vec;
+        int full = vecs / 4 * 4;
+        if (vec < full) {
+            return vec / 4 * 4;
+        }
+        return vecs - full >= 2 && vec < full + 2 ? full : vec;
     }
 
     /** Offset of the strip holding output vector {@code vec} of {@code vecs}, strips of {@code k} rows each. */
     static int stripStart(int vec, int vecs, int k) {
-        int full = vecs / 4;
-        if (vec < full * 4) {
-            return (vec / 4) * k * 4 * L;
-        }
-        return full * k * 4 * L + (vec - full * 4) * k * L;
+        int v = firstVector(vec, vecs);
+        return v * k * L; // strips are laid out in output order, each k rows of its width
     }
 }

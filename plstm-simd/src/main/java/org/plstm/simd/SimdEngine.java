@@ -101,6 +101,9 @@ public final class SimdEngine extends Engine {
         for (int b = 0; b < ws.batch(); b++) {
             ws.lengths[b] = input.length(b);
         }
+        if (ws.barrier != null) {
+            ws.barrier.reset(); // after a failed pass
+        }
         // Inference writes no training caches (gate values, tanh(c~)); a backward after it runs the forward again.
         boolean cache = mode == Mode.TRAINING;
         ws.cached = false;
@@ -125,6 +128,9 @@ public final class SimdEngine extends Engine {
     protected void doBackward(LayerWorkspace lw, PhasedLstmParams params, SequenceBatch input,
                               PhasedLstmParams grads, float[] dh, float[] dhT, float[] dcT) {
         SimdWorkspace ws = (SimdWorkspace) lw;
+        if (ws.barrier != null) {
+            ws.barrier.reset(); // after a failed pass
+        }
         double alpha = ws.lastMode().alpha(ws.config());
         boolean vectorPhase = vectorPhaseSafe(ws, input);
         if (!ws.cached) {

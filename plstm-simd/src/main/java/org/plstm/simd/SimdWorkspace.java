@@ -34,6 +34,8 @@ final class SimdWorkspace extends LayerWorkspace {
     final float[] dz;        // [T][B][4Hp] gate pre-activation gradients (backward)
     final float[] dw;        // [NB][I+H][4L] weight gradients in the packed layout of PackedLayer.w
     final float[] dwBias;    // [4Hp]
+    final float[] dhN;       // [B][Hp] dL/dh_t being accumulated (backward)
+    final float[] dcN;       // [B][Hp]
     final int[] lengths;     // [B] valid steps of the current input
     /** Whether the training caches hold the last forward pass (an inference forward does not write them). */
     boolean cached;
@@ -63,11 +65,7 @@ final class SimdWorkspace extends LayerWorkspace {
         final double[] phi;     // [Hp] phase of the current timestamp (backward)
         final double[] kTime;   // [rowsMax] timestamps whose k rows are in kS (forward reuse)
         final int[] kOff;       // [rowsMax] offset of each row's k in kS
-        final int[] aAt;        // [rowsMax] row offsets for the products (x, h or dz rows)
-        final int[] bAt;        // [rowsMax] second row offsets (h rows while aAt holds x rows)
-        final int[] outAt;      // [rowsMax] output row offsets
-        final float[] dhN;      // [rowsMax][Hp] dL/dh_t being accumulated
-        final float[] dcN;      // [rowsMax][Hp]
+        final GateProduct.ProductRows product; // the rows of the step's products (x and h rows, dz rows)
         final float[] dxRows;   // [rowsMax][Ip] dL/dx_t before it is copied out
         final float[] dk;       // [rowsMax][Hp] dL/dk of each row of the step
         final double[] dkSum;   // [Hp] dL/dk summed over rows sharing a timestamp
@@ -87,11 +85,7 @@ final class SimdWorkspace extends LayerWorkspace {
             phi = new double[hPad];
             kTime = new double[rowsMax];
             kOff = new int[rowsMax];
-            aAt = new int[rowsMax];
-            bAt = new int[rowsMax];
-            outAt = new int[rowsMax];
-            dhN = new float[rowsMax * hPad];
-            dcN = new float[rowsMax * hPad];
+            product = new GateProduct.ProductRows(rowsMax);
             dxRows = new float[rowsMax * inPad];
             dk = new float[rowsMax * hPad];
             dkSum = new double[hPad];
@@ -142,13 +136,18 @@ final class SimdWorkspace extends LayerWorkspace {
         dz = new float[Math.toIntExact((long) batch * steps * gateWidth)];
         dw = new float[layer.w.length];
         dwBias = new float[gateWidth];
+        dhN = new float[batch * hPad];
+        dcN = new float[batch * hPad];
         lengths = new int[batch];
         rowDz = new int[batch * steps];
         rowH = new int[batch * steps];
         rowX = new int[batch * steps];
         chunk = Math.max(16, Math.min(1024, (256 * 1024) / (4 * gateWidth)));
-        int sampleWorkers = Math.min(threads, batch);
-        int rowsMax = (batch + sampleWorkers - 1) / sampleWorkers;
+        long weightBytes = (long) layer.w.length * Float.BYTES;
+        unitSplit = threads > 1 && layer.blocks >= 4 * threads && weightBytes >= UNIT_SPLIT_BYTES;
+        parts = unitSplit ? threads : Math.min(threads, batch);
+        barrier = unitSplit ? new StepBarrier(parts) : null;
+        int rowsMax = unitSplit ? batch : (batch + parts - 1) / parts;
         fusedWeightGradients = (long) (dw.length + gateWidth) * Float.BYTES <= FUSED_WEIGHT_GRADIENT_BYTES;
         workers = new Worker[threads];
         for (int w = 0; w < threads; w++) {
@@ -156,14 +155,42 @@ final class SimdWorkspace extends LayerWorkspace {
         }
     }
 
-    /** First sample of worker {@code w}'s share when the batch is split over {@code workers}. */
-    int sampleStart(int w, int workers) {
-        return (int) ((long) batch() * w / workers);
+    /**
+     * How a pass splits over the workers. By samples (the default): each worker runs all units of a contiguous
+     * share of the batch, with no synchronisation between steps; each reads the whole weight matrix every step,
+     * which is fine while it fits a core's cache. By unit blocks, for layers of at least
+     * {@value #UNIT_SPLIT_BYTES} bytes of packed weights and {@code 4·workers} unit blocks: each worker runs its own
+     * contiguous range of unit blocks (whole 4-vector groups) for every sample, so its share of the weights stays in
+     * its core's L2 across steps, and the workers meet at a {@link StepBarrier} once per step (the next step needs
+     * all of {@code h_t}). On Zen 5 with 2 threads, the 1.3 MB of weights of a 64-input, 256-unit layer (which fit
+     * no core's 1 MB L2) went from ... (see docs/performance-notes.md).
+     */
+    final boolean unitSplit;
+    /** Workers that take part in a pass: one per sample at most (sample split), every thread (unit split). */
+    final int parts;
+    /** The per-step barrier of the unit split, null otherwise. */
+    final StepBarrier barrier;
+    /** Packed weights from which a layer splits by unit blocks (with enough blocks). */
+    static final long UNIT_SPLIT_BYTES = 512 * 1024;
+
+    /** First sample of part {@code w}. */
+    int sampleStart(int w) {
+        return unitSplit ? 0 : (int) ((long) batch() * w / parts);
     }
 
-    /** Workers used for per-sample work: at most one per sample. */
-    int sampleWorkers() {
-        return Math.min(threads, batch());
+    /** End (exclusive) of part {@code w}'s samples. */
+    int sampleEnd(int w) {
+        return unitSplit ? batch() : (int) ((long) batch() * (w + 1) / parts);
+    }
+
+    /** First unit block of part {@code w}: whole groups of 4 blocks, so backward strips never straddle parts. */
+    int blockStart(int w) {
+        return unitSplit ? (int) ((long) (layer.blocks / 4) * w / parts) * 4 : 0;
+    }
+
+    /** End (exclusive) of part {@code w}'s unit blocks (the last part takes the blocks past the last group of 4). */
+    int blockEnd(int w) {
+        return unitSplit && w + 1 < parts ? blockStart(w + 1) : layer.blocks;
     }
 
     /** Offset of sample {@code b}'s state after step {@code t - 1} (slot {@code t}) in {@link #hc}/{@link #cc}. */

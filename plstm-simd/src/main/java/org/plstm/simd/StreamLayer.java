@@ -94,8 +94,7 @@ public final class StreamLayer {
         final float[] outC;    // [Hp] new c of the open units
         final float[] outH;    // [Hp]
         final float[] lanes;   // [4L] for fixed-order lane sums
-        final int[] xAt = new int[1];
-        final int[] hAt = {0};
+        final GateProduct.ProductRows product = new GateProduct.ProductRows(1);
         final CellTile tile;
         int lastOpen;
 
@@ -166,14 +165,20 @@ public final class StreamLayer {
         tile.hOut = s.hNew;
         tile.peep = layer.peep;
         tile.peepStride = hPad;
-        s.xAt[0] = xOff;
+        GateProduct.ProductRows pr = s.product;
+        pr.a = x;
+        pr.aAt[0] = xOff;
+        pr.aLen = in;
+        pr.b = s.h;
+        pr.bAt[0] = 0;
+        pr.bLen = hidden;
+        pr.init = layer.bias;
+        pr.out = tile.z;
+        pr.outAt[0] = 0;
         for (int nb = 0; nb < layer.blocks; nb++) {
             int u = nb * L;
-            LayerForward.copy(layer.bias, nb * 4 * L, tile.z, 0, 4 * L);
-            GateProduct.accumulate(1, x, s.xAt, 0, in, layer.w, layer.stripRow(nb, 0), 4, tile.z, CellTile.Z_ROWS,
-                    0);
-            GateProduct.accumulate(1, s.h, s.hAt, 0, hidden, layer.w, layer.stripRow(nb, in), 4, tile.z,
-                    CellTile.Z_ROWS, 0);
+            pr.initAt[0] = nb * 4 * L;
+            GateProduct.accumulate(pr, 0, 1, layer.w, layer.stripRow(nb, 0), 4);
             tile.prev[0] = u;
             tile.kAt[0] = u;
             tile.next[0] = u;
@@ -208,6 +213,16 @@ public final class StreamLayer {
         // xh = [x, h_{t-1}, 0...]: the open units' dot products read it while their state is overwritten.
         System.arraycopy(x, xOff, s.xh, 0, in);
         System.arraycopy(s.h, 0, s.xh, in, hidden);
+        gatherOpen(s, m);
+        updateOpen(s, m);
+    }
+
+    /**
+     * The pre-activations of the {@code m} open units ({@code bias + [x, h_{t-1}]·W} over their unit-major rows of
+     * {@link #wu}) and their state, time gate and peepholes, gathered into groups of {@code L} (the layout of a cell
+     * tile's rows), zero-padded to whole groups.
+     */
+    private void gatherOpen(State s, int m) {
         int hp = hPad;
         for (int q = 0; q < m; q++) {
             int j = s.open[q];
@@ -264,7 +279,11 @@ public final class StreamLayer {
             s.gp[hp + q] = 0f;
             s.gp[2 * hp + q] = 0f;
         }
-        // The open units in groups of L, up to 4 groups per tile (their transcendental chains overlap).
+    }
+
+    /** The cell update of the {@code m} gathered open units, up to 4 groups of L per tile, and the scatter back. */
+    private void updateOpen(State s, int m) {
+        int groups = (m + L - 1) / L;
         CellTile tile = s.tile;
         tile.c = s.gc;
         tile.h = s.gh;
@@ -272,13 +291,13 @@ public final class StreamLayer {
         tile.cOut = s.outC;
         tile.hOut = s.outH;
         tile.peep = s.gp;
-        tile.peepStride = hp;
+        tile.peepStride = hPad;
         for (int g0 = 0; g0 < groups; g0 += CellTile.MAX_ROWS) {
             int count = Math.min(CellTile.MAX_ROWS, groups - g0);
             tile.rows = count;
             for (int q = 0; q < count; q++) {
                 int v = (g0 + q) * L;
-                LayerForward.copy(s.gz, 4 * v, tile.z, q * 4 * L, 4 * L);
+                System.arraycopy(s.gz, 4 * v, tile.z, q * 4 * L, 4 * L);
                 tile.prev[q] = v;
                 tile.kAt[q] = v;
                 tile.next[q] = v;

@@ -54,10 +54,16 @@ final class TimeGateKernel {
      */
     static void openness(TimeGateParams tg, double t, double alpha, float[] kOut, int kOff, double[] phiOut,
                          boolean vector) {
+        openness(tg, t, alpha, kOut, kOff, phiOut, vector, 0, tg.hPad);
+    }
+
+    /** {@link #openness} for units {@code [from, to)} only (multiples of the float lane count). */
+    static void openness(TimeGateParams tg, double t, double alpha, float[] kOut, int kOff, double[] phiOut,
+                         boolean vector, int from, int to) {
         if (vector && VectorLevel.VECTOR_TIME_GATE) {
-            opennessVector(tg, t, alpha, kOut, kOff, phiOut);
+            opennessVector(tg, t, alpha, kOut, kOff, phiOut, from, to);
         } else {
-            opennessScalar(tg, t, alpha, kOut, kOff, phiOut);
+            opennessScalar(tg, t, alpha, kOut, kOff, phiOut, from, to);
         }
     }
 
@@ -67,9 +73,9 @@ final class TimeGateKernel {
     }
 
     private static void opennessVector(TimeGateParams tg, double t, double alpha, float[] kOut, int kOff,
-                                       double[] phiOut) {
+                                       double[] phiOut, int from, int to) {
         DoubleVector tv = DoubleVector.broadcast(DS, t);
-        for (int j = 0; j < tg.hPad; j += DL) {
+        for (int j = from; j < to; j += DL) {
             DoubleVector tau = DoubleVector.fromArray(DS, tg.period, j);
             DoubleVector d = tv.sub(DoubleVector.fromArray(DS, tg.shift, j));
             DoubleVector n = d.mul(DoubleVector.fromArray(DS, tg.invPeriod, j)).add(ROUND).sub(ROUND);
@@ -102,22 +108,27 @@ final class TimeGateKernel {
 
     /** The scalar twin of {@link #opennessVector}: {@link TimeGate} for every unit. */
     static void opennessScalar(TimeGateParams tg, double t, double alpha, float[] kOut, int kOff, double[] phiOut) {
-        for (int j = 0; j < tg.hPad; j++) {
+        opennessScalar(tg, t, alpha, kOut, kOff, phiOut, 0, tg.hPad);
+    }
+
+    private static void opennessScalar(TimeGateParams tg, double t, double alpha, float[] kOut, int kOff,
+                                       double[] phiOut, int from, int to) {
+        for (int j = from; j < to; j++) {
             double phi = TimeGate.phase(t, tg.shift[j], tg.period[j]);
             kOut[kOff + j] = (float) TimeGate.openness(phi, tg.ratioOn[j], alpha);
             phiOut[j] = phi;
         }
     }
 
-    /** {@code dkSum[0 .. Hp) += dk[dkOff ..]}, widened to double. */
-    static void accumulate(float[] dk, int dkOff, double[] dkSum, int hPad) {
+    /** {@code dkSum[from .. to) += dk[dkOff + from ..]}, widened to double. */
+    static void accumulate(float[] dk, int dkOff, double[] dkSum, int from, int to) {
         if (VectorLevel.MASKS) {
-            for (int j = 0; j < hPad; j += DL) {
+            for (int j = from; j < to; j += DL) {
                 ((DoubleVector) FloatVector.fromArray(FH, dk, dkOff + j).convertShape(VectorOperators.F2D, DS, 0))
                         .add(DoubleVector.fromArray(DS, dkSum, j)).intoArray(dkSum, j);
             }
         } else {
-            for (int j = 0; j < hPad; j++) {
+            for (int j = from; j < to; j++) {
                 dkSum[j] += dk[dkOff + j];
             }
         }
@@ -128,21 +139,22 @@ final class TimeGateKernel {
      * {@code t} and {@code phi} their phase, {@code d period += dk·dk/dphi·(−(t − s)/tau²)},
      * {@code d shift += dk·dk/dphi·(−1/tau)}, {@code d ratioOn += dk·dk/dr_on} (DESIGN.md), accumulated into
      * {@code acc [3][Hp]} (all three: the caller keeps the trainable ones; computing all avoids branches on runtime
-     * flags inside the vector loop).
+     * flags inside the vector loop), for units {@code [from, to)}.
      */
-    static void gradients(TimeGateParams tg, double t, double alpha, double[] phi, double[] dk, double[] acc) {
+    static void gradients(TimeGateParams tg, double t, double alpha, double[] phi, double[] dk, double[] acc,
+                          int from, int to) {
         if (VectorLevel.VECTOR_TIME_GATE) {
-            gradientsVector(tg, t, alpha, phi, dk, acc);
+            gradientsVector(tg, t, alpha, phi, dk, acc, from, to);
         } else {
-            gradientsScalar(tg, t, alpha, phi, dk, acc);
+            gradientsScalar(tg, t, alpha, phi, dk, acc, from, to);
         }
     }
 
     private static void gradientsVector(TimeGateParams tg, double t, double alpha, double[] phiD, double[] dkSum,
-                                        double[] acc) {
+                                        double[] acc, int from, int to) {
         int hp = tg.hPad;
         DoubleVector tv = DoubleVector.broadcast(DS, t);
-        for (int j = 0; j < hp; j += DL) {
+        for (int j = from; j < to; j += DL) {
             DoubleVector dk = DoubleVector.fromArray(DS, dkSum, j);
             DoubleVector phi = DoubleVector.fromArray(DS, phiD, j);
             DoubleVector ron = DoubleVector.fromArray(DS, tg.ratioOn, j);
@@ -172,9 +184,10 @@ final class TimeGateKernel {
     }
 
     /** The scalar twin of {@link #gradientsVector}, from {@link TimeGate}'s derivatives. */
-    static void gradientsScalar(TimeGateParams tg, double t, double alpha, double[] phi, double[] dk, double[] acc) {
+    static void gradientsScalar(TimeGateParams tg, double t, double alpha, double[] phi, double[] dk, double[] acc,
+                                int from, int to) {
         int hp = tg.hPad;
-        for (int j = 0; j < hp; j++) {
+        for (int j = from; j < to; j++) {
             double dphi = dk[j] * TimeGate.dOpennessDPhase(phi[j], tg.ratioOn[j], alpha);
             acc[j] += dphi * ((tg.shift[j] - t) * tg.invPeriodSquared[j]);
             acc[hp + j] += dphi * -tg.invPeriod[j];

@@ -24,8 +24,11 @@ final class WeightGradients {
     private WeightGradients() {
     }
 
-    /** The step's contribution over the worker's {@code n} active rows ({@code s.rows}), fused mode. */
-    static void step(SimdWorkspace ws, SimdWorkspace.Worker s, float[] x, int t, int n) {
+    /**
+     * The step's contribution over the worker's {@code n} active rows ({@code s.rows}), unit blocks
+     * {@code [nb0, nb1)}, fused mode.
+     */
+    static void step(SimdWorkspace ws, SimdWorkspace.Worker s, float[] x, int t, int n, int nb0, int nb1) {
         PackedLayer layer = ws.layer;
         int steps = ws.steps();
         int in = ws.in;
@@ -35,7 +38,7 @@ final class WeightGradients {
             s.stepH[q] = ws.state(t, b);
             s.stepX[q] = (b * steps + t) * in;
         }
-        for (int nb = 0; nb < layer.blocks; nb++) {
+        for (int nb = nb0; nb < nb1; nb++) {
             int col = nb * 4 * L;
             for (int kb = 0; kb < ws.dwBlockStart.length; kb++) {
                 int k0 = ws.dwBlockStart[kb];
@@ -111,24 +114,36 @@ final class WeightGradients {
 
     /**
      * {@code dw[o + q·4L .. + 4L) += sum_r a[aAt[r] + ak + q] · dz[dzAt[r] + col ..]} for {@code q < count <= 4},
-     * rows {@code r} in {@code [start, end)}: a 4 × 4-vector register tile (16 accumulators), or one row of it at a
-     * time for the last 1-3 rows of a region.
+     * rows {@code r} in {@code [start, end)}: register tiles of {@link VectorLevel#TILE_ROWS} rows of {@code dw} × 4
+     * vectors (4 × 4 = 16 accumulators with 32 registers, 2 × 4 with 16), then 2 and 1 for the rest. Each element
+     * sums its rows in ascending order whatever the tiling.
      */
     static void tile(float[] dw, int o, float[] a, int[] aAt, int ak, int count, float[] dz, int[] dzAt, int col,
                      int start, int end) {
-        if (count < 4 || TILE_ROWS_ONE_AT_A_TIME) {
-            for (int q = 0; q < count; q++) {
-                row(dw, o + q * 4 * L, a, aAt, ak + q, dz, dzAt, col, start, end);
-            }
+        int q = 0;
+        if (VectorLevel.TILE_ROWS == 4 && count == 4) {
+            rows4(dw, o, a, aAt, ak, dz, dzAt, col, start, end);
             return;
         }
-        int o1 = o + 4 * L;
-        int o2 = o1 + 4 * L;
-        int o3 = o2 + 4 * L;
-        FloatVector c00 = FloatVector.fromArray(FS, dw, o);
-        FloatVector c01 = FloatVector.fromArray(FS, dw, o + L);
-        FloatVector c02 = FloatVector.fromArray(FS, dw, o + 2 * L);
-        FloatVector c03 = FloatVector.fromArray(FS, dw, o + 3 * L);
+        for (; q + 2 <= count; q += 2) {
+            rows2(dw, o + q * 4 * L, a, aAt, ak + q, dz, dzAt, col, start, end);
+        }
+        if (q < count) {
+            rows1(dw, o + q * 4 * L, a, aAt, ak + q, dz, dzAt, col, start, end);
+        }
+    }
+
+    /** 4 rows of {@code dw} × 4 vectors; see {@link #tile}. */
+    private static void rows4(float[] dw, int o, float[] a, int[] aAt, int ak, float[] dz, int[] dzAt, int col,
+                              int start, int end) {
+        int o0 = o;
+        int o1 = o + 1 * 4 * L;
+        int o2 = o + 2 * 4 * L;
+        int o3 = o + 3 * 4 * L;
+        FloatVector c00 = FloatVector.fromArray(FS, dw, o0);
+        FloatVector c01 = FloatVector.fromArray(FS, dw, o0 + L);
+        FloatVector c02 = FloatVector.fromArray(FS, dw, o0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(FS, dw, o0 + 3 * L);
         FloatVector c10 = FloatVector.fromArray(FS, dw, o1);
         FloatVector c11 = FloatVector.fromArray(FS, dw, o1 + L);
         FloatVector c12 = FloatVector.fromArray(FS, dw, o1 + 2 * L);
@@ -169,10 +184,10 @@ final class WeightGradients {
             c32 = FMA ? d2.fma(v3, c32) : d2.mul(v3).add(c32);
             c33 = FMA ? d3.fma(v3, c33) : d3.mul(v3).add(c33);
         }
-        c00.intoArray(dw, o);
-        c01.intoArray(dw, o + L);
-        c02.intoArray(dw, o + 2 * L);
-        c03.intoArray(dw, o + 3 * L);
+        c00.intoArray(dw, o0);
+        c01.intoArray(dw, o0 + L);
+        c02.intoArray(dw, o0 + 2 * L);
+        c03.intoArray(dw, o0 + 3 * L);
         c10.intoArray(dw, o1);
         c11.intoArray(dw, o1 + L);
         c12.intoArray(dw, o1 + 2 * L);
@@ -187,40 +202,91 @@ final class WeightGradients {
         c33.intoArray(dw, o3 + 3 * L);
     }
 
-    /** With 16 registers the 4 × 4 tile spills: rows one at a time (see {@link VectorLevel#TILE_ROWS}). */
-    private static final boolean TILE_ROWS_ONE_AT_A_TIME = VectorLevel.TILE_ROWS < 4;
-
-    /**
-     * One row of {@link #tile} (the region tails, and every row at 16 registers). It accumulates through {@code dw}
-     * in L1 rather than in loop-carried vectors: C2 (JDK 25) failed to intrinsify this small loop's vector phis and
-     * boxed every iteration (seen with JFR allocation sampling), while the load-add-store form compiles cleanly.
-     */
-    static void row(float[] dw, int o, float[] a, int[] aAt, int ak, float[] dz, int[] dzAt, int col, int start,
-                    int end) {
+    /** 2 rows of {@code dw} × 4 vectors; see {@link #tile}. */
+    private static void rows2(float[] dw, int o, float[] a, int[] aAt, int ak, float[] dz, int[] dzAt, int col,
+                              int start, int end) {
+        int o0 = o;
+        int o1 = o + 1 * 4 * L;
+        FloatVector c00 = FloatVector.fromArray(FS, dw, o0);
+        FloatVector c01 = FloatVector.fromArray(FS, dw, o0 + L);
+        FloatVector c02 = FloatVector.fromArray(FS, dw, o0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(FS, dw, o0 + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(FS, dw, o1);
+        FloatVector c11 = FloatVector.fromArray(FS, dw, o1 + L);
+        FloatVector c12 = FloatVector.fromArray(FS, dw, o1 + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(FS, dw, o1 + 3 * L);
         for (int r = start; r < end; r++) {
             int d = dzAt[r] + col;
-            FloatVector v = FloatVector.broadcast(FS, a[aAt[r] + ak]);
-            for (int q = 0; q < 4 * L; q += L) {
-                FloatVector dv = FloatVector.fromArray(FS, dz, d + q);
-                FloatVector acc = FloatVector.fromArray(FS, dw, o + q);
-                (FMA ? dv.fma(v, acc) : dv.mul(v).add(acc)).intoArray(dw, o + q);
-            }
+            FloatVector d0 = FloatVector.fromArray(FS, dz, d);
+            FloatVector d1 = FloatVector.fromArray(FS, dz, d + L);
+            FloatVector d2 = FloatVector.fromArray(FS, dz, d + 2 * L);
+            FloatVector d3 = FloatVector.fromArray(FS, dz, d + 3 * L);
+            int ar = aAt[r] + ak;
+            FloatVector v0 = FloatVector.broadcast(FS, a[ar]);
+            FloatVector v1 = FloatVector.broadcast(FS, a[ar + 1]);
+            c00 = FMA ? d0.fma(v0, c00) : d0.mul(v0).add(c00);
+            c01 = FMA ? d1.fma(v0, c01) : d1.mul(v0).add(c01);
+            c02 = FMA ? d2.fma(v0, c02) : d2.mul(v0).add(c02);
+            c03 = FMA ? d3.fma(v0, c03) : d3.mul(v0).add(c03);
+            c10 = FMA ? d0.fma(v1, c10) : d0.mul(v1).add(c10);
+            c11 = FMA ? d1.fma(v1, c11) : d1.mul(v1).add(c11);
+            c12 = FMA ? d2.fma(v1, c12) : d2.mul(v1).add(c12);
+            c13 = FMA ? d3.fma(v1, c13) : d3.mul(v1).add(c13);
         }
+        c00.intoArray(dw, o0);
+        c01.intoArray(dw, o0 + L);
+        c02.intoArray(dw, o0 + 2 * L);
+        c03.intoArray(dw, o0 + 3 * L);
+        c10.intoArray(dw, o1);
+        c11.intoArray(dw, o1 + L);
+        c12.intoArray(dw, o1 + 2 * L);
+        c13.intoArray(dw, o1 + 3 * L);
     }
 
-    /**
-     * {@code dwBias[o .. o + 4L) += sum_r dz[dzAt[r] + col ..]}: the bias gradient of one unit block, through
-     * {@code dwBias} in L1 like {@link #row}: with loop-carried accumulators, C2 (JDK 25) sometimes boxed them once
-     * this method was inlined into {@link #step} (about one JVM in six, seen with JFR allocation sampling).
-     */
-    static void biasTile(float[] dwBias, int o, float[] dz, int[] dzAt, int col, int start, int end) {
+    /** 1 row of {@code dw} × 4 vectors; see {@link #tile}. */
+    private static void rows1(float[] dw, int o, float[] a, int[] aAt, int ak, float[] dz, int[] dzAt, int col,
+                              int start, int end) {
+        int o0 = o;
+        FloatVector c00 = FloatVector.fromArray(FS, dw, o0);
+        FloatVector c01 = FloatVector.fromArray(FS, dw, o0 + L);
+        FloatVector c02 = FloatVector.fromArray(FS, dw, o0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(FS, dw, o0 + 3 * L);
         for (int r = start; r < end; r++) {
             int d = dzAt[r] + col;
-            for (int q = 0; q < 4 * L; q += L) {
-                FloatVector.fromArray(FS, dz, d + q).add(FloatVector.fromArray(FS, dwBias, o + q))
-                        .intoArray(dwBias, o + q);
-            }
+            FloatVector d0 = FloatVector.fromArray(FS, dz, d);
+            FloatVector d1 = FloatVector.fromArray(FS, dz, d + L);
+            FloatVector d2 = FloatVector.fromArray(FS, dz, d + 2 * L);
+            FloatVector d3 = FloatVector.fromArray(FS, dz, d + 3 * L);
+            int ar = aAt[r] + ak;
+            FloatVector v0 = FloatVector.broadcast(FS, a[ar]);
+            c00 = FMA ? d0.fma(v0, c00) : d0.mul(v0).add(c00);
+            c01 = FMA ? d1.fma(v0, c01) : d1.mul(v0).add(c01);
+            c02 = FMA ? d2.fma(v0, c02) : d2.mul(v0).add(c02);
+            c03 = FMA ? d3.fma(v0, c03) : d3.mul(v0).add(c03);
         }
+        c00.intoArray(dw, o0);
+        c01.intoArray(dw, o0 + L);
+        c02.intoArray(dw, o0 + 2 * L);
+        c03.intoArray(dw, o0 + 3 * L);
+    }
+
+    /** {@code dwBias[o .. o + 4L) += sum_r dz[dzAt[r] + col ..]}: the bias gradient of one unit block. */
+    static void biasTile(float[] dwBias, int o, float[] dz, int[] dzAt, int col, int start, int end) {
+        FloatVector c0 = FloatVector.fromArray(FS, dwBias, o);
+        FloatVector c1 = FloatVector.fromArray(FS, dwBias, o + L);
+        FloatVector c2 = FloatVector.fromArray(FS, dwBias, o + 2 * L);
+        FloatVector c3 = FloatVector.fromArray(FS, dwBias, o + 3 * L);
+        for (int r = start; r < end; r++) {
+            int d = dzAt[r] + col;
+            c0 = c0.add(FloatVector.fromArray(FS, dz, d));
+            c1 = c1.add(FloatVector.fromArray(FS, dz, d + L));
+            c2 = c2.add(FloatVector.fromArray(FS, dz, d + 2 * L));
+            c3 = c3.add(FloatVector.fromArray(FS, dz, d + 3 * L));
+        }
+        c0.intoArray(dwBias, o);
+        c1.intoArray(dwBias, o + L);
+        c2.intoArray(dwBias, o + 2 * L);
+        c3.intoArray(dwBias, o + 3 * L);
     }
 
     /** Adds the packed weight gradients and the per-worker accumulators to the caller's gradient buffer. */
@@ -230,7 +296,7 @@ final class WeightGradients {
         int in = ws.in;
         int hs = ws.hidden;
         int hp = ws.hPad;
-        int workers = ws.sampleWorkers();
+        int workers = ws.parts;
         if (ws.fusedWeightGradients) {
             // Sum the workers' buffers in worker order (deterministic for a thread count) into the shared one.
             System.arraycopy(ws.workers[0].dw, 0, ws.dw, 0, ws.dw.length);
