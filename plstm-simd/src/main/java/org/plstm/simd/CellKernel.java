@@ -27,10 +27,12 @@ final class CellKernel {
 
     /** The forward update of a tile (see {@link CellTile}). */
     static void forward(PackedLayer layer, CellTile tile) {
-        if (VectorLevel.MASKS) {
-            forwardVector(tile);
-        } else {
+        if (!VectorLevel.MASKS) {
             forwardScalar(layer.peepholes, layer.hard, layer.timeGate, tile);
+        } else if (layer.plain) {
+            forwardPlain(tile);
+        } else {
+            forwardVector(tile);
         }
     }
 
@@ -91,6 +93,63 @@ final class CellKernel {
         }
         VectorMath.tanhInPlace(e, T, count * L);
         VectorMath.gatesInPlace(e, O, count * L, tile.hard);
+        // h~ = o⊙tanh(c~); c_t = k⊙c~ + (1 − k)⊙c_{t-1}, h_t = k⊙h~ + (1 − k)⊙h_{t-1}; caches of o, tanh(c~).
+        for (int q = 0; q < count; q++) {
+            int at = tile.prev[q];
+            int out = tile.next[q];
+            FloatVector o = FloatVector.fromArray(FS, e, O + q * L);
+            FloatVector tcv = FloatVector.fromArray(FS, e, T + q * L);
+            FloatVector ct = FloatVector.fromArray(FS, e, C + q * L);
+            FloatVector ht = o.mul(tcv);
+            FloatVector k = FloatVector.fromArray(FS, tile.k, tile.kAt[q]);
+            FloatVector oneMinusK = k.neg().add(1f);
+            FloatVector cKeep = oneMinusK.mul(FloatVector.fromArray(FS, tile.c, at));
+            FloatVector hKeep = oneMinusK.mul(FloatVector.fromArray(FS, tile.h, at));
+            (FMA ? k.fma(ct, cKeep) : k.mul(ct).add(cKeep)).intoArray(tile.cOut, out);
+            (FMA ? k.fma(ht, hKeep) : k.mul(ht).add(hKeep)).intoArray(tile.hOut, out);
+            int c = tile.cacheAt[q];
+            o.intoArray(tile.go, c);
+            tcv.intoArray(tile.tc, c);
+        }
+    }
+
+    /**
+     * {@link #forwardVector} for the common layer: logistic sigmoid, no peepholes (what {@link PackedLayer#plain}
+     * says). A separate method rather than branches: see {@link #forwardVector} on why the kernels carry no branch on
+     * a layer flag; a method this long is never inlined into its caller, so each variant is compiled on its own, from
+     * its own profile.
+     */
+    private static void forwardPlain(CellTile tile) {
+        float[] e = tile.e;
+        float[] z = tile.z;
+        int count = tile.rows;
+        // Pre-activations i, f, g, o.
+        for (int q = 0; q < count; q++) {
+            int zo = q * 4 * L;
+            FloatVector.fromArray(FS, z, zo).intoArray(e, 2 * q * L);
+            FloatVector.fromArray(FS, z, zo + L).intoArray(e, (2 * q + 1) * L);
+            FloatVector.fromArray(FS, z, zo + 2 * L).intoArray(e, G + q * L);
+            FloatVector.fromArray(FS, z, zo + 3 * L).intoArray(e, O + q * L);
+        }
+        VectorMath.sigmoidInPlace(e, 0, 2 * count * L);
+        VectorMath.tanhInPlace(e, G, count * L);
+        // c~ = f⊙c_{t-1} + i⊙g (twice: tanh replaces one), caches of i, f, g.
+        for (int q = 0; q < count; q++) {
+            FloatVector i = FloatVector.fromArray(FS, e, 2 * q * L);
+            FloatVector f = FloatVector.fromArray(FS, e, (2 * q + 1) * L);
+            FloatVector g = FloatVector.fromArray(FS, e, G + q * L);
+            FloatVector cp = FloatVector.fromArray(FS, tile.c, tile.prev[q]);
+            FloatVector fc = f.mul(cp);
+            FloatVector ct = FMA ? i.fma(g, fc) : i.mul(g).add(fc); // the backward recomputes it the same way
+            ct.intoArray(e, C + q * L);
+            ct.intoArray(e, T + q * L);
+            int at = tile.cacheAt[q];
+            i.intoArray(tile.gi, at);
+            f.intoArray(tile.gf, at);
+            g.intoArray(tile.gg, at);
+        }
+        VectorMath.tanhInPlace(e, T, count * L);
+        VectorMath.sigmoidInPlace(e, O, count * L);
         // h~ = o⊙tanh(c~); c_t = k⊙c~ + (1 − k)⊙c_{t-1}, h_t = k⊙h~ + (1 − k)⊙h_{t-1}; caches of o, tanh(c~).
         for (int q = 0; q < count; q++) {
             int at = tile.prev[q];
@@ -176,16 +235,18 @@ final class CellKernel {
     /**
      * The backward of one row and one unit block at step t: from {@code dL/dh_t}, {@code dL/dc_t} (in
      * {@code ws.dhN}/{@code ws.dcN} at {@code row}) and the forward caches (at {@code cache}), writes
-     * {@code dz = dL/d[zi, zf, zg, zo]} at {@code ws.dz[dzAt ..]}, {@code dL/dk} at {@code s.dk[u ..]}, the parts of
+     * {@code dz = dL/d[zi, zf, zg, zo]} at {@code s.dz[dzAt ..]}, {@code dL/dk} at {@code s.dk[u ..]}, the parts of
      * {@code dL/dh_{t-1}}, {@code dL/dc_{t-1}} that do not go through the gates (over {@code dhN}/{@code dcN}), and
      * the step's peephole gradients ({@code s.peepStep}). {@code k} is at {@code s.kS[u ..]}.
      */
     static void backward(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int cache, int row, int dzAt,
                          int u) {
-        if (VectorLevel.MASKS) {
-            backwardVector(layer, ws, s, cache, row, dzAt, u);
-        } else {
+        if (!VectorLevel.MASKS) {
             backwardScalar(layer, ws, s, cache, row, dzAt, u);
+        } else if (layer.plain) {
+            backwardPlain(ws, s, cache, row, dzAt, u);
+        } else {
+            backwardVector(layer, ws, s, cache, row, dzAt, u);
         }
     }
 
@@ -237,7 +298,7 @@ final class CellKernel {
         dh.mul(o.mul(tcv).sub(hPrev)).add(dc.mul(ct.sub(cp))).intoArray(s.dk, u);
         FloatVector dht = dh.mul(k);
         FloatVector dzo = dht.mul(tcv).mul(dOut);
-        dzo.intoArray(ws.dz, dzAt + 3 * L);
+        dzo.intoArray(s.dz, dzAt + 3 * L);
         FloatVector dct = dht.mul(o).mul(tcv.mul(tcv).neg().add(1f)).add(dc.mul(k));
         FloatVector po = FloatVector.fromArray(FS, layer.peep, 2 * hp + u);
         FloatVector acc = FloatVector.fromArray(FS, s.peepStep, 2 * hp + u);
@@ -264,9 +325,9 @@ final class CellKernel {
         FloatVector k = FloatVector.fromArray(FS, s.kS, u);
         FloatVector dzi = dct.mul(g).mul(FloatVector.fromArray(FS, sl, 0));
         FloatVector dzf = dct.mul(cp).mul(FloatVector.fromArray(FS, sl, L));
-        dzi.intoArray(ws.dz, dzAt);
-        dzf.intoArray(ws.dz, dzAt + L);
-        dct.mul(i).mul(g.mul(g).neg().add(1f)).intoArray(ws.dz, dzAt + 2 * L);
+        dzi.intoArray(s.dz, dzAt);
+        dzf.intoArray(s.dz, dzAt + L);
+        dct.mul(i).mul(g.mul(g).neg().add(1f)).intoArray(s.dz, dzAt + 2 * L);
         FloatVector dcKeep = dc.mul(k.neg().add(1f));
         FloatVector dcp = FMA ? dct.fma(f, dcKeep) : dct.mul(f).add(dcKeep);
         FloatVector pi = FloatVector.fromArray(FS, layer.peep, u);
@@ -277,6 +338,37 @@ final class CellKernel {
         (FMA ? dzf.fma(cp, af) : dzf.mul(cp).add(af)).intoArray(s.peepStep, hp + u);
         FloatVector viaF = FMA ? pf.fma(dzf, dcp) : pf.mul(dzf).add(dcp);
         (FMA ? pi.fma(dzi, viaF) : pi.mul(dzi).add(viaF)).intoArray(ws.dcN, row);
+    }
+
+    /**
+     * The backward of {@link #forwardPlain} (logistic sigmoid, no peepholes), straight through: the same arithmetic as
+     * {@link #backwardOutput} and {@link #backwardInput} without the peephole terms and the hard sigmoid's mask.
+     */
+    private static void backwardPlain(SimdWorkspace ws, SimdWorkspace.Worker s, int cache, int row, int dzAt,
+                                      int u) {
+        FloatVector i = FloatVector.fromArray(FS, ws.gi, cache);
+        FloatVector f = FloatVector.fromArray(FS, ws.gf, cache);
+        FloatVector o = FloatVector.fromArray(FS, ws.go, cache);
+        FloatVector g = FloatVector.fromArray(FS, ws.gg, cache);
+        FloatVector tcv = FloatVector.fromArray(FS, ws.tc, cache);
+        FloatVector cp = FloatVector.fromArray(FS, ws.cc, cache);
+        FloatVector dh = FloatVector.fromArray(FS, ws.dhN, row);
+        FloatVector dc = FloatVector.fromArray(FS, ws.dcN, row);
+        FloatVector k = FloatVector.fromArray(FS, s.kS, u);
+        FloatVector hPrev = FloatVector.fromArray(FS, ws.hc, cache);
+        FloatVector fc = f.mul(cp);
+        FloatVector ct = FMA ? i.fma(g, fc) : i.mul(g).add(fc); // recomputed exactly as the forward computed it
+        dh.mul(o.mul(tcv).sub(hPrev)).add(dc.mul(ct.sub(cp))).intoArray(s.dk, u);
+        FloatVector oneMinusK = k.neg().add(1f);
+        FloatVector dht = dh.mul(k);
+        dht.mul(tcv).mul(o.mul(o.neg().add(1f))).intoArray(s.dz, dzAt + 3 * L);
+        FloatVector dct = dht.mul(o).mul(tcv.mul(tcv).neg().add(1f)).add(dc.mul(k));
+        dct.mul(g).mul(i.mul(i.neg().add(1f))).intoArray(s.dz, dzAt);
+        dct.mul(cp).mul(f.mul(f.neg().add(1f))).intoArray(s.dz, dzAt + L);
+        dct.mul(i).mul(g.mul(g).neg().add(1f)).intoArray(s.dz, dzAt + 2 * L);
+        FloatVector dcKeep = dc.mul(oneMinusK);
+        (FMA ? dct.fma(f, dcKeep) : dct.mul(f).add(dcKeep)).intoArray(ws.dcN, row);
+        dh.mul(oneMinusK).intoArray(ws.dhN, row);
     }
 
     /** The hard sigmoid's derivative through its value {@code y}: 0.2 inside {@code (0, 1)}, else 0. */
@@ -336,10 +428,10 @@ final class CellKernel {
                 s.peepStep[hp + u + l] = madd(dzf, cp, s.peepStep[hp + u + l]);
                 dcp = madd(layer.peep[u + l], dzi, madd(layer.peep[hp + u + l], dzf, dcp));
             }
-            ws.dz[dzAt + l] = dzi;
-            ws.dz[dzAt + L + l] = dzf;
-            ws.dz[dzAt + 2 * L + l] = dzg;
-            ws.dz[dzAt + 3 * L + l] = dzo;
+            s.dz[dzAt + l] = dzi;
+            s.dz[dzAt + L + l] = dzf;
+            s.dz[dzAt + 2 * L + l] = dzg;
+            s.dz[dzAt + 3 * L + l] = dzo;
             ws.dhN[row + l] = dhp;
             ws.dcN[row + l] = dcp;
         }

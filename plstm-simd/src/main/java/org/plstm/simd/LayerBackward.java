@@ -44,6 +44,8 @@ final class LayerBackward {
         if (!layer.timeGate) {
             Arrays.fill(s.kS, 0, hp, 1f); // k = 1: the cell backward's time-gate terms vanish exactly
         }
+        boolean fused = ws.fusedWeightGradients;
+        s.dz = fused ? s.dzStep : ws.dz;
         float[] dhT = pass.dhT();
         float[] dcT = pass.dcT();
         int n0 = Math.max(0, Math.min(u1, hs) - u0); // this part's real units
@@ -88,11 +90,11 @@ final class LayerBackward {
                     s.peepAcc[j] += s.peepStep[j];
                 }
             }
-            pr.a = ws.dz;
+            pr.a = s.dz;
             pr.aLen = ws.gateWidth;
             pr.bLen = 0;
             for (int q = 0; q < n; q++) {
-                pr.aAt[q] = (t * ws.batch() + s.rows[q]) * ws.gateWidth; // the rows' dz
+                pr.aAt[q] = dzRow(ws, t, s.rows[q], q); // the rows' dz
             }
             if (ws.barrier != null) {
                 ws.barrier.await(); // every part's columns of dz_t written
@@ -131,6 +133,11 @@ final class LayerBackward {
         }
     }
 
+    /** Offset of the dz of sample {@code b} at step {@code t}, the step's row {@code q}: see {@code Worker.dz}. */
+    static int dzRow(SimdWorkspace ws, int t, int b, int q) {
+        return ws.fusedWeightGradients ? q * ws.gateWidth : (t * ws.batch() + b) * ws.gateWidth;
+    }
+
     /**
      * The cell backward of the step's {@code n} active rows ({@code s.rows}), unit blocks {@code [nb0, nb1)}, with
      * {@code k} recomputed once per distinct timestamp (bitwise as in forward) and the time-gate parameter gradients,
@@ -167,7 +174,7 @@ final class LayerBackward {
             }
             int cache = ws.state(t, b);
             int row = b * hp;
-            int dzAt = (t * ws.batch() + b) * ws.gateWidth;
+            int dzAt = dzRow(ws, t, b, q);
             for (int nb = nb0; nb < nb1; nb++) {
                 int u = nb * L;
                 CellKernel.backward(layer, ws, s, cache + u, row + u, dzAt + nb * 4 * L, u);
@@ -218,7 +225,7 @@ final class LayerBackward {
         }
         // Restore the dz offsets of all rows for the dh product.
         for (int q = 0; q < n; q++) {
-            pr.aAt[q] = (t * ws.batch() + s.rows[q]) * ws.gateWidth;
+            pr.aAt[q] = dzRow(ws, t, s.rows[q], q);
         }
     }
 }

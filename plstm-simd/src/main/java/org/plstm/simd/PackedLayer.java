@@ -41,6 +41,8 @@ final class PackedLayer {
     final boolean peepholes;
     final boolean hard;
     final boolean timeGate;
+    /** Logistic sigmoid and no peepholes: the cell kernels' lean variant ({@link CellKernel}). */
+    final boolean plain;
     /** 1 for the hard sigmoid, 0 for the logistic one: a mask in the branch-free kernels ({@link CellKernel}). */
     final float hardFlag;
     /** {@code [Hp]} ones: the time gate {@code k} of a layer without one. */
@@ -67,6 +69,7 @@ final class PackedLayer {
         hard = config.gateActivation() == GateActivation.HARD_SIGMOID;
         timeGate = config.timeGate();
         hardFlag = hard ? 1f : 0f;
+        plain = !hard && !peepholes;
         ones = new float[hPad];
         Arrays.fill(ones, 1f);
         w = new float[Math.toIntExact((long) blocks * strip)];

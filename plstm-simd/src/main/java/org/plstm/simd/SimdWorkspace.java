@@ -31,7 +31,7 @@ final class SimdWorkspace extends LayerWorkspace {
     final float[] gg;
     final float[] go;
     final float[] tc;        // [T][B][Hp] tanh(c~)
-    final float[] dz;        // [T][B][4Hp] gate pre-activation gradients (backward)
+    final float[] dz;        // [T][B][4Hp] gate pre-activation gradients (backward; large layers only, see below)
     final float[] dw;        // [NB][I+H][4L] weight gradients in the packed layout of PackedLayer.w
     final float[] dwBias;    // [4Hp]
     final float[] dhN;       // [B][Hp] dL/dh_t being accumulated (backward)
@@ -78,6 +78,8 @@ final class SimdWorkspace extends LayerWorkspace {
         final int[] stepH;
         final int[] stepX;
         final float[] slope;    // [5][L] scratch of the vector cell backward (CellKernel)
+        final float[] dzStep;   // [rowsMax][4Hp] dz of the current step (fused mode: never written to ws.dz)
+        float[] dz;             // where the backward writes dz: dzStep (fused mode) or the workspace's [T][B][4Hp]
 
         Worker(int rowsMax, int hPad, int inPad, int gateWidth, int dwSize) {
             rows = new int[rowsMax];
@@ -98,6 +100,7 @@ final class SimdWorkspace extends LayerWorkspace {
             stepH = new int[rowsMax];
             stepX = new int[rowsMax];
             slope = new float[5 * VectorLevel.L];
+            dzStep = new float[dwSize == 0 ? 0 : rowsMax * gateWidth];
         }
     }
 
@@ -133,8 +136,11 @@ final class SimdWorkspace extends LayerWorkspace {
         gg = new float[perStep];
         go = new float[perStep];
         tc = new float[perStep];
-        dz = new float[Math.toIntExact((long) batch * steps * gateWidth)];
         dw = new float[layer.w.length];
+        fusedWeightGradients = (long) (dw.length + gateWidth) * Float.BYTES <= FUSED_WEIGHT_GRADIENT_BYTES;
+        // With the fused weight gradients, each step's dz is used within the step: a per-worker buffer, not
+        // [T][B][4Hp] written to memory and never read again.
+        dz = new float[fusedWeightGradients ? 0 : Math.toIntExact((long) batch * steps * gateWidth)];
         dwBias = new float[gateWidth];
         dhN = new float[batch * hPad];
         dcN = new float[batch * hPad];
@@ -144,11 +150,16 @@ final class SimdWorkspace extends LayerWorkspace {
         rowX = new int[batch * steps];
         chunk = Math.max(16, Math.min(1024, (256 * 1024) / (4 * gateWidth)));
         long weightBytes = (long) layer.w.length * Float.BYTES;
-        unitSplit = threads > 1 && layer.blocks >= 4 * threads && weightBytes >= UNIT_SPLIT_BYTES;
+        String split = System.getProperty(SPLIT_PROPERTY, "auto");
+        boolean possible = threads > 1 && layer.blocks >= 4 * threads;
+        unitSplit = possible && switch (split) {
+            case "units" -> true;
+            case "samples" -> false;
+            default -> weightBytes >= UNIT_SPLIT_BYTES;
+        };
         parts = unitSplit ? threads : Math.min(threads, batch);
         barrier = unitSplit ? new StepBarrier(parts) : null;
         int rowsMax = unitSplit ? batch : (batch + parts - 1) / parts;
-        fusedWeightGradients = (long) (dw.length + gateWidth) * Float.BYTES <= FUSED_WEIGHT_GRADIENT_BYTES;
         workers = new Worker[threads];
         for (int w = 0; w < threads; w++) {
             workers[w] = new Worker(rowsMax, hPad, layer.inPad, gateWidth, fusedWeightGradients ? dw.length : 0);
@@ -170,8 +181,13 @@ final class SimdWorkspace extends LayerWorkspace {
     final int parts;
     /** The per-step barrier of the unit split, null otherwise. */
     final StepBarrier barrier;
+    /**
+     * System property that forces the split of new workspaces, for benchmarks: {@code samples}, {@code units} (when
+     * the layer has at least {@code 4·threads} unit blocks) or {@code auto} (the default).
+     */
+    static final String SPLIT_PROPERTY = "plstm.simd.split";
     /** Packed weights from which a layer splits by unit blocks (with enough blocks). */
-    static final long UNIT_SPLIT_BYTES = 512 * 1024;
+    static final long UNIT_SPLIT_BYTES = 8L << 20;
 
     /** First sample of part {@code w}. */
     int sampleStart(int w) {

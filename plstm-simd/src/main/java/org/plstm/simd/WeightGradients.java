@@ -34,7 +34,7 @@ final class WeightGradients {
         int in = ws.in;
         for (int q = 0; q < n; q++) {
             int b = s.rows[q];
-            s.stepDz[q] = (t * ws.batch() + b) * ws.gateWidth;
+            s.stepDz[q] = LayerBackward.dzRow(ws, t, b, q);
             s.stepH[q] = ws.state(t, b);
             s.stepX[q] = (b * steps + t) * in;
         }
@@ -44,12 +44,12 @@ final class WeightGradients {
                 int k0 = ws.dwBlockStart[kb];
                 int count = ws.dwBlockCount[kb];
                 if (k0 < in) {
-                    tile(s.dw, layer.stripRow(nb, k0), x, s.stepX, k0, count, ws.dz, s.stepDz, col, 0, n);
+                    tile(s.dw, layer.stripRow(nb, k0), x, s.stepX, k0, count, s.dz, s.stepDz, col, 0, n);
                 } else {
-                    tile(s.dw, layer.stripRow(nb, k0), ws.hc, s.stepH, k0 - in, count, ws.dz, s.stepDz, col, 0, n);
+                    tile(s.dw, layer.stripRow(nb, k0), ws.hc, s.stepH, k0 - in, count, s.dz, s.stepDz, col, 0, n);
                 }
             }
-            biasTile(s.dwBias, col, ws.dz, s.stepDz, col, 0, n);
+            biasTile(s.dwBias, col, s.dz, s.stepDz, col, 0, n);
         }
     }
 
