@@ -15,7 +15,9 @@ import org.plstm.Mode;
 import org.plstm.PhasedLstmConfig;
 import org.plstm.PhasedLstmParams;
 import org.plstm.SequenceBatch;
-import org.plstm.engine.Engines;
+import org.plstm.Softmax;
+import org.plstm.engine.Backend;
+import org.plstm.engine.LayerStream;
 import org.plstm.io.Checkpoint;
 
 /**
@@ -32,9 +34,10 @@ import org.plstm.io.Checkpoint;
  * batch's timestamps in any order, as {@link SequenceBatch} does (each step's gate depends on its own time only);
  * only a {@link StreamSession} requires them not to go backwards.
  *
- * <p>Backend: the Vector API kernels when {@code jdk.incubator.vector} is readable, else the scalar reference (same
- * results to float rounding, much slower); {@link #backend()} says which, and every new model logs one line
- * ({@code System.Logger} {@code "org.plstm"}) saying which and, for the reference, how to get the kernels.
+ * <p>Backend: the process's {@link Backend#get()} (the Vector API kernels when {@code jdk.incubator.vector} is
+ * readable, else the scalar reference, unless the system property {@code plstm.backend} forces one); {@link #backend()}
+ * says which. The choice is logged once per process, not per model. Batched predictions on the dense path run on the
+ * backend's {@link Backend#sharedEngine() shared engine}.
  *
  * <p>Inputs are the raw model inputs: if the model was trained on standardised data (the MNIST trainer stores its
  * pixel mean and std in the checkpoint), standardise them the same way first. Arithmetic is float32: finite inputs
@@ -50,38 +53,27 @@ public final class PhasedLstmModel {
      */
     public static final double EVENT_DRIVEN_MAX_MEAN_RATIO_ON = 0.25;
 
-    private static final System.Logger LOG = System.getLogger("org.plstm");
-
     private final List<PhasedLstmParams> layers;
     private final DenseParams head;
-    private final Object[] packed; // StreamLayer per layer when the Vector API is available, else null
+    private final Backend backend;
+    private final LayerStream[] streams; // each layer packed for streaming by the backend
     private final double meanRatioOn;
-    private volatile Engine engine;
 
     private PhasedLstmModel(List<PhasedLstmParams> layers, DenseParams head) {
         this.layers = layers;
         this.head = head;
-        boolean simd = Engines.vectorApiAvailable();
-        this.packed = simd ? new Object[layers.size()] : null;
+        this.backend = Backend.get();
+        this.streams = new LayerStream[layers.size()];
         double sum = 0;
         int n = 0;
         for (int k = 0; k < layers.size(); k++) {
-            if (simd) {
-                packed[k] = SimdSupport.pack(layers.get(k));
-            }
+            streams[k] = backend.newStream(layers.get(k));
             for (float r : layers.get(k).ratioOn()) {
                 sum += r;
                 n++;
             }
         }
         this.meanRatioOn = sum / n;
-        if (simd) {
-            LOG.log(System.Logger.Level.INFO, "plstm: PhasedLstmModel on the SIMD kernels (Vector API): "
-                    + "jdk.incubator.vector is readable");
-        } else {
-            LOG.log(System.Logger.Level.WARNING, "plstm: PhasedLstmModel on the reference (scalar, much slower): "
-                    + "jdk.incubator.vector is not readable; " + Engines.VECTOR_FIX);
-        }
     }
 
     /**
@@ -94,6 +86,8 @@ public final class PhasedLstmModel {
      * @throws IllegalArgumentException if {@code layers} is null or empty, sizes do not chain, the head's input size
      *     differs from the last hidden size, or any parameter is invalid (NaN/Inf, period &lt;= 0, ratioOn outside
      *     {@code (0, 1]})
+     * @throws IllegalStateException if the system property {@code plstm.backend} forces a backend this JVM cannot
+     *     run ({@link Backend#get()})
      */
     public static PhasedLstmModel of(List<PhasedLstmParams> layers, DenseParams head) {
         Check.notNull("layers", layers);
@@ -136,7 +130,7 @@ public final class PhasedLstmModel {
     public static PhasedLstmModel load(Path checkpoint) throws IOException {
         Check.notNull("checkpoint", checkpoint);
         Checkpoint.Loaded loaded = Checkpoint.load(checkpoint);
-        return of(loaded.model().layers(), loaded.model().dense());
+        return of(loaded.weights().layers(), loaded.weights().dense());
     }
 
     /** @return the number of stacked layers */
@@ -198,9 +192,9 @@ public final class PhasedLstmModel {
         return head;
     }
 
-    /** @return {@code "simd"} (Vector API kernels) or {@code "reference"} (scalar fallback) */
+    /** @return {@code "simd"} (Vector API kernels) or {@code "reference"} (scalar fallback): {@link Backend#name()} */
     public String backend() {
-        return packed != null ? "simd" : "reference";
+        return backend.name();
     }
 
     /** @return the path a new {@link StreamSession} takes: event-driven when every layer has its time gate on */
@@ -226,11 +220,21 @@ public final class PhasedLstmModel {
      */
     public StreamSession newSession(InferencePath path) {
         Check.notNull("path", path);
-        LayerStepper[] steppers = new LayerStepper[layers.size()];
-        for (int k = 0; k < steppers.length; k++) {
-            steppers[k] = packed != null ? SimdSupport.stepper(packed[k]) : new ReferenceStepper(layers.get(k));
-        }
-        return new StreamSession(this, steppers, path == InferencePath.EVENT_DRIVEN);
+        return new StreamSession(this, streams, path == InferencePath.EVENT_DRIVEN);
+    }
+
+    /**
+     * A session on {@link #streamingPath()} that starts from a given state (saved from a session of this model, or
+     * built with {@link SessionState#of}).
+     *
+     * @param state the state to start from
+     * @return a new session
+     * @throws IllegalArgumentException if {@code state} is null or its layer sizes differ from this model's
+     */
+    public StreamSession newSession(SessionState state) {
+        StreamSession s = newSession(streamingPath());
+        s.restoreState(state);
+        return s;
     }
 
     /**
@@ -340,13 +344,7 @@ public final class PhasedLstmModel {
         int c = classes();
         int[] out = new int[input.batch()];
         for (int b = 0; b < out.length; b++) {
-            int best = 0;
-            for (int k = 1; k < c; k++) {
-                if (p[b * c + k] > p[b * c + best]) {
-                    best = k;
-                }
-            }
-            out[b] = best;
+            out[b] = Softmax.argmax(p, b * c, c);
         }
         return out;
     }
@@ -397,17 +395,7 @@ public final class PhasedLstmModel {
     }
 
     private Engine engine() {
-        Engine e = engine;
-        if (e == null) {
-            synchronized (this) {
-                e = engine;
-                if (e == null) {
-                    e = Engines.create();
-                    engine = e;
-                }
-            }
-        }
-        return e;
+        return backend.sharedEngine();
     }
 
     /** Streams every sample through an event-driven session (samples split over the common pool); writes h_T. */
@@ -434,7 +422,7 @@ public final class PhasedLstmModel {
         });
     }
 
-    /** {@code probs[pOff..] = softmax(h[hOff..] · kernel + bias)}, in float with a double-precision sum. */
+    /** {@code probs[pOff..] = softmax(h[hOff..] · kernel + bias)}: the head's logits, then {@link Softmax}. */
     static void softmaxHead(DenseParams d, float[] h, int hOff, float[] logits, float[] probs, int pOff) {
         int hs = d.inputSize();
         int c = d.outputSize();
@@ -448,16 +436,11 @@ public final class PhasedLstmModel {
                 logits[q] += v * k[j * c + q];
             }
         }
-        float max = logits[0];
-        for (int q = 1; q < c; q++) {
-            max = Math.max(max, logits[q]);
-        }
-        double sum = 0;
-        for (int q = 0; q < c; q++) {
-            sum += Math.exp(logits[q] - max);
-        }
-        for (int q = 0; q < c; q++) {
-            probs[pOff + q] = (float) (Math.exp(logits[q] - max) / sum);
+        if (pOff == 0 && probs.length == c) {
+            Softmax.crossEntropy(probs, null, logits, null, 1, c);
+        } else {
+            Softmax.crossEntropy(logits, null, logits, null, 1, c);
+            System.arraycopy(logits, 0, probs, pOff, c);
         }
     }
 }

@@ -21,6 +21,52 @@ public final class SessionState {
     }
 
     /**
+     * A state built from its parts, to start a session from it ({@link PhasedLstmModel#newSession(SessionState)},
+     * {@link StreamSession#restoreState}): e.g. the state of a stream kept elsewhere (a database, a stream
+     * processor's keyed state). The arrays are copied.
+     *
+     * @param h        every layer's hidden state, {@code [depth][H_k]}, bottom layer first
+     * @param c        every layer's cell state, same shapes
+     * @param lastTime the timestamp of the last event consumed (the next must not be earlier), or
+     *                 {@code Double.NEGATIVE_INFINITY} before the first
+     * @param events   the number of events consumed, {@code >= 0}
+     * @return the state
+     * @throws IllegalArgumentException if an array is null, the layer counts or sizes of {@code h} and {@code c}
+     *     differ, a value is NaN or infinite, {@code lastTime} is NaN or positive infinity, or {@code events < 0}
+     */
+    public static SessionState of(float[][] h, float[][] c, double lastTime, long events) {
+        org.plstm.Check.notNull("h", h);
+        org.plstm.Check.notNull("c", c);
+        if (h.length == 0 || h.length != c.length) {
+            throw new IllegalArgumentException("h, c: expected the same number of layers (at least 1), got "
+                    + h.length + " and " + c.length);
+        }
+        for (int k = 0; k < h.length; k++) {
+            org.plstm.Check.notNull("h[" + k + "]", h[k]);
+            org.plstm.Check.notNull("c[" + k + "]", c[k]);
+            if (h[k].length != c[k].length) {
+                throw new IllegalArgumentException("c[" + k + "]: expected " + h[k].length + " units (as h[" + k
+                        + "]), got " + c[k].length);
+            }
+            org.plstm.Check.finite("h[" + k + "]", h[k]);
+            org.plstm.Check.finite("c[" + k + "]", c[k]);
+        }
+        if (Double.isNaN(lastTime) || lastTime == Double.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("lastTime: expected a finite timestamp or negative infinity, got "
+                    + lastTime);
+        }
+        if (events < 0) {
+            throw new IllegalArgumentException("events: expected >= 0, got " + events);
+        }
+        return new SessionState(h, c, lastTime, events);
+    }
+
+    /** @return the number of layers */
+    public int depth() {
+        return h.length;
+    }
+
+    /**
      * @param layer layer index
      * @return a copy of that layer's hidden state {@code [H]}
      * @throws IllegalArgumentException if {@code layer} is outside {@code [0, depth)}

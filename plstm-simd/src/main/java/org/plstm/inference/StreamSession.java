@@ -3,6 +3,7 @@ package org.plstm.inference;
 import java.util.List;
 import org.plstm.Check;
 import org.plstm.DenseParams;
+import org.plstm.engine.LayerStream;
 
 /**
  * One timestamped event stream through a {@link PhasedLstmModel}, one event at a time (batch size 1), in inference
@@ -18,7 +19,8 @@ import org.plstm.DenseParams;
  */
 public final class StreamSession {
     private final PhasedLstmModel model;
-    private final LayerStepper[] layers;
+    private final LayerStream[] layers;
+    private final LayerStream.State[] states;
     private final boolean skip;
     private final int inputSize;
     private final float[] logits;
@@ -27,9 +29,13 @@ public final class StreamSession {
     private double lastTime = Double.NEGATIVE_INFINITY;
     private long events;
 
-    StreamSession(PhasedLstmModel model, LayerStepper[] layers, boolean skip) {
+    StreamSession(PhasedLstmModel model, LayerStream[] layers, boolean skip) {
         this.model = model;
         this.layers = layers;
+        this.states = new LayerStream.State[layers.length];
+        for (int k = 0; k < layers.length; k++) {
+            states[k] = layers[k].newState();
+        }
         this.skip = skip;
         this.inputSize = model.inputSize();
         this.logits = model.hasHead() ? new float[model.classes()] : null;
@@ -78,9 +84,9 @@ public final class StreamSession {
      * stream insists on it, so a batched prediction takes timestamps in any order, like the dense path.
      */
     void advance(float[] x, int xOff, double t) {
-        layers[0].step(x, xOff, t, skip);
+        layers[0].step(states[0], x, xOff, t, skip);
         for (int k = 1; k < layers.length; k++) {
-            layers[k].step(layers[k - 1].h(), 0, t, skip);
+            layers[k].step(states[k], states[k - 1].h(), 0, t, skip);
         }
         lastTime = t;
         events++;
@@ -92,7 +98,7 @@ public final class StreamSession {
     }
 
     private float[] hidden() {
-        return layers[layers.length - 1].h();
+        return states[states.length - 1].h();
     }
 
     /**
@@ -110,11 +116,16 @@ public final class StreamSession {
         return probs;
     }
 
-    /** @return units updated per layer by the last event (all of them on the dense path) */
-    public int[] lastUpdatedUnits() {
+    /**
+     * How many units each layer updated at the last event: on the event-driven path the units whose time gate was
+     * open, on the dense path all of them.
+     *
+     * @return {@code [depth]} counts, bottom layer first (a new array)
+     */
+    public int[] lastUpdatedUnitsPerLayer() {
         int[] out = new int[layers.length];
         for (int k = 0; k < layers.length; k++) {
-            out[k] = layers[k].lastUpdated();
+            out[k] = states[k].lastUpdatedUnits();
         }
         return out;
     }
@@ -135,8 +146,8 @@ public final class StreamSession {
         float[][] h = new float[layers.length][];
         float[][] c = new float[layers.length][];
         for (int k = 0; k < layers.length; k++) {
-            h[k] = java.util.Arrays.copyOf(layers[k].h(), sizes.get(k));
-            c[k] = java.util.Arrays.copyOf(layers[k].c(), sizes.get(k));
+            h[k] = java.util.Arrays.copyOf(states[k].h(), sizes.get(k));
+            c[k] = java.util.Arrays.copyOf(states[k].c(), sizes.get(k));
         }
         return new SessionState(h, c, lastTime, events);
     }
@@ -161,8 +172,8 @@ public final class StreamSession {
             }
         }
         for (int k = 0; k < layers.length; k++) {
-            System.arraycopy(state.h()[k], 0, layers[k].h(), 0, sizes.get(k));
-            System.arraycopy(state.c()[k], 0, layers[k].c(), 0, sizes.get(k));
+            System.arraycopy(state.h()[k], 0, states[k].h(), 0, sizes.get(k));
+            System.arraycopy(state.c()[k], 0, states[k].c(), 0, sizes.get(k));
         }
         lastTime = state.lastTime();
         events = state.events();
@@ -170,7 +181,7 @@ public final class StreamSession {
 
     /** Back to the initial state: zero h and c, no events, no last time. */
     public void reset() {
-        for (LayerStepper l : layers) {
+        for (LayerStream.State l : states) {
             java.util.Arrays.fill(l.h(), 0f);
             java.util.Arrays.fill(l.c(), 0f);
         }

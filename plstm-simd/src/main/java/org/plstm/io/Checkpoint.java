@@ -21,11 +21,9 @@ import org.plstm.GateActivation;
 import org.plstm.PhasedLstmConfig;
 import org.plstm.PhasedLstmParams;
 import org.plstm.Tensor;
-import org.plstm.optim.Optimizer;
-import org.plstm.train.SequenceClassifier;
 
 /**
- * Checkpoints of a {@link SequenceClassifier} and its training state in the
+ * Checkpoints of a classifier's weights ({@link ModelWeights}) and its training state ({@link OptimizerState}) in the
  * <a href="https://huggingface.co/docs/safetensors">safetensors</a> format ({@link Safetensors}), so that any
  * safetensors reader (Python {@code safetensors}, {@code numpy}) can open the weights.
  *
@@ -41,7 +39,7 @@ import org.plstm.train.SequenceClassifier;
  *   <tr><td>{@code dense.kernel}</td><td>{@code [H_last][C]}</td><td>output layer</td></tr>
  *   <tr><td>{@code dense.bias}</td><td>{@code [C]}</td><td></td></tr>
  *   <tr><td>{@code optimizer.<i>.<slot>}</td><td>shape of trainable tensor {@code i}</td><td>the optimiser's state
- *       for the {@code i}-th tensor of {@link SequenceClassifier#tensors()} (names listed in the metadata
+ *       for the {@code i}-th tensor of {@link ModelWeights#trainableTensors()} (names listed in the metadata
  *       {@code optimizer.tensors}); slots {@code rms} (RMSprop), {@code m} and {@code v} (Adam), none (SGD); absent
  *       before the first step</td></tr>
  * </table>
@@ -53,7 +51,7 @@ import org.plstm.train.SequenceClassifier;
  * {@code optimizer.tensors} (JSON array of the trainable tensor names, in slot index order) when an optimiser is
  * saved; {@code epoch} = completed epochs; {@code trainer} = a caller-supplied JSON string (e.g. the training
  * configuration) when given; plus any caller-supplied extra entries. An optimiser's hyperparameters other than the
- * learning rate are the Keras defaults ({@link Optimizer#create}).
+ * learning rate are the Keras defaults ({@code org.plstm.optim.Optimizer#create}).
  *
  * <p>{@link #save} writes atomically. {@link #load} validates the file ({@link Safetensors#read}), then the
  * checkpoint: format tag, every expected tensor present with the expected shape and no other tensor, valid
@@ -72,70 +70,27 @@ public final class Checkpoint {
     }
 
     /**
-     * The optimiser part of a checkpoint.
-     *
-     * @param name         {@code rmsprop}, {@code adam} or {@code sgd}
-     * @param learningRate the learning rate
-     * @param iterations   steps taken ({@link Optimizer#iterations()})
-     * @param slots        the state arrays, tensor-major as {@link Optimizer#state()} (empty before the first step)
-     */
-    public record OptimizerState(String name, double learningRate, long iterations, List<float[]> slots) {
-        /**
-         * @throws IllegalArgumentException if {@code name} or {@code slots} is null or {@code iterations < 0}
-         */
-        public OptimizerState {
-            Check.notNull("name", name);
-            slots = List.copyOf(Check.notNull("slots", slots));
-            if (iterations < 0) {
-                throw new IllegalArgumentException("iterations: expected >= 0, got " + iterations);
-            }
-        }
-
-        /**
-         * A new optimiser of this kind and learning rate (other hyperparameters: Keras defaults) holding this
-         * state, for {@code model.tensors()}.
-         *
-         * @param model the classifier the state belongs to
-         * @return the optimiser, continuing at step {@code iterations + 1}
-         * @throws IllegalArgumentException if the state does not fit the model's tensors
-         */
-        public Optimizer restore(SequenceClassifier model) {
-            Check.notNull("model", model);
-            Optimizer o = Optimizer.create(name, learningRate);
-            if (iterations > 0 || !slots.isEmpty()) {
-                o.restore(iterations, slots, model.tensors());
-            }
-            return o;
-        }
-    }
-
-    /**
      * A loaded checkpoint.
      *
-     * @param model     the classifier with the saved parameters (fresh zero gradients)
+     * @param weights   the saved parameters
      * @param optimizer the optimiser state, or {@code null} if none was saved
      * @param epoch     completed epochs
      * @param trainer   the caller's JSON string saved as {@code trainer}, or {@code null}
      * @param metadata  all metadata entries of the file (unmodifiable)
      */
-    public record Loaded(SequenceClassifier model, OptimizerState optimizer, long epoch, String trainer,
+    public record Loaded(ModelWeights weights, OptimizerState optimizer, long epoch, String trainer,
                          Map<String, String> metadata) {
     }
 
     /**
-     * The names of the slots an optimiser keeps per tensor, in {@link Optimizer#state()} order.
+     * The names of the slots an optimiser keeps per tensor, in state order ({@link OptimizerState#slotNames}).
      *
      * @param optimizerName the optimiser's name
      * @param perTensor     the number of slots per tensor
      * @return e.g. {@code [rms]} for RMSprop, {@code [m, v]} for Adam, else {@code [0, 1, ...]}
      */
     static List<String> slotNames(String optimizerName, int perTensor) {
-        List<String> known = switch (optimizerName.toLowerCase(Locale.ROOT)) {
-            case "rmsprop" -> List.of("rms");
-            case "adam" -> List.of("m", "v");
-            case "sgd" -> List.of();
-            default -> null;
-        };
+        List<String> known = OptimizerState.slotNames(optimizerName);
         if (known != null && known.size() == perTensor) {
             return known;
         }
@@ -150,8 +105,9 @@ public final class Checkpoint {
      * Saves a checkpoint atomically (the previous file, if any, stays intact until the new one is complete).
      *
      * @param file      the file to create or replace, conventionally {@code *.safetensors}
-     * @param model     the classifier
-     * @param optimizer its optimiser, or {@code null} to save weights only
+     * @param model     the weights
+     * @param optimizer the optimiser's state ({@code Optimizer.checkpointState()}), or {@code null} to save weights
+     *                  only
      * @param epoch     completed epochs, {@code >= 0}
      * @param trainer   a JSON string describing the training configuration, or {@code null}
      * @param extra     further metadata entries (keys must not be reserved: {@code format}, {@code layers},
@@ -162,7 +118,7 @@ public final class Checkpoint {
      *     parameters that {@link #load} would reject (NaN/Inf, a period {@code <= 0}, ratioOn outside {@code (0, 1]})
      *     or an optimiser state that does not fit the model; nothing is written then
      */
-    public static void save(Path file, SequenceClassifier model, Optimizer optimizer, long epoch, String trainer,
+    public static void save(Path file, ModelWeights model, OptimizerState optimizer, long epoch, String trainer,
                             Map<String, String> extra) throws IOException {
         Check.notNull("file", file);
         Check.notNull("model", model);
@@ -172,14 +128,15 @@ public final class Checkpoint {
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
-        meta.put("layers", Integer.toString(model.depth()));
+        int depth = model.layers().size();
+        meta.put("layers", Integer.toString(depth));
         List<Tensor> tensors = new ArrayList<>();
         // What load() would reject is not written: a diverged model fails here, not on the next resume.
-        for (int k = 0; k < model.depth(); k++) {
+        for (int k = 0; k < depth; k++) {
             model.layers().get(k).validate("model.layers[" + k + "]");
         }
         model.dense().validate("model.dense");
-        for (int k = 0; k < model.depth(); k++) {
+        for (int k = 0; k < depth; k++) {
             PhasedLstmParams p = model.layers().get(k);
             PhasedLstmConfig c = p.config();
             int in = c.inputSize();
@@ -199,8 +156,8 @@ public final class Checkpoint {
         tensors.add(new Tensor("dense.kernel", new int[] {d.inputSize(), d.outputSize()}, d.kernel()));
         tensors.add(new Tensor("dense.bias", new int[] {d.outputSize()}, d.bias()));
         if (optimizer != null) {
-            List<Tensor> params = model.tensors();
-            List<float[]> state = optimizer.state();
+            List<Tensor> params = model.trainableTensors();
+            List<float[]> state = optimizer.slots();
             meta.put("optimizer", optimizer.name());
             meta.put("optimizer.learning_rate", Double.toString(optimizer.learningRate()));
             meta.put("optimizer.iterations", Long.toString(optimizer.iterations()));
@@ -223,6 +180,8 @@ public final class Checkpoint {
                             throw new IllegalArgumentException("optimizer: state of " + params.get(i).name()
                                     + " has " + a.length + " elements, expected " + params.get(i).data().length);
                         }
+                        checkSlot("optimizer state of " + params.get(i).name() + " (" + slots.get(s) + ")",
+                                slots.get(s), a);
                         tensors.add(new Tensor("optimizer." + i + "." + slots.get(s), params.get(i).shape(), a));
                     }
                 }
@@ -302,9 +261,9 @@ public final class Checkpoint {
         } catch (IllegalArgumentException e) {
             throw new CheckpointFormatException(src, "invalid parameter values: " + e.getMessage(), e);
         }
-        SequenceClassifier model;
+        ModelWeights model;
         try {
-            model = new SequenceClassifier(layers, dense);
+            model = new ModelWeights(layers, dense);
         } catch (IllegalArgumentException e) {
             throw new CheckpointFormatException(src, "inconsistent layer sizes: " + e.getMessage(), e);
         }
@@ -317,7 +276,7 @@ public final class Checkpoint {
     }
 
     private static OptimizerState loadOptimizer(String src, Map<String, String> meta, Map<String, Tensor> tensors,
-                                                SequenceClassifier model) throws CheckpointFormatException {
+                                                ModelWeights model) throws CheckpointFormatException {
         String name = meta.get("optimizer");
         if (name == null) {
             for (String t : tensors.keySet()) {
@@ -335,7 +294,7 @@ public final class Checkpoint {
                     + meta.get("optimizer.learning_rate"));
         }
         long iterations = longEntry(src, meta, "optimizer.iterations");
-        List<Tensor> params = model.tensors();
+        List<Tensor> params = model.trainableTensors();
         List<String> expectedNames = new ArrayList<>();
         for (Tensor t : params) {
             expectedNames.add(t.name());
@@ -345,11 +304,8 @@ public final class Checkpoint {
             throw new CheckpointFormatException(src, "optimizer.tensors is " + savedNames + ", expected "
                     + toJson(expectedNames) + " for this model");
         }
-        Optimizer probe;
-        try {
-            probe = Optimizer.create(name, lr);
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointFormatException(src, "invalid optimizer: " + e.getMessage(), e);
+        if (OptimizerState.slotNames(name) == null) {
+            throw new CheckpointFormatException(src, "invalid optimizer: expected rmsprop, adam or sgd, got " + name);
         }
         int total = 0;
         for (String t : tensors.keySet()) {
@@ -359,27 +315,54 @@ public final class Checkpoint {
             throw new CheckpointFormatException(src, "found " + total + " optimizer tensors, expected a multiple of "
                     + params.size() + " (the trainable tensors)");
         }
+        List<String> expectedSlots = OptimizerState.slotNames(name);
+        if (total > 0 && total != expectedSlots.size() * params.size()) {
+            throw new CheckpointFormatException(src, "found " + total + " optimizer tensors, expected "
+                    + expectedSlots.size() * params.size() + " for " + name + " (" + expectedSlots + " per trainable "
+                    + "tensor)");
+        }
+        if (iterations > MAX_ITERATIONS) {
+            throw new CheckpointFormatException(src, "optimizer.iterations is " + iterations + ", expected at most "
+                    + "2^53");
+        }
         List<float[]> slots = new ArrayList<>();
-        for (int i = 0; i < params.size(); i++) {
-            for (String s : slotNames(name, total / params.size())) {
+        for (int i = 0; i < params.size() && total > 0; i++) {
+            for (String s : expectedSlots) {
                 float[] a = new float[params.get(i).data().length];
                 String key = "optimizer." + i + "." + s;
                 copy(src, tensors, key, params.get(i).shape(), a);
                 try {
-                    Check.finite(key, a);
+                    checkSlot(key, s, a);
                 } catch (IllegalArgumentException e) {
                     throw new CheckpointFormatException(src, "invalid optimizer state: " + e.getMessage(), e);
                 }
                 slots.add(a);
             }
         }
-        OptimizerState state = new OptimizerState(probe.name(), lr, iterations, slots);
         try {
-            state.restore(model);
+            return new OptimizerState(name, lr, iterations, slots);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointFormatException(src, "invalid optimizer state: " + e.getMessage(), e);
+            throw new CheckpointFormatException(src, "invalid optimizer: " + e.getMessage(), e);
         }
-        return state;
+    }
+
+    /** The largest step count a state may hold: beyond it the step count is not exact as a double. */
+    private static final long MAX_ITERATIONS = 1L << 53;
+
+    /**
+     * A slot's values: finite, and non-negative for a running mean of squared gradients (a negative one would turn
+     * the weights into NaN at the next step).
+     */
+    private static void checkSlot(String name, String slot, float[] a) {
+        Check.finite(name, a);
+        if (OptimizerState.nonNegative(slot)) {
+            for (int e = 0; e < a.length; e++) {
+                if (a[e] < 0) {
+                    throw new IllegalArgumentException(name + ": expected values >= 0 (a mean of squared gradients), "
+                            + "got " + a[e] + " at flat index " + e);
+                }
+            }
+        }
     }
 
     private static void copy(String src, Map<String, Tensor> tensors, String name, int[] shape, float[] dst)

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.plstm.Check;
 import org.plstm.Tensor;
+import org.plstm.io.OptimizerState;
 
 /**
  * A first-order optimiser updating float32 parameters in place from their gradients, with Keras' defaults and
@@ -172,6 +173,38 @@ public abstract class Optimizer {
         sizes = s;
         slots = copy;
         iterations = savedIterations;
+    }
+
+    /**
+     * This optimiser's state for a checkpoint ({@code org.plstm.io.Checkpoint}).
+     *
+     * @return the state (the slot arrays are copies)
+     */
+    public OptimizerState checkpointState() {
+        List<float[]> copies = new ArrayList<>();
+        for (float[] a : state()) {
+            copies.add(a.clone());
+        }
+        return new OptimizerState(name(), learningRate(), iterations(), copies);
+    }
+
+    /**
+     * A new optimiser of the saved kind and learning rate (other hyperparameters: Keras defaults) holding the saved
+     * state, for {@code params}: it continues at step {@code iterations + 1}.
+     *
+     * @param state  a checkpoint's optimiser state
+     * @param params the trainable tensors the state belongs to (e.g. {@code SequenceClassifier.tensors()})
+     * @return the optimiser
+     * @throws IllegalArgumentException if an argument is null or the state does not fit the tensors
+     */
+    public static Optimizer restore(OptimizerState state, List<Tensor> params) {
+        Check.notNull("state", state);
+        Check.notNull("params", params);
+        Optimizer o = create(state.name(), state.learningRate());
+        if (state.iterations() > 0 || !state.slots().isEmpty()) {
+            o.restore(state.iterations(), state.slots(), params);
+        }
+        return o;
     }
 
     /**

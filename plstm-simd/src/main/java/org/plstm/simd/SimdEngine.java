@@ -8,6 +8,7 @@ import org.plstm.Mode;
 import org.plstm.PhasedLstmConfig;
 import org.plstm.PhasedLstmParams;
 import org.plstm.SequenceBatch;
+import org.plstm.Softmax;
 
 /**
  * The Phased LSTM engine on the JDK Vector API ({@code jdk.incubator.vector}; run with
@@ -68,7 +69,7 @@ public final class SimdEngine extends Engine {
 
     @Override
     public String description() {
-        return "simd (Vector API, " + vectorBitSize() + "-bit vectors, " + floatLanes() + " float lanes, " + threads
+        return "simd (Vector API: " + VectorLevel.describe() + "; " + threads
                 + (threads == 1 ? " thread)" : " threads)");
     }
 
@@ -196,30 +197,7 @@ public final class SimdEngine extends Engine {
     @Override
     protected double doSoftmaxCrossEntropy(float[] probs, float[] dLogits, float[] logits, int[] labels, int batch,
                                            int classes) {
-        double loss = 0;
-        for (int b = 0; b < batch; b++) {
-            int off = b * classes;
-            float max = logits[off];
-            for (int c = 1; c < classes; c++) {
-                max = Math.max(max, logits[off + c]);
-            }
-            double sum = 0;
-            for (int c = 0; c < classes; c++) {
-                sum += Math.exp(logits[off + c] - max);
-            }
-            double logSum = Math.log(sum) + max;
-            loss += logSum - logits[off + labels[b]];
-            for (int c = 0; c < classes; c++) {
-                double p = Math.exp(logits[off + c] - logSum);
-                if (probs != null) {
-                    probs[off + c] = (float) p;
-                }
-                if (dLogits != null) {
-                    dLogits[off + c] = (float) ((p - (c == labels[b] ? 1 : 0)) / batch);
-                }
-            }
-        }
-        return loss / batch;
+        return Softmax.crossEntropy(probs, dLogits, logits, labels, batch, classes);
     }
 
     @Override

@@ -9,6 +9,7 @@ import jdk.incubator.vector.VectorOperators;
 import org.plstm.Check;
 import org.plstm.PhasedLstmConfig;
 import org.plstm.PhasedLstmParams;
+import org.plstm.engine.LayerStream;
 
 /**
  * One Phased LSTM layer packed for inference on a single stream, one event at a time, in inference mode (leak 0).
@@ -26,7 +27,7 @@ import org.plstm.PhasedLstmParams;
  * <p>Immutable and thread-safe; each stream keeps its own {@link State}. The layer copies the parameters, so later
  * changes to the {@link PhasedLstmParams} do not affect it.
  */
-public final class StreamLayer {
+public final class StreamLayer implements LayerStream {
     final PackedLayer layer;
     final int in;
     final int hidden;
@@ -76,8 +77,23 @@ public final class StreamLayer {
         return layer.config;
     }
 
+    @Override
+    public LayerStream.State newState() {
+        return new State(this);
+    }
+
+    @Override
+    public void step(LayerStream.State state, float[] x, int xOff, double t, boolean skip) {
+        State s = (State) state;
+        if (skip) {
+            stepSkipping(s, x, xOff, t);
+        } else {
+            stepDense(s, x, xOff, t);
+        }
+    }
+
     /** Per-stream state and scratch of one layer; not thread-safe. */
-    public static final class State {
+    public static final class State implements LayerStream.State {
         final float[] h;       // [Hp]
         final float[] c;       // [Hp]
         final float[] hNew;    // [Hp]
@@ -124,17 +140,20 @@ public final class StreamLayer {
         }
 
         /** @return the hidden state {@code h [Hp]}, live; the first {@code H} entries are the units */
+        @Override
         public float[] h() {
             return h;
         }
 
         /** @return the cell state {@code c [Hp]}, live */
+        @Override
         public float[] c() {
             return c;
         }
 
-        /** @return how many units the last {@link StreamLayer#stepSkipping} updated */
-        public int lastOpenUnits() {
+        /** @return how many units the last step updated (all {@code H} on the dense path) */
+        @Override
+        public int lastUpdatedUnits() {
             return lastOpen;
         }
     }

@@ -8,6 +8,7 @@ import org.plstm.LayerWorkspace;
 import org.plstm.Mode;
 import org.plstm.PhasedLstmParams;
 import org.plstm.SequenceBatch;
+import org.plstm.Softmax;
 import org.plstm.optim.GradientClipping;
 import org.plstm.optim.Optimizer;
 
@@ -159,13 +160,7 @@ public final class ClassifierTrainer {
         int correct = 0;
         for (int b = 0; b < batch; b++) {
             int off = b * classes;
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (logits[off + c] > logits[off + best]) {
-                    best = c;
-                }
-            }
-            if (best == labels[b]) {
+            if (Softmax.argmax(logits, off, classes) == labels[b]) {
                 correct++;
             }
         }

@@ -10,6 +10,7 @@ import org.plstm.PhasedLstmConfig;
 import org.plstm.PhasedLstmParams;
 import org.plstm.Tensor;
 import org.plstm.TimeGateInit;
+import org.plstm.io.ModelWeights;
 
 /**
  * A sequence classifier: {@code N >= 1} stacked Phased LSTM layers, a dense layer on the last layer's final hidden
@@ -69,26 +70,31 @@ public final class SequenceClassifier {
         this.layerGradients = List.copyOf(grads);
         this.dense = dense;
         this.denseGradients = new DenseParams(dense.inputSize(), dense.outputSize());
-        List<Tensor> p = new ArrayList<>();
-        List<Tensor> g = new ArrayList<>();
-        for (int k = 0; k < this.layers.size(); k++) {
-            PhasedLstmParams layer = this.layers.get(k);
-            List<Tensor> pt = layer.tensors();
-            List<Tensor> gt = layerGradients.get(k).tensors();
-            for (int n = 0; n < pt.size(); n++) {
-                if (layer.isTrainable(pt.get(n).name())) {
-                    String name = "layers." + k + "." + snakeCase(pt.get(n).name());
-                    p.add(new Tensor(name, pt.get(n).shape(), pt.get(n).data()));
-                    g.add(new Tensor(name, gt.get(n).shape(), gt.get(n).data()));
-                }
-            }
-        }
-        p.add(new Tensor("dense.kernel", new int[] {dense.inputSize(), dense.outputSize()}, dense.kernel()));
-        p.add(new Tensor("dense.bias", new int[] {dense.outputSize()}, dense.bias()));
-        g.add(new Tensor("dense.kernel", new int[] {dense.inputSize(), dense.outputSize()}, denseGradients.kernel()));
-        g.add(new Tensor("dense.bias", new int[] {dense.outputSize()}, denseGradients.bias()));
-        this.trainable = Collections.unmodifiableList(p);
-        this.trainableGradients = Collections.unmodifiableList(g);
+        // Names and order of the trainable tensors: the checkpoint's (ModelWeights); gradients mirror them.
+        this.trainable = Collections.unmodifiableList(new ModelWeights(this.layers, dense).trainableTensors());
+        this.trainableGradients = Collections.unmodifiableList(
+                new ModelWeights(this.layerGradients, denseGradients).trainableTensors());
+    }
+
+    /**
+     * The weights, for a checkpoint ({@code org.plstm.io.Checkpoint}): views of this classifier's parameters.
+     *
+     * @return the weights
+     */
+    public ModelWeights weights() {
+        return new ModelWeights(layers, dense);
+    }
+
+    /**
+     * A classifier on loaded weights (taken over, not copied), with zero gradients.
+     *
+     * @param weights the weights, e.g. {@code Checkpoint.load(file).weights()}
+     * @return the classifier
+     * @throws IllegalArgumentException if {@code weights} is null
+     */
+    public static SequenceClassifier of(ModelWeights weights) {
+        Check.notNull("weights", weights);
+        return new SequenceClassifier(weights.layers(), weights.dense());
     }
 
     /**
@@ -161,19 +167,6 @@ public final class SequenceClassifier {
      * @param camel a {@link PhasedLstmParams} tensor name such as {@code recurrentKernel}
      * @return the Keras-like snake-case name, e.g. {@code recurrent_kernel}
      */
-    static String snakeCase(String camel) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < camel.length(); i++) {
-            char c = camel.charAt(i);
-            if (Character.isUpperCase(c)) {
-                sb.append('_').append(Character.toLowerCase(c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
-    }
-
     /** @return the Phased LSTM layers, bottom first (unmodifiable list of live parameters) */
     public List<PhasedLstmParams> layers() {
         return layers;

@@ -18,9 +18,12 @@ import org.plstm.TimeGateInit;
 import org.plstm.inference.PhasedLstmModel;
 
 /**
- * Backend selection. Surefire runs this class with the vector module (expect {@code simd}) and once more without
- * it (system property {@code plstm.test.expectBackend=reference}), so CI fails if SIMD silently fell back. This
- * class must not touch Vector API classes itself.
+ * The one backend choice. Surefire runs this class in several JVMs (plstm-simd/pom.xml), each telling it what to
+ * expect with {@code plstm.test.expectBackend}: {@code simd} (default: the vector module is readable),
+ * {@code reference} (run with {@code -Dplstm.backend=reference}, and again without the vector module), {@code error}
+ * ({@code -Dplstm.backend=simd} without the vector module: every entry point must refuse, never fall back). So CI
+ * fails if SIMD silently fell back, or a forced backend was ignored by any entry point. This class must not touch
+ * Vector API classes itself.
  */
 class BackendSelectionTest {
     private final List<LogRecord> logged = new ArrayList<>();
@@ -53,102 +56,114 @@ class BackendSelectionTest {
         return System.getProperty("plstm.test.expectBackend", "simd");
     }
 
+    private static PhasedLstmModel model() {
+        PhasedLstmParams p = PhasedLstmParams.initialize(PhasedLstmConfig.builder(2, 5).build(), TimeGateInit.KERAS, 1);
+        return PhasedLstmModel.of(List.of(p), null);
+    }
+
     @Test
-    void autoPicksTheExpectedBackendAndSaysWhy() {
-        try (Engine e = Engines.create("auto", 2)) {
+    void everyEntryPointRunsTheOneBackend() {
+        if (expected().equals("error")) {
+            assertThatThrownBy(Backend::get).isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("plstm: the SIMD backend was requested (plstm.backend=simd) but "
+                            + "jdk.incubator.vector is not readable");
+            assertThatThrownBy(BackendSelectionTest::model).isInstanceOf(IllegalStateException.class);
+            return;
+        }
+        Backend b = Backend.get();
+        assertThat(logged).as("the first use in this JVM (if it was) logged one line").hasSizeLessThanOrEqualTo(1);
+        logged.clear();
+        assertThat(b.name()).isEqualTo(expected());
+        assertThat(Backend.get()).as("chosen once").isSameAs(b);
+        try (Engine e = b.newEngine(2)) {
             assertThat(e.name()).isEqualTo(expected());
-            assertThat(logged).hasSize(1);
-            String line = logged.get(0).getMessage();
-            if (expected().equals("simd")) {
-                assertThat(Engines.vectorApiAvailable()).isTrue();
-                assertThat(line).matches("plstm: simd \\(Vector API, \\d+-bit vectors, \\d+ float lanes, 2 threads\\): "
-                        + "jdk.incubator.vector is readable");
-                assertThat(logged.get(0).getLevel()).isEqualTo(java.util.logging.Level.INFO);
-            } else {
-                assertThat(Engines.vectorApiAvailable()).isFalse();
-                assertThat(line).isEqualTo("plstm: reference engine (scalar, much slower): jdk.incubator.vector is "
-                        + "not readable; add --add-modules jdk.incubator.vector to the java command line");
-                assertThat(logged.get(0).getLevel()).isEqualTo(java.util.logging.Level.WARNING);
-            }
+        }
+        assertThat(b.sharedEngine().name()).isEqualTo(expected());
+        PhasedLstmModel m = model();
+        assertThat(m.backend()).as("batched and streaming inference").isEqualTo(expected());
+        // The streaming kernel of each layer comes from the same backend.
+        LayerStream stream = b.newStream(m.layer(0));
+        assertThat(stream.getClass().getSimpleName()).isEqualTo(expected().equals("simd") ? "StreamLayer"
+                : "ReferenceStream");
+        assertThat(m.newSession().step(new float[] {0.5f, -0.5f}, 1.0)).hasSize(5);
+        assertThat(logged).as("a model logs nothing of its own").isEmpty();
+    }
+
+    @Test
+    void theChoiceSaysWhichAndWhyInOneLine() {
+        if (expected().equals("error")) {
+            return;
+        }
+        Backend b = Backend.choose("auto", null);
+        assertThat(logged).hasSize(1);
+        String line = logged.get(0).getMessage();
+        if (Backend.vectorModuleReadable()) {
+            assertThat(b.name()).isEqualTo("simd");
+            assertThat(line).matches("plstm: simd backend \\(Vector API: .*\\d+-bit.*\\): jdk.incubator.vector is "
+                    + "readable");
+            assertThat(logged.get(0).getLevel()).isEqualTo(java.util.logging.Level.INFO);
+        } else {
+            assertThat(b.name()).isEqualTo("reference");
+            assertThat(line).isEqualTo("plstm: reference backend (scalar, double precision), much slower: "
+                    + "jdk.incubator.vector is not readable; add --add-modules jdk.incubator.vector to the java "
+                    + "command line");
+            assertThat(logged.get(0).getLevel()).isEqualTo(java.util.logging.Level.WARNING);
         }
     }
 
     @Test
     void forcingReferenceAlwaysWorks() {
-        try (Engine e = Engines.create("REFERENCE", 4)) {
+        Backend b = Backend.named("REFERENCE");
+        assertThat(b.name()).isEqualTo("reference");
+        try (Engine e = b.newEngine(4)) {
             assertThat(e.name()).isEqualTo("reference");
             assertThat(e.threads()).isEqualTo(1);
         }
+        assertThat(logged).hasSize(1);
+        assertThat(logged.get(0).getMessage()).isEqualTo("plstm: reference backend (scalar, double precision): "
+                + "requested");
     }
 
     @Test
     void forcingSimdEitherWorksOrNamesTheFix() {
-        if (expected().equals("simd")) {
-            try (Engine e = Engines.create("simd", 3)) {
+        if (Backend.vectorModuleReadable()) {
+            try (Engine e = Backend.named("simd").newEngine(3)) {
                 assertThat(e.name()).isEqualTo("simd");
                 assertThat(e.threads()).isEqualTo(3);
             }
         } else {
-            assertThatThrownBy(() -> Engines.create("simd", 2)).isInstanceOf(IllegalStateException.class)
-                    .hasMessage("plstm: the SIMD engine was requested but the module jdk.incubator.vector is not "
-                            + "readable: add --add-modules jdk.incubator.vector to the java command line");
+            assertThatThrownBy(() -> Backend.named("simd")).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("plstm: the SIMD backend was requested (requested) but jdk.incubator.vector is not "
+                            + "readable; add --add-modules jdk.incubator.vector to the java command line");
         }
     }
 
     @Test
-    void systemPropertiesChooseBackendAndThreads() {
-        String oldBackend = System.getProperty(Engines.BACKEND_PROPERTY);
-        String oldThreads = System.getProperty(Engines.THREADS_PROPERTY);
+    void threadsPropertySetsTheDefault() {
+        String old = System.getProperty(Backend.THREADS_PROPERTY);
         try {
-            System.setProperty(Engines.BACKEND_PROPERTY, "reference");
-            try (Engine e = Engines.create()) {
-                assertThat(e.name()).isEqualTo("reference");
-            }
-            System.clearProperty(Engines.BACKEND_PROPERTY);
-            System.setProperty(Engines.THREADS_PROPERTY, "3");
-            assertThat(Engines.defaultThreads()).isEqualTo(3);
-            System.setProperty(Engines.THREADS_PROPERTY, "zero");
-            assertThatThrownBy(Engines::defaultThreads).isInstanceOf(IllegalArgumentException.class)
+            System.setProperty(Backend.THREADS_PROPERTY, "3");
+            assertThat(Backend.defaultThreads()).isEqualTo(3);
+            System.setProperty(Backend.THREADS_PROPERTY, "zero");
+            assertThatThrownBy(Backend::defaultThreads).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("plstm.threads: expected an integer >= 1, got zero");
-            System.setProperty(Engines.THREADS_PROPERTY, "0");
-            assertThatThrownBy(Engines::defaultThreads).hasMessage("plstm.threads: expected >= 1, got 0");
+            System.setProperty(Backend.THREADS_PROPERTY, "0");
+            assertThatThrownBy(Backend::defaultThreads).hasMessage("plstm.threads: expected >= 1, got 0");
         } finally {
-            restore(Engines.BACKEND_PROPERTY, oldBackend);
-            restore(Engines.THREADS_PROPERTY, oldThreads);
+            if (old == null) {
+                System.clearProperty(Backend.THREADS_PROPERTY);
+            } else {
+                System.setProperty(Backend.THREADS_PROPERTY, old);
+            }
         }
     }
 
     @Test
     void badNamesAreRejected() {
-        assertThatThrownBy(() -> Engines.create("gpu", 1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Backend.named("gpu")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("backend: expected simd, reference or auto, got gpu");
-        assertThatThrownBy(() -> Engines.create("auto", 0)).hasMessage("threads: expected >= 1, got 0");
-    }
-
-    private static void restore(String key, String value) {
-        if (value == null) {
-            System.clearProperty(key);
-        } else {
-            System.setProperty(key, value);
-        }
-    }
-
-    @Test
-    void aNewInferenceModelSaysWhichKernelsItUses() {
-        // The inference API's event-driven path never creates an Engine, so the model logs its own line.
-        PhasedLstmParams p = PhasedLstmParams.initialize(PhasedLstmConfig.builder(2, 5).build(), TimeGateInit.KERAS, 1);
-        PhasedLstmModel model = PhasedLstmModel.of(List.of(p), null);
-        assertThat(model.backend()).isEqualTo(expected());
-        assertThat(logged).hasSize(1);
-        if (expected().equals("simd")) {
-            assertThat(logged.get(0).getMessage()).isEqualTo("plstm: PhasedLstmModel on the SIMD kernels (Vector API): "
-                    + "jdk.incubator.vector is readable");
-            assertThat(logged.get(0).getLevel()).isEqualTo(java.util.logging.Level.INFO);
-        } else {
-            assertThat(logged.get(0).getMessage()).isEqualTo("plstm: PhasedLstmModel on the reference (scalar, much "
-                    + "slower): jdk.incubator.vector is not readable; add --add-modules jdk.incubator.vector to the "
-                    + "java command line");
-            assertThat(logged.get(0).getLevel()).isEqualTo(java.util.logging.Level.WARNING);
+        if (!expected().equals("error")) {
+            assertThatThrownBy(() -> Backend.get().newEngine(0)).hasMessage("threads: expected >= 1, got 0");
         }
     }
 }

@@ -28,7 +28,7 @@ class ReadmeExampleTest {
         Path file = dir.resolve("checkpoint.safetensors");
         SequenceClassifier trained = SequenceClassifier.initialize(
                 List.of(PhasedLstmConfig.builder(2, 32).build()), 3, TimeGateInit.PAPER, 42);
-        Checkpoint.save(file, trained, null, 1, null, java.util.Map.of());
+        Checkpoint.save(file, trained.weights(), null, 1, null, java.util.Map.of());
 
         float[] lastProbabilities = readmeExample(file);
         double sum = 0;

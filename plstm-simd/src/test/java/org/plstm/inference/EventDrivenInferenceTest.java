@@ -70,7 +70,7 @@ class EventDrivenInferenceTest {
             double time = in.time()[t];
             float[] a = skip.step(x, time).clone();
             float[] b = dense.step(x, time);
-            int updated = skip.lastUpdatedUnits()[model.depth() - 1];
+            int updated = skip.lastUpdatedUnitsPerLayer()[model.depth() - 1];
             assertThat(updated).isBetween(0, h);
             for (int j = 0; j < h; j++) {
                 String where = s + " event " + t + " unit " + j;
@@ -154,7 +154,7 @@ class EventDrivenInferenceTest {
         for (int n = 0; n < times.length; n++) {
             float[] a = skip.step(x, times[n]).clone();
             float[] b = dense.step(x, times[n]).clone();
-            assertThat(skip.lastUpdatedUnits()[0]).as("open units at t=%s", times[n]).isEqualTo(expectedOpen[n]);
+            assertThat(skip.lastUpdatedUnitsPerLayer()[0]).as("open units at t=%s", times[n]).isEqualTo(expectedOpen[n]);
             for (int j = 0; j < 21; j++) {
                 if (expectedOpen[n] == 0) {
                     assertThat(Float.floatToRawIntBits(a[j])).isEqualTo(Float.floatToRawIntBits(before[j]));

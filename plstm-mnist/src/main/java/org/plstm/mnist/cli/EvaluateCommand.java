@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.plstm.Engine;
-import org.plstm.engine.Engines;
+import org.plstm.engine.Backend;
 import org.plstm.io.Checkpoint;
 import org.plstm.mnist.data.Mnist;
 import org.plstm.mnist.data.PixelStats;
@@ -15,6 +15,7 @@ import org.plstm.mnist.train.MnistTrainer;
 import org.plstm.mnist.train.TrainConfig;
 import org.plstm.optim.Sgd;
 import org.plstm.train.ClassifierTrainer;
+import org.plstm.train.SequenceClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,16 +59,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         Layout layout;
         try {
             layout = loaded.trainer() != null ? TrainConfig.fromJson(loaded.trainer()).layout()
-                    : Layout.forInputSize(loaded.model().inputSize());
+                    : Layout.forInputSize(loaded.weights().layers().get(0).config().inputSize());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--checkpoint: " + checkpoint + ": " + e.getMessage());
         }
         Mnist mnist = runtime.load();
         PixelStats stats = savedStats(loaded, mnist);
         MnistBatches test = new MnistBatches(mnist.test().limit(testLimit), layout, stats);
-        try (Engine engine = Engines.create(engineName, threads)) {
+        try (Engine engine = Backend.named(engineName).newEngine(threads)) {
             // The optimiser is never stepped: evaluation only runs forward passes.
-            ClassifierTrainer t = new ClassifierTrainer(engine, loaded.model(), new Sgd(1e-3), 0);
+            ClassifierTrainer t = new ClassifierTrainer(engine, SequenceClassifier.of(loaded.weights()), new Sgd(1e-3), 0);
             Evaluation e = MnistTrainer.evaluate(t, test, batch);
             spec.commandLine().getOut().printf(Locale.ROOT,
                     "%s: epoch %d, %s layout; test loss %.4f, test accuracy %.4f (%d samples, %.1f s, engine %s)%n",

@@ -20,7 +20,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.plstm.Engine;
-import org.plstm.engine.Engines;
+import org.plstm.engine.Backend;
 import org.plstm.io.AtomicFiles;
 import org.plstm.io.Checkpoint;
 import org.plstm.mnist.data.Mnist;
@@ -134,12 +134,13 @@ public final class MnistTrainer {
         List<EpochStats> history = new ArrayList<>();
         MetricsLog metrics = new MetricsLog();
         if (resume != null) {
-            model = resume.model();
+            model = SequenceClassifier.of(resume.weights());
             if (!model.configs().equals(config.layerConfigs())) {
                 throw new IllegalArgumentException("resume: the checkpoint's layers " + model.configs()
                         + " differ from the configuration's " + config.layerConfigs());
             }
-            optimizer = resume.optimizer() == null ? config.newOptimizer() : resume.optimizer().restore(model);
+            optimizer = resume.optimizer() == null ? config.newOptimizer()
+                    : Optimizer.restore(resume.optimizer(), model.tensors());
             startEpoch = Math.toIntExact(resume.epoch());
             history.addAll(parseHistory(resume.metadata().get("history")));
             Path previous = resumeFile == null ? null : resumeFile.toAbsolutePath().getParent().resolve("metrics.csv");
@@ -158,7 +159,7 @@ public final class MnistTrainer {
         Path checkpoint = outDir.resolve(CHECKPOINT);
         MnistBatches train = new MnistBatches(data.train(), config.layout(), stats);
         MnistBatches test = new MnistBatches(data.test(), config.layout(), stats);
-        try (Engine engine = Engines.create(config.engine(), config.threads())) {
+        try (Engine engine = Backend.named(config.engine()).newEngine(config.threads())) {
             ClassifierTrainer trainer = new ClassifierTrainer(engine, model, optimizer, config.clip());
             out.printf(Locale.ROOT, "%s: %s, %d parameters; %s layout (T=%d, I=%d); %d training, %d test samples; "
                             + "%s lr %s%s; engine %s%n", config.model(), model, model.parameterCount(),
@@ -177,7 +178,7 @@ public final class MnistTrainer {
                 extra.put("pixel_mean", Double.toString(stats.mean()));
                 extra.put("pixel_std", Double.toString(stats.std()));
                 extra.put("history", toJson(history, false));
-                Checkpoint.save(checkpoint, model, optimizer, epoch, config.toJson(), extra);
+                Checkpoint.save(checkpoint, model.weights(), optimizer.checkpointState(), epoch, config.toJson(), extra);
                 RunResult partial = new RunResult(config, List.copyOf(history), metrics, engine.description(),
                         outDir, checkpoint, model.parameterCount());
                 writeReports(partial, resumeFile);
@@ -327,7 +328,7 @@ public final class MnistTrainer {
         m.put("java_version", System.getProperty("java.version"));
         m.put("java_vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
         m.put("java_vendor", System.getProperty("java.vendor"));
-        m.put("vector_api", Engines.vectorApiAvailable());
+        m.put("vector_api", Backend.vectorModuleReadable());
         return m;
     }
 

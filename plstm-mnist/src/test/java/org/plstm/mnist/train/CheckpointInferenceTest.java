@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.plstm.Engine;
 import org.plstm.SequenceBatch;
-import org.plstm.engine.Engines;
+import org.plstm.engine.Backend;
 import org.plstm.inference.InferencePath;
 import org.plstm.inference.PhasedLstmModel;
 import org.plstm.inference.StreamSession;
@@ -18,6 +18,7 @@ import org.plstm.io.Checkpoint;
 import org.plstm.mnist.data.Mnist;
 import org.plstm.optim.Sgd;
 import org.plstm.train.ClassifierTrainer;
+import org.plstm.train.SequenceClassifier;
 
 /**
  * The inference library on a real trainer checkpoint (2 stacked layers, row layout): {@link PhasedLstmModel#load}
@@ -48,8 +49,8 @@ class CheckpointInferenceTest {
         SequenceBatch in = batch.input();
 
         float[] trainerProbs = new float[200 * 10];
-        try (Engine e = Engines.create("simd", 2)) {
-            new ClassifierTrainer(e, loaded.model(), new Sgd(1e-3), 0).predict(in, trainerProbs);
+        try (Engine e = Backend.named("simd").newEngine(2)) {
+            new ClassifierTrainer(e, SequenceClassifier.of(loaded.weights()), new Sgd(1e-3), 0).predict(in, trainerProbs);
         }
         int[] expected = argmax(trainerProbs, 10);
         int[] eventDriven = argmax(model.predictProbabilities(in, InferencePath.EVENT_DRIVEN), 10);

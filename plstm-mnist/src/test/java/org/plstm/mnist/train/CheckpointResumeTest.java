@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.plstm.Engine;
-import org.plstm.engine.Engines;
+import org.plstm.engine.Backend;
 import org.plstm.io.Checkpoint;
 import org.plstm.mnist.data.Mnist;
 import org.plstm.optim.Sgd;
@@ -73,20 +73,20 @@ class CheckpointResumeTest {
         Checkpoint.Loaded a = Checkpoint.load(r.checkpoint());
         // save the loaded model again and reload it: still identical
         Path again = dir.resolve("again.safetensors");
-        Checkpoint.save(again, a.model(), null, a.epoch(), a.trainer(), java.util.Map.of());
+        Checkpoint.save(again, a.weights(), null, a.epoch(), a.trainer(), java.util.Map.of());
         Checkpoint.Loaded b = Checkpoint.load(again);
 
         Mnist mnist = RealMnist.get();
         MnistBatches test = new MnistBatches(mnist.test().limit(100), Layout.ROW, mnist.trainPixelStats());
         MnistBatches.Batch batch = test.fill(MnistBatches.identity(100), 0, 100);
-        float[] pa = predict(a.model(), batch);
-        float[] pb = predict(b.model(), batch);
+        float[] pa = predict(SequenceClassifier.of(a.weights()), batch);
+        float[] pb = predict(SequenceClassifier.of(b.weights()), batch);
         float[] pc = predict(r.config().newModel(), batch); // an untrained model of the same configuration
         assertThat(pb).isEqualTo(pa);
         assertThat(pc).isNotEqualTo(pa);
         // and they match the test accuracy the run reported on its first 64 samples
-        try (Engine e = Engines.create("simd", 2)) {
-            Evaluation ev = MnistTrainer.evaluate(new ClassifierTrainer(e, b.model(), new Sgd(1e-3), 0),
+        try (Engine e = Backend.named("simd").newEngine(2)) {
+            Evaluation ev = MnistTrainer.evaluate(new ClassifierTrainer(e, SequenceClassifier.of(b.weights()), new Sgd(1e-3), 0),
                     new MnistBatches(mnist.test().limit(64), Layout.ROW, mnist.trainPixelStats()), 32);
             assertThat(ev.accuracy()).isEqualTo(r.last().testAccuracy());
             // A fresh engine with the same thread count computes the same bits.
@@ -96,7 +96,7 @@ class CheckpointResumeTest {
 
     /** Predicts with the reference engine: scalar Java, so bitwise reproducible whatever the JIT has compiled. */
     private static float[] predict(SequenceClassifier m, MnistBatches.Batch batch) {
-        try (Engine e = Engines.create("reference", 1)) {
+        try (Engine e = Backend.named("reference").newEngine(1)) {
             float[] probs = new float[batch.size() * 10];
             new ClassifierTrainer(e, m, new Sgd(1e-3), 0).predict(batch.input(), probs);
             return probs;

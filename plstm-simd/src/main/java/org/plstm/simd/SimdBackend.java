@@ -1,0 +1,54 @@
+package org.plstm.simd;
+
+import org.plstm.Check;
+import org.plstm.Engine;
+import org.plstm.PhasedLstmParams;
+import org.plstm.engine.Backend;
+import org.plstm.engine.LayerStream;
+
+/**
+ * The SIMD kernels as a {@link Backend}: {@link SimdEngine} for training and batched inference, {@link StreamLayer}
+ * for streaming. Loaded by {@link Backend#get()} through reflection, after it checked that the vector module is
+ * readable; {@link #unusableReason()} then says whether this JVM's vectors can run the kernels. Use
+ * {@link Backend#get()} rather than this class.
+ */
+public final class SimdBackend extends Backend {
+    /** The instance {@link Backend} loads. */
+    public static final SimdBackend INSTANCE = new SimdBackend();
+
+    private SimdBackend() {
+    }
+
+    /**
+     * @return null if the kernels can run here, else why not and what to do (vectors narrower than 128 bits, e.g.
+     *     {@code -XX:MaxVectorSize=8})
+     */
+    public static String unusableReason() {
+        if (VectorLevel.usable()) {
+            return null;
+        }
+        return "the Vector API's preferred vectors are " + VectorLevel.vectorBitSize() + " bits wide, the SIMD "
+                + "kernels need at least 128 (is -XX:MaxVectorSize below 16?)";
+    }
+
+    @Override
+    public String name() {
+        return "simd";
+    }
+
+    @Override
+    public String description() {
+        return "simd backend (Vector API: " + VectorLevel.describe() + ")";
+    }
+
+    @Override
+    public Engine newEngine(int threads) {
+        return new SimdEngine(threads);
+    }
+
+    @Override
+    public LayerStream newStream(PhasedLstmParams layer) {
+        Check.notNull("layer", layer);
+        return new StreamLayer(layer);
+    }
+}
