@@ -26,6 +26,12 @@ public final class ReferenceDense {
                                int outSize) {
         checkShapes(in, kernel, bias, batch, inSize, outSize);
         Check.length("out", out, "B", batch, "C", outSize);
+        computeForward(out, in, kernel, bias, batch, inSize, outSize);
+    }
+
+    /** {@link #forward} without its checks (for {@link ReferenceEngine}, behind {@code Engine.denseForward}). */
+    static void computeForward(double[] out, double[] in, double[] kernel, double[] bias, int batch, int inSize,
+                               int outSize) {
         for (int b = 0; b < batch; b++) {
             for (int c = 0; c < outSize; c++) {
                 double sum = bias[c];
@@ -60,6 +66,12 @@ public final class ReferenceDense {
         Check.length("dBias", dBias, "C", outSize);
         Check.length("dOut", dOut, "B", batch, "C", outSize);
         Check.finite("dOut", dOut);
+        computeBackward(dIn, dKernel, dBias, dOut, in, kernel, batch, inSize, outSize);
+    }
+
+    /** {@link #backward} without its checks (for {@link ReferenceEngine}, behind {@code Engine.denseBackward}). */
+    static void computeBackward(double[] dIn, double[] dKernel, double[] dBias, double[] dOut, double[] in,
+                                double[] kernel, int batch, int inSize, int outSize) {
         for (int b = 0; b < batch; b++) {
             for (int j = 0; j < inSize; j++) {
                 double sum = 0;

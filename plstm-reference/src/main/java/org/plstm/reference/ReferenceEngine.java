@@ -61,7 +61,10 @@ public final class ReferenceEngine extends Engine {
     protected void doForward(LayerWorkspace ws, PhasedLstmParams params, SequenceBatch input, float[] h0,
                              float[] c0, Mode mode) {
         Workspace w = (Workspace) ws;
-        w.fwd = ReferencePhasedLstm.forward(params, input, h0, c0, mode);
+        // Validated by Engine.forward: the unchecked entry (validation at the public boundary only).
+        w.fwd = ReferencePhasedLstm.compute(ReferenceParams.of(params), ReferencePhasedLstm.widen(input.x()),
+                input.time(), input.lengths(), input.batch(), input.steps(), h0 == null ? null
+                        : ReferencePhasedLstm.widen(h0), c0 == null ? null : ReferencePhasedLstm.widen(c0), mode);
         narrow(w.fwd.h, w.h());
         narrow(w.fwd.hT, w.hT());
         narrow(w.fwd.cT, w.cT());
@@ -72,7 +75,7 @@ public final class ReferenceEngine extends Engine {
                               PhasedLstmParams grads, float[] dh, float[] dhT, float[] dcT) {
         Workspace w = (Workspace) ws;
         ReferenceParams g = new ReferenceParams(params.config());
-        ReferencePhasedLstm.InputGradients in = ReferencePhasedLstm.backward(g, w.fwd, widenOrNull(dh),
+        ReferencePhasedLstm.InputGradients in = ReferencePhasedLstm.computeBackward(g, w.fwd, widenOrNull(dh),
                 widenOrNull(dhT), widenOrNull(dcT));
         PhasedLstmParams rounded = new PhasedLstmParams(params.config());
         g.narrowInto(rounded);
@@ -91,7 +94,7 @@ public final class ReferenceEngine extends Engine {
     @Override
     protected void doDenseForward(float[] out, float[] in, DenseParams params, int batch) {
         double[] o = new double[out.length];
-        ReferenceDense.forward(o, ReferencePhasedLstm.widen(in), ReferencePhasedLstm.widen(params.kernel()),
+        ReferenceDense.computeForward(o, ReferencePhasedLstm.widen(in), ReferencePhasedLstm.widen(params.kernel()),
                 ReferencePhasedLstm.widen(params.bias()), batch, params.inputSize(), params.outputSize());
         narrow(o, out);
     }
@@ -102,7 +105,7 @@ public final class ReferenceEngine extends Engine {
         double[] di = new double[dIn.length];
         double[] dk = new double[params.kernel().length];
         double[] db = new double[params.bias().length];
-        ReferenceDense.backward(di, dk, db, ReferencePhasedLstm.widen(dOut), ReferencePhasedLstm.widen(in),
+        ReferenceDense.computeBackward(di, dk, db, ReferencePhasedLstm.widen(dOut), ReferencePhasedLstm.widen(in),
                 ReferencePhasedLstm.widen(params.kernel()), batch, params.inputSize(), params.outputSize());
         narrow(di, dIn);
         for (int n = 0; n < dk.length; n++) {
@@ -118,7 +121,7 @@ public final class ReferenceEngine extends Engine {
                                            int classes) {
         double[] p = probs == null ? null : new double[probs.length];
         double[] d = dLogits == null ? null : new double[dLogits.length];
-        double loss = ReferenceSoftmaxCrossEntropy.forwardBackward(p, d, ReferencePhasedLstm.widen(logits), labels,
+        double loss = ReferenceSoftmaxCrossEntropy.compute(p, d, ReferencePhasedLstm.widen(logits), labels,
                 batch, classes);
         if (p != null) {
             narrow(p, probs);

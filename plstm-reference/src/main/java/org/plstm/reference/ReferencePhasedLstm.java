@@ -178,21 +178,38 @@ public final class ReferencePhasedLstm {
         Check.length("time", time, "B", batch, "T", steps);
         Check.finite("x", x);
         Check.finite("time", time);
-        int[] len = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            len[b] = steps;
-        }
         if (lengths != null) {
             Check.lengths(lengths, batch, steps);
-            System.arraycopy(lengths, 0, len, 0, batch);
+        }
+        if (h0 != null) {
+            Check.length("h0", h0, "B", batch, "H", hs);
+            Check.finite("h0", h0);
+        }
+        if (c0 != null) {
+            Check.length("c0", c0, "B", batch, "H", hs);
+            Check.finite("c0", c0);
+        }
+        p.validate("params");
+        return compute(p, x, time, lengths, batch, steps, h0, c0, mode);
+    }
+
+    /**
+     * {@link #forward(ReferenceParams, double[], double[], int[], int, int, double[], double[], Mode)} without its
+     * checks, for callers that validated at their own public boundary ({@link ReferenceEngine} behind
+     * {@link org.plstm.Engine#forward}).
+     */
+    static Forward compute(ReferenceParams p, double[] x, double[] time, int[] lengths, int batch, int steps,
+                           double[] h0, double[] c0, Mode mode) {
+        PhasedLstmConfig cfg = p.config;
+        int in = cfg.inputSize();
+        int hs = cfg.hiddenSize();
+        assert x.length == batch * steps * in && time.length == batch * steps;
+        int[] len = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            len[b] = lengths == null ? steps : lengths[b];
         }
         double[] initH = h0 == null ? new double[batch * hs] : h0;
         double[] initC = c0 == null ? new double[batch * hs] : c0;
-        Check.length("h0", initH, "B", batch, "H", hs);
-        Check.length("c0", initC, "B", batch, "H", hs);
-        Check.finite("h0", initH);
-        Check.finite("c0", initC);
-        p.validate("params");
 
         Forward f = new Forward(p, mode, batch, steps, x, time, len, initH, initC);
         GateActivation act = cfg.gateActivation();
@@ -304,28 +321,36 @@ public final class ReferencePhasedLstm {
                                           double[] dcT) {
         Check.notNull("fwd", fwd);
         Check.notNull("grads", grads);
-        ReferenceParams p = fwd.params;
-        PhasedLstmConfig cfg = p.config;
+        PhasedLstmConfig cfg = fwd.params.config;
         if (!grads.config.equals(cfg)) {
             throw new IllegalArgumentException("grads: expected configuration " + cfg + ", got " + grads.config);
         }
+        int hs = cfg.hiddenSize();
+        if (dh != null) {
+            Check.length("dh", dh, "B", fwd.batch, "T", fwd.steps, "H", hs);
+            Check.finite("dh", dh);
+        }
+        if (dhT != null) {
+            Check.length("dhT", dhT, "B", fwd.batch, "H", hs);
+            Check.finite("dhT", dhT);
+        }
+        if (dcT != null) {
+            Check.length("dcT", dcT, "B", fwd.batch, "H", hs);
+            Check.finite("dcT", dcT);
+        }
+        return computeBackward(grads, fwd, dh, dhT, dcT);
+    }
+
+    /** {@link #backward} without its checks (see {@link #compute}). */
+    static InputGradients computeBackward(ReferenceParams grads, Forward fwd, double[] dh, double[] dhT,
+                                          double[] dcT) {
+        ReferenceParams p = fwd.params;
+        PhasedLstmConfig cfg = p.config;
         int batch = fwd.batch;
         int steps = fwd.steps;
         int in = cfg.inputSize();
         int hs = cfg.hiddenSize();
         int g4 = 4 * hs;
-        if (dh != null) {
-            Check.length("dh", dh, "B", batch, "T", steps, "H", hs);
-            Check.finite("dh", dh);
-        }
-        if (dhT != null) {
-            Check.length("dhT", dhT, "B", batch, "H", hs);
-            Check.finite("dhT", dhT);
-        }
-        if (dcT != null) {
-            Check.length("dcT", dcT, "B", batch, "H", hs);
-            Check.finite("dcT", dcT);
-        }
         GateActivation act = cfg.gateActivation();
         double[] dx = new double[batch * steps * in];
         double[] dh0 = new double[batch * hs];
@@ -353,7 +378,7 @@ public final class ReferencePhasedLstm {
                 double t64 = fwd.time[b * steps + t];
                 for (int j = 0; j < hs; j++) {
                     int n = row + j;
-                    double hp = t == 0 ? fwd.h0[b * hs + j] : fwd.h[n - hs];
+                    double hPrev = t == 0 ? fwd.h0[b * hs + j] : fwd.h[n - hs];
                     double cp = t == 0 ? fwd.c0[b * hs + j] : fwd.c[n - hs];
                     double dht = dhNext[j];
                     double dct = dcNext[j];
@@ -367,7 +392,7 @@ public final class ReferencePhasedLstm {
 
                     // Time gate: c_t = k c~ + (1-k) c_{t-1}, h_t = k h~ + (1-k) h_{t-1}.
                     if (cfg.timeGate()) {
-                        double dk = dht * (fwd.hTilde[n] - hp) + dct * (ct - cp);
+                        double dk = dht * (fwd.hTilde[n] - hPrev) + dct * (ct - cp);
                         double phi = fwd.phi[n];
                         double tau = p.period[j];
                         double rOn = p.ratioOn[j];
@@ -427,10 +452,10 @@ public final class ReferencePhasedLstm {
                     dx[xRow + i] = sum;
                 }
                 for (int r = 0; r < hs; r++) {
-                    double hp = t == 0 ? fwd.h0[b * hs + r] : fwd.h[row - hs + r];
+                    double hPrev = t == 0 ? fwd.h0[b * hs + r] : fwd.h[row - hs + r];
                     double sum = 0;
                     for (int col = 0; col < g4; col++) {
-                        grads.recurrentKernel[r * g4 + col] += hp * dz[col];
+                        grads.recurrentKernel[r * g4 + col] += hPrev * dz[col];
                         sum += dz[col] * p.recurrentKernel[r * g4 + col];
                     }
                     dhPrev[r] += sum;

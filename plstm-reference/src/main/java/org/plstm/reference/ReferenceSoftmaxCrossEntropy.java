@@ -35,6 +35,11 @@ public final class ReferenceSoftmaxCrossEntropy {
         if (dLogits != null) {
             Check.length("dLogits", dLogits, "B", batch, "C", classes);
         }
+        return compute(probs, dLogits, logits, labels, batch, classes);
+    }
+
+    /** {@link #forwardBackward} without its checks (for {@link ReferenceEngine}, behind the Engine's). */
+    static double compute(double[] probs, double[] dLogits, double[] logits, int[] labels, int batch, int classes) {
         double loss = 0;
         for (int b = 0; b < batch; b++) {
             int off = b * classes;

@@ -273,7 +273,7 @@ final class CellKernel {
      */
     private static void backwardOutput(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int cache,
                                        int row, int dzAt, int u) {
-        int hp = layer.hPad;
+        int hPad = layer.hPad;
         float[] sl = s.slope;
         VectorMask<Float> hard = FloatVector.broadcast(FS, layer.hardFlag).compare(VectorOperators.GT, 0f);
         FloatVector i = FloatVector.fromArray(FS, ws.gi, cache);
@@ -300,9 +300,9 @@ final class CellKernel {
         FloatVector dzo = dht.mul(tcv).mul(dOut);
         dzo.intoArray(s.dz, dzAt + 3 * L);
         FloatVector dct = dht.mul(o).mul(tcv.mul(tcv).neg().add(1f)).add(dc.mul(k));
-        FloatVector po = FloatVector.fromArray(FS, layer.peep, 2 * hp + u);
-        FloatVector acc = FloatVector.fromArray(FS, s.peepStep, 2 * hp + u);
-        (FMA ? dzo.fma(ct, acc) : dzo.mul(ct).add(acc)).intoArray(s.peepStep, 2 * hp + u);
+        FloatVector po = FloatVector.fromArray(FS, layer.peep, 2 * hPad + u);
+        FloatVector acc = FloatVector.fromArray(FS, s.peepStep, 2 * hPad + u);
+        (FMA ? dzo.fma(ct, acc) : dzo.mul(ct).add(acc)).intoArray(s.peepStep, 2 * hPad + u);
         (FMA ? po.fma(dzo, dct) : po.mul(dzo).add(dct)).intoArray(sl, DCT);
         dh.mul(k.neg().add(1f)).intoArray(ws.dhN, row);
     }
@@ -314,7 +314,7 @@ final class CellKernel {
      */
     private static void backwardInput(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int cache,
                                       int row, int dzAt, int u) {
-        int hp = layer.hPad;
+        int hPad = layer.hPad;
         float[] sl = s.slope;
         FloatVector dct = FloatVector.fromArray(FS, sl, DCT);
         FloatVector i = FloatVector.fromArray(FS, ws.gi, cache);
@@ -331,11 +331,11 @@ final class CellKernel {
         FloatVector dcKeep = dc.mul(k.neg().add(1f));
         FloatVector dcp = FMA ? dct.fma(f, dcKeep) : dct.mul(f).add(dcKeep);
         FloatVector pi = FloatVector.fromArray(FS, layer.peep, u);
-        FloatVector pf = FloatVector.fromArray(FS, layer.peep, hp + u);
+        FloatVector pf = FloatVector.fromArray(FS, layer.peep, hPad + u);
         FloatVector ai = FloatVector.fromArray(FS, s.peepStep, u);
-        FloatVector af = FloatVector.fromArray(FS, s.peepStep, hp + u);
+        FloatVector af = FloatVector.fromArray(FS, s.peepStep, hPad + u);
         (FMA ? dzi.fma(cp, ai) : dzi.mul(cp).add(ai)).intoArray(s.peepStep, u);
-        (FMA ? dzf.fma(cp, af) : dzf.mul(cp).add(af)).intoArray(s.peepStep, hp + u);
+        (FMA ? dzf.fma(cp, af) : dzf.mul(cp).add(af)).intoArray(s.peepStep, hPad + u);
         FloatVector viaF = FMA ? pf.fma(dzf, dcp) : pf.mul(dzf).add(dcp);
         (FMA ? pi.fma(dzi, viaF) : pi.mul(dzi).add(viaF)).intoArray(ws.dcN, row);
     }
@@ -379,7 +379,7 @@ final class CellKernel {
     /** The scalar twin of {@link #backwardVector}. */
     private static void backwardScalar(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int cache,
                                        int row, int dzAt, int u) {
-        int hp = layer.hPad;
+        int hPad = layer.hPad;
         boolean hard = layer.hard;
         for (int l = 0; l < L; l++) {
             int at = cache + l;
@@ -414,8 +414,8 @@ final class CellKernel {
             float dzo = dht * tcv * dOut;
             dct = dht * o * (1f - tcv * tcv) + dct;
             if (layer.peepholes) {
-                s.peepStep[2 * hp + u + l] = madd(dzo, ct, s.peepStep[2 * hp + u + l]);
-                dct = madd(layer.peep[2 * hp + u + l], dzo, dct);
+                s.peepStep[2 * hPad + u + l] = madd(dzo, ct, s.peepStep[2 * hPad + u + l]);
+                dct = madd(layer.peep[2 * hPad + u + l], dzo, dct);
             }
             float dIn = hard ? hardSlope(i) : i * (1f - i);
             float dForget = hard ? hardSlope(f) : f * (1f - f);
@@ -425,8 +425,8 @@ final class CellKernel {
             dcp = madd(dct, f, dcp);
             if (layer.peepholes) {
                 s.peepStep[u + l] = madd(dzi, cp, s.peepStep[u + l]);
-                s.peepStep[hp + u + l] = madd(dzf, cp, s.peepStep[hp + u + l]);
-                dcp = madd(layer.peep[u + l], dzi, madd(layer.peep[hp + u + l], dzf, dcp));
+                s.peepStep[hPad + u + l] = madd(dzf, cp, s.peepStep[hPad + u + l]);
+                dcp = madd(layer.peep[u + l], dzi, madd(layer.peep[hPad + u + l], dzf, dcp));
             }
             s.dz[dzAt + l] = dzi;
             s.dz[dzAt + L + l] = dzf;

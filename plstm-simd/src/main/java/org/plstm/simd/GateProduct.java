@@ -16,9 +16,9 @@ import jdk.incubator.vector.FloatVector;
  * {@code dh_{t-1} += dz_t·recurrentKernel^T} and {@code dx_t = dz_t·kernel^T} (backward, one segment).
  *
  * <p>Each kernel keeps {@code rows × cols} accumulators in registers over the whole strip, loads {@code cols} weight
- * vectors and broadcasts one value per row per step of {@code k}: the weights are read once per tile, the row values
+ * vectors and broadcasts one value per row per step of {@code i}: the weights are read once per tile, the row values
  * once per column group. Tiles of {@link VectorLevel#TILE_ROWS} rows × 4 vectors fill the level's registers (4 × 4
- * with 32 registers, 2 × 4 with 16). Every row sums in the same order (k ascending from its initial value, segment
+ * with 32 registers, 2 × 4 with 16). Every row sums in the same order (i ascending from its initial value, segment
  * {@code a} before {@code b}) whatever tile it falls in, so results do not depend on the tiling or the thread split.
  *
  * <p>Without hardware FMA ({@link VectorLevel#FMA}) the kernels multiply and add. The {@code FMA ? ... : ...} choices
@@ -56,7 +56,7 @@ final class GateProduct {
     }
 
     /**
-     * {@code out[outAt[q] .. + cols·L) = init[initAt[q] ..] + sum_k [a, b][q][k] · w[wOff + k·cols·L ..]} for rows
+     * {@code out[outAt[q] .. + cols·L) = init[initAt[q] ..] + sum_i [a, b][q][i] · w[wOff + i·cols·L ..]} for rows
      * {@code q} in {@code [first, first + count)}, in tiles of {@link VectorLevel#TILE_ROWS} rows, then 2 and 1.
      *
      * @param r     the rows (segments, initial values, outputs)
@@ -141,15 +141,15 @@ final class GateProduct {
         int a2 = r.aAt[q + 2];
         int a3 = r.aAt[q + 3];
         int o = wOff;
-        for (int k = 0, n = r.aLen; k < n; k++, o += 4 * L) {
+        for (int i = 0, n = r.aLen; i < n; i++, o += 4 * L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
             FloatVector w1 = FloatVector.fromArray(FS, w, o + L);
             FloatVector w2 = FloatVector.fromArray(FS, w, o + 2 * L);
             FloatVector w3 = FloatVector.fromArray(FS, w, o + 3 * L);
-            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + k]);
-            FloatVector v1 = FloatVector.broadcast(FS, a[a1 + k]);
-            FloatVector v2 = FloatVector.broadcast(FS, a[a2 + k]);
-            FloatVector v3 = FloatVector.broadcast(FS, a[a3 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + i]);
+            FloatVector v1 = FloatVector.broadcast(FS, a[a1 + i]);
+            FloatVector v2 = FloatVector.broadcast(FS, a[a2 + i]);
+            FloatVector v3 = FloatVector.broadcast(FS, a[a3 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c01 = FMA ? w1.fma(v0, c01) : w1.mul(v0).add(c01);
             c02 = FMA ? w2.fma(v0, c02) : w2.mul(v0).add(c02);
@@ -172,15 +172,15 @@ final class GateProduct {
         int b1 = r.bAt[q + 1];
         int b2 = r.bAt[q + 2];
         int b3 = r.bAt[q + 3];
-        for (int k = 0, n = r.bLen; k < n; k++, o += 4 * L) {
+        for (int i = 0, n = r.bLen; i < n; i++, o += 4 * L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
             FloatVector w1 = FloatVector.fromArray(FS, w, o + L);
             FloatVector w2 = FloatVector.fromArray(FS, w, o + 2 * L);
             FloatVector w3 = FloatVector.fromArray(FS, w, o + 3 * L);
-            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + k]);
-            FloatVector v1 = FloatVector.broadcast(FS, b[b1 + k]);
-            FloatVector v2 = FloatVector.broadcast(FS, b[b2 + k]);
-            FloatVector v3 = FloatVector.broadcast(FS, b[b3 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + i]);
+            FloatVector v1 = FloatVector.broadcast(FS, b[b1 + i]);
+            FloatVector v2 = FloatVector.broadcast(FS, b[b2 + i]);
+            FloatVector v3 = FloatVector.broadcast(FS, b[b3 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c01 = FMA ? w1.fma(v0, c01) : w1.mul(v0).add(c01);
             c02 = FMA ? w2.fma(v0, c02) : w2.mul(v0).add(c02);
@@ -236,13 +236,13 @@ final class GateProduct {
         int a0 = r.aAt[q + 0];
         int a1 = r.aAt[q + 1];
         int o = wOff;
-        for (int k = 0, n = r.aLen; k < n; k++, o += 4 * L) {
+        for (int i = 0, n = r.aLen; i < n; i++, o += 4 * L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
             FloatVector w1 = FloatVector.fromArray(FS, w, o + L);
             FloatVector w2 = FloatVector.fromArray(FS, w, o + 2 * L);
             FloatVector w3 = FloatVector.fromArray(FS, w, o + 3 * L);
-            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + k]);
-            FloatVector v1 = FloatVector.broadcast(FS, a[a1 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + i]);
+            FloatVector v1 = FloatVector.broadcast(FS, a[a1 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c01 = FMA ? w1.fma(v0, c01) : w1.mul(v0).add(c01);
             c02 = FMA ? w2.fma(v0, c02) : w2.mul(v0).add(c02);
@@ -255,13 +255,13 @@ final class GateProduct {
         float[] b = r.b;
         int b0 = r.bAt[q + 0];
         int b1 = r.bAt[q + 1];
-        for (int k = 0, n = r.bLen; k < n; k++, o += 4 * L) {
+        for (int i = 0, n = r.bLen; i < n; i++, o += 4 * L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
             FloatVector w1 = FloatVector.fromArray(FS, w, o + L);
             FloatVector w2 = FloatVector.fromArray(FS, w, o + 2 * L);
             FloatVector w3 = FloatVector.fromArray(FS, w, o + 3 * L);
-            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + k]);
-            FloatVector v1 = FloatVector.broadcast(FS, b[b1 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + i]);
+            FloatVector v1 = FloatVector.broadcast(FS, b[b1 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c01 = FMA ? w1.fma(v0, c01) : w1.mul(v0).add(c01);
             c02 = FMA ? w2.fma(v0, c02) : w2.mul(v0).add(c02);
@@ -293,12 +293,12 @@ final class GateProduct {
         float[] a = r.a;
         int a0 = r.aAt[q + 0];
         int o = wOff;
-        for (int k = 0, n = r.aLen; k < n; k++, o += 4 * L) {
+        for (int i = 0, n = r.aLen; i < n; i++, o += 4 * L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
             FloatVector w1 = FloatVector.fromArray(FS, w, o + L);
             FloatVector w2 = FloatVector.fromArray(FS, w, o + 2 * L);
             FloatVector w3 = FloatVector.fromArray(FS, w, o + 3 * L);
-            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c01 = FMA ? w1.fma(v0, c01) : w1.mul(v0).add(c01);
             c02 = FMA ? w2.fma(v0, c02) : w2.mul(v0).add(c02);
@@ -306,12 +306,12 @@ final class GateProduct {
         }
         float[] b = r.b;
         int b0 = r.bAt[q + 0];
-        for (int k = 0, n = r.bLen; k < n; k++, o += 4 * L) {
+        for (int i = 0, n = r.bLen; i < n; i++, o += 4 * L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
             FloatVector w1 = FloatVector.fromArray(FS, w, o + L);
             FloatVector w2 = FloatVector.fromArray(FS, w, o + 2 * L);
             FloatVector w3 = FloatVector.fromArray(FS, w, o + 3 * L);
-            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c01 = FMA ? w1.fma(v0, c01) : w1.mul(v0).add(c01);
             c02 = FMA ? w2.fma(v0, c02) : w2.mul(v0).add(c02);
@@ -344,13 +344,13 @@ final class GateProduct {
         int a2 = r.aAt[q + 2];
         int a3 = r.aAt[q + 3];
         int o = wOff;
-        for (int k = 0, n = r.aLen; k < n; k++, o += 2 * L) {
+        for (int i = 0, n = r.aLen; i < n; i++, o += 2 * L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
             FloatVector w1 = FloatVector.fromArray(FS, w, o + L);
-            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + k]);
-            FloatVector v1 = FloatVector.broadcast(FS, a[a1 + k]);
-            FloatVector v2 = FloatVector.broadcast(FS, a[a2 + k]);
-            FloatVector v3 = FloatVector.broadcast(FS, a[a3 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + i]);
+            FloatVector v1 = FloatVector.broadcast(FS, a[a1 + i]);
+            FloatVector v2 = FloatVector.broadcast(FS, a[a2 + i]);
+            FloatVector v3 = FloatVector.broadcast(FS, a[a3 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c01 = FMA ? w1.fma(v0, c01) : w1.mul(v0).add(c01);
             c10 = FMA ? w0.fma(v1, c10) : w0.mul(v1).add(c10);
@@ -365,13 +365,13 @@ final class GateProduct {
         int b1 = r.bAt[q + 1];
         int b2 = r.bAt[q + 2];
         int b3 = r.bAt[q + 3];
-        for (int k = 0, n = r.bLen; k < n; k++, o += 2 * L) {
+        for (int i = 0, n = r.bLen; i < n; i++, o += 2 * L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
             FloatVector w1 = FloatVector.fromArray(FS, w, o + L);
-            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + k]);
-            FloatVector v1 = FloatVector.broadcast(FS, b[b1 + k]);
-            FloatVector v2 = FloatVector.broadcast(FS, b[b2 + k]);
-            FloatVector v3 = FloatVector.broadcast(FS, b[b3 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + i]);
+            FloatVector v1 = FloatVector.broadcast(FS, b[b1 + i]);
+            FloatVector v2 = FloatVector.broadcast(FS, b[b2 + i]);
+            FloatVector v3 = FloatVector.broadcast(FS, b[b3 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c01 = FMA ? w1.fma(v0, c01) : w1.mul(v0).add(c01);
             c10 = FMA ? w0.fma(v1, c10) : w0.mul(v1).add(c10);
@@ -407,11 +407,11 @@ final class GateProduct {
         int a0 = r.aAt[q + 0];
         int a1 = r.aAt[q + 1];
         int o = wOff;
-        for (int k = 0, n = r.aLen; k < n; k++, o += 2 * L) {
+        for (int i = 0, n = r.aLen; i < n; i++, o += 2 * L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
             FloatVector w1 = FloatVector.fromArray(FS, w, o + L);
-            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + k]);
-            FloatVector v1 = FloatVector.broadcast(FS, a[a1 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + i]);
+            FloatVector v1 = FloatVector.broadcast(FS, a[a1 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c01 = FMA ? w1.fma(v0, c01) : w1.mul(v0).add(c01);
             c10 = FMA ? w0.fma(v1, c10) : w0.mul(v1).add(c10);
@@ -420,11 +420,11 @@ final class GateProduct {
         float[] b = r.b;
         int b0 = r.bAt[q + 0];
         int b1 = r.bAt[q + 1];
-        for (int k = 0, n = r.bLen; k < n; k++, o += 2 * L) {
+        for (int i = 0, n = r.bLen; i < n; i++, o += 2 * L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
             FloatVector w1 = FloatVector.fromArray(FS, w, o + L);
-            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + k]);
-            FloatVector v1 = FloatVector.broadcast(FS, b[b1 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + i]);
+            FloatVector v1 = FloatVector.broadcast(FS, b[b1 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c01 = FMA ? w1.fma(v0, c01) : w1.mul(v0).add(c01);
             c10 = FMA ? w0.fma(v1, c10) : w0.mul(v1).add(c10);
@@ -446,19 +446,19 @@ final class GateProduct {
         float[] a = r.a;
         int a0 = r.aAt[q + 0];
         int o = wOff;
-        for (int k = 0, n = r.aLen; k < n; k++, o += 2 * L) {
+        for (int i = 0, n = r.aLen; i < n; i++, o += 2 * L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
             FloatVector w1 = FloatVector.fromArray(FS, w, o + L);
-            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c01 = FMA ? w1.fma(v0, c01) : w1.mul(v0).add(c01);
         }
         float[] b = r.b;
         int b0 = r.bAt[q + 0];
-        for (int k = 0, n = r.bLen; k < n; k++, o += 2 * L) {
+        for (int i = 0, n = r.bLen; i < n; i++, o += 2 * L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
             FloatVector w1 = FloatVector.fromArray(FS, w, o + L);
-            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c01 = FMA ? w1.fma(v0, c01) : w1.mul(v0).add(c01);
         }
@@ -483,12 +483,12 @@ final class GateProduct {
         int a2 = r.aAt[q + 2];
         int a3 = r.aAt[q + 3];
         int o = wOff;
-        for (int k = 0, n = r.aLen; k < n; k++, o += L) {
+        for (int i = 0, n = r.aLen; i < n; i++, o += L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
-            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + k]);
-            FloatVector v1 = FloatVector.broadcast(FS, a[a1 + k]);
-            FloatVector v2 = FloatVector.broadcast(FS, a[a2 + k]);
-            FloatVector v3 = FloatVector.broadcast(FS, a[a3 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + i]);
+            FloatVector v1 = FloatVector.broadcast(FS, a[a1 + i]);
+            FloatVector v2 = FloatVector.broadcast(FS, a[a2 + i]);
+            FloatVector v3 = FloatVector.broadcast(FS, a[a3 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c10 = FMA ? w0.fma(v1, c10) : w0.mul(v1).add(c10);
             c20 = FMA ? w0.fma(v2, c20) : w0.mul(v2).add(c20);
@@ -499,12 +499,12 @@ final class GateProduct {
         int b1 = r.bAt[q + 1];
         int b2 = r.bAt[q + 2];
         int b3 = r.bAt[q + 3];
-        for (int k = 0, n = r.bLen; k < n; k++, o += L) {
+        for (int i = 0, n = r.bLen; i < n; i++, o += L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
-            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + k]);
-            FloatVector v1 = FloatVector.broadcast(FS, b[b1 + k]);
-            FloatVector v2 = FloatVector.broadcast(FS, b[b2 + k]);
-            FloatVector v3 = FloatVector.broadcast(FS, b[b3 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + i]);
+            FloatVector v1 = FloatVector.broadcast(FS, b[b1 + i]);
+            FloatVector v2 = FloatVector.broadcast(FS, b[b2 + i]);
+            FloatVector v3 = FloatVector.broadcast(FS, b[b3 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c10 = FMA ? w0.fma(v1, c10) : w0.mul(v1).add(c10);
             c20 = FMA ? w0.fma(v2, c20) : w0.mul(v2).add(c20);
@@ -530,20 +530,20 @@ final class GateProduct {
         int a0 = r.aAt[q + 0];
         int a1 = r.aAt[q + 1];
         int o = wOff;
-        for (int k = 0, n = r.aLen; k < n; k++, o += L) {
+        for (int i = 0, n = r.aLen; i < n; i++, o += L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
-            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + k]);
-            FloatVector v1 = FloatVector.broadcast(FS, a[a1 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + i]);
+            FloatVector v1 = FloatVector.broadcast(FS, a[a1 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c10 = FMA ? w0.fma(v1, c10) : w0.mul(v1).add(c10);
         }
         float[] b = r.b;
         int b0 = r.bAt[q + 0];
         int b1 = r.bAt[q + 1];
-        for (int k = 0, n = r.bLen; k < n; k++, o += L) {
+        for (int i = 0, n = r.bLen; i < n; i++, o += L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
-            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + k]);
-            FloatVector v1 = FloatVector.broadcast(FS, b[b1 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + i]);
+            FloatVector v1 = FloatVector.broadcast(FS, b[b1 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
             c10 = FMA ? w0.fma(v1, c10) : w0.mul(v1).add(c10);
         }
@@ -560,16 +560,16 @@ final class GateProduct {
         float[] a = r.a;
         int a0 = r.aAt[q + 0];
         int o = wOff;
-        for (int k = 0, n = r.aLen; k < n; k++, o += L) {
+        for (int i = 0, n = r.aLen; i < n; i++, o += L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
-            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, a[a0 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
         }
         float[] b = r.b;
         int b0 = r.bAt[q + 0];
-        for (int k = 0, n = r.bLen; k < n; k++, o += L) {
+        for (int i = 0, n = r.bLen; i < n; i++, o += L) {
             FloatVector w0 = FloatVector.fromArray(FS, w, o);
-            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + k]);
+            FloatVector v0 = FloatVector.broadcast(FS, b[b0 + i]);
             c00 = FMA ? w0.fma(v0, c00) : w0.mul(v0).add(c00);
         }
         int o0 = r.outAt[q + 0];

@@ -33,15 +33,15 @@ public final class KernelProbe {
         PhasedLstmConfig cfg = PhasedLstmConfig.builder(in, hidden).build();
         layer = new PackedLayer(cfg);
         layer.pack(PhasedLstmParams.initialize(cfg, TimeGateInit.PAPER, seed));
-        int hp = layer.hPad;
+        int hPad = layer.hPad;
         SplittableRandom rng = new SplittableRandom(seed);
         x = new float[batch * in];
         for (int n = 0; n < x.length; n++) {
             x[n] = (float) rng.nextGaussian();
         }
-        hc = new float[2 * batch * hp];
-        cc = new float[2 * batch * hp];
-        for (int n = 0; n < batch * hp; n++) {
+        hc = new float[2 * batch * hPad];
+        cc = new float[2 * batch * hPad];
+        for (int n = 0; n < batch * hPad; n++) {
             hc[n] = (float) (0.5 * rng.nextGaussian());
             cc[n] = (float) rng.nextGaussian();
         }
@@ -49,8 +49,8 @@ public final class KernelProbe {
         for (int n = 0; n < batch; n++) {
             time[n] = 1000 * rng.nextDouble();
         }
-        k = new float[batch * hp];
-        phi = new double[hp];
+        k = new float[batch * hPad];
+        phi = new double[hPad];
         z = new float[batch * layer.gateWidth];
         product = new GateProduct.ProductRows(batch);
         product.a = x;
@@ -61,7 +61,7 @@ public final class KernelProbe {
         product.out = z;
         for (int b = 0; b < batch; b++) {
             product.aAt[b] = b * in;
-            product.bAt[b] = b * hp;
+            product.bAt[b] = b * hPad;
         }
         timeGate();
     }
@@ -107,14 +107,14 @@ public final class KernelProbe {
      * @return the new hidden state {@code [B][Hp]} (second half of the state buffer)
      */
     public float[] cellUpdate() {
-        int hp = layer.hPad;
+        int hPad = layer.hPad;
         tile.c = cc;
         tile.h = hc;
         tile.cOut = cc;
         tile.hOut = hc;
         tile.k = k;
         tile.peep = layer.peep;
-        tile.peepStride = hp;
+        tile.peepStride = hPad;
         tile.hard = layer.hardFlag;
         tile.noCaches();
         tile.sinkRows();
@@ -126,9 +126,9 @@ public final class KernelProbe {
                 for (int q = 0; q < count; q++) {
                     int b = first + q;
                     System.arraycopy(z, b * layer.gateWidth + nb * 4 * L, tile.z, q * 4 * L, 4 * L);
-                    tile.prev[q] = b * hp + u;
-                    tile.next[q] = (batch + b) * hp + u;
-                    tile.kAt[q] = b * hp + u;
+                    tile.prev[q] = b * hPad + u;
+                    tile.next[q] = (batch + b) * hPad + u;
+                    tile.kAt[q] = b * hPad + u;
                     tile.peepAt[q] = u;
                 }
                 CellKernel.forward(layer, tile);

@@ -33,7 +33,7 @@ final class LayerBackward {
         PhasedLstmConfig cfg = layer.config;
         SimdWorkspace.Worker s = ws.workers[w];
         int steps = ws.steps();
-        int hp = ws.hPad;
+        int hPad = ws.hPad;
         int hs = ws.hidden;
         Arrays.fill(s.peepAcc, 0.0);
         Arrays.fill(s.tgAcc, 0.0);
@@ -42,7 +42,7 @@ final class LayerBackward {
             Arrays.fill(s.dwBias, 0f);
         }
         if (!layer.timeGate) {
-            Arrays.fill(s.kS, 0, hp, 1f); // k = 1: the cell backward's time-gate terms vanish exactly
+            Arrays.fill(s.kS, 0, hPad, 1f); // k = 1: the cell backward's time-gate terms vanish exactly
         }
         boolean fused = ws.fusedWeightGradients;
         s.dz = fused ? s.dzStep : ws.dz;
@@ -50,7 +50,7 @@ final class LayerBackward {
         float[] dcT = pass.dcT();
         int n0 = Math.max(0, Math.min(u1, hs) - u0); // this part's real units
         for (int b = b0; b < b1; b++) {
-            int r = b * hp;
+            int r = b * hPad;
             Arrays.fill(ws.dhN, r + u0, r + u1, 0f);
             Arrays.fill(ws.dcN, r + u0, r + u1, 0f);
             if (dhT != null && n0 > 0) {
@@ -63,7 +63,7 @@ final class LayerBackward {
         float[] dh = pass.dh();
         float[] x = pass.input().x();
         GateProduct.ProductRows pr = s.product;
-        int vecs = hp / L;
+        int vecs = hPad / L;
         for (int t = steps - 1; t >= 0; t--) {
             if (layer.peepholes) {
                 Arrays.fill(s.peepStep, 0f);
@@ -72,7 +72,7 @@ final class LayerBackward {
             for (int b = b0; b < b1; b++) {
                 if (dh != null) {
                     int src = (b * steps + t) * hs;
-                    int dst = b * hp;
+                    int dst = b * hPad;
                     for (int j = u0; j < u0 + n0; j++) {
                         ws.dhN[dst + j] += dh[src + j];
                     }
@@ -86,7 +86,7 @@ final class LayerBackward {
                 WeightGradients.step(ws, s, x, t, n, nb0, nb1);
             }
             if (layer.peepholes) {
-                for (int j = 0; j < 3 * hp; j++) {
+                for (int j = 0; j < 3 * hPad; j++) {
                     s.peepAcc[j] += s.peepStep[j];
                 }
             }
@@ -108,7 +108,7 @@ final class LayerBackward {
             for (int vec = nb0; vec < nb1; ) {
                 int width = PackedLayer.stripWidth(vec, vecs);
                 for (int q = 0; q < n; q++) {
-                    pr.outAt[q] = s.rows[q] * hp + vec * L;
+                    pr.outAt[q] = s.rows[q] * hPad + vec * L;
                     pr.initAt[q] = pr.outAt[q];
                 }
                 GateProduct.accumulate(pr, 0, n, layer.uT, PackedLayer.stripStart(vec, vecs, ws.gateWidth), width);
@@ -119,7 +119,7 @@ final class LayerBackward {
         }
         if (n0 > 0) {
             for (int b = b0; b < b1; b++) {
-                int r = b * hp;
+                int r = b * hPad;
                 System.arraycopy(ws.dhN, r + u0, ws.dh0(), b * hs + u0, n0);
                 System.arraycopy(ws.dcN, r + u0, ws.dc0(), b * hs + u0, n0);
             }
@@ -149,7 +149,7 @@ final class LayerBackward {
         SimdWorkspace ws = pass.ws();
         PackedLayer layer = ws.layer;
         int steps = ws.steps();
-        int hp = ws.hPad;
+        int hPad = ws.hPad;
         int u0 = nb0 * L;
         int u1 = nb1 * L;
         double[] time = pass.input().time();
@@ -173,7 +173,7 @@ final class LayerBackward {
                 lastT = tb;
             }
             int cache = ws.state(t, b);
-            int row = b * hp;
+            int row = b * hPad;
             int dzAt = dzRow(ws, t, b, q);
             for (int nb = nb0; nb < nb1; nb++) {
                 int u = nb * L;

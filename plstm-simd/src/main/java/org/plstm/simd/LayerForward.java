@@ -36,7 +36,7 @@ final class LayerForward {
         SimdWorkspace.Worker s = ws.workers[w];
         int steps = ws.steps();
         int batch = ws.batch();
-        int hp = ws.hPad;
+        int hPad = ws.hPad;
         int hs = ws.hidden;
         int in = ws.in;
         int u0 = nb0 * L; // this part's units [u0, u1)
@@ -67,7 +67,7 @@ final class LayerForward {
         tile.hOut = ws.hc;
         tile.k = layer.timeGate ? s.kS : layer.ones;
         tile.peep = layer.peep;
-        tile.peepStride = hp;
+        tile.peepStride = hPad;
         tile.hard = layer.hardFlag;
         boolean cache = pass.cache();
         if (cache) {
@@ -120,7 +120,7 @@ final class LayerForward {
                     tile.rows = count;
                     for (int q = 0; q < count; q++) {
                         tile.prev[q] = pr.bAt[first + q] + u;
-                        tile.next[q] = pr.bAt[first + q] + batch * hp + u;
+                        tile.next[q] = pr.bAt[first + q] + batch * hPad + u;
                         tile.kAt[q] = layer.timeGate ? s.kOff[first + q] + u : u;
                         tile.peepAt[q] = u;
                         if (cache) {
@@ -162,7 +162,7 @@ final class LayerForward {
     private static void timeGateRows(SimdWorkspace ws, SimdWorkspace.Worker s, double[] time, int t, int n,
                                      double alpha, boolean vectorPhase, int u0, int u1) {
         int steps = ws.steps();
-        int hp = ws.hPad;
+        int hPad = ws.hPad;
         int computed = 0;
         for (int r = 0; r < n; r++) {
             double tb = time[s.rows[r] * steps + t];
@@ -175,9 +175,9 @@ final class LayerForward {
             if (same < 0) {
                 same = computed++;
                 s.kTime[same] = tb;
-                TimeGateKernel.openness(ws.layer.tg, tb, alpha, s.kS, same * hp, s.phi, vectorPhase, u0, u1);
+                TimeGateKernel.openness(ws.layer.tg, tb, alpha, s.kS, same * hPad, s.phi, vectorPhase, u0, u1);
             }
-            s.kOff[r] = same * hp;
+            s.kOff[r] = same * hPad;
         }
     }
 

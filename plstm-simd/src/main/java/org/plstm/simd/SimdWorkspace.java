@@ -116,14 +116,14 @@ final class SimdWorkspace extends LayerWorkspace {
         int nBlocks = (in + 3) / 4 + (hidden + 3) / 4;
         dwBlockStart = new int[nBlocks];
         dwBlockCount = new int[nBlocks];
-        int kb = 0;
-        for (int k = 0; k < in; k += 4) {
-            dwBlockStart[kb] = k;
-            dwBlockCount[kb++] = Math.min(4, in - k);
+        int block = 0;
+        for (int r = 0; r < in; r += 4) {
+            dwBlockStart[block] = r;
+            dwBlockCount[block++] = Math.min(4, in - r);
         }
-        for (int k = 0; k < hidden; k += 4) {
-            dwBlockStart[kb] = in + k;
-            dwBlockCount[kb++] = Math.min(4, hidden - k);
+        for (int r = 0; r < hidden; r += 4) {
+            dwBlockStart[block] = in + r;
+            dwBlockCount[block++] = Math.min(4, hidden - r);
         }
         Check.elements("batch·steps (gate cache [T][B][4H], padded)", batch, steps, gateWidth);
         Check.elements("batch·steps (state cache [T+1][B][H], padded)", batch, steps + 1L, hPad);

@@ -116,22 +116,22 @@ public final class StreamLayer implements LayerStream {
 
         /** @param layer the layer this state belongs to */
         public State(StreamLayer layer) {
-            int hp = layer.hPad;
-            h = new float[hp];
-            c = new float[hp];
-            hNew = new float[hp];
-            cNew = new float[hp];
-            k = new float[hp];
-            phi = new double[hp];
+            int hPad = layer.hPad;
+            h = new float[hPad];
+            c = new float[hPad];
+            hNew = new float[hPad];
+            cNew = new float[hPad];
+            k = new float[hPad];
+            phi = new double[hPad];
             xh = new float[layer.rowPad];
             open = new int[layer.hidden];
-            gz = new float[4 * hp];
-            gc = new float[hp];
-            gh = new float[hp];
-            gk = new float[hp];
-            gp = new float[3 * hp];
-            outC = new float[hp];
-            outH = new float[hp];
+            gz = new float[4 * hPad];
+            gc = new float[hPad];
+            gh = new float[hPad];
+            gk = new float[hPad];
+            gp = new float[3 * hPad];
+            outC = new float[hPad];
+            outH = new float[hPad];
             lanes = new float[4 * L];
             tile = new CellTile();
             tile.noCaches();
@@ -242,7 +242,6 @@ public final class StreamLayer implements LayerStream {
      * tile's rows), zero-padded to whole groups.
      */
     private void gatherOpen(State s, int m) {
-        int hp = hPad;
         for (int q = 0; q < m; q++) {
             int j = s.open[q];
             int row = j * 4 * rowPad;
@@ -281,8 +280,8 @@ public final class StreamLayer implements LayerStream {
             s.gh[q] = s.h[j];
             s.gk[q] = s.k[j];
             s.gp[q] = layer.peep[j];
-            s.gp[hp + q] = layer.peep[hp + j];
-            s.gp[2 * hp + q] = layer.peep[2 * hp + j];
+            s.gp[hPad + q] = layer.peep[hPad + j];
+            s.gp[2 * hPad + q] = layer.peep[2 * hPad + j];
         }
         int groups = (m + L - 1) / L;
         for (int q = m; q < groups * L; q++) {
@@ -295,8 +294,8 @@ public final class StreamLayer implements LayerStream {
             s.gh[q] = 0f;
             s.gk[q] = 0f;
             s.gp[q] = 0f;
-            s.gp[hp + q] = 0f;
-            s.gp[2 * hp + q] = 0f;
+            s.gp[hPad + q] = 0f;
+            s.gp[2 * hPad + q] = 0f;
         }
     }
 

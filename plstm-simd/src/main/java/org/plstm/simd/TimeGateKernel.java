@@ -152,7 +152,7 @@ final class TimeGateKernel {
 
     private static void gradientsVector(TimeGateParams tg, double t, double alpha, double[] phiD, double[] dkSum,
                                         double[] acc, int from, int to) {
-        int hp = tg.hPad;
+        int hPad = tg.hPad;
         DoubleVector tv = DoubleVector.broadcast(DS, t);
         for (int j = from; j < to; j += DL) {
             DoubleVector dk = DoubleVector.fromArray(DS, dkSum, j);
@@ -171,27 +171,27 @@ final class TimeGateKernel {
             DoubleVector coeff = DoubleVector.fromArray(DS, tg.shift, j).sub(tv)
                     .mul(DoubleVector.fromArray(DS, tg.invPeriodSquared, j));
             dphi.fma(coeff, DoubleVector.fromArray(DS, acc, j)).intoArray(acc, j);
-            dphi.fma(DoubleVector.fromArray(DS, tg.invPeriod, j).neg(), DoubleVector.fromArray(DS, acc, hp + j))
-                    .intoArray(acc, hp + j);
+            dphi.fma(DoubleVector.fromArray(DS, tg.invPeriod, j).neg(), DoubleVector.fromArray(DS, acc, hPad + j))
+                    .intoArray(acc, hPad + j);
             // dk/dr_on: −2·phi/r_on² opening, +2·phi/r_on² closing, 0 closed.
             DoubleVector g = phi.mul(twoOverR).mul(twoOverR).mul(0.5);
             LongVector dkdr = g.reinterpretAsLongs().lanewise(VectorOperators.AND, open);
             dkdr = dkdr.lanewise(VectorOperators.XOR, dkdr.lanewise(VectorOperators.XOR,
                     g.neg().reinterpretAsLongs()).lanewise(VectorOperators.AND, opening));
-            dk.fma(dkdr.reinterpretAsDoubles(), DoubleVector.fromArray(DS, acc, 2 * hp + j))
-                    .intoArray(acc, 2 * hp + j);
+            dk.fma(dkdr.reinterpretAsDoubles(), DoubleVector.fromArray(DS, acc, 2 * hPad + j))
+                    .intoArray(acc, 2 * hPad + j);
         }
     }
 
     /** The scalar twin of {@link #gradientsVector}, from {@link TimeGate}'s derivatives. */
     static void gradientsScalar(TimeGateParams tg, double t, double alpha, double[] phi, double[] dk, double[] acc,
                                 int from, int to) {
-        int hp = tg.hPad;
+        int hPad = tg.hPad;
         for (int j = from; j < to; j++) {
             double dphi = dk[j] * TimeGate.dOpennessDPhase(phi[j], tg.ratioOn[j], alpha);
             acc[j] += dphi * ((tg.shift[j] - t) * tg.invPeriodSquared[j]);
-            acc[hp + j] += dphi * -tg.invPeriod[j];
-            acc[2 * hp + j] += dk[j] * TimeGate.dOpennessDRatioOn(phi[j], tg.ratioOn[j]);
+            acc[hPad + j] += dphi * -tg.invPeriod[j];
+            acc[2 * hPad + j] += dk[j] * TimeGate.dOpennessDRatioOn(phi[j], tg.ratioOn[j]);
         }
     }
 }

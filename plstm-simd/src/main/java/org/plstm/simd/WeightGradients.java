@@ -40,13 +40,13 @@ final class WeightGradients {
         }
         for (int nb = nb0; nb < nb1; nb++) {
             int col = nb * 4 * L;
-            for (int kb = 0; kb < ws.dwBlockStart.length; kb++) {
-                int k0 = ws.dwBlockStart[kb];
-                int count = ws.dwBlockCount[kb];
-                if (k0 < in) {
-                    tile(s.dw, layer.stripRow(nb, k0), x, s.stepX, k0, count, s.dz, s.stepDz, col, 0, n);
+            for (int block = 0; block < ws.dwBlockStart.length; block++) {
+                int row0 = ws.dwBlockStart[block];
+                int count = ws.dwBlockCount[block];
+                if (row0 < in) {
+                    tile(s.dw, layer.stripRow(nb, row0), x, s.stepX, row0, count, s.dz, s.stepDz, col, 0, n);
                 } else {
-                    tile(s.dw, layer.stripRow(nb, k0), ws.hc, s.stepH, k0 - in, count, s.dz, s.stepDz, col, 0, n);
+                    tile(s.dw, layer.stripRow(nb, row0), ws.hc, s.stepH, row0 - in, count, s.dz, s.stepDz, col, 0, n);
                 }
             }
             biasTile(s.dwBias, col, s.dz, s.stepDz, col, 0, n);
@@ -72,19 +72,19 @@ final class WeightGradients {
         for (int start = 0; start < ws.rowCount; start += ws.chunk) {
             int end = Math.min(ws.rowCount, start + ws.chunk);
             for (int tile = w; tile < tiles; tile += workers) {
-                int kb = tile / layer.blocks;
+                int block = tile / layer.blocks;
                 int nb = tile % layer.blocks;
                 int col = nb * 4 * L;
-                if (kb == blocks - 1) {
+                if (block == blocks - 1) {
                     biasTile(ws.dwBias, col, ws.dz, ws.rowDz, col, start, end);
                     continue;
                 }
-                int k0 = ws.dwBlockStart[kb];
-                int count = ws.dwBlockCount[kb];
-                if (k0 < in) {
-                    tile(ws.dw, layer.stripRow(nb, k0), x, ws.rowX, k0, count, ws.dz, ws.rowDz, col, start, end);
+                int row0 = ws.dwBlockStart[block];
+                int count = ws.dwBlockCount[block];
+                if (row0 < in) {
+                    tile(ws.dw, layer.stripRow(nb, row0), x, ws.rowX, row0, count, ws.dz, ws.rowDz, col, start, end);
                 } else {
-                    tile(ws.dw, layer.stripRow(nb, k0), ws.hc, ws.rowH, k0 - in, count, ws.dz, ws.rowDz, col, start,
+                    tile(ws.dw, layer.stripRow(nb, row0), ws.hc, ws.rowH, row0 - in, count, ws.dz, ws.rowDz, col, start,
                             end);
                 }
             }
@@ -295,7 +295,7 @@ final class WeightGradients {
         PhasedLstmConfig cfg = layer.config;
         int in = ws.in;
         int hs = ws.hidden;
-        int hp = ws.hPad;
+        int hPad = ws.hPad;
         int workers = ws.parts;
         if (ws.fusedWeightGradients) {
             // Sum the workers' buffers in worker order (deterministic for a thread count) into the shared one.
@@ -320,11 +320,11 @@ final class WeightGradients {
                 int nb = j / L;
                 int c = g * L + j % L;
                 int col = g * hs + j;
-                for (int k = 0; k < in; k++) {
-                    kernel[k * 4 * hs + col] += ws.dw[layer.stripRow(nb, k) + c];
+                for (int r = 0; r < in; r++) {
+                    kernel[r * 4 * hs + col] += ws.dw[layer.stripRow(nb, r) + c];
                 }
-                for (int k = 0; k < hs; k++) {
-                    rec[k * 4 * hs + col] += ws.dw[layer.stripRow(nb, in + k) + c];
+                for (int r = 0; r < hs; r++) {
+                    rec[r * 4 * hs + col] += ws.dw[layer.stripRow(nb, in + r) + c];
                 }
                 bias[col] += ws.dwBias[PackedLayer.column(g, j)];
             }
@@ -335,7 +335,7 @@ final class WeightGradients {
                 for (int j = 0; j < hs; j++) {
                     double sum = 0;
                     for (int w = 0; w < workers; w++) {
-                        sum += ws.workers[w].peepAcc[q * hp + j];
+                        sum += ws.workers[w].peepAcc[q * hPad + j];
                     }
                     pg[q * hs + j] += (float) sum;
                 }
@@ -351,7 +351,7 @@ final class WeightGradients {
                 for (int j = 0; j < hs; j++) {
                     double sum = 0;
                     for (int w = 0; w < workers; w++) {
-                        sum += ws.workers[w].tgAcc[q * hp + j];
+                        sum += ws.workers[w].tgAcc[q * hPad + j];
                     }
                     dst[q][j] += (float) sum;
                 }
