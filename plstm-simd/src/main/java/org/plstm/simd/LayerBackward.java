@@ -44,8 +44,7 @@ final class LayerBackward {
         if (!layer.timeGate) {
             Arrays.fill(s.kS, 0, hPad, 1f); // k = 1: the cell backward's time-gate terms vanish exactly
         }
-        boolean fused = ws.fusedWeightGradients;
-        s.dz = fused ? s.dzStep : ws.dz;
+        s.dz = ws.fusedWeightGradients && !ws.unitSplit ? s.dzStep : ws.dz;
         float[] dhT = pass.dhT();
         float[] dcT = pass.dcT();
         int n0 = Math.max(0, Math.min(u1, hs) - u0); // this part's real units
@@ -133,9 +132,16 @@ final class LayerBackward {
         }
     }
 
-    /** Offset of the dz of sample {@code b} at step {@code t}, the step's row {@code q}: see {@code Worker.dz}. */
+    /**
+     * Offset of the dz of sample {@code b} at step {@code t}, the step's row {@code q} (see {@code Worker.dz} and
+     * {@link SimdWorkspace#dz}): all steps for large layers; for small ones the row in the worker's buffer (split by
+     * samples) or the sample in the shared buffer of two steps (split by units).
+     */
     static int dzRow(SimdWorkspace ws, int t, int b, int q) {
-        return ws.fusedWeightGradients ? q * ws.gateWidth : (t * ws.batch() + b) * ws.gateWidth;
+        if (!ws.fusedWeightGradients) {
+            return (t * ws.batch() + b) * ws.gateWidth;
+        }
+        return ws.unitSplit ? ((t & 1) * ws.batch() + b) * ws.gateWidth : q * ws.gateWidth;
     }
 
     /**

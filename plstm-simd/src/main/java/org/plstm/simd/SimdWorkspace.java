@@ -31,7 +31,7 @@ final class SimdWorkspace extends LayerWorkspace {
     final float[] gg;
     final float[] go;
     final float[] tc;        // [T][B][Hp] tanh(c~)
-    final float[] dz;        // [T][B][4Hp] gate pre-activation gradients (backward; large layers only, see below)
+    final float[] dz;        // [T][B][4Hp] gate pre-activation gradients (backward; see the constructor for small layers)
     final float[] dw;        // [NB][I+H][4L] weight gradients in the packed layout of PackedLayer.w
     final float[] dwBias;    // [4Hp]
     final float[] dhN;       // [B][Hp] dL/dh_t being accumulated (backward)
@@ -138,17 +138,6 @@ final class SimdWorkspace extends LayerWorkspace {
         tc = new float[perStep];
         dw = new float[layer.w.length];
         fusedWeightGradients = (long) (dw.length + gateWidth) * Float.BYTES <= FUSED_WEIGHT_GRADIENT_BYTES;
-        // With the fused weight gradients, each step's dz is used within the step: a per-worker buffer, not
-        // [T][B][4Hp] written to memory and never read again.
-        dz = new float[fusedWeightGradients ? 0 : Math.toIntExact((long) batch * steps * gateWidth)];
-        dwBias = new float[gateWidth];
-        dhN = new float[batch * hPad];
-        dcN = new float[batch * hPad];
-        lengths = new int[batch];
-        rowDz = new int[batch * steps];
-        rowH = new int[batch * steps];
-        rowX = new int[batch * steps];
-        chunk = Math.max(16, Math.min(1024, (256 * 1024) / (4 * gateWidth)));
         long weightBytes = (long) layer.w.length * Float.BYTES;
         String split = System.getProperty(SPLIT_PROPERTY, "auto");
         boolean possible = threads > 1 && layer.blocks >= 4 * threads;
@@ -157,6 +146,20 @@ final class SimdWorkspace extends LayerWorkspace {
             case "samples" -> false;
             default -> weightBytes >= UNIT_SPLIT_BYTES;
         };
+        // With the fused weight gradients, each step's dz is used within the step: a per-worker buffer (split by
+        // samples) or, split by units (every part reads every part's columns), a shared buffer of two steps (a part
+        // writes step t-1 while another may still read step t); not [T][B][4Hp] written to memory and never read
+        // again.
+        dz = new float[fusedWeightGradients ? (unitSplit ? 2 * batch * gateWidth : 0)
+                : Math.toIntExact((long) batch * steps * gateWidth)];
+        dwBias = new float[gateWidth];
+        dhN = new float[batch * hPad];
+        dcN = new float[batch * hPad];
+        lengths = new int[batch];
+        rowDz = new int[batch * steps];
+        rowH = new int[batch * steps];
+        rowX = new int[batch * steps];
+        chunk = Math.max(16, Math.min(1024, (256 * 1024) / (4 * gateWidth)));
         parts = unitSplit ? threads : Math.min(threads, batch);
         barrier = unitSplit ? new StepBarrier(parts) : null;
         int rowsMax = unitSplit ? batch : (batch + parts - 1) / parts;
