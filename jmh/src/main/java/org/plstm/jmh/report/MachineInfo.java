@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.plstm.io.AtomicFiles;
 
 /**
@@ -25,22 +28,38 @@ import org.plstm.io.AtomicFiles;
  * @param physicalCores cores per socket × sockets from {@code /proc/cpuinfo}, 0 if unknown
  * @param cpuMhz        the first processor's clock as {@code /proc/cpuinfo} reports it, or null
  * @param cpuFlags      the SIMD-relevant CPU flags present ({@code avx2}, {@code fma}, {@code avx512f}, ...)
+ * @param isaFlags      whether each of the CPU flags the levels depend on ({@code avx512f}, {@code avx512dq},
+ *                      {@code avx2}, {@code fma}, {@code avx}) is in {@code /proc/cpuinfo}; empty when there is no
+ *                      such file (or no flags line)
  * @param memTotalKb    {@code MemTotal} in kB, 0 if unknown
  * @param os            operating system name, version and architecture
  * @param javaVersion   {@code java.version} of the JDK that ran the benchmarks
  * @param javaVm        VM name and version
  * @param javaVendor    JDK vendor
- * @param vectorBits    the SIMD engine's vector width in bits ({@code SimdEngine.vectorBitSize()})
- * @param floatLanes    float lanes per vector ({@code SimdEngine.floatLanes()})
+ * @param vectorBits    the SIMD kernels' vector width in bits ({@code VectorLevel.vectorBitSize()}) in the probe
+ *                      JVM, which runs with the level's JVM flags
+ * @param floatLanes    float lanes per vector ({@code VectorLevel.floatLanes()})
+ * @param level         the instruction level of the run, the name given to {@code jmh/report.sh --isa}
+ *                      ({@link IsaLevel}), or null in a record older than the levels (read as {@code native})
+ * @param jvmFlags      the JVM flags the level added to every JMH fork and to the probe, space-separated; empty for
+ *                      none; null in an older record
+ * @param kernelLevel   what the SIMD kernels ran at, {@code VectorLevel.name()} in the probe JVM ({@code avx512},
+ *                      {@code avx2}, {@code avx}, {@code sse}, {@code arm64}, ...), or null if unknown
+ * @param kernels       the same in a few words, {@code VectorLevel.describe()} (e.g. {@code AVX2, 256-bit, FMA,
+ *                      tile 2x4}), or null if unknown
+ * @param kernelFma     {@code VectorLevel.fma()}: whether vector {@code fma} is a hardware instruction at the level
+ *                      (without it, {@code PeakFlopsBenchmark}'s FMA loop runs in software), or null if unknown
  * @param loadStart     {@code /proc/loadavg}'s 1, 5 and 15 minute load averages at the start, or null
  * @param loadEnd       the same at the end, or null
  * @param runs          the JMH invocations of the run, with their exact arguments
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record MachineInfo(String mode, String command, String started, String finished, String commit,
-                          String cpuModel, String cpuId, int logicalCpus, int physicalCores, String cpuMhz, List<String> cpuFlags,
-                          long memTotalKb, String os, String javaVersion, String javaVm, String javaVendor,
-                          int vectorBits, int floatLanes, String loadStart, String loadEnd, List<Run> runs) {
+                          String cpuModel, String cpuId, int logicalCpus, int physicalCores, String cpuMhz,
+                          List<String> cpuFlags, Map<String, Boolean> isaFlags, long memTotalKb, String os,
+                          String javaVersion, String javaVm, String javaVendor, int vectorBits, int floatLanes,
+                          String level, String jvmFlags, String kernelLevel, String kernels, Boolean kernelFma,
+                          String loadStart, String loadEnd, List<Run> runs) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -54,10 +73,16 @@ public record MachineInfo(String mode, String command, String started, String fi
     public record Run(String group, String args) {
     }
 
-    /** Null lists become empty. */
+    /** Null lists and maps become empty; the map keeps its order. */
     public MachineInfo {
         cpuFlags = cpuFlags == null ? List.of() : List.copyOf(cpuFlags);
+        isaFlags = isaFlags == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(isaFlags));
         runs = runs == null ? List.of() : List.copyOf(runs);
+    }
+
+    /** @return {@link #level}, or {@code native} for a record older than the levels */
+    public String levelName() {
+        return level == null || level.isBlank() ? IsaLevel.NATIVE.label() : level;
     }
 
     /** @return the float lanes per vector: {@link #floatLanes}, else {@code vectorBits / 32}, else 0 (unknown) */
@@ -72,8 +97,8 @@ public record MachineInfo(String mode, String command, String started, String fi
      */
     public MachineInfo finish(String finishedAt, String load) {
         return new MachineInfo(mode, command, started, finishedAt, commit, cpuModel, cpuId, logicalCpus,
-                physicalCores, cpuMhz, cpuFlags, memTotalKb, os, javaVersion, javaVm, javaVendor, vectorBits,
-                floatLanes, loadStart, load, runs);
+                physicalCores, cpuMhz, cpuFlags, isaFlags, memTotalKb, os, javaVersion, javaVm, javaVendor,
+                vectorBits, floatLanes, level, jvmFlags, kernelLevel, kernels, kernelFma, loadStart, load, runs);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.plstm.jmh.report;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,72 +10,151 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import org.plstm.simd.SimdEngine;
+import java.util.concurrent.Callable;
+import org.plstm.simd.VectorLevel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Records the machine and the run for the report: {@code machine.json} (see {@link MachineInfo}). Runs on the JDK
- * and with the flags of the benchmarks ({@code --add-modules jdk.incubator.vector}), so the vector width it reads
- * from {@link SimdEngine#vectorBitSize()} is the one the benchmarks ran with.
+ * and with the flags of the benchmarks ({@code --add-modules jdk.incubator.vector} and the instruction level's JVM
+ * flags), so what it reads from {@link VectorLevel} (vector width, level, FMA) is what the SIMD kernels ran at.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp benchmarks.jar org.plstm.jmh.report.MachineProbe \
+ * java --add-modules jdk.incubator.vector [LEVEL FLAGS] -cp benchmarks.jar org.plstm.jmh.report.MachineProbe \
  *     start --out machine.json --mode quick --command "jmh/report.sh quick" [--commit abc123] \
- *     [--run simd="SimdLayerBenchmark -f 1 ..."]...
+ *     [--level avx2 --jvm-flags=-XX:UseAVX=2] [--run simd="SimdLayerBenchmark -f 1 ..."]...
  * java ... MachineProbe finish --out machine.json
  * </pre>
  *
- * {@code start} writes everything known before the run; {@code finish} adds the end time and load average.
+ * {@code start} writes everything known before the run; {@code finish} adds the end time and load average. Exit
+ * codes: 0 success, 1 the file could not be read or written, 2 a bad command line (one line on standard error,
+ * naming the option); {@code --help} prints the usage.
  */
 public final class MachineProbe {
-    private static final List<String> SIMD_FLAGS = List.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512vl",
-            "avx512bw", "avx512_bf16", "avx512_fp16", "amx_tile", "asimd", "sve", "sve2");
+    private static final List<String> SIMD_FLAGS = List.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512dq",
+            "avx512vl", "avx512bw", "avx512_bf16", "avx512_fp16", "amx_tile", "asimd", "sve", "sve2");
+    /** The CPU flags the instruction levels depend on, recorded as present or absent. */
+    static final List<String> ISA_FLAGS = List.of("avx512f", "avx512dq", "avx2", "fma", "avx");
 
     private MachineProbe() {
     }
 
     /**
+     * Runs the command line and exits the JVM with its exit code.
+     *
      * @param args {@code start|finish} and options, see the class comment
-     * @throws IOException if the file cannot be read or written
      */
-    public static void main(String[] args) throws IOException {
-        if (args.length == 0 || !(args[0].equals("start") || args[0].equals("finish"))) {
-            usage("expected start or finish");
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Runs the command line without exiting (for tests).
+     *
+     * @param args {@code start|finish} and options
+     * @param out  standard output (help)
+     * @param err  standard error (errors)
+     * @return the exit code: 0, 1 (I/O failure) or 2 (usage)
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return Cli.run(new Top(), args, out, err);
+    }
+
+    /** The top-level command: only dispatches to {@code start} and {@code finish}. */
+    @Command(name = "MachineProbe", subcommands = {Start.class, Finish.class},
+            description = "Records the machine and the run for the performance report (machine.json).",
+            footer = {"", "Exit codes: 0 success, 1 failure (I/O), 2 bad command line."})
+    static final class Top implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
+        @Override
+        public void run() {
+            throw new ParameterException(spec.commandLine(), "missing command: expected start or finish");
         }
-        Path out = null;
-        String mode = "unknown";
-        String command = null;
-        String commit = null;
-        List<MachineInfo.Run> runs = new ArrayList<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                usage("option " + a + " needs a value");
+    }
+
+    /** {@code start}: writes the record before the run. */
+    @Command(name = "start", sortOptions = false, description = "Write machine.json before the run: machine, JDK, "
+            + "the SIMD kernels' level in this JVM, start time, load, the JMH invocations.")
+    static final class Start implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
+        @Option(names = "--out", paramLabel = "FILE", required = true, description = "The record to write.")
+        Path out;
+
+        @Option(names = "--mode", paramLabel = "MODE", defaultValue = "unknown",
+                description = "The run's mode (smoke, quick, full). Default: ${DEFAULT-VALUE}.")
+        String mode;
+
+        @Option(names = "--command", paramLabel = "LINE", description = "The command line that runs the suite.")
+        String command;
+
+        @Option(names = "--commit", paramLabel = "ID", description = "The sources' git commit (empty: none).")
+        String commit;
+
+        @Option(names = "--level", paramLabel = "LEVEL", defaultValue = "native",
+                description = "The instruction level (jmh/report.sh --isa): one of native, avx2, 128, nofma. "
+                        + "Default: ${DEFAULT-VALUE}.")
+        String level;
+
+        @Option(names = "--jvm-flags", paramLabel = "FLAGS", defaultValue = "",
+                description = "The JVM flags of the level, as added to every JMH fork and to this JVM "
+                        + "(write --jvm-flags=-XX:...). Default: none.")
+        String jvmFlags;
+
+        @Option(names = "--run", paramLabel = "GROUP=ARGS",
+                description = "One JMH invocation: its group (result file name) and arguments. Repeatable.")
+        List<String> runs = new ArrayList<>();
+
+        @Override
+        public Integer call() throws IOException {
+            if (IsaLevel.of(level).isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--level: expected one of " + IsaLevel.names()
+                        + ", got '" + level + "'");
             }
-            String v = args[++i];
-            switch (a) {
-                case "--out" -> out = Path.of(v);
-                case "--mode" -> mode = v;
-                case "--command" -> command = v;
-                case "--commit" -> commit = v.isBlank() ? null : v;
-                case "--run" -> {
-                    int eq = v.indexOf('=');
-                    if (eq < 1) {
-                        usage("--run expects group=args, got " + v);
-                    }
-                    runs.add(new MachineInfo.Run(v.substring(0, eq), v.substring(eq + 1)));
+            List<MachineInfo.Run> parsed = new ArrayList<>();
+            for (String v : runs) {
+                int eq = v.indexOf('=');
+                if (eq < 1) {
+                    throw new ParameterException(spec.commandLine(), "--run: expected GROUP=ARGS, got '" + v + "'");
                 }
-                default -> usage("unknown option " + a);
+                parsed.add(new MachineInfo.Run(v.substring(0, eq), v.substring(eq + 1)));
             }
+            String c = commit == null || commit.isBlank() ? null : commit;
+            probe(mode, command, c, parsed, level, jvmFlags.trim()).write(out);
+            return Cli.OK;
         }
-        if (out == null) {
-            usage("--out is required");
-        }
-        if (args[0].equals("start")) {
-            probe(mode, command, commit, runs).write(out);
-        } else {
+    }
+
+    /** {@code finish}: adds the end of the run to the record. */
+    @Command(name = "finish", description = "Add the end time and load average to machine.json.")
+    static final class Finish implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
+        @Option(names = "--out", paramLabel = "FILE", required = true, description = "The record to complete.")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
             MachineInfo.read(out).finish(now(), loadAverage()).write(out);
+            return Cli.OK;
         }
     }
 
@@ -83,9 +163,24 @@ public final class MachineProbe {
      * @param command the command line
      * @param commit  the git commit, or null
      * @param runs    the JMH invocations
-     * @return what this JVM and {@code /proc} say about the machine, with the start time and load
+     * @return what this JVM and {@code /proc} say about the machine, with the start time and load, at the
+     *     {@code native} level without JVM flags
      */
     public static MachineInfo probe(String mode, String command, String commit, List<MachineInfo.Run> runs) {
+        return probe(mode, command, commit, runs, IsaLevel.NATIVE.label(), "");
+    }
+
+    /**
+     * @param mode     the run's mode
+     * @param command  the command line
+     * @param commit   the git commit, or null
+     * @param runs     the JMH invocations
+     * @param level    the instruction level's name ({@link IsaLevel})
+     * @param jvmFlags the level's JVM flags, as this JVM was started with them
+     * @return what this JVM and {@code /proc} say about the machine, with the start time and load
+     */
+    public static MachineInfo probe(String mode, String command, String commit, List<MachineInfo.Run> runs,
+                                    String level, String jvmFlags) {
         List<String> cpuinfo = lines(Path.of("/proc/cpuinfo"));
         String model = field(cpuinfo, "model name");
         if (model == null) {
@@ -110,10 +205,48 @@ public final class MachineProbe {
         String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
                 + System.getProperty("os.arch") + ")";
         String vm = System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version");
+        Kernels k = Kernels.probe();
         return new MachineInfo(mode, command, now(), null, commit, model == null ? "unknown" : model,
-                cpuId(cpuinfo), Runtime.getRuntime().availableProcessors(), cores, field(cpuinfo, "cpu MHz"), simd, mem, os,
-                System.getProperty("java.version"), vm, System.getProperty("java.vendor"),
-                SimdEngine.vectorBitSize(), SimdEngine.floatLanes(), loadAverage(), null, runs);
+                cpuId(cpuinfo), Runtime.getRuntime().availableProcessors(), cores, field(cpuinfo, "cpu MHz"), simd,
+                isaFlags(flagLine), mem, os, System.getProperty("java.version"), vm,
+                System.getProperty("java.vendor"), k.bits(), k.lanes(), level, jvmFlags, k.name(), k.describe(),
+                k.fma(), loadAverage(), null, runs);
+    }
+
+    /**
+     * What the SIMD kernels run at in this JVM ({@link VectorLevel}); all unknown if the vector module is missing.
+     *
+     * @param bits     vector width in bits, 0 if unknown
+     * @param lanes    float lanes, 0 if unknown
+     * @param name     {@link VectorLevel#name()}, or null
+     * @param describe {@link VectorLevel#describe()}, or null
+     * @param fma      {@link VectorLevel#fma()}, or null
+     */
+    record Kernels(int bits, int lanes, String name, String describe, Boolean fma) {
+        static Kernels probe() {
+            try {
+                return new Kernels(VectorLevel.vectorBitSize(), VectorLevel.floatLanes(), VectorLevel.name(),
+                        VectorLevel.describe(), VectorLevel.fma());
+            } catch (LinkageError e) { // no jdk.incubator.vector: the kernels cannot run here at all
+                return new Kernels(0, 0, null, null, null);
+            }
+        }
+    }
+
+    /**
+     * @param flagLine the {@code flags} (or {@code Features}) line of {@code /proc/cpuinfo}, or null
+     * @return for each of {@link #ISA_FLAGS}, whether the line has it; empty without a line
+     */
+    static Map<String, Boolean> isaFlags(String flagLine) {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        if (flagLine == null) {
+            return out;
+        }
+        Set<String> flags = new HashSet<>(List.of(flagLine.trim().split("\\s+")));
+        for (String f : ISA_FLAGS) {
+            out.put(f, flags.contains(f));
+        }
+        return out;
     }
 
     /** e.g. {@code AuthenticAMD family 25 model 17 stepping 1}, or null off x86 Linux. */
@@ -188,11 +321,5 @@ public final class MachineProbe {
 
     private static String value(String line) {
         return line.substring(line.indexOf(':') + 1).trim();
-    }
-
-    private static void usage(String problem) {
-        System.err.println("MachineProbe: " + problem + "\nusage: MachineProbe start --out FILE [--mode M] "
-                + "[--command C] [--commit X] [--run group=args]...\n       MachineProbe finish --out FILE");
-        System.exit(2);
     }
 }

@@ -28,7 +28,8 @@ import org.plstm.jmh.report.PerformanceData.LayerRow;
 /**
  * The report's chart (XChart bar charts, one PNG): samples/s per case and implementation on a log scale, and % of
  * the peak with the same thread count, for inference and training (a 2 × 2 grid). Series: the SIMD engine for each
- * model and thread count, the reference for each model, and each peer at its highest thread count.
+ * model and thread count, the reference for each model, and each peer at its highest thread count. One chart shows
+ * one instruction level (its name is in the panels' titles); the report draws the first level that ran.
  */
 public final class PerformanceChart {
     /** One panel's size in pixels. */
@@ -149,7 +150,8 @@ public final class PerformanceChart {
         }
         List<String> labels = cases.stream().map(c -> c.label(batchOf(data, c))).toList();
         String title = (kind == Kind.INFERENCE ? "Inference" : "Training") + ": "
-                + (throughput ? "samples/s (log scale)" : "% of the peak with the same threads");
+                + (throughput ? "samples/s (log scale)" : "% of the peak with the same threads")
+                + (data.machine() == null ? "" : ", level " + data.machine().levelName());
         CategoryChart chart = new CategoryChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(title)
                 .xAxisTitle("shape (B×T×I×H; the reference runs smaller batches)")
                 .yAxisTitle(throughput ? "samples/s" : "% of peak").build();

@@ -26,8 +26,11 @@ import org.plstm.jmh.Shape;
  *       GFLOP/s are {@code n·FLOPs ÷ t} (JMH's average time is per thread);
  *   <li>speed-up over the reference = samples/s ÷ the reference's samples/s on the same {@code (T, I, H)} and
  *       model (the reference runs smaller batches; a scalar loop's time per sample does not depend on B);
- *   <li>ratio against a peer = our {@code model=lstm} samples/s ÷ the peer's, same shape and thread count (the
- *       peers run a plain LSTM);
+ *   <li>ratio against a peer = our samples/s ÷ the peer's, same shape, kind and thread count (the peers run a
+ *       plain LSTM: like for like with our {@code model=lstm}; our {@code plstm} is the Phased LSTM against it);
+ *   <li>the peers run once, at the {@code native} level; the data of another level compares against those
+ *       results ({@link #peersBorrowed()}) and gives no % of peak for them (their native code never ran at the
+ *       level's flags);
  *   <li>kernels: {@code gateProduct} GFLOP/s with {@code 2·B·4H·(I+H)} FLOPs per operation; {@code cellUpdate}
  *       and {@code timeGate} in ns per unit-step, {@code t ÷ (B·H)};
  *   <li>streaming ({@link StreamRow}): events/s = events per operation ÷ t (one event per operation of
@@ -299,10 +302,11 @@ public final class PerformanceData {
     private final List<JmhResult> others;
     private final List<JmhResult> results;
     private final MachineInfo machine;
+    private final boolean peersBorrowed;
 
     private PerformanceData(List<LayerRow> layers, TreeMap<Integer, PeakRow> peaks, List<KernelRow> kernels,
                             List<StreamRow> streams, List<JmhResult> others, List<JmhResult> results,
-                            MachineInfo machine) {
+                            MachineInfo machine, boolean peersBorrowed) {
         this.layers = layers;
         this.peaks = peaks;
         this.kernels = kernels;
@@ -310,6 +314,7 @@ public final class PerformanceData {
         this.others = others;
         this.results = results;
         this.machine = machine;
+        this.peersBorrowed = peersBorrowed;
     }
 
     /**
@@ -320,6 +325,36 @@ public final class PerformanceData {
      * @return the data
      */
     public static PerformanceData of(List<JmhResult> results, MachineInfo machine) {
+        return of(results, List.of(), machine);
+    }
+
+    /**
+     * One instruction level's data, with the peers of another level's run: the peers run once, at the
+     * {@code native} level, and every level is compared against them.
+     *
+     * @param results       the level's own JMH results
+     * @param borrowedPeers {@code PeerLstmBenchmark} results of another level's run (others are ignored), empty if
+     *                      none; when not empty, the level's own peer results (if any) are dropped
+     * @param machine       the level's machine record, or null
+     * @return the data
+     */
+    public static PerformanceData of(List<JmhResult> results, List<JmhResult> borrowedPeers, MachineInfo machine) {
+        List<JmhResult> peers = borrowedPeers.stream().filter(PerformanceData::isPeer).toList();
+        List<JmhResult> all = new ArrayList<>();
+        results.stream().filter(r -> peers.isEmpty() || !isPeer(r)).forEach(all::add);
+        all.addAll(peers);
+        return build(all, machine, !peers.isEmpty());
+    }
+
+    /**
+     * @param r a JMH result
+     * @return true if it is a peer's ({@code PeerLstmBenchmark})
+     */
+    public static boolean isPeer(JmhResult r) {
+        return r.simpleClassName().equals("PeerLstmBenchmark");
+    }
+
+    private static PerformanceData build(List<JmhResult> results, MachineInfo machine, boolean peersBorrowed) {
         List<LayerRow> layers = new ArrayList<>();
         TreeMap<Integer, PeakRow> peaks = new TreeMap<>();
         List<KernelRow> kernels = new ArrayList<>();
@@ -369,7 +404,7 @@ public final class PerformanceData {
         streams.sort(Comparator.comparing(StreamRow::bench).thenComparingInt(StreamRow::hidden)
                 .thenComparing(StreamRow::path));
         return new PerformanceData(List.copyOf(layers), peaks, List.copyOf(kernels), List.copyOf(streams),
-                List.copyOf(others), List.copyOf(results), machine);
+                List.copyOf(others), List.copyOf(results), machine, peersBorrowed);
     }
 
     /** @return the result as a streaming row, or null if it is not one (unknown class, method or parameters) */
@@ -458,9 +493,19 @@ public final class PerformanceData {
         return others;
     }
 
-    /** @return all results */
+    /** @return all results, the borrowed peers' included */
     public List<JmhResult> results() {
         return results;
+    }
+
+    /** @return the results of this level's own run: without borrowed peers */
+    public List<JmhResult> ownResults() {
+        return peersBorrowed ? results.stream().filter(r -> !isPeer(r)).toList() : results;
+    }
+
+    /** @return true if the peer rows come from another level's run (see {@link #of(List, List, MachineInfo)}) */
+    public boolean peersBorrowed() {
+        return peersBorrowed;
     }
 
     /** @return the machine record, or null */
@@ -485,8 +530,12 @@ public final class PerformanceData {
     /**
      * @param row a layer row
      * @return its GFLOP/s as a percentage of the peak with the same number of threads, if that peak was measured
+     *     (never for borrowed peer rows: they ran at another level)
      */
     public OptionalDouble percentOfPeak(LayerRow row) {
+        if (peersBorrowed && row.impl().peer()) {
+            return OptionalDouble.empty();
+        }
         OptionalDouble p = peakGflops(row.threads());
         return p.isPresent() ? OptionalDouble.of(100.0 * row.gflops() / p.getAsDouble()) : OptionalDouble.empty();
     }
@@ -533,12 +582,12 @@ public final class PerformanceData {
     }
 
     /**
-     * @param row  a SIMD {@code model=lstm} row
+     * @param row  a SIMD row, either model (the peers run a plain LSTM: like for like with {@code model=lstm})
      * @param peer a peer
      * @return our samples/s ÷ the peer's, same case, kind and threads (same batch preferred), if the peer ran it
      */
     public OptionalDouble ratioOver(LayerRow row, Impl peer) {
-        if (row.impl() != Impl.SIMD || !row.model().equals("lstm")) {
+        if (row.impl() != Impl.SIMD) {
             return OptionalDouble.empty();
         }
         return peerRow(row, peer).map(p -> OptionalDouble.of(row.samplesPerSecond() / p.samplesPerSecond()))

@@ -1,6 +1,7 @@
 package org.plstm.jmh.report;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.plstm.inference.InferencePath;
 import org.plstm.io.AtomicFiles;
 import org.plstm.jmh.BatchInferenceBenchmark;
@@ -22,10 +24,15 @@ import org.plstm.jmh.report.PerformanceData.Kind;
 import org.plstm.jmh.report.PerformanceData.LayerRow;
 import org.plstm.jmh.report.PerformanceData.StreamBench;
 import org.plstm.jmh.report.PerformanceData.StreamRow;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * Renders {@code docs/PERFORMANCE.md} and its chart from a run's saved results: JMH's JSON files and
- * {@code machine.json} in one directory (see {@code jmh/report.sh}, which runs the benchmarks and then this).
+ * Renders {@code docs/PERFORMANCE.md} and its chart from saved results: one subdirectory of the results directory
+ * per instruction level ({@link IsaLevel}; JMH's JSON files and {@code machine.json} in each; see {@link LevelRun}
+ * and {@code jmh/report.sh}, which runs the benchmarks and then this).
  *
  * <pre>
  * java -cp jmh/target/benchmarks.jar org.plstm.jmh.report.PerformanceReport \
@@ -33,9 +40,14 @@ import org.plstm.jmh.report.PerformanceData.StreamRow;
  *     [--notes docs/performance-notes.md]
  * </pre>
  *
- * The chart and the notes default to {@code performance.png} and {@code performance-notes.md} next to the report.
- * The notes file, if it exists, is included verbatim in the targets section (it is where a missed target is
- * explained). Both outputs are written atomically. The metrics are defined in {@link PerformanceData}.
+ * The report has a summary of the targets per level, then one section per level: its header (CPU, level, JVM
+ * flags, what the SIMD kernels ran at), its targets, and its layer, streaming, kernel, peak and settings tables.
+ * The chart (one PNG) shows the first level that has layer results, {@code native} when it ran. The chart and the
+ * notes default to {@code performance.png} and {@code performance-notes.md} next to the report. The notes file, if
+ * it exists, is included verbatim after the targets summary (it is where a missed target is explained). Both
+ * outputs are written atomically. The metrics are defined in {@link PerformanceData}, the targets in
+ * {@link Targets}. Exit codes: 0 written, 1 reading or writing failed, 2 a bad command line (one line on standard
+ * error, naming the option); {@code --help} prints the usage.
  */
 public final class PerformanceReport {
     /** Marks the start of the included notes. */
@@ -50,66 +62,103 @@ public final class PerformanceReport {
     }
 
     /**
+     * Runs the command line and exits the JVM with its exit code.
+     *
      * @param args options, see the class comment
-     * @throws IOException if reading or writing fails
      */
-    public static void main(String[] args) throws IOException {
-        Path results = Path.of("docs/perf");
-        Path report = Path.of("docs/PERFORMANCE.md");
-        Path chart = null;
-        Path notes = null;
-        for (int i = 0; i < args.length; i++) {
-            if (i + 1 >= args.length) {
-                usage("option " + args[i] + " needs a value");
-            }
-            Path v = Path.of(args[i + 1]);
-            switch (args[i]) {
-                case "--results" -> results = v;
-                case "--report" -> report = v;
-                case "--chart" -> chart = v;
-                case "--notes" -> notes = v;
-                default -> usage("unknown option " + args[i]);
-            }
-            i++;
-        }
-        Path dir = report.toAbsolutePath().getParent();
-        chart = chart != null ? chart : dir.resolve("performance.png");
-        notes = notes != null ? notes : dir.resolve("performance-notes.md");
-        write(results, report, chart, notes);
-        System.out.println("wrote " + report + " and " + chart);
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     /**
-     * Reads a run and writes the report and its chart.
+     * Runs the command line without exiting (for tests).
      *
-     * @param results the directory of JMH's JSON files and {@code machine.json}
+     * @param args options, see the class comment
+     * @param out  standard output (help, the files written)
+     * @param err  standard error (errors)
+     * @return the exit code: 0, 1 (I/O failure) or 2 (usage)
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return Cli.run(new ReportCommand(), args, out, err);
+    }
+
+    /** The command line. */
+    @Command(name = "PerformanceReport", sortOptions = false,
+            description = {"Renders the performance report (Markdown) and its chart (PNG) from saved JMH results: "
+                    + "one subdirectory of --results per instruction level (native, avx2, 128, nofma), each with "
+                    + "JMH's JSON files and machine.json, as jmh/report.sh writes them."},
+            footer = {"", "Exit codes: 0 written, 1 reading or writing failed, 2 bad command line."})
+    static final class ReportCommand implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
+        @Option(names = "--results", paramLabel = "DIR", defaultValue = "docs/perf",
+                description = "The results: one subdirectory per level. Default: ${DEFAULT-VALUE}.")
+        Path results;
+
+        @Option(names = "--report", paramLabel = "FILE", defaultValue = "docs/PERFORMANCE.md",
+                description = "The Markdown report to write. Default: ${DEFAULT-VALUE}.")
+        Path report;
+
+        @Option(names = "--chart", paramLabel = "FILE",
+                description = "The chart to write. Default: performance.png next to the report.")
+        Path chart;
+
+        @Option(names = "--notes", paramLabel = "FILE",
+                description = "Notes included verbatim, if the file exists. Default: performance-notes.md next to "
+                        + "the report.")
+        Path notes;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            Path dir = report.toAbsolutePath().getParent();
+            Path c = chart != null ? chart : dir.resolve("performance.png");
+            Path n = notes != null ? notes : dir.resolve("performance-notes.md");
+            write(results, report, c, n);
+            spec.commandLine().getOut().println("wrote " + report + " and " + c);
+            return Cli.OK;
+        }
+    }
+
+    /**
+     * Reads the levels of a results directory ({@link LevelRun#readAll(Path)}) and writes the report and its chart.
+     *
+     * @param results the results directory: one subdirectory per level (or, the layout before the levels, JMH's
+     *                JSON files and {@code machine.json} directly, read as {@code native})
      * @param report  the Markdown file to write
-     * @param chart   the PNG to write (skipped if there are no layer results)
+     * @param chart   the PNG to write (skipped if no level has layer results)
      * @param notes   the notes to include verbatim, if the file exists
      * @throws IOException if reading or writing fails, or the directory holds no JMH results
      */
     public static void write(Path results, Path report, Path chart, Path notes) throws IOException {
-        List<JmhResult> all = JmhResult.readAll(results);
-        if (all.isEmpty()) {
-            throw new IOException("no JMH results (*.json arrays) in " + results);
-        }
-        Path machineFile = results.resolve("machine.json");
-        MachineInfo machine = Files.isRegularFile(machineFile) ? MachineInfo.read(machineFile) : null;
-        PerformanceData data = PerformanceData.of(all, machine);
+        List<LevelRun> levels = LevelRun.readAll(results);
         String notesText = notes != null && Files.isRegularFile(notes)
                 ? Files.readString(notes, StandardCharsets.UTF_8) : null;
         Path reportDir = report.toAbsolutePath().getParent();
         String chartLink = null;
-        if (!data.layers().isEmpty()) {
-            PerformanceChart.write(data, chart);
+        Optional<LevelRun> charted = chartLevel(levels);
+        if (charted.isPresent()) {
+            PerformanceChart.write(charted.get().data(), chart);
             chartLink = reportDir.relativize(chart.toAbsolutePath()).toString().replace('\\', '/');
         }
         String resultsLink = reportDir.relativize(results.toAbsolutePath()).toString().replace('\\', '/');
-        AtomicFiles.writeString(report, markdown(data, notesText, chartLink, resultsLink));
+        AtomicFiles.writeString(report, markdown(levels, notesText, chartLink, resultsLink));
     }
 
     /**
-     * The report as Markdown.
+     * @param levels the levels, in the report's order
+     * @return the level the chart shows: the first with layer results
+     */
+    static Optional<LevelRun> chartLevel(List<LevelRun> levels) {
+        return levels.stream().filter(l -> !l.data().layers().isEmpty()).findFirst();
+    }
+
+    /**
+     * The report of one data set as Markdown: one level, named by its machine record ({@code native} without one).
      *
      * @param data        the run
      * @param notes       the notes file's content, or null if there is none
@@ -118,58 +167,98 @@ public final class PerformanceReport {
      * @return the Markdown
      */
     public static String markdown(PerformanceData data, String notes, String chartLink, String resultsLink) {
+        String name = data.machine() == null ? IsaLevel.NATIVE.label() : data.machine().levelName();
+        return markdown(List.of(LevelRun.of(name, data)), notes, chartLink, resultsLink);
+    }
+
+    /**
+     * The report as Markdown.
+     *
+     * @param levels      the levels, in the report's order (at least one)
+     * @param notes       the notes file's content, or null if there is none
+     * @param chartLink   the chart's path relative to the report (the chart of {@link #chartLevel(List)}), or null
+     *                    for no chart
+     * @param resultsLink the results directory relative to the report
+     * @return the Markdown
+     * @throws IllegalArgumentException if there is no level
+     */
+    public static String markdown(List<LevelRun> levels, String notes, String chartLink, String resultsLink) {
+        if (levels.isEmpty()) {
+            throw new IllegalArgumentException("levels: expected at least one level, got none");
+        }
         StringBuilder md = new StringBuilder();
-        MachineInfo m = data.machine();
-        String mode = m == null || m.mode() == null ? "unknown" : m.mode();
         md.append("# Performance\n\n");
         md.append("<!-- Generated by org.plstm.jmh.report.PerformanceReport (jmh/report.sh); do not edit by hand. "
                 + "-->\n\n");
-        if (!mode.equals("full")) {
-            md.append("> **⚠ ").append(mode.toUpperCase(Locale.ROOT)).append(" RUN: not a measurement.** ")
-                    .append("This report comes from `").append(mode).append("` mode: far fewer and shorter ")
+        Set<String> roughModes = new LinkedHashSet<>();
+        for (LevelRun l : levels) {
+            String mode = mode(l.machine());
+            if (!mode.equals("full")) {
+                roughModes.add(mode);
+            }
+        }
+        if (!roughModes.isEmpty()) {
+            String modes = String.join(" / ", roughModes);
+            md.append("> **⚠ ").append(modes.toUpperCase(Locale.ROOT)).append(" RUN: not a measurement.** ")
+                    .append("This report comes from `").append(String.join("`, `", roughModes)).append("` mode")
+                    .append(levels.size() > 1 ? " (at least one level)" : "").append(": far fewer and shorter ")
                     .append("iterations than the benchmarks' own settings, and only some shapes. It shows that the ")
                     .append("tooling works; its numbers are rough. The real report is a `full` run.\n\n");
         }
         md.append("| | |\n|---|---|\n");
-        md.append("| date | ").append(m == null ? "unknown" : m.started())
-                .append(m != null && m.finished() != null ? " to " + m.finished() : "").append(" |\n");
-        md.append("| command | ").append(m == null || m.command() == null ? "unknown" : code(m.command()))
-                .append(" |\n");
-        md.append("| mode | `").append(mode).append("` |\n");
-        if (m != null && m.commit() != null) {
-            md.append("| commit | `").append(m.commit()).append("` |\n");
+        md.append("| machine | ").append(machineLine(levels.get(0).machine())).append(" |\n");
+        md.append("| levels | ");
+        List<String> links = new ArrayList<>();
+        for (LevelRun l : levels) {
+            links.add(levelLink(l) + (l.machine() != null && l.machine().kernels() != null
+                    ? " (" + cell(l.machine().kernels()) + ")" : ""));
         }
-        md.append("| machine | ").append(machineLine(m)).append(" |\n");
-        md.append("| results | [`").append(resultsLink).append("/`](").append(resultsLink)
-                .append(") (JMH JSON and `machine.json`; re-render with `jmh/report.sh render`) |\n\n");
+        md.append(String.join(", ", links)).append(" |\n");
+        md.append("| results | [`").append(resultsLink).append("/`](").append(resultsLink).append(") (")
+                .append(levels.stream().allMatch(LevelRun::flat) ? "JMH JSON and `machine.json`"
+                        : "one subdirectory per level, each with JMH JSON and `machine.json`")
+                .append("; re-render with `jmh/report.sh render`) |\n\n");
 
-        targets(md, data, notes);
-        throughput(md, data, chartLink);
-        streaming(md, data);
-        kernels(md, data);
-        peak(md, data);
-        machine(md, data);
+        Optional<LevelRun> charted = chartLevel(levels);
+        targetsSummary(md, levels, notes);
+        for (LevelRun l : levels) {
+            level(md, l, resultsLink, charted.isPresent() && charted.get() == l ? chartLink : null);
+        }
         definitions(md);
-        others(md, data);
         return md.toString();
     }
 
-    private static void targets(StringBuilder md, PerformanceData data, String notes) {
-        List<Targets.Outcome> outcomes = Targets.evaluate(data);
+    private static String levelLink(LevelRun l) {
+        return "[`" + l.name() + "`](#" + anchor(l) + ")";
+    }
+
+    /** GitHub's anchor of the heading {@code ## Level `NAME`}. */
+    static String anchor(LevelRun l) {
+        return "level-" + l.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_ -]", "").replace(' ', '-');
+    }
+
+    private static String mode(MachineInfo m) {
+        return m == null || m.mode() == null ? "unknown" : m.mode();
+    }
+
+    private static void targetsSummary(StringBuilder md, List<LevelRun> levels, String notes) {
         md.append("## Targets\n\n");
-        md.append("**").append(Targets.summary(outcomes)).append(".** Each target is judged on the SIMD engine ")
-                .append("running the Phased LSTM (`model=plstm`); the plain LSTM (`model=lstm`, what the peers ")
-                .append("run) is shown next to it. Epochs are 60,000 samples. The speed-up over the reference is ")
-                .append("judged like for like, on one SIMD thread (the reference is single-threaded). The streaming ")
-                .append("target compares the event-driven inference path with the dense one on one stream (see ")
-                .append("[Event-driven inference](#event-driven-inference-streaming)).\n\n");
-        md.append("| target | judged on | goal | measured | result | also | peer |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
-        for (Targets.Outcome o : outcomes) {
-            md.append("| ").append(o.target().title()).append(" | ").append(o.target().judgedOn()).append(" | ")
-                    .append(o.target().goalText()).append(" | ").append(o.measuredText()).append(" | ")
-                    .append(Targets.statusText(o.status())).append(" | ").append(cell(o.detail())).append(" | ")
-                    .append(cell(o.peerText())).append(" |\n");
+        md.append("Judged per instruction level on the SIMD engine, running the Phased LSTM (`model=plstm`) unless ")
+                .append("a row names the plain LSTM (`model=lstm`). The peers (ONNX Runtime, TensorFlow Java, DL4J: ")
+                .append("native libraries, which the JVM flags do not reach) run once, at the `native` level, and ")
+                .append("every level is compared against those results; when they did not run, their rows are NOT ")
+                .append("RUN. Speed-ups over the reference are judged like for like, on one SIMD thread (the ")
+                .append("reference is single-threaded). 0 B/op means `gc.alloc.rate.norm` below max(1 B, 64 KB/s × ")
+                .append("time per op), JMH's own bookkeeping (see [Definitions](#definitions)). ")
+                .append("Each level's section has its targets with the measured values.\n\n");
+        md.append("| level | JVM flags | SIMD kernels | run | targets |\n|---|---|---|---|---|\n");
+        for (LevelRun l : levels) {
+            MachineInfo m = l.machine();
+            md.append("| ").append(levelLink(l)).append(" | ").append(flagsText(m)).append(" | ")
+                    .append(m == null || m.kernels() == null ? "unknown" : cell(m.kernels())).append(" | `")
+                    .append(mode(m)).append("`, ").append(m == null || m.started() == null ? "date unknown"
+                            : m.started()).append(" | ")
+                    .append(Targets.summary(Targets.evaluate(l.data(), l.name()))).append(" |\n");
         }
         md.append("\n### Notes on the targets\n\n");
         if (notes != null) {
@@ -181,8 +270,102 @@ public final class PerformanceReport {
         }
     }
 
-    private static void throughput(StringBuilder md, PerformanceData data, String chartLink) {
-        md.append("## Layers\n\n");
+    private static String flagsText(MachineInfo m) {
+        if (m == null || m.jvmFlags() == null) {
+            return "unknown";
+        }
+        return m.jvmFlags().isBlank() ? "none" : code(m.jvmFlags());
+    }
+
+    private static void level(StringBuilder md, LevelRun l, String resultsLink, String chartLink) {
+        PerformanceData data = l.data();
+        MachineInfo m = l.machine();
+        String tag = " at `" + l.name() + "`";
+        md.append("## Level `").append(l.name()).append("`\n\n");
+        md.append("| | |\n|---|---|\n");
+        md.append("| CPU | ").append(m == null ? "unknown" : cell(m.cpuModel())).append(" |\n");
+        md.append("| level | `").append(l.name()).append('`')
+                .append(l.isa().map(i -> ": " + i.description()).orElse(""))
+                .append(l.flat() && m != null && m.level() == null ? " (results from before the levels: read as "
+                        + "`native`)" : "").append(" |\n");
+        md.append("| JVM flags | ").append(flagsText(m)).append(m != null && m.jvmFlags() != null
+                && !m.jvmFlags().isBlank() ? " (every JMH fork: `-jvmArgsAppend`; and the machine probe)" : "")
+                .append(" |\n");
+        md.append("| SIMD kernels | ").append(m == null || m.kernels() == null ? "unknown" : cell(m.kernels()))
+                .append(m != null && m.kernelLevel() != null ? " (`VectorLevel.describe()`; level `"
+                        + m.kernelLevel() + "`)" : "").append(" |\n");
+        if (m != null && !m.isaFlags().isEmpty()) {
+            List<String> f = new ArrayList<>();
+            m.isaFlags().forEach((k, v) -> f.add(k + (v ? " ✓" : " ✗")));
+            md.append("| CPU flags | ").append(String.join(", ", f)).append(" (`/proc/cpuinfo`) |\n");
+        }
+        md.append("| date | ").append(m == null ? "unknown" : m.started())
+                .append(m != null && m.finished() != null ? " to " + m.finished() : "").append(" |\n");
+        md.append("| mode | `").append(mode(m)).append("` |\n");
+        md.append("| command | ").append(m == null || m.command() == null ? "unknown" : code(m.command()))
+                .append(" |\n");
+        if (m != null && m.commit() != null) {
+            md.append("| commit | `").append(m.commit()).append("` |\n");
+        }
+        String link = l.flat() ? resultsLink : resultsLink + "/" + l.name();
+        md.append("| results | [`").append(link).append("/`](").append(link).append(") |\n");
+        md.append("| peers | ").append(peersText(l)).append(" |\n\n");
+        warnings(md, l);
+
+        List<Targets.Outcome> outcomes = Targets.evaluate(data, l.name());
+        md.append("### Targets").append(tag).append("\n\n");
+        md.append("**").append(Targets.summary(outcomes)).append(".**\n\n");
+        md.append("| target | judged on | goal | measured | result | details |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        for (Targets.Outcome o : outcomes) {
+            md.append("| ").append(o.target().title()).append(" | ").append(o.target().judgedOn()).append(" | ")
+                    .append(o.target().goalText()).append(" | ").append(o.measuredText()).append(" | ")
+                    .append(Targets.statusText(o.status())).append(" | ").append(cell(o.detail())).append(" |\n");
+        }
+        md.append('\n');
+        throughput(md, data, tag, chartLink);
+        streaming(md, data, tag);
+        kernels(md, data, tag);
+        peak(md, data, tag);
+        machine(md, data, tag);
+        others(md, data, tag);
+    }
+
+    private static String peersText(LevelRun l) {
+        if (l.peersLevel() == null) {
+            return "not run (`jmh/report.sh MODE --peers` runs them, once, at the `native` level)";
+        }
+        if (l.peersLevel().equals(l.name())) {
+            return "ran in this level's run (their rows are in its tables)";
+        }
+        MachineInfo p = l.peersMachine();
+        return "from the `" + l.peersLevel() + "` level's run" + (p != null && p.started() != null ? " of "
+                + p.started() : "") + " (native libraries: the JVM flags do not reach them); their rows are in "
+                + "that level's tables, the `× ONNX`, `× TF`, `× DL4J` columns here compare against them";
+    }
+
+    /** Notes on a level whose flags did not take full effect, or whose peak is not a hardware FMA peak. */
+    private static void warnings(StringBuilder md, LevelRun l) {
+        MachineInfo m = l.machine();
+        if (m == null) {
+            return;
+        }
+        Optional<IsaLevel> isa = l.isa();
+        if (isa.isPresent() && isa.get().expectedKernelLevel() != null && m.kernelLevel() != null
+                && !m.kernelLevel().equals(isa.get().expectedKernelLevel())) {
+            md.append("> **⚠ The kernels ran at `").append(m.kernelLevel()).append("`, not `")
+                    .append(isa.get().expectedKernelLevel()).append("`:** the CPU lacks what the level's flags ask ")
+                    .append("for, and HotSpot lowered them to what it has.\n\n");
+        }
+        if (Boolean.FALSE.equals(m.kernelFma())) {
+            md.append("> **No hardware FMA at this level.** `PeakFlopsBenchmark` is an FMA loop, which the Vector ")
+                    .append("API then computes in software: \"% of peak\" here is against that loop, not a hardware ")
+                    .append("peak.\n\n");
+        }
+    }
+
+    private static void throughput(StringBuilder md, PerformanceData data, String tag, String chartLink) {
+        md.append("### Layers").append(tag).append("\n\n");
         if (data.layers().isEmpty()) {
             md.append("No layer benchmarks in this run.\n\n");
             return;
@@ -193,21 +376,22 @@ public final class PerformanceReport {
         }
         md.append("One operation is one batch. `× ref` is the speed-up in samples/s over the reference on the same ")
                 .append("`T×I×H` and model (the reference runs smaller batches); `× ONNX`, `× TF`, `× DL4J` are ")
-                .append("our plain-LSTM samples/s over the peer's at the same shape and thread count (above 1: we are ")
-                .append("faster). `alloc` is JMH's `gc.alloc.rate.norm` (bytes allocated per batch, `-prof gc`). ")
-                .append("Time: JMH's score ± the half-width of its 99.9 % confidence interval, where there were ")
-                .append("enough iterations for one.\n\n");
+                .append("our samples/s over the peer's (a plain LSTM) at the same shape and thread count (above 1: ")
+                .append("we are faster). `alloc` is JMH's `gc.alloc.rate.norm` (bytes allocated per batch, ")
+                .append("`-prof gc`). Time: JMH's score ± the half-width of its 99.9 % confidence interval, where ")
+                .append("there were enough iterations for one.\n\n");
         if (!data.peersRan()) {
             md.append("Peers (ONNX Runtime, TensorFlow Java, DL4J): **not run** (`jmh/report.sh MODE --peers` ")
-                    .append("runs them).\n\n");
+                    .append("runs them, at the `native` level).\n\n");
         }
         for (Kind kind : Kind.values()) {
-            List<LayerRow> rows = data.layers().stream().filter(r -> r.kind() == kind).toList();
+            List<LayerRow> rows = data.layers().stream()
+                    .filter(r -> r.kind() == kind && !(data.peersBorrowed() && r.impl().peer())).toList();
             if (rows.isEmpty()) {
                 continue;
             }
-            md.append("### ").append(kind == Kind.INFERENCE ? "Inference" : "Training (forward + backward)")
-                    .append("\n\n");
+            md.append("#### ").append(kind == Kind.INFERENCE ? "Inference" : "Training (forward + backward)")
+                    .append(tag).append("\n\n");
             md.append("| case | shape | implementation | model | threads | ms/batch | samples/s | steps/s | ")
                     .append("s/epoch | GFLOP/s | % peak | × ref | × ONNX | × TF | × DL4J | alloc B/batch |\n");
             md.append("|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
@@ -232,9 +416,9 @@ public final class PerformanceReport {
         }
     }
 
-    /** A peer column: only our plain-LSTM rows are compared; "not run" if the peer has no matching result. */
+    /** A peer column: only our SIMD rows are compared; "not run" if the peer has no matching result. */
     static String peerCell(PerformanceData data, LayerRow row, Impl peer) {
-        if (row.impl() != Impl.SIMD || !row.model().equals("lstm")) {
+        if (row.impl() != Impl.SIMD) {
             return "—";
         }
         if (!PerformanceData.supports(peer, row.kind())) {
@@ -244,8 +428,8 @@ public final class PerformanceReport {
         return r.isPresent() ? Format.times(r) : "not run";
     }
 
-    private static void streaming(StringBuilder md, PerformanceData data) {
-        md.append("## Event-driven inference (streaming)\n\n");
+    private static void streaming(StringBuilder md, PerformanceData data, String tag) {
+        md.append("### Event-driven inference (streaming)").append(tag).append("\n\n");
         if (data.streams().isEmpty()) {
             md.append("Not run (`StreamingBenchmark`, `BatchInferenceBenchmark`: the `streaming` group of ")
                     .append("`jmh/report.sh`).\n\n");
@@ -302,8 +486,8 @@ public final class PerformanceReport {
         return row.map(StreamRow::allocBytesPerEvent).map(Format::number).orElse("—");
     }
 
-    private static void kernels(StringBuilder md, PerformanceData data) {
-        md.append("## Kernels (SIMD, one thread, one step of a batch per operation)\n\n");
+    private static void kernels(StringBuilder md, PerformanceData data, String tag) {
+        md.append("### Kernels").append(tag).append(" (SIMD, one thread, one step of a batch per operation)\n\n");
         if (data.kernels().isEmpty()) {
             md.append("Not run.\n\n");
             return;
@@ -328,16 +512,16 @@ public final class PerformanceReport {
         md.append('\n');
     }
 
-    private static void peak(StringBuilder md, PerformanceData data) {
-        md.append("## Peak (`PeakFlopsBenchmark`)\n\n");
+    private static void peak(StringBuilder md, PerformanceData data, String tag) {
+        md.append("### Peak").append(tag).append(" (`PeakFlopsBenchmark`)\n\n");
         MachineInfo m = data.machine();
         int lanes = m == null ? 0 : m.lanes();
         md.append("12 independent vector FMA chains, no memory traffic. FLOPs per operation = `ITERATIONS·12·lanes·2`")
                 .append(" = ").append(PeakFlopsBenchmark.ITERATIONS).append("·12·")
                 .append(lanes > 0 ? String.valueOf(lanes) : "?").append("·2")
                 .append(lanes > 0 ? String.format(Locale.ROOT, " = %,d", PeakFlopsBenchmark.ITERATIONS * 12L * lanes * 2) : "")
-                .append(" (lanes from the machine record). With `n` JMH threads, GFLOP/s = `n·FLOPs ÷ t` (JMH's ")
-                .append("average time is per thread).\n\n");
+                .append(" (lanes from the level's machine record). With `n` JMH threads, GFLOP/s = `n·FLOPs ÷ t` ")
+                .append("(JMH's average time is per thread).\n\n");
         if (data.peaks().isEmpty()) {
             md.append("Not run: no % of peak in this report.\n\n");
             return;
@@ -351,9 +535,9 @@ public final class PerformanceReport {
         md.append('\n');
     }
 
-    private static void machine(StringBuilder md, PerformanceData data) {
+    private static void machine(StringBuilder md, PerformanceData data, String tag) {
         MachineInfo m = data.machine();
-        md.append("## Machine and settings\n\n");
+        md.append("### Machine and settings").append(tag).append("\n\n");
         if (m == null) {
             md.append("No `machine.json` in the results: machine unknown.\n\n");
         } else {
@@ -367,7 +551,7 @@ public final class PerformanceReport {
             md.append("| SIMD flags | ").append(m.cpuFlags().isEmpty() ? "—" : String.join(", ", m.cpuFlags()))
                     .append(" |\n");
             md.append("| vector width | ").append(m.vectorBits()).append(" bits, ").append(m.lanes())
-                    .append(" float lanes (`SimdEngine.vectorBitSize()`) |\n");
+                    .append(" float lanes (`VectorLevel.vectorBitSize()`, with the level's flags) |\n");
             if (m.memTotalKb() > 0) {
                 md.append("| memory | ").append(Format.number(Math.round(m.memTotalKb() / 1024.0 / 1024.0 * 10)
                         / 10.0)).append(" GiB |\n");
@@ -379,9 +563,10 @@ public final class PerformanceReport {
                     .append(", end ").append(m.loadEnd() == null ? "?" : m.loadEnd())
                     .append(" (the machine is shared: a load above 0 means others were running) |\n\n");
         }
+        List<JmhResult> own = data.ownResults();
         Set<String> jdks = new LinkedHashSet<>();
         Set<String> jmh = new LinkedHashSet<>();
-        for (JmhResult r : data.results()) {
+        for (JmhResult r : own) {
             jdks.add(r.jdkVersion() + " (" + r.vmName() + " " + r.vmVersion() + ")");
             jmh.add(r.jmhVersion());
         }
@@ -391,7 +576,7 @@ public final class PerformanceReport {
         md.append("| benchmark | mode | forks | warm-up | measurement | JMH threads | JVM args |\n");
         md.append("|---|---|--:|---|---|--:|---|\n");
         Map<String, String> rows = new LinkedHashMap<>();
-        for (JmhResult r : data.results()) {
+        for (JmhResult r : own) {
             String warm = r.mode().equals("ss") ? shots(r.warmupIterations())
                     : r.warmupIterations() + " × " + r.warmupTime();
             String meas = r.mode().equals("ss") ? shots(r.measurementIterations())
@@ -415,25 +600,40 @@ public final class PerformanceReport {
 
     private static void definitions(StringBuilder md) {
         md.append("## Definitions\n\n");
+        md.append("- Instruction levels (`jmh/report.sh --isa`): each adds HotSpot flags to every JMH fork ")
+                .append("(`-jvmArgsAppend`) and to the JVM that records `machine.json`, which reads back what the ")
+                .append("SIMD kernels run at (`org.plstm.simd.VectorLevel`). The flags exist on x86-64 only.\n");
+        for (IsaLevel l : IsaLevel.values()) {
+            md.append("  - `").append(l.label()).append("` (").append(l.jvmFlags().isEmpty() ? "no flags"
+                    : "`" + l.jvmFlags() + "`").append("): ").append(l.description()).append(".\n");
+        }
         md.append("""
+                - The peers (ONNX Runtime, TensorFlow Java, DL4J) run native code that the JVM flags do not \
+                reach: they run once, at the `native` level, and every level is compared against those results.
                 - A layer benchmark's operation is one batch of shape `B×T×I×H` (batch, steps, inputs, hidden \
                 units); `t` is its time (JMH's score).
                 - FLOPs = `Shape.flops(training)` = `2·B·4H·(I+H)·T` (the gate matrix products), × 3 for training \
                 (forward, `dh`/`dx`, weight gradients). The time gate and the element-wise work are not counted.
                 - GFLOP/s = FLOPs ÷ `t`.
-                - % of peak = GFLOP/s ÷ the peak GFLOP/s of `PeakFlopsBenchmark` in the same run: `peak1` for \
-                1-thread rows, `peak2` for 2-thread rows. The peak's FLOPs per operation are \
-                `PeakFlopsBenchmark.flopsPerOp()` at the run's vector width: `ITERATIONS·12·lanes·2`.
+                - % of peak = GFLOP/s ÷ the peak GFLOP/s of `PeakFlopsBenchmark` in the same level's run: `peak1` \
+                for 1-thread rows, `peak2` for 2-thread rows. The peak's FLOPs per operation are \
+                `PeakFlopsBenchmark.flopsPerOp()` at the level's vector width: `ITERATIONS·12·lanes·2`. Without \
+                hardware FMA the peak loop's `fma` runs in software, and % of peak says little.
                 - samples/s = `B ÷ t`; sequence-steps/s = `B·T ÷ t`; seconds per epoch = `60000 ÷ samples/s`.
                 - Speed-up over the reference (`× ref`) = samples/s ÷ the reference's samples/s on the same \
                 `(T, I, H)` and model: the reference runs smaller batches of the same sequences \
                 (`ReferenceLayerBenchmark`'s `@Param`).
                 - Ratio against a peer (`× ONNX`, `× TF`, `× DL4J`) = our samples/s ÷ the peer's, same shape, \
-                thread count and kind. The peers run a plain LSTM, so only our `model=lstm` rows are compared; our \
-                `plstm` rows are the Phased LSTM (time gate on).
+                thread count and kind. The peers run a plain LSTM: our `model=lstm` rows are like for like, our \
+                `plstm` rows are the Phased LSTM (time gate on) against it, as the targets judge it.
                 - Kernels: `gateProduct` GFLOP/s with `2·B·4H·(I+H)` FLOPs per operation; `cellUpdate` and \
                 `timeGate` in ns per unit-step = `t ÷ (B·H)`.
-                - `alloc`: `gc.alloc.rate.norm` from JMH's `-prof gc`, bytes allocated per operation.
+                - `alloc`: `gc.alloc.rate.norm` from JMH's `-prof gc`, bytes allocated per operation. **0 B/op** in \
+                the targets means below max(1 B, 64 KB/s × time per op): JMH's own bookkeeping allocates about \
+                7 KB per second of measurement whatever the benchmark (0.007 MB/s on every kernel, 3.5 µs to 11 ms \
+                per op), which is up to tens of bytes per op for ms-long operations; a Vector API fallback (boxed \
+                vectors) allocates megabytes per second. `HotPathAllocationTest` asserts exactly 0 bytes per call \
+                of every hot path, at every level, with the thread's allocation counter.
                 - Event-driven inference (streaming): the **dense** path updates every unit at every event (for \
                 one stream, the engine's blocked gate product for one sample: memory-bound at B = 1, because the \
                 weights are read again at every event); the **event-driven** path computes only the units whose \
@@ -449,11 +649,11 @@ public final class PerformanceReport {
                 """);
     }
 
-    private static void others(StringBuilder md, PerformanceData data) {
+    private static void others(StringBuilder md, PerformanceData data, String tag) {
         if (data.others().isEmpty()) {
             return;
         }
-        md.append("## Other results\n\n| benchmark | params | score |\n|---|---|--:|\n");
+        md.append("### Other results").append(tag).append("\n\n| benchmark | params | score |\n|---|---|--:|\n");
         for (JmhResult r : data.others()) {
             List<String> p = new ArrayList<>();
             r.params().forEach((k, v) -> p.add(k + "=" + v));
@@ -473,8 +673,7 @@ public final class PerformanceReport {
             return "unknown";
         }
         return cell(m.cpuModel()) + ", " + m.logicalCpus() + " logical processors"
-                + (m.physicalCores() > 0 ? " (" + m.physicalCores() + " cores)" : "") + ", JDK " + m.javaVersion()
-                + ", " + m.vectorBits() + "-bit vectors";
+                + (m.physicalCores() > 0 ? " (" + m.physicalCores() + " cores)" : "") + ", JDK " + m.javaVersion();
     }
 
     /** Inline code for a table cell: backticks and pipes escaped. */
@@ -490,11 +689,5 @@ public final class PerformanceReport {
             return "—";
         }
         return s.replace("|", "\\|").replace("\n", " ");
-    }
-
-    private static void usage(String problem) {
-        System.err.println("PerformanceReport: " + problem + "\nusage: PerformanceReport [--results DIR] "
-                + "[--report FILE] [--chart FILE] [--notes FILE]");
-        System.exit(2);
     }
 }

@@ -112,17 +112,20 @@ class PerformanceReportTest {
     }
 
     @Test
-    void comparesOnlyOurPlainLstmWithPeers() throws IOException {
+    void comparesOurRowsWithThePeersPlainLstm() throws IOException {
         PerformanceData d = load("ours.json", "peers.json", "machine.json");
         LayerRow lstm = row(d, Impl.SIMD, Kind.INFERENCE, "128x784x1x32", "lstm", 2);
         LayerRow plstm = row(d, Impl.SIMD, Kind.INFERENCE, "128x784x1x32", "plstm", 2);
         LayerRow onnx = row(d, Impl.ONNX, Kind.INFERENCE, "128x784x1x32", "lstm", 2);
         assertThat(d.ratioOver(lstm, Impl.ONNX).getAsDouble()).isCloseTo(1.6, within(EPS)); // 16 ms vs 10 ms
-        assertThat(d.ratioOver(plstm, Impl.ONNX)).isEmpty();
+        assertThat(d.ratioOver(plstm, Impl.ONNX).getAsDouble()).isCloseTo(16 / 12.0, within(EPS)); // the PLSTM too
         assertThat(onnx.allocBytesPerOp()).isEqualTo(15724.0);
         assertThat(PerformanceReport.peerCell(d, lstm, Impl.ONNX)).isEqualTo("1.60×");
         assertThat(PerformanceReport.peerCell(d, lstm, Impl.TF)).isEqualTo("not run");
-        assertThat(PerformanceReport.peerCell(d, plstm, Impl.ONNX)).isEqualTo("—");
+        assertThat(PerformanceReport.peerCell(d, plstm, Impl.ONNX)).isEqualTo("1.33×");
+        assertThat(PerformanceReport.peerCell(d, onnx, Impl.ONNX)).isEqualTo("—");
+        LayerRow training = row(d, Impl.SIMD, Kind.TRAINING, "128x784x1x32", "plstm", 2);
+        assertThat(PerformanceReport.peerCell(d, training, Impl.ONNX)).isEqualTo("n/a"); // inference only
         assertThat(d.peersRan()).isTrue();
     }
 
@@ -138,23 +141,6 @@ class PerformanceReportTest {
         assertThat(cell.nsPerUnitStep()).isCloseTo(1.0, within(EPS)); // 16384 ns / (64·256)
         assertThat(cell.gflops()).isNaN();
         assertThat(d.others()).singleElement().satisfies(r -> assertThat(r.method()).isEqualTo("something"));
-    }
-
-    @Test
-    void judgesTheTargets() throws IOException {
-        List<Outcome> o = Targets.evaluate(load("ours.json", "peers.json", "machine.json"));
-        assertThat(o).extracting(Outcome::status).containsExactly(Status.PASS, Status.FAIL, Status.PASS,
-                Status.NOT_RUN, Status.PASS, Status.NOT_RUN, Status.NOT_RUN);
-        assertThat(o.get(0).measured()).isCloseTo(12.0, within(EPS));
-        assertThat(o.get(1).measured()).isCloseTo(30.0, within(EPS));
-        assertThat(o.get(2).measured()).isCloseTo(5.625, within(EPS));
-        assertThat(o.get(2).detail()).isEqualTo("plain LSTM: 4.69 s");
-        assertThat(o.get(2).peerText()).isEqualTo("ONNX Runtime, this run: 7.50 s per epoch");
-        assertThat(o.get(0).peerText()).contains("about 37 s").contains("not run here");
-        assertThat(o.get(3).detail()).contains("no result");
-        assertThat(o.get(4).measured()).isCloseTo(40.0, within(EPS));
-        assertThat(o.get(6).detail()).contains("no StreamingBenchmark result for hidden=512");
-        assertThat(Targets.summary(o)).isEqualTo("3 pass, 1 fail, 3 not run");
     }
 
     private static StreamRow stream(PerformanceData d, StreamBench b, int hidden, InferencePath path) {
@@ -196,7 +182,8 @@ class PerformanceReportTest {
     @Test
     void judgesTheStreamingTarget() throws IOException {
         List<JmhResult> results = JmhResult.readAll(fixture("streaming.json"));
-        Targets.Target target = Targets.all().get(6);
+        Targets.Target target = Targets.forLevel("native").stream()
+                .filter(t -> t.criterion() == Targets.Criterion.MIN_SKIPPING_SPEEDUP).findFirst().orElseThrow();
         assertThat(target.title()).isEqualTo("Streaming, skipping ≥ 10× dense at H=512");
         assertThat(target.goalText()).isEqualTo("≥ 10× dense events/s");
 
@@ -229,14 +216,16 @@ class PerformanceReportTest {
     void rendersTheStreamingSectionAndTarget() throws IOException {
         String md = PerformanceReport.markdown(load("ours.json", "streaming.json", "machine.json"), null, null,
                 "perf");
-        assertThat(md).contains("## Event-driven inference (streaming)")
+        assertThat(md).contains("### Event-driven inference (streaming) at `native`")
                 .contains("| 512 | 250,000 ± 2.00 % | 20,000 | 12.5× | 0.0160 / 0.0800 | 1.00 M ± 1.00 % (3.20) "
                         + "| 200,000 ± 1.00 % (16.0) | 5.00× | 2.00 / 0.100 |")
                 .contains("| 128 | 400,000 ± 2.00 % | 100,000 ± 2.00 % | 4.00× | 0 / 0 | 2.00 M (1.60) | not run "
                         + "| — | 1.00 / — |")
                 .contains("| Streaming, skipping ≥ 10× dense at H=512 | `StreamingBenchmark`, B = 1, H = 512, "
                         + "event-driven ÷ dense events/s | ≥ 10× dense events/s | 12.5× | ✅ PASS |")
-                .contains("4 pass, 1 fail, 2 not run")
+                .contains("| Streaming, event-driven allocation at H=512 | `StreamingBenchmark.event`, event-driven, "
+                        + "H = 512, `gc.alloc.rate.norm` | 0 B/event (< max(1 B, 64 KB/s × time per op)) | 0.0160 B/op | ✅ PASS |")
+                .contains("4 pass, 1 fail, 13 not run")
                 .contains("the **dense** path updates every unit at every event")
                 .contains("the paper's theoretical saving is 20×")
                 .doesNotContain("StreamingBenchmark.event |") // not among "Other results"
@@ -248,17 +237,27 @@ class PerformanceReportTest {
         PerformanceData d = load("ours.json");
         assertThat(d.peersRan()).isFalse();
         assertThat(d.peakGflops(1)).isEmpty(); // no lanes, no peak FLOPs
-        List<Outcome> o = Targets.evaluate(d);
-        assertThat(o.get(1).status()).isEqualTo(Status.NOT_RUN);
-        assertThat(o.get(1).detail()).contains("peak2");
-        assertThat(o.get(0).status()).isEqualTo(Status.PASS); // epoch seconds need no peak
+        List<Outcome> o = Targets.evaluate(d, "native");
+        Outcome peak = o.stream().filter(x -> x.target().title().equals("Training (b), % of peak")).findFirst()
+                .orElseThrow();
+        assertThat(peak.status()).isEqualTo(Status.NOT_RUN);
+        assertThat(peak.detail()).contains("peak2");
+        Outcome ref = o.stream().filter(x -> x.target().title().equals("SIMD vs reference, inference (b)"))
+                .findFirst().orElseThrow();
+        assertThat(ref.status()).isEqualTo(Status.PASS); // the speed-up over the reference needs no peak
+        assertThat(o.stream().filter(x -> x.target().peer() != null))
+                .allSatisfy(x -> assertThat(x.status()).isEqualTo(Status.NOT_RUN));
         String md = PerformanceReport.markdown(d, null, null, "perf");
         assertThat(md).contains("Peers (ONNX Runtime, TensorFlow Java, DL4J): **not run**")
                 .contains("| not run | not run | not run |")
+                .contains("| peers | not run (`jmh/report.sh MODE --peers` runs them, once, at the `native` level) |")
                 .contains("No `machine.json`")
-                .contains("_No notes.");
+                .contains("| JVM flags | unknown |")
+                .contains("_No notes.")
+                .doesNotContain("about 37 s"); // no peer figure from elsewhere
     }
 
+    /** Results from before the levels (JMH files directly in the results directory) render as {@code native}. */
     @Test
     void writesMarkdownAndPngAtomicallyWithTheNotesVerbatim() throws IOException {
         Path results = fixture("ours.json", "peers.json", "machine.json");
@@ -273,13 +272,17 @@ class PerformanceReportTest {
         String md = Files.readString(report, StandardCharsets.UTF_8);
         assertThat(md).contains("# Performance")
                 .contains("QUICK RUN: not a measurement")
-                .contains("`jmh/report.sh quick --peers`")
+                .contains("| command | `jmh/report.sh quick --peers` |")
+                .contains("## Level `native`")
+                .contains("(results from before the levels: read as `native`)")
+                .contains("| results | [`../perf/`](../perf) (JMH JSON and `machine.json`; re-render")
+                .contains("| [`native`](#level-native) | unknown | unknown | `quick`, 2026-01-02T03:04:05Z | "
+                        + "3 pass, 1 fail, 14 not run |")
                 .contains(PerformanceReport.NOTES_BEGIN + "\n\n" + noteText.strip() + "\n\n" + PerformanceReport.NOTES_END)
                 .contains("![samples/s and % of peak per shape and implementation](performance.png)")
                 .contains("| CPU | Test CPU 9000 (AuthenticAMD family 25 model 17 stepping 1) |")
                 .contains("256 bits, 8 float lanes")
-                .contains("3 pass, 1 fail, 3 not run")
-                .contains("## Event-driven inference (streaming)\n\nNot run")
+                .contains("### Event-driven inference (streaming) at `native`\n\nNot run")
                 .contains("| (a) | 128x784x1x32 | SIMD | plstm | 2 | 25.6 ± 1.00 % | 5,000 | 3.92 M | 12.0 | ")
                 .contains("| (b) | 4x100x64x256 | reference | plstm | 1 | 200 | 20.0 | 2,000 | 3,000 | ")
                 .contains("| 1,235 |") // alloc B/batch of the training row (1234.5)
@@ -306,9 +309,184 @@ class PerformanceReportTest {
     }
 
     @Test
+    void rendersOneSectionPerLevelWithItsHeaderTargetsAndTables() throws IOException {
+        Path results = Fixtures.threeLevels(dir.resolve("docs/perf"));
+        // a level subdirectory wins over files from before the levels, which are then ignored
+        Fixtures.copy("ours.json", results.resolve("simd.json"));
+        Path report = dir.resolve("docs/PERFORMANCE.md");
+        Path chart = dir.resolve("docs/performance.png");
+        PerformanceReport.write(results, report, chart, dir.resolve("docs/performance-notes.md"));
+        String md = Files.readString(report, StandardCharsets.UTF_8);
+
+        // the summary: one row per level, in the levels' order, linked to its section
+        assertThat(md).contains("| levels | [`native`](#level-native) (AVX2, 256-bit, FMA, tile 2x4), "
+                        + "[`avx2`](#level-avx2) (AVX2, 256-bit, FMA, tile 2x4), [`nofma`](#level-nofma) (SSE "
+                        + "(UseAVX=0), 128-bit, no FMA, tile 2x4, scalar elementwise, scalar time gate) |")
+                .contains("| results | [`perf/`](perf) (one subdirectory per level")
+                .contains("| [`native`](#level-native) | none | AVX2, 256-bit, FMA, tile 2x4 | `quick`, "
+                        + "2026-01-02T03:00:00Z | 16 pass, 2 fail, 0 not run |")
+                .contains("| [`avx2`](#level-avx2) | `-XX:UseAVX=2` | AVX2, 256-bit, FMA, tile 2x4 | `quick`, "
+                        + "2026-01-02T03:10:00Z | 13 pass, 2 fail, 3 not run |")
+                .contains("| [`nofma`](#level-nofma) | `-XX:UseAVX=0` | SSE (UseAVX=0), 128-bit, no FMA, tile 2x4, "
+                        + "scalar elementwise, scalar time gate | `quick`, 2026-01-02T03:20:00Z | 20 pass, 2 fail, "
+                        + "0 not run |")
+                .contains("QUICK RUN: not a measurement");
+        assertThat(md.indexOf("## Level `native`")).isPositive()
+                .isLessThan(md.indexOf("## Level `avx2`"));
+        assertThat(md.indexOf("## Level `avx2`")).isLessThan(md.indexOf("## Level `nofma`"));
+        assertThat(md.indexOf("## Level `nofma`")).isLessThan(md.indexOf("## Definitions"));
+
+        String nat = section(md, "## Level `native`");
+        String avx2 = section(md, "## Level `avx2`");
+        String nofma = section(md, "## Level `nofma`");
+        // each header names the CPU, the level, the JVM flags and the kernels' VectorLevel.describe()
+        assertThat(nat).contains("| CPU | Test CPU 9000 |")
+                .contains("| level | `native`: the JVM's defaults")
+                .contains("| JVM flags | none |")
+                .contains("| SIMD kernels | AVX2, 256-bit, FMA, tile 2x4 (`VectorLevel.describe()`; level `avx2`) |")
+                .contains("| CPU flags | avx512f ✗, avx512dq ✗, avx2 ✓, fma ✓, avx ✓ (`/proc/cpuinfo`) |")
+                .contains("| results | [`perf/native/`](perf/native) |")
+                .contains("| peers | ran in this level's run")
+                .contains("### Targets at `native`")
+                .contains("| Inference (a) vs ONNX Runtime, `plstm`, 2 threads | SIMD inference (a), `plstm`, 2 threads "
+                        + "÷ ONNX Runtime (plain LSTM), same shape and threads | ≥ ONNX Runtime's samples/s | 0.800× | "
+                        + "❌ FAIL | SIMD 6,400 samples/s, ONNX Runtime 8,000 samples/s |")
+                .contains("| Training (a) vs TensorFlow Java | SIMD training (a), `plstm`, 2 threads ÷ TensorFlow Java "
+                        + "(plain LSTM), same shape and threads | ≥ 3× TensorFlow Java's samples/s | 5.00× | ✅ PASS | "
+                        + "SIMD 5,000 samples/s, TensorFlow Java 1,000 samples/s; plain LSTM: 6.40× |")
+                .contains("| Training (b), % of peak | SIMD training (b), `plstm`, 2 threads | ≥ 50 % of peak2 | 60.0 % "
+                        + "| ✅ PASS |")
+                .contains("| Allocation, kernel `timeGate` | `KernelBenchmark.timeGate`, every shape, "
+                        + "`gc.alloc.rate.norm` | 0 B/op (< max(1 B, 64 KB/s × time per op)) | 24.0 B/op | ❌ FAIL |")
+                .contains("### Layers at `native`")
+                .contains("![samples/s and % of peak per shape and implementation](performance.png)")
+                .contains("| (a) | 128x784x1x32 | ONNX Runtime | lstm | 2 | 16.0 | 8,000 |")
+                .contains("### Event-driven inference (streaming) at `native`")
+                .contains("### Kernels at `native`")
+                .contains("| peak2 | 2 | 30.7 | 125 | 62.5 |")
+                .contains("- `simd`: `'^org\\.plstm\\.jmh\\.SimdLayerBenchmark\\.' -f 1 -prof gc`")
+                .doesNotContain("No hardware FMA");
+        // avx2: compared with the native level's peers, whose rows stay in the native section
+        assertThat(avx2).contains("| JVM flags | `-XX:UseAVX=2` (every JMH fork: `-jvmArgsAppend`; and the machine "
+                        + "probe) |")
+                .contains("| peers | from the `native` level's run of 2026-01-02T03:00:00Z")
+                .contains("| Inference (b) vs ONNX Runtime, `lstm`, 2 threads |")
+                .contains("| 1.56× | ✅ PASS | SIMD 4,000 samples/s, ONNX Runtime 2,560 samples/s |")
+                .contains("| Streaming, skipping ≥ 10× dense at H=512 |")
+                .contains("| NOT RUN | no StreamingBenchmark result for hidden=512")
+                .contains("| (a) | 128x784x1x32 | SIMD | lstm | 2 | 10.0 | 12,800 | 10.0 M | 4.69 | ")
+                .contains("### Event-driven inference (streaming) at `avx2`\n\nNot run")
+                .doesNotContain("| ONNX Runtime | lstm |")
+                .doesNotContain("PeerLstmBenchmark")
+                .doesNotContain("![");
+        assertThat(nofma).contains("| SIMD kernels | SSE (UseAVX=0), 128-bit, no FMA")
+                .contains("No hardware FMA at this level")
+                .contains("| No FMA: SIMD ≥ reference, training (a) | SIMD training (a), `plstm`, 1 thread ÷ the "
+                        + "reference (1 thread) | ≥ the reference's samples/s | 400× | ✅ PASS |")
+                .contains("10000·12·4·2 = 960,000");
+        assertThat(nat + avx2).doesNotContain("No FMA:");
+        assertThat(md).contains("- `128` (`-XX:UseAVX=1 -XX:MaxVectorSize=16`): 128-bit vectors")
+                .contains("a Vector API fallback (boxed vectors) allocates megabytes per second")
+                .doesNotContain("NaN")
+                .doesNotContain("OtherBenchmark"); // the flat file next to the levels is ignored
+
+        BufferedImage png = ImageIO.read(chart.toFile());
+        assertThat(png).isNotNull(); // the native level's chart
+    }
+
+    /** The text of a {@code ## } section, up to the next one. */
+    private static String section(String md, String heading) {
+        int start = md.indexOf(heading + "\n");
+        assertThat(start).as(heading).isNotNegative();
+        int end = md.indexOf("\n## ", start + heading.length());
+        return md.substring(start, end < 0 ? md.length() : end);
+    }
+
+    @Test
+    void warnsWhenTheKernelsDidNotRunAtTheLevelAsked() throws IOException {
+        Path results = dir.resolve("perf");
+        Fixtures.level(results, "avx2", false, false);
+        Path machine = results.resolve("avx2/machine.json");
+        Files.writeString(machine, Files.readString(machine).replace("\"kernelLevel\" : \"avx2\"",
+                "\"kernelLevel\" : \"avx\"").replace("\"kernelLevel\": \"avx2\"", "\"kernelLevel\": \"avx\""));
+        List<LevelRun> levels = LevelRun.readAll(results);
+        assertThat(levels).singleElement().satisfies(l -> {
+            assertThat(l.name()).isEqualTo("avx2");
+            assertThat(l.peersLevel()).isNull();
+            assertThat(l.machine().kernelLevel()).isEqualTo("avx");
+        });
+        String md = PerformanceReport.markdown(levels, null, null, "perf");
+        assertThat(md).contains("**⚠ The kernels ran at `avx`, not `avx2`:**")
+                .contains("| peers | not run")
+                .contains("| NOT RUN | ONNX Runtime did not run inference (a) at 1 thread: the peers did not run");
+    }
+
+    @Test
+    void readsLevelsInTheirOrderAndBorrowsTheNativePeers() throws IOException {
+        Path results = dir.resolve("perf");
+        Fixtures.level(results, "nofma", false, false);
+        Fixtures.level(results, "avx2", false, false);
+        Fixtures.level(results, "native", false, true);
+        Files.createDirectories(results.resolve("empty")); // no JMH files: not a level
+        Fixtures.copy("machine-avx2.json", results.resolve("zz-other/machine.json"));
+        Fixtures.copy("level-peak.json", results.resolve("zz-other/peak.json"));
+        List<LevelRun> levels = LevelRun.readAll(results);
+        assertThat(levels).extracting(LevelRun::name).containsExactly("native", "avx2", "nofma", "zz-other");
+        assertThat(levels).extracting(LevelRun::peersLevel).containsOnly("native");
+        assertThat(levels).extracting(LevelRun::flat).containsOnly(false);
+        assertThat(levels.get(0).data().peersBorrowed()).isFalse();
+        PerformanceData avx2 = levels.get(1).data();
+        assertThat(avx2.peersBorrowed()).isTrue();
+        assertThat(avx2.peersRan()).isTrue();
+        assertThat(avx2.ownResults()).noneMatch(PerformanceData::isPeer);
+        assertThat(avx2.results()).anyMatch(PerformanceData::isPeer);
+        LayerRow tf = avx2.find(Impl.TF, Kind.TRAINING, Case.B, "lstm", 2, 0).orElseThrow();
+        assertThat(avx2.percentOfPeak(tf)).isEmpty(); // the peers did not run at this level's flags
+        assertThat(levels.get(0).data().percentOfPeak(levels.get(0).data()
+                .find(Impl.TF, Kind.TRAINING, Case.B, "lstm", 2, 0).orElseThrow()).getAsDouble())
+                .isCloseTo(6.0, within(EPS));
+        assertThat(levels.get(1).peersMachine().level()).isEqualTo("native");
+        assertThat(levels.get(3).isa()).isEmpty();
+        assertThat(IsaLevel.parse("128")).isEqualTo(IsaLevel.V128);
+        assertThatThrownBy(() -> IsaLevel.parse("avx512")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("level: expected one of native, avx2, 128, nofma, got 'avx512'");
+    }
+
+    /** jmh/report.sh spells the levels' flags itself; they must be {@link IsaLevel}'s. */
+    @Test
+    void reportScriptHasTheLevelsFlags() throws IOException {
+        Path script = Path.of("report.sh");
+        if (!Files.exists(script)) {
+            script = Path.of("jmh/report.sh"); // run from the repository's root
+        }
+        String sh = Files.readString(script, StandardCharsets.UTF_8);
+        for (IsaLevel l : IsaLevel.values()) {
+            assertThat(sh).as(l.label()).contains("    " + l.label() + ") echo '" + l.jvmFlags() + "' ;;");
+        }
+    }
+
+    @Test
     void machineRecordRoundTrips() throws IOException {
         MachineInfo m = MachineInfo.read(fixture("machine.json").resolve("machine.json"));
         assertThat(m.lanes()).isEqualTo(8);
+        // a record from before the levels
+        assertThat(m.level()).isNull();
+        assertThat(m.levelName()).isEqualTo("native");
+        assertThat(m.kernels()).isNull();
+        assertThat(m.kernelFma()).isNull();
+        assertThat(m.isaFlags()).isEmpty();
+        MachineInfo nofma = MachineInfo.read(fixture("machine-nofma.json").resolve("machine-nofma.json"));
+        assertThat(nofma.levelName()).isEqualTo("nofma");
+        assertThat(nofma.jvmFlags()).isEqualTo("-XX:UseAVX=0");
+        assertThat(nofma.kernelLevel()).isEqualTo("sse");
+        assertThat(nofma.kernelFma()).isFalse();
+        assertThat(nofma.lanes()).isEqualTo(4);
+        assertThat(nofma.isaFlags()).containsExactly(java.util.Map.entry("avx512f", false),
+                java.util.Map.entry("avx512dq", false), java.util.Map.entry("avx2", true),
+                java.util.Map.entry("fma", true), java.util.Map.entry("avx", true));
+        Path nofmaCopy = dir.resolve("nofma-copy.json");
+        nofma.finish("2026-01-02T05:00:00Z", "0.1 0.1 0.1").write(nofmaCopy);
+        assertThat(MachineInfo.read(nofmaCopy)).isEqualTo(nofma.finish("2026-01-02T05:00:00Z", "0.1 0.1 0.1"));
         assertThat(m.runs()).singleElement().satisfies(r -> assertThat(r.group()).isEqualTo("simd"));
         Path copy = dir.resolve("copy.json");
         m.finish("2026-01-02T04:00:00Z", "0.5 0.5 0.5").write(copy);
@@ -330,6 +508,10 @@ class PerformanceReportTest {
         assertThat(MachineProbe.cpuId(List.of("vendor_id\t: AuthenticAMD", "cpu family\t: 25", "model\t\t: 17",
                 "model name\t: AMD EPYC", "stepping\t: 1"))).isEqualTo("AuthenticAMD family 25 model 17 stepping 1");
         assertThat(MachineProbe.cpuId(List.of())).isNull();
+        assertThat(MachineProbe.isaFlags("fpu sse2 avx avx2 fma avx512f bmi2")).containsExactly(
+                java.util.Map.entry("avx512f", true), java.util.Map.entry("avx512dq", false),
+                java.util.Map.entry("avx2", true), java.util.Map.entry("fma", true), java.util.Map.entry("avx", true));
+        assertThat(MachineProbe.isaFlags(null)).isEmpty();
     }
 
     @Test

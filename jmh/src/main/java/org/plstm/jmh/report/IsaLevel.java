@@ -1,0 +1,106 @@
+package org.plstm.jmh.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The instruction levels {@code jmh/report.sh --isa} runs the benchmarks at: each adds HotSpot flags to every JMH
+ * fork ({@code -jvmArgsAppend}) and to the {@link MachineProbe} JVM, so the SIMD kernels compile for that level
+ * ({@code org.plstm.simd.VectorLevel} reads the flags back). The flags exist on x86-64 only; elsewhere only
+ * {@link #NATIVE} runs. {@code jmh/report.sh} spells the same flags (its function {@code isa_flags}); a test keeps
+ * the two in step.
+ */
+public enum IsaLevel {
+    /** The JVM's defaults: the widest vectors and every instruction the CPU has. */
+    NATIVE("native", "", null, "the JVM's defaults: the widest vectors and every instruction this CPU has"),
+    /** AVX2: 256-bit vectors with FMA, as on x86 CPUs without AVX-512. */
+    AVX2("avx2", "-XX:UseAVX=2", "avx2", "AVX2: 256-bit vectors with FMA, 16 vector registers (x86 CPUs without "
+            + "AVX-512)"),
+    /** 128-bit vectors: AVX ({@code UseAVX=1}), vectors capped at 16 bytes. */
+    V128("128", "-XX:UseAVX=1 -XX:MaxVectorSize=16", "avx", "128-bit vectors: AVX (UseAVX=1) with vectors capped "
+            + "at 16 bytes, FMA where the CPU has it"),
+    /** SSE only ({@code UseAVX=0}): 128-bit vectors without FMA, elementwise kernels scalar. */
+    NOFMA("nofma", "-XX:UseAVX=0", "sse", "SSE only (UseAVX=0): 128-bit vectors, no FMA (multiply and add), the "
+            + "elementwise kernels and the time gate in their scalar twins");
+
+    private final String label;
+    private final String jvmFlags;
+    private final String kernelLevel;
+    private final String description;
+
+    IsaLevel(String label, String jvmFlags, String kernelLevel, String description) {
+        this.label = label;
+        this.jvmFlags = jvmFlags;
+        this.kernelLevel = kernelLevel;
+        this.description = description;
+    }
+
+    /** @return the name given to {@code --isa}, and the level's results subdirectory: {@code native}, ... */
+    public String label() {
+        return label;
+    }
+
+    /** @return the HotSpot flags the level adds, space-separated; empty for {@link #NATIVE} */
+    public String jvmFlags() {
+        return jvmFlags;
+    }
+
+    /**
+     * @return what {@code org.plstm.simd.VectorLevel.name()} reports when the flags take effect ({@code avx2},
+     *     {@code avx}, {@code sse}), or null for {@link #NATIVE} (whatever the CPU has)
+     */
+    public String expectedKernelLevel() {
+        return kernelLevel;
+    }
+
+    /** @return what the level means, in a sentence */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * @param label a level's name, e.g. {@code avx2}
+     * @return the level, if the name is one
+     */
+    public static Optional<IsaLevel> of(String label) {
+        for (IsaLevel l : values()) {
+            if (l.label.equals(label)) {
+                return Optional.of(l);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param label a level's name
+     * @return the level
+     * @throws IllegalArgumentException if the name is not a level, naming the expected ones
+     */
+    public static IsaLevel parse(String label) {
+        return of(label).orElseThrow(() -> new IllegalArgumentException("level: expected one of " + names()
+                + ", got '" + label + "'"));
+    }
+
+    /** @return the names, e.g. {@code native, avx2, 128, nofma} */
+    public static String names() {
+        List<String> n = new ArrayList<>();
+        for (IsaLevel l : values()) {
+            n.add(l.label);
+        }
+        return String.join(", ", n);
+    }
+
+    /**
+     * The report's order of level names: the known levels in declaration order, then any other name
+     * alphabetically.
+     *
+     * @return the comparator
+     */
+    public static Comparator<String> order() {
+        return Comparator.comparingInt((String s) -> of(s).map(Enum::ordinal).orElse(Integer.MAX_VALUE))
+                .thenComparing(s -> s.toLowerCase(Locale.ROOT));
+    }
+}
