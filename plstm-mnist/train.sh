@@ -5,7 +5,8 @@
 #   ./plstm-mnist/train.sh compare --layout row  # or any command: fetch, train, compare, evaluate, --help
 # Builds plstm-mnist/target/plstm-mnist.jar with Maven when it is missing or older than the sources, then runs it
 # on a JDK 25+ (found by scripts/find-jdk.sh) with the Vector API module
-# (java --add-modules jdk.incubator.vector -jar ...).
+# (java --add-modules jdk.incubator.vector -jar ...). JVM options go in JAVA_OPTS, e.g. an instruction level:
+#   JAVA_OPTS='-XX:UseAVX=2' ./plstm-mnist/train.sh train --epochs 1
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,4 +32,5 @@ case "${1:-}" in
   fetch|train|compare|evaluate|help|-h|--help|-V|--version) ;;
   *) set -- train "$@" ;;
 esac
-exec "$java_bin" --add-modules jdk.incubator.vector -jar "$jar" "$@"
+read -r -a java_opts <<< "${JAVA_OPTS:-}"
+exec "$java_bin" "${java_opts[@]}" --add-modules jdk.incubator.vector -jar "$jar" "$@"
