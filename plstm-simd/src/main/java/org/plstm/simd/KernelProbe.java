@@ -24,6 +24,7 @@ public final class KernelProbe {
     private final double[] time; // [B]
     private final float[] k;     // [B][Hp]
     private final double[] phi;  // [Hp] scratch
+    private final double[] kWide; // [Hp] scratch
     private final float[] z;     // [B][4Hp]
     private final GateProduct.ProductRows product;
     private final CellTile tile = new CellTile();
@@ -51,6 +52,7 @@ public final class KernelProbe {
         }
         k = new float[batch * hPad];
         phi = new double[hPad];
+        kWide = new double[hPad];
         z = new float[batch * layer.gateWidth];
         product = new GateProduct.ProductRows(batch);
         product.a = x;
@@ -144,7 +146,7 @@ public final class KernelProbe {
      */
     public float[] timeGate() {
         for (int b = 0; b < batch; b++) {
-            TimeGateKernel.openness(layer.tg, time[b], 0.001, k, b * layer.hPad, phi, true);
+            TimeGateKernel.openness(layer.tg, time[b], 0.001, k, b * layer.hPad, phi, kWide, true);
         }
         return k;
     }

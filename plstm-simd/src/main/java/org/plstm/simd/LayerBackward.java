@@ -175,7 +175,7 @@ final class LayerBackward {
                 break;
             }
             if (layer.timeGate && newTime) {
-                TimeGateKernel.openness(layer.tg, tb, pass.alpha(), s.kS, 0, s.phi, pass.vectorPhase(), u0, u1);
+                TimeGateKernel.openness(layer.tg, tb, pass.alpha(), s.kS, 0, s.phi, s.kWide, pass.vectorPhase(), u0, u1);
                 lastT = tb;
             }
             int cache = ws.state(t, b);

@@ -175,7 +175,7 @@ final class LayerForward {
             if (same < 0) {
                 same = computed++;
                 s.kTime[same] = tb;
-                TimeGateKernel.openness(ws.layer.tg, tb, alpha, s.kS, same * hPad, s.phi, vectorPhase, u0, u1);
+                TimeGateKernel.openness(ws.layer.tg, tb, alpha, s.kS, same * hPad, s.phi, s.kWide, vectorPhase, u0, u1);
             }
             s.kOff[r] = same * hPad;
         }

@@ -63,6 +63,7 @@ final class SimdWorkspace extends LayerWorkspace {
         final CellTile tile = new CellTile();
         final float[] kS;       // [rowsMax][Hp] time gate per row (forward), [Hp] (backward)
         final double[] phi;     // [Hp] phase of the current timestamp (backward)
+        final double[] kWide;   // [Hp] the time gate's k in double (scratch)
         final double[] kTime;   // [rowsMax] timestamps whose k rows are in kS (forward reuse)
         final int[] kOff;       // [rowsMax] offset of each row's k in kS
         final GateProduct.ProductRows product; // the rows of the step's products (x and h rows, dz rows)
@@ -85,6 +86,7 @@ final class SimdWorkspace extends LayerWorkspace {
             rows = new int[rowsMax];
             kS = new float[rowsMax * hPad];
             phi = new double[hPad];
+            kWide = new double[hPad];
             kTime = new double[rowsMax];
             kOff = new int[rowsMax];
             product = new GateProduct.ProductRows(rowsMax);

@@ -100,6 +100,7 @@ public final class StreamLayer implements LayerStream {
         final float[] cNew;    // [Hp]
         final float[] k;       // [Hp] openness at the current event
         final double[] phi;    // [Hp] phase at the current event (scratch)
+        final double[] kWide;  // [Hp] the time gate's k in double (scratch)
         final float[] xh;      // [rowPad]: [x, h_{t-1}, 0 ...], what the open units' dot products read
         final int[] open;      // [H] indices of the open units
         final float[] gz;      // gathered pre-activations of the open units: groups of L as [4][L] blocks
@@ -123,6 +124,7 @@ public final class StreamLayer implements LayerStream {
             cNew = new float[hPad];
             k = new float[hPad];
             phi = new double[hPad];
+            kWide = new double[hPad];
             xh = new float[layer.rowPad];
             open = new int[layer.hidden];
             gz = new float[4 * hPad];
@@ -160,7 +162,7 @@ public final class StreamLayer implements LayerStream {
 
     /** Writes the openness {@code k} of every unit at time {@code t} (leak 0) into {@code s.k}. */
     private void openness(State s, double t) {
-        TimeGateKernel.openness(layer.tg, t, 0.0, s.k, 0, s.phi, TimeGateKernel.vectorSafe(layer.tg, Math.abs(t)));
+        TimeGateKernel.openness(layer.tg, t, 0.0, s.k, 0, s.phi, s.kWide, TimeGateKernel.vectorSafe(layer.tg, Math.abs(t)));
     }
 
     /**

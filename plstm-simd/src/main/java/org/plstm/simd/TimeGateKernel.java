@@ -4,11 +4,8 @@ import static org.plstm.simd.VectorLevel.DL;
 import static org.plstm.simd.VectorLevel.DS;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 import org.plstm.TimeGate;
 
 /**
@@ -29,11 +26,15 @@ import org.plstm.TimeGate;
  *
  * <p>The vector {@code k} may differ from {@code (float) TimeGate.openness(..)} in the last bit (it multiplies by
  * {@code 2/r_on} where the reference divides by {@code r_on}).
+ *
+ * <p>Conversions between double and float go through memory and a plain loop (which C2's auto-vectoriser turns into
+ * vector conversions), never through a half-width {@code FloatVector}: one use of a second float shape anywhere in
+ * the JVM makes the type profiles inside the JDK's shared {@code FloatVector} methods bimorphic, and C2 then boxed
+ * every accumulator of the gate product in compilations that relied on those profiles (measured at shape
+ * {@code 32x100x128x1024}, AVX-512: 70 GB allocated and 3.7 s per inference batch, against 0 B and 0.29 s with one
+ * float shape; found with JFR allocation samples and {@code -XX:+PrintInlining}).
  */
 final class TimeGateKernel {
-    /** Float species with as many lanes as {@link VectorLevel#DS}: the target of double-to-float conversions. */
-    private static final VectorSpecies<Float> FH = VectorSpecies.of(float.class,
-            VectorShape.forBitSize(DS.vectorBitSize() / 2));
     /** {@code 1.5·2^52}: adding and subtracting it rounds a double below {@code 2^51} to an integer. */
     private static final double ROUND = 0x1.8p52;
     /** Above this |(t − s)/tau| the vector reduction is not exact; such rows take the scalar path. */
@@ -50,18 +51,19 @@ final class TimeGateKernel {
      * @param tg     the layer's time gate, {@code [Hp]}
      * @param t      the timestamp
      * @param alpha  the leak of a closed gate
+     * @param kWide  scratch of the vector path, {@code [Hp]}: {@code k} in double before rounding
      * @param vector whether the vector path may be used (every {@code |t − s|/tau < 2^50}, see {@link #vectorSafe})
      */
     static void openness(TimeGateParams tg, double t, double alpha, float[] kOut, int kOff, double[] phiOut,
-                         boolean vector) {
-        openness(tg, t, alpha, kOut, kOff, phiOut, vector, 0, tg.hPad);
+                         double[] kWide, boolean vector) {
+        openness(tg, t, alpha, kOut, kOff, phiOut, kWide, vector, 0, tg.hPad);
     }
 
     /** {@link #openness} for units {@code [from, to)} only (multiples of the float lane count). */
     static void openness(TimeGateParams tg, double t, double alpha, float[] kOut, int kOff, double[] phiOut,
-                         boolean vector, int from, int to) {
+                         double[] kWide, boolean vector, int from, int to) {
         if (vector && VectorLevel.VECTOR_TIME_GATE) {
-            opennessVector(tg, t, alpha, kOut, kOff, phiOut, from, to);
+            opennessVector(tg, t, alpha, kOut, kOff, phiOut, kWide, from, to);
         } else {
             opennessScalar(tg, t, alpha, kOut, kOff, phiOut, from, to);
         }
@@ -73,7 +75,7 @@ final class TimeGateKernel {
     }
 
     private static void opennessVector(TimeGateParams tg, double t, double alpha, float[] kOut, int kOff,
-                                       double[] phiOut, int from, int to) {
+                                       double[] phiOut, double[] kWide, int from, int to) {
         DoubleVector tv = DoubleVector.broadcast(DS, t);
         for (int j = from; j < to; j += DL) {
             DoubleVector tau = DoubleVector.fromArray(DS, tg.period, j);
@@ -102,7 +104,10 @@ final class TimeGateKernel {
             LongVector opening = phi.sub(ron.mul(0.5)).reinterpretAsLongs().lanewise(VectorOperators.LSHR, 63).neg();
             k = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.XOR, up.reinterpretAsLongs())
                     .lanewise(VectorOperators.AND, opening));
-            ((FloatVector) k.reinterpretAsDoubles().convertShape(VectorOperators.D2F, FH, 0)).intoArray(kOut, kOff + j);
+            k.reinterpretAsDoubles().intoArray(kWide, j);
+        }
+        for (int j = from; j < to; j++) { // rounded to float by a plain loop (see the class comment)
+            kOut[kOff + j] = (float) kWide[j];
         }
     }
 
@@ -120,17 +125,13 @@ final class TimeGateKernel {
         }
     }
 
-    /** {@code dkSum[from .. to) += dk[dkOff + from ..]}, widened to double. */
+    /**
+     * {@code dkSum[from .. to) += dk[dkOff + from ..]}, widened to double: a plain loop, which C2 vectorises itself
+     * (no half-width {@code FloatVector}, see the class comment).
+     */
     static void accumulate(float[] dk, int dkOff, double[] dkSum, int from, int to) {
-        if (VectorLevel.MASKS) {
-            for (int j = from; j < to; j += DL) {
-                ((DoubleVector) FloatVector.fromArray(FH, dk, dkOff + j).convertShape(VectorOperators.F2D, DS, 0))
-                        .add(DoubleVector.fromArray(DS, dkSum, j)).intoArray(dkSum, j);
-            }
-        } else {
-            for (int j = from; j < to; j++) {
-                dkSum[j] += dk[dkOff + j];
-            }
+        for (int j = from; j < to; j++) {
+            dkSum[j] += dk[dkOff + j];
         }
     }
 

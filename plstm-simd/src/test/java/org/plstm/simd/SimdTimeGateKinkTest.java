@@ -54,10 +54,11 @@ class SimdTimeGateKinkTest {
                     float[] kScalar = new float[sw.hPad];
                     double[] phiRow = new double[sw.hPad];
                     double[] phiScalar = new double[sw.hPad];
+                    double[] kWide = new double[sw.hPad];
                     for (int u = 0; u < steps; u++) {
                         double phi = TimeGate.phase(time[u], s[j], tau[j]);
                         double k = ref.k[u * hs + j];
-                        TimeGateKernel.openness(sw.layer.tg, time[u], mode.alpha(cfg), kRow, 0, phiRow, true);
+                        TimeGateKernel.openness(sw.layer.tg, time[u], mode.alpha(cfg), kRow, 0, phiRow, kWide, true);
                         TimeGateKernel.opennessScalar(sw.layer.tg, time[u], mode.alpha(cfg), kScalar, 0, phiScalar);
                         assertThat(phiRow[j]).as("unit %d t=%s: the vector phase is the reference's, bit for bit", j, time[u])
                                 .isEqualTo(Math.abs(phiScalar[j]));
