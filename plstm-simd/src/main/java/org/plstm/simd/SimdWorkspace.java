@@ -178,8 +178,10 @@ final class SimdWorkspace extends LayerWorkspace {
      * {@value #UNIT_SPLIT_BYTES} bytes of packed weights and {@code 4·workers} unit blocks: each worker runs its own
      * contiguous range of unit blocks (whole 4-vector groups) for every sample, so its share of the weights stays in
      * its core's L2 across steps, and the workers meet at a {@link StepBarrier} once per step (the next step needs
-     * all of {@code h_t}). On Zen 5 with 2 threads, the 1.3 MB of weights of a 64-input, 256-unit layer (which fit
-     * no core's 1 MB L2) went from ... (see docs/performance-notes.md).
+     * all of {@code h_t}). Measured on Zen 5 with 2 threads (AVX-512): the 1.3 MB of packed weights of a 64-input,
+     * 256-unit layer ran faster split by samples (both cores read the weights from the shared L3 well enough, and the
+     * barrier costs more), while the 19 MB of a 128-input, 1024-unit layer ran 19 % faster split by units; hence the
+     * threshold (docs/performance-notes.md).
      */
     final boolean unitSplit;
     /** Workers that take part in a pass: one per sample at most (sample split), every thread (unit split). */
