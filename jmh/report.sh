@@ -4,6 +4,9 @@
 #
 #   jmh/report.sh quick [--peers] [--isa LIST]  # minutes per level: shapes (a) and (b), streaming at H=512,
 #                                               # 1 fork, 1 × 1 s warm-up, 2 × 1 s measurement
+#   jmh/report.sh targets [--peers] [--isa LIST] # about 12 minutes per level: the benchmarks' own warm-up and
+#                                               # measurement on the shapes and H the targets are judged on ((a),
+#                                               # (b), H=512), one fork instead of two
 #   jmh/report.sh full  [--peers] [--isa LIST]  # the benchmarks' own settings, every shape and H (long: do not
 #                                               # start it on a busy machine)
 #   jmh/report.sh smoke [--peers] [--isa LIST]  # about a minute per level: shape (a) and H=128 only, one 200 ms
@@ -66,9 +69,9 @@ mode="${1:-}"
 [[ -n "$mode" ]] || usage
 shift
 case "$mode" in
-  smoke|quick|full|render) ;;
+  smoke|quick|targets|full|render) ;;
   -h|--help|help) usage 0 ;;
-  *) usage_error "unknown mode '$mode': expected smoke, quick, full or render" ;;
+  *) usage_error "unknown mode '$mode': expected smoke, quick, targets, full or render" ;;
 esac
 original_args=("$mode" "$@")
 
@@ -192,6 +195,15 @@ case "$mode" in
   quick)
     timed=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
     shots=(-f 1 -wi 1 -i 2)
+    simd_shapes=(-p shape=128x784x1x32,64x100x64x256)
+    ref_shapes=(-p shape=8x784x1x32,4x100x64x256)
+    kernel_shapes=(-p shape=128x784x1x32,64x100x64x256)
+    peer_shapes=(-p shape=128x784x1x32,64x100x64x256)
+    stream_params=(-p hidden=512)
+    ;;
+  targets)
+    timed=(-f 1)
+    shots=()
     simd_shapes=(-p shape=128x784x1x32,64x100x64x256)
     ref_shapes=(-p shape=8x784x1x32,4x100x64x256)
     kernel_shapes=(-p shape=128x784x1x32,64x100x64x256)

@@ -99,7 +99,7 @@ public final class MachineProbe {
         Path out;
 
         @Option(names = "--mode", paramLabel = "MODE", defaultValue = "unknown",
-                description = "The run's mode (smoke, quick, full). Default: ${DEFAULT-VALUE}.")
+                description = "The run's mode (smoke, quick, targets, full). Default: ${DEFAULT-VALUE}.")
         String mode;
 
         @Option(names = "--command", paramLabel = "LINE", description = "The command line that runs the suite.")

@@ -302,6 +302,26 @@ class PerformanceReportTest {
     }
 
     @Test
+    void levelsRunInTargetsModeAreMeasurementsOfTheTargetsShapesNotQuickRuns() throws IOException {
+        Path results = Fixtures.threeLevels(dir.resolve("docs/perf"));
+        for (String level : List.of("native", "avx2", "nofma")) {
+            Path m = results.resolve(level).resolve("machine.json");
+            String json = Files.readString(m, StandardCharsets.UTF_8);
+            assertThat(json).contains("\"mode\": \"quick\"");
+            Files.writeString(m, json.replace("\"mode\": \"quick\"",
+                    level.equals("native") ? "\"mode\": \"full\"" : "\"mode\": \"targets\""));
+        }
+        Path report = dir.resolve("docs/PERFORMANCE.md");
+        PerformanceReport.write(results, report, dir.resolve("docs/performance.png"), null);
+        String md = Files.readString(report, StandardCharsets.UTF_8);
+        assertThat(md).doesNotContain("not a measurement")
+                .contains("> Levels `avx2`, `nofma` ran in `targets` mode: the benchmarks' own warm-up and "
+                        + "measurement settings, one fork instead of two, on the shapes and H the targets are judged "
+                        + "on ((a), (b), H = 512) only")
+                .contains("| [`avx2`](#level-avx2) | `-XX:UseAVX=2` | AVX2, 256-bit, FMA, tile 2x4 | `targets`, ");
+    }
+
+    @Test
     void refusesAnEmptyResultsDirectory() throws IOException {
         Path results = fixture("machine.json");
         assertThatThrownBy(() -> PerformanceReport.write(results, dir.resolve("r.md"), dir.resolve("c.png"), null))
@@ -328,7 +348,7 @@ class PerformanceReportTest {
                 .contains("| [`avx2`](#level-avx2) | `-XX:UseAVX=2` | AVX2, 256-bit, FMA, tile 2x4 | `quick`, "
                         + "2026-01-02T03:10:00Z | 13 pass, 2 fail, 3 not run |")
                 .contains("| [`nofma`](#level-nofma) | `-XX:UseAVX=0` | SSE (UseAVX=0), 128-bit, no FMA, tile 2x4, "
-                        + "scalar elementwise, scalar time gate | `quick`, 2026-01-02T03:20:00Z | 20 pass, 2 fail, "
+                        + "scalar elementwise, scalar time gate | `quick`, 2026-01-02T03:20:00Z | 11 pass, 1 fail, "
                         + "0 not run |")
                 .contains("QUICK RUN: not a measurement");
         assertThat(md.indexOf("## Level `native`")).isPositive()
