@@ -4,7 +4,7 @@
 #
 #   jmh/report.sh quick [--peers] [--isa LIST]  # minutes per level: shapes (a) and (b), streaming at H=512,
 #                                               # 1 fork, 1 × 1 s warm-up, 2 × 1 s measurement
-#   jmh/report.sh targets [--peers] [--isa LIST] # about 12 minutes per level: the benchmarks' own warm-up and
+#   jmh/report.sh targets [--peers] [--isa LIST] # about 8 minutes per level: the benchmarks' own warm-up and
 #                                               # measurement on the shapes and H the targets are judged on ((a),
 #                                               # (b), H=512), one fork instead of two
 #   jmh/report.sh full  [--peers] [--isa LIST]  # the benchmarks' own settings, every shape and H (long: do not
