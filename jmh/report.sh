@@ -161,7 +161,7 @@ shell_words() { # the arguments as one line a shell splits back into them (singl
 
 java_bin="$(find_java report.sh)"
 if [[ $build -eq 1 ]] && stale; then
-  echo "report.sh: building $jar ..." >&2
+  echo "report.sh: $([[ $dry -eq 1 ]] && echo "would build" || echo building) $jar ..." >&2
   (cd "$root" && run mvn "${mvn_args[@]}")
 fi
 if [[ $dry -eq 0 && ! -f "$jar" ]]; then

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.plstm.PhasedLstmConfig;
@@ -24,13 +25,16 @@ class ReadmeExampleTest {
 
     @Test
     void theReadmeExampleRuns() throws Exception {
-        // A checkpoint like the trainer writes: 2 features per event, 32 hidden units, 3 classes.
-        Path file = dir.resolve("checkpoint.safetensors");
-        SequenceClassifier trained = SequenceClassifier.initialize(
-                List.of(PhasedLstmConfig.builder(2, 32).build()), 3, TimeGateInit.PAPER, 42);
-        Checkpoint.save(file, trained.weights(), null, 1, null, java.util.Map.of());
+        // A checkpoint like the trainer writes: 2 features per event, 32 hidden units, 3 classes (README's second
+        // java block, between the SETUP markers).
+        Path checkpoint = dir.resolve("checkpoint.safetensors");
+        // README-SETUP-BEGIN
+        SequenceClassifier untrained = SequenceClassifier.initialize(
+                List.of(PhasedLstmConfig.builder(2, 32).build()), 3, TimeGateInit.PAPER, 42);  // I = 2, H = 32, C = 3
+        Checkpoint.save(checkpoint, untrained.weights(), null, 0, null, Map.of());          // no optimizer, no trainer JSON
+        // README-SETUP-END
 
-        float[] lastProbabilities = readmeExample(file);
+        float[] lastProbabilities = readmeExample(checkpoint);
         double sum = 0;
         for (float p : lastProbabilities) {
             sum += p;
@@ -40,27 +44,40 @@ class ReadmeExampleTest {
 
     @Test
     void theReadmeShowsExactlyThisCode() throws Exception {
-        List<String> source = java.nio.file.Files.readAllLines(
-                Path.of("src/test/java/org/plstm/examples/ReadmeExampleTest.java"));
-        List<String> example = new java.util.ArrayList<>();
-        boolean in = false;
-        for (String line : source) {
-            if (line.strip().equals("// README-" + "END")) {
-                break;
-            }
-            if (in) {
-                example.add(line.strip());
-            }
-            if (line.strip().equals("// README-" + "BEGIN")) {
-                in = true;
-            }
-        }
+        List<String> example = between("README-" + "BEGIN", "README-" + "END");
+        List<String> setup = between("README-SETUP-" + "BEGIN", "README-SETUP-" + "END");
         String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
         int start = readme.indexOf("```java\n") + "```java\n".length();
         int end = readme.indexOf("```", start);
         List<String> shown = readme.substring(start, end).lines().map(String::strip).toList();
-        assertThat(shown).as("README.md's java block equals ReadmeExampleTest between its markers")
+        assertThat(shown).as("README.md's first java block equals ReadmeExampleTest between its markers")
                 .isEqualTo(example.subList(0, example.size() - 2)); // the last two lines print (the README stops)
+        int start2 = readme.indexOf("```java\n", end) + "```java\n".length();
+        int end2 = readme.indexOf("```", start2);
+        List<String> shown2 = readme.substring(start2, end2).lines().map(String::strip).toList();
+        assertThat(shown2).as("README.md's second java block (an untrained checkpoint) equals the test's setup")
+                .isEqualTo(setup);
+    }
+
+    /** The stripped lines of this file between two marker comments. */
+    private static List<String> between(String begin, String endMarker) throws java.io.IOException {
+        List<String> source = java.nio.file.Files.readAllLines(
+                Path.of("src/test/java/org/plstm/examples/ReadmeExampleTest.java"));
+        List<String> out = new java.util.ArrayList<>();
+        boolean in = false;
+        for (String line : source) {
+            if (line.strip().equals("// " + endMarker)) {
+                break;
+            }
+            if (in) {
+                out.add(line.strip());
+            }
+            if (line.strip().equals("// " + begin)) {
+                in = true;
+            }
+        }
+        assertThat(out).as("lines between " + begin + " and " + endMarker).isNotEmpty();
+        return out;
     }
 
     static float[] readmeExample(Path checkpoint) throws Exception {
