@@ -2,7 +2,6 @@ package org.plstm.engine;
 
 import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
-import org.plstm.Check;
 import org.plstm.Engine;
 import org.plstm.PhasedLstmParams;
 
@@ -28,6 +27,11 @@ public abstract class Backend {
     public static final String PROPERTY = "plstm.backend";
     /** System property with the default number of threads of a SIMD engine. */
     public static final String THREADS_PROPERTY = "plstm.threads";
+    /**
+     * The most worker threads an engine takes ({@value}): each is a platform thread, and far more than the machine's
+     * processors only adds synchronisation (one barrier per step).
+     */
+    public static final int MAX_THREADS = 1024;
     /** The fix to print when the Vector API is missing. */
     public static final String VECTOR_FIX = "add --add-modules jdk.incubator.vector to the java command line";
 
@@ -49,15 +53,17 @@ public abstract class Backend {
     /**
      * A new engine; close it when done (it may own worker threads).
      *
-     * @param threads worker threads, {@code >= 1} (the reference is single-threaded and ignores it)
+     * @param threads worker threads, in {@code [1, }{@value #MAX_THREADS}{@code ]} (the reference is
+     *                single-threaded and ignores it)
      * @return the engine
-     * @throws IllegalArgumentException if {@code threads < 1}
+     * @throws IllegalArgumentException if {@code threads} is outside {@code [1, }{@value #MAX_THREADS}{@code ]}
      */
     public abstract Engine newEngine(int threads);
 
     /**
      * @return a new engine with {@link #defaultThreads()} threads
-     * @throws IllegalArgumentException if {@value #THREADS_PROPERTY} is not an integer {@code >= 1}
+     * @throws IllegalArgumentException if {@value #THREADS_PROPERTY} is not an integer in
+     *                                  {@code [1, }{@value #MAX_THREADS}{@code ]}
      */
     public final Engine newEngine() {
         return newEngine(defaultThreads());
@@ -113,17 +119,18 @@ public abstract class Backend {
      * A backend by name, for an explicit choice (a command-line option); logs one line when it differs from
      * {@link #get()}'s or {@link #get()} was not used.
      *
-     * @param name {@code simd}, {@code reference} or {@code auto} (case-insensitive; {@code auto} is {@link #get()})
+     * @param name {@code simd}, {@code reference} or {@code auto} (case-insensitive; {@code auto}, null or blank is
+     *             {@link #get()})
      * @return the backend
      * @throws IllegalArgumentException on an unknown name
      * @throws IllegalStateException if {@code simd} is asked for and this JVM cannot run it
      */
     public static Backend named(String name) {
-        String n = normalize(name);
+        String n = normalize("backend", name);
         if (n.equals("auto")) {
             return get();
         }
-        return choose(n, "requested");
+        return choose(n, "Backend.named(\"" + n + "\")");
     }
 
     /** @return true if the module {@code jdk.incubator.vector} is in the boot layer */
@@ -132,25 +139,43 @@ public abstract class Backend {
     }
 
     /**
-     * @return the value of {@value #THREADS_PROPERTY}, or the number of available processors
-     * @throws IllegalArgumentException if the property is not an integer {@code >= 1}
+     * @return the value of {@value #THREADS_PROPERTY}, or the number of available processors when it is unset or
+     *     blank
+     * @throws IllegalArgumentException if the property is not an integer in {@code [1, }{@value #MAX_THREADS}{@code ]}
      */
     public static int defaultThreads() {
         String p = System.getProperty(THREADS_PROPERTY);
         if (p == null || p.isBlank()) {
             return Runtime.getRuntime().availableProcessors();
         }
+        int n;
         try {
-            return Check.atLeast(THREADS_PROPERTY, Integer.parseInt(p.trim()), 1);
+            n = Integer.parseInt(p.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(THREADS_PROPERTY + ": expected an integer >= 1, got " + p);
+            throw new IllegalArgumentException(THREADS_PROPERTY + ": expected an integer in [1, " + MAX_THREADS
+                    + "], got '" + p + "'");
         }
+        return checkThreads(THREADS_PROPERTY, n);
     }
 
-    private static String normalize(String name) {
-        String n = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
+    /**
+     * @param name    the argument's name for the message
+     * @param threads a thread count
+     * @return {@code threads}
+     * @throws IllegalArgumentException if it is outside {@code [1, }{@value #MAX_THREADS}{@code ]}
+     */
+    public static int checkThreads(String name, int threads) {
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException(name + ": expected an integer in [1, " + MAX_THREADS + "], got "
+                    + threads);
+        }
+        return threads;
+    }
+
+    private static String normalize(String what, String name) {
+        String n = name == null || name.isBlank() ? "auto" : name.trim().toLowerCase(Locale.ROOT);
         if (!n.equals("auto") && !n.equals("simd") && !n.equals("reference")) {
-            throw new IllegalArgumentException("backend: expected simd, reference or auto, got " + name);
+            throw new IllegalArgumentException(what + ": expected simd, reference or auto, got '" + name + "'");
         }
         return n;
     }
@@ -164,7 +189,7 @@ public abstract class Backend {
             Backend b = null;
             RuntimeException f = null;
             try {
-                b = choose(normalize(System.getProperty(PROPERTY, "auto")), null);
+                b = choose(normalize(PROPERTY, System.getProperty(PROPERTY)), null);
             } catch (RuntimeException e) {
                 f = e;
             }

@@ -24,7 +24,7 @@ final class ReferenceBackend extends Backend {
 
     @Override
     public Engine newEngine(int threads) {
-        Check.atLeast("threads", threads, 1);
+        checkThreads("threads", threads);
         return new ReferenceEngine();
     }
 

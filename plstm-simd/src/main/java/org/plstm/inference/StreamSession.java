@@ -89,7 +89,9 @@ public final class StreamSession {
             layers[k].step(states[k], states[k - 1].h(), 0, t, skip);
         }
         lastTime = t;
-        events++;
+        if (events != Long.MAX_VALUE) {
+            events++; // saturates: a saved state stays valid for SessionState.of
+        }
     }
 
     /** @return the last layer's hidden state (live view; its first H entries are the units) */
@@ -130,7 +132,10 @@ public final class StreamSession {
         return out;
     }
 
-    /** @return the number of events consumed since creation or the last reset/restore */
+    /**
+     * @return the number of events consumed since creation or the last reset/restore (plus the restored state's
+     *     count); it stops at {@link Long#MAX_VALUE} rather than overflow
+     */
     public long events() {
         return events;
     }

@@ -9,6 +9,7 @@ import org.plstm.PhasedLstmConfig;
 import org.plstm.PhasedLstmParams;
 import org.plstm.SequenceBatch;
 import org.plstm.Softmax;
+import org.plstm.engine.Backend;
 
 /**
  * The Phased LSTM engine on the JDK Vector API ({@code jdk.incubator.vector}; run with
@@ -48,7 +49,7 @@ public final class SimdEngine extends Engine {
      * @throws IllegalArgumentException if {@code threads < 1}
      */
     public SimdEngine(int threads) {
-        this.threads = Check.atLeast("threads", threads, 1);
+        this.threads = Backend.checkThreads("threads", threads);
         this.pool = new WorkerPool(threads);
     }
 

@@ -141,7 +141,7 @@ final class SimdWorkspace extends LayerWorkspace {
         dw = new float[layer.w.length];
         fusedWeightGradients = (long) (dw.length + gateWidth) * Float.BYTES <= FUSED_WEIGHT_GRADIENT_BYTES;
         long weightBytes = (long) layer.w.length * Float.BYTES;
-        String split = System.getProperty(SPLIT_PROPERTY, "auto");
+        String split = splitProperty();
         boolean possible = threads > 1 && layer.blocks >= 4 * threads;
         unitSplit = possible && switch (split) {
             case "units" -> true;
@@ -193,6 +193,19 @@ final class SimdWorkspace extends LayerWorkspace {
      * the layer has at least {@code 4·threads} unit blocks) or {@code auto} (the default).
      */
     static final String SPLIT_PROPERTY = "plstm.simd.split";
+
+    /**
+     * @return {@value #SPLIT_PROPERTY} in lower case, {@code auto} when unset or blank
+     * @throws IllegalArgumentException if it is not {@code samples}, {@code units} or {@code auto}
+     */
+    static String splitProperty() {
+        String p = System.getProperty(SPLIT_PROPERTY);
+        String s = p == null || p.isBlank() ? "auto" : p.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!s.equals("auto") && !s.equals("samples") && !s.equals("units")) {
+            throw new IllegalArgumentException(SPLIT_PROPERTY + ": expected samples, units or auto, got '" + p + "'");
+        }
+        return s;
+    }
     /** Packed weights from which a layer splits by unit blocks (with enough blocks). */
     static final long UNIT_SPLIT_BYTES = 8L << 20;
 

@@ -27,12 +27,22 @@ final class WorkerPool implements AutoCloseable {
     WorkerPool(int workers) {
         this.workers = workers;
         this.threads = new Thread[workers - 1];
-        for (int w = 1; w < workers; w++) {
-            final int id = w;
-            Thread t = new Thread(() -> loop(id), "plstm-simd-worker-" + w);
-            t.setDaemon(true);
-            threads[w - 1] = t;
-            t.start();
+        try {
+            for (int w = 1; w < workers; w++) {
+                final int id = w;
+                Thread t = new Thread(() -> loop(id), "plstm-simd-worker-" + w);
+                t.setDaemon(true);
+                threads[w - 1] = t;
+                t.start();
+            }
+        } catch (RuntimeException | Error e) { // e.g. OutOfMemoryError: unable to create native thread
+            closed = true; // the threads started so far end instead of waiting for jobs forever
+            for (Thread t : threads) {
+                if (t != null) {
+                    LockSupport.unpark(t);
+                }
+            }
+            throw e;
         }
     }
 

@@ -148,7 +148,7 @@ class BackendSelectionTest {
             }
         } else {
             assertThatThrownBy(() -> Backend.named("simd")).isInstanceOf(IllegalStateException.class)
-                    .hasMessage("plstm: the SIMD backend was requested (requested) but jdk.incubator.vector is not "
+                    .hasMessage("plstm: the SIMD backend was requested (Backend.named(\"simd\")) but jdk.incubator.vector is not "
                             + "readable; add --add-modules jdk.incubator.vector to the java command line");
         }
     }
@@ -161,9 +161,15 @@ class BackendSelectionTest {
             assertThat(Backend.defaultThreads()).isEqualTo(3);
             System.setProperty(Backend.THREADS_PROPERTY, "zero");
             assertThatThrownBy(Backend::defaultThreads).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("plstm.threads: expected an integer >= 1, got zero");
+                    .hasMessage("plstm.threads: expected an integer in [1, 1024], got 'zero'");
             System.setProperty(Backend.THREADS_PROPERTY, "0");
-            assertThatThrownBy(Backend::defaultThreads).hasMessage("plstm.threads: expected >= 1, got 0");
+            assertThatThrownBy(Backend::defaultThreads).hasMessage("plstm.threads: expected an integer in [1, 1024], got 0");
+            // far more threads than any machine has processors would start that many platform threads: refused
+            System.setProperty(Backend.THREADS_PROPERTY, "100000");
+            assertThatThrownBy(Backend::defaultThreads).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("plstm.threads: expected an integer in [1, 1024], got 100000");
+            System.setProperty(Backend.THREADS_PROPERTY, " ");
+            assertThat(Backend.defaultThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
         } finally {
             if (old == null) {
                 System.clearProperty(Backend.THREADS_PROPERTY);
@@ -176,9 +182,12 @@ class BackendSelectionTest {
     @Test
     void badNamesAreRejected() {
         assertThatThrownBy(() -> Backend.named("gpu")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("backend: expected simd, reference or auto, got gpu");
+                .hasMessage("backend: expected simd, reference or auto, got 'gpu'");
         if (!expected().equals("error")) {
-            assertThatThrownBy(() -> Backend.get().newEngine(0)).hasMessage("threads: expected >= 1, got 0");
+            assertThatThrownBy(() -> Backend.get().newEngine(0))
+                    .hasMessage("threads: expected an integer in [1, 1024], got 0");
+            assertThatThrownBy(() -> Backend.get().newEngine(Backend.MAX_THREADS + 1))
+                    .hasMessage("threads: expected an integer in [1, 1024], got 1025");
         }
     }
 }

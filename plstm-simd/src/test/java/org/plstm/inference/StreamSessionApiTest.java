@@ -55,6 +55,18 @@ class StreamSessionApiTest {
     }
 
     @Test
+    void theEventCountStopsAtLongMaxValueSoASavedStateStaysValid() {
+        SessionState full = SessionState.of(new float[1][9], new float[1][9], 0.0, Long.MAX_VALUE);
+        StreamSession s = model.newSession(full);
+        s.step(new float[] {0.1f, 0.2f}, 1.0);
+        assertThat(s.events()).isEqualTo(Long.MAX_VALUE);
+        SessionState saved = s.saveState();
+        SessionState rebuilt = SessionState.of(new float[][] {saved.hidden(0)}, new float[][] {saved.cell(0)},
+                saved.lastTime(), saved.events());
+        assertThat(rebuilt).isEqualTo(saved);
+    }
+
+    @Test
     void probabilitiesSumToOne() {
         StreamSession s = model.newSession();
         s.step(new float[] {1f, 1f}, 0.0);

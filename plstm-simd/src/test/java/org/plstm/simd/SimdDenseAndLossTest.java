@@ -108,7 +108,7 @@ class SimdDenseAndLossTest {
                     .hasMessage("dcT: expected finite values, got Infinity at flat index 5");
             assertThatThrownBy(() -> e.denseForward(new float[3], new float[6], new DenseParams(3, 2), 2))
                     .hasMessage("out: expected length 4 [B=2][C=2], got 3");
-            assertThatThrownBy(() -> new SimdEngine(0)).hasMessage("threads: expected >= 1, got 0");
+            assertThatThrownBy(() -> new SimdEngine(0)).hasMessage("threads: expected an integer in [1, 1024], got 0");
         }
     }
 

@@ -21,6 +21,27 @@ class UnitSplitTest {
     private static final int L = VectorLevel.L;
 
     @Test
+    void anUnknownSplitIsRefusedNotIgnored() {
+        String old = System.getProperty(SimdWorkspace.SPLIT_PROPERTY);
+        try {
+            System.setProperty(SimdWorkspace.SPLIT_PROPERTY, "garbage");
+            org.assertj.core.api.Assertions.assertThatThrownBy(SimdWorkspace::splitProperty)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("plstm.simd.split: expected samples, units or auto, got 'garbage'");
+            System.setProperty(SimdWorkspace.SPLIT_PROPERTY, " Units ");
+            assertThat(SimdWorkspace.splitProperty()).isEqualTo("units");
+            System.clearProperty(SimdWorkspace.SPLIT_PROPERTY);
+            assertThat(SimdWorkspace.splitProperty()).isEqualTo("auto");
+        } finally {
+            if (old == null) {
+                System.clearProperty(SimdWorkspace.SPLIT_PROPERTY);
+            } else {
+                System.setProperty(SimdWorkspace.SPLIT_PROPERTY, old);
+            }
+        }
+    }
+
+    @Test
     void unitSplitAgreesWithReference() {
         Gen<CrossCheckCase.Spec> specs = in -> new CrossCheckCase.Spec(integers().between(1, 6).generate(in),
                 integers().between(1, 12).generate(in), integers().between(1, 2 * L + 1).generate(in),

@@ -130,7 +130,7 @@ public record JmhResult(String benchmark, String mode, int threads, int forks, S
      * @throws IOException if reading or parsing fails, or the file is not a JMH result array
      */
     public static List<JmhResult> read(Path file) throws IOException {
-        JsonNode root = JSON.readTree(file.toFile());
+        JsonNode root = tree(file);
         if (root == null || !root.isArray()) {
             throw new IOException(file + ": not a JMH JSON result file (expected a top-level array)");
         }
@@ -160,12 +160,25 @@ public record JmhResult(String benchmark, String mode, int threads, int forks, S
         }
         List<JmhResult> out = new ArrayList<>();
         for (Path f : files) {
-            JsonNode root = JSON.readTree(f.toFile());
+            JsonNode root = tree(f);
             if (root != null && root.isArray()) {
                 out.addAll(read(f));
             }
         }
         return out;
+    }
+
+    /**
+     * @param file a JSON file
+     * @return its tree
+     * @throws IOException if it cannot be read, or is not JSON (the message names the file)
+     */
+    static JsonNode tree(Path file) throws IOException {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     static JmhResult parse(JsonNode n) {

@@ -1,7 +1,6 @@
 package org.plstm.jmh.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +32,6 @@ import java.util.stream.Stream;
  */
 public record LevelRun(String name, Path dir, boolean flat, PerformanceData data, String peersLevel,
                        MachineInfo peersMachine) {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
      * A single level, not read from disk (for rendering one data set).
@@ -115,7 +113,7 @@ public record LevelRun(String name, Path dir, boolean flat, PerformanceData data
         if (!Files.isRegularFile(f)) {
             return null;
         }
-        JsonNode n = JSON.readTree(f.toFile());
+        JsonNode n = JmhResult.tree(f);
         if (n == null || !n.isObject()) {
             throw new IOException(f + ": not a machine record (expected a JSON object)");
         }

@@ -107,7 +107,11 @@ public record MachineInfo(String mode, String command, String started, String fi
      * @throws IOException if reading or parsing fails
      */
     public static MachineInfo read(Path file) throws IOException {
-        return JSON.readValue(file.toFile(), MachineInfo.class);
+        try {
+            return JSON.readValue(file.toFile(), MachineInfo.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(file + ": not a valid machine record: " + e.getOriginalMessage(), e);
+        }
     }
 
     /**

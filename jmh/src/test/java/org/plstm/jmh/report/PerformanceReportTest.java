@@ -322,6 +322,15 @@ class PerformanceReportTest {
     }
 
     @Test
+    void aMalformedResultFileIsNamed() throws IOException {
+        Path results = Fixtures.threeLevels(dir.resolve("perf"));
+        Path bad = results.resolve("native").resolve("x.json");
+        Files.writeString(bad, "{not json");
+        assertThatThrownBy(() -> PerformanceReport.write(results, dir.resolve("r.md"), dir.resolve("c.png"), null))
+                .isInstanceOf(IOException.class).hasMessageStartingWith(bad + ": not valid JSON: ");
+    }
+
+    @Test
     void refusesAnEmptyResultsDirectory() throws IOException {
         Path results = fixture("machine.json");
         assertThatThrownBy(() -> PerformanceReport.write(results, dir.resolve("r.md"), dir.resolve("c.png"), null))
