@@ -17,7 +17,7 @@ public final class RuntimeOptions {
     String engine;
 
     @Option(names = "--threads", paramLabel = "N|auto", defaultValue = "auto",
-            description = "Engine worker threads; auto = available processors. Default: ${DEFAULT-VALUE}.")
+            description = "Engine worker threads, at most 1024; auto = available processors. Default: ${DEFAULT-VALUE}.")
     String threads;
 
     @Option(names = "--data", paramLabel = "DIR",
@@ -60,7 +60,7 @@ public final class RuntimeOptions {
     /**
      * @param spec the command, for errors
      * @return the thread count
-     * @throws ParameterException unless {@code auto} or an integer {@code >= 1}
+     * @throws ParameterException unless {@code auto} or an integer in {@code [1, Backend.MAX_THREADS]}
      */
     int threads(CommandSpec spec) {
         if (threads.trim().equalsIgnoreCase("auto")) {
@@ -68,13 +68,14 @@ public final class RuntimeOptions {
         }
         try {
             int n = Integer.parseInt(threads.trim());
-            if (n >= 1) {
+            if (n >= 1 && n <= org.plstm.engine.Backend.MAX_THREADS) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // fall through
         }
-        throw new ParameterException(spec.commandLine(), "--threads: expected auto or an integer >= 1, got '"
+        throw new ParameterException(spec.commandLine(), "--threads: expected auto or an integer in [1, "
+                + org.plstm.engine.Backend.MAX_THREADS + "], got '"
                 + threads + "'");
     }
 

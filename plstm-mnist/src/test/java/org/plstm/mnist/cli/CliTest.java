@@ -109,7 +109,7 @@ class CliTest {
                 "plstm-mnist: --hidden: expected an integer >= 1, got 0 (see 'plstm-mnist train --help')");
         assertThat(run("train", "--layout", "diagonal").err()).contains("--layout: expected pixel or row, got "
                 + "'diagonal'");
-        assertThat(run("train", "--threads", "many").err()).contains("--threads: expected auto or an integer >= 1, "
+        assertThat(run("train", "--threads", "many").err()).contains("--threads: expected auto or an integer in [1, 1024], "
                 + "got 'many'");
         assertThat(run("evaluate", "--checkpoint", "/nonexistent/ck.safetensors").err())
                 .contains("--checkpoint: no such file: /nonexistent/ck.safetensors");
