@@ -133,7 +133,7 @@ class BackendSelectionTest {
         }
         assertThat(logged).hasSize(1);
         assertThat(logged.get(0).getMessage()).isEqualTo("plstm: reference backend (scalar, double precision): "
-                + "requested");
+                + "Backend.named(\"reference\")");
     }
 
     @Test
