@@ -209,8 +209,8 @@ public abstract class Backend {
     }
 
     /**
-     * Chooses and logs. {@code why} is "requested" for {@link #named}, null for the process-wide choice (which then
-     * says whether the property forced it).
+     * Chooses and logs. {@code why} is {@code Backend.named("…")} for {@link #named}, null for the process-wide
+     * choice (which then says whether the property forced it).
      */
     static Backend choose(String name, String why) {
         String forced = why != null ? why : name.equals("auto") ? null : PROPERTY + "=" + name;
