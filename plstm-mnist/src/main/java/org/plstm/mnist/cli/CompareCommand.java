@@ -34,8 +34,14 @@ public final class CompareCommand implements Callable<Integer> {
     RuntimeOptions runtime;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Output directory. Default: runs/<yyyyMMdd-HHmmss>.")
+            description = "Output directory. Default: runs/<yyyyMMdd-HHmmss> (a new one per run, made atomically). "
+                    + "A directory that already holds a run is refused unless --overwrite is given.")
     Path out;
+
+    @Option(names = "--overwrite",
+            description = "Let --out name a directory that already holds a run: its files are replaced. Default: "
+                    + "refuse.")
+    boolean overwrite;
 
     /** Creates the command (picocli instantiates it). */
     public CompareCommand() {
@@ -46,10 +52,10 @@ public final class CompareCommand implements Callable<Integer> {
         String engine = runtime.engine(spec);
         int threads = runtime.threads(spec);
         TrainConfig base = options.toConfig(spec, ModelKind.PLSTM, engine, threads);
+        Path dir = TrainCommand.outDir(spec, out, overwrite, false); // refused before the data is loaded
         Mnist mnist = runtime.load();
-        Path dir = TrainCommand.outDir(out);
         var outW = spec.commandLine().getOut();
-        outW.println("output: " + dir.toAbsolutePath());
+        outW.println("output: " + dir);
         ObjectNode summary = MnistTrainer.newObject();
         RunResult[] results = new RunResult[2];
         ModelKind[] kinds = {ModelKind.PLSTM, ModelKind.LSTM};

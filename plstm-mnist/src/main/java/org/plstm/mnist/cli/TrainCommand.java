@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.plstm.io.Checkpoint;
 import org.plstm.io.CheckpointFormatException;
@@ -42,8 +43,15 @@ public final class TrainCommand implements Callable<Integer> {
     RuntimeOptions runtime;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Output directory. Default: runs/<yyyyMMdd-HHmmss> (a new one per run).")
+            description = "Output directory. Default: runs/<yyyyMMdd-HHmmss> (a new one per run, made atomically; "
+                    + "-2, -3, ... appended if two runs start in the same second). A directory that already holds "
+                    + "a run is refused unless --overwrite or --resume is given.")
     Path out;
+
+    @Option(names = "--overwrite",
+            description = "Let --out name a directory that already holds a run: its checkpoint, metrics, charts "
+                    + "and summary are replaced. Default: refuse.")
+    boolean overwrite;
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT",
             description = "Continue from a checkpoint.safetensors: its configuration, weights, optimiser state and "
@@ -56,14 +64,63 @@ public final class TrainCommand implements Callable<Integer> {
     public TrainCommand() {
     }
 
+    /** Names in a directory that mark it as holding a run of {@code train} or {@code compare}. */
+    static final List<String> RUN_FILES = List.of("checkpoint.safetensors", "metrics.csv", "summary.json", "plstm",
+            "lstm");
+
     /**
-     * @param spec the command
-     * @param out  the --out value or null
-     * @return the output directory
+     * The output directory of a run, created, as its real path (symbolic links and {@code ..} resolved as the file
+     * system resolves them, so the printed location is where the files go).
+     *
+     * @param spec      the command, for errors
+     * @param out       the --out value, or null for a new {@code runs/<yyyyMMdd-HHmmss>}
+     * @param overwrite --overwrite was given
+     * @param resuming  --resume was given
+     * @return the directory
+     * @throws ParameterException if {@code out} is a file, or already holds a run and neither --overwrite nor
+     *                            --resume was given
+     * @throws IOException if the directory cannot be created
      */
-    static Path outDir(Path out) {
-        return out != null ? out : Path.of("runs", LocalDateTime.now().format(
-                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    static Path outDir(CommandSpec spec, Path out, boolean overwrite, boolean resuming) throws IOException {
+        if (out == null) {
+            return newRunDir(Path.of("runs"), LocalDateTime.now().format(DateTimeFormatter.ofPattern(
+                    "yyyyMMdd-HHmmss")));
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new ParameterException(spec.commandLine(), "--out: expected a directory, got the file " + out);
+        }
+        if (Files.isDirectory(out) && !overwrite && !resuming) {
+            List<String> held = RUN_FILES.stream().filter(f -> Files.exists(out.resolve(f))).toList();
+            if (!held.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--out: " + out + " already holds a run ("
+                        + String.join(", ", held) + "); pass --overwrite to replace its files, --resume "
+                        + out.resolve("checkpoint.safetensors") + " to continue it, or another --out");
+            }
+        }
+        Files.createDirectories(out);
+        return out.toRealPath();
+    }
+
+    /**
+     * Creates a new directory {@code parent/stamp}, or {@code parent/stamp-2}, {@code -3}, ... if it exists: each
+     * creation is atomic, so two runs started in the same second get different directories.
+     *
+     * @param parent the directory of runs (created if missing)
+     * @param stamp  the run's name
+     * @return the new directory's real path
+     * @throws IOException if none can be created
+     */
+    static Path newRunDir(Path parent, String stamp) throws IOException {
+        Files.createDirectories(parent);
+        for (int n = 1; n <= 1000; n++) {
+            Path p = parent.resolve(n == 1 ? stamp : stamp + "-" + n);
+            try {
+                return Files.createDirectory(p).toRealPath();
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // taken by another run: try the next name
+            }
+        }
+        throw new IOException("cannot create a new run directory " + parent.resolve(stamp) + "-N: 1000 exist");
     }
 
     static ModelKind modelKind(CommandSpec spec, String model) {
@@ -129,9 +186,9 @@ public final class TrainCommand implements Callable<Integer> {
                         + loaded.epoch() + " epochs; expected a total above that, got " + config.epochs());
             }
         }
+        Path dir = outDir(spec, out, overwrite, resume != null); // refused before the data is loaded
         Mnist mnist = runtime.load();
-        Path dir = outDir(out);
-        spec.commandLine().getOut().println("output: " + dir.toAbsolutePath());
+        spec.commandLine().getOut().println("output: " + dir);
         MnistTrainer trainer = new MnistTrainer(config, mnist, dir, spec.commandLine().getOut(), runtime.progressBar());
         RunResult r = trainer.run(loaded, resume);
         spec.commandLine().getOut().printf(java.util.Locale.ROOT, "done: test accuracy %.4f, test loss %.4f; files in %s%n",

@@ -65,7 +65,8 @@ class CliTest {
             {"--gate-activation=sigmoid|hard_sigmoid", "Default: sigmoid."}, {"--[no-]peepholes", "Default: false."},
             {"--engine=simd|reference|auto", "Default: auto."}, {"--threads=N|auto", "Default: auto."},
             {"--data=DIR", "Default: $XDG_CACHE_HOME/plstm/mnist"}, {"--[no-]progress", "Default: on in a terminal"},
-            {"--out=DIR", "Default: runs/<yyyyMMdd-HHmmss>"}, {"--resume=CHECKPOINT", "--epochs is the total"}};
+            {"--out=DIR", "Default: runs/<yyyyMMdd-HHmmss>"}, {"--overwrite", "Default: refuse."},
+            {"--resume=CHECKPOINT", "--epochs is the total"}};
         for (String[] e : expected) {
             assertThat(entries).as("option %s in the help", e[0]).containsKey(e[0]);
             assertThat(entries.get(e[0])).as(e[0]).contains(e[1]);
@@ -149,6 +150,17 @@ class CliTest {
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
 
         Path ck = out.resolve("checkpoint.safetensors");
+        // the same --out again: refused, naming the options that allow it; the run's files are untouched
+        byte[] before = Files.readAllBytes(ck);
+        Run again = run(args.toArray(String[]::new));
+        assertThat(again.code()).as(again.err()).isEqualTo(2);
+        assertThat(again.err()).contains("--out: " + out + " already holds a run (checkpoint.safetensors, "
+                + "metrics.csv, summary.json); pass --overwrite to replace its files, --resume " + ck);
+        assertThat(Files.readAllBytes(ck)).isEqualTo(before);
+        Run onFile = run("train", "--out", ck.toString(), "--epochs", "1");
+        assertThat(onFile.code()).isEqualTo(2);
+        assertThat(onFile.err()).contains("--out: expected a directory, got the file " + ck);
+
         Run e = run("evaluate", "--checkpoint", ck.toString(), "--test-limit", "100", "--threads", "2");
         assertThat(e.code()).as(e.err()).isZero();
         assertThat(number(e.out(), "test accuracy")).isEqualTo(Double.parseDouble(String.format(Locale.ROOT, "%.4f",
@@ -185,6 +197,18 @@ class CliTest {
         assertThat(s2.get("config").get("test_limit").asInt()).as("from the checkpoint").isEqualTo(100);
         assertThat(s2.get("resumed_from").asText()).isEqualTo(ck.toAbsolutePath().toString());
         assertThat(Files.readAllLines(out2.resolve("metrics.csv"))).hasSize(1 + 2 * (6 + 2));
+    }
+
+    @Test
+    void runsStartedInTheSameSecondGetTheirOwnDirectories() throws Exception {
+        Path runs = dir.resolve("runs");
+        Path a = TrainCommand.newRunDir(runs, "20261201-120000");
+        Path b = TrainCommand.newRunDir(runs, "20261201-120000");
+        Path c = TrainCommand.newRunDir(runs, "20261201-120000");
+        assertThat(a.getFileName().toString()).isEqualTo("20261201-120000");
+        assertThat(b.getFileName().toString()).isEqualTo("20261201-120000-2");
+        assertThat(c.getFileName().toString()).isEqualTo("20261201-120000-3");
+        assertThat(List.of(a, b, c)).allSatisfy(p -> assertThat(p).isDirectory());
     }
 
     @Test
