@@ -162,21 +162,49 @@ public final class Safetensors {
     }
 
     /**
-     * Reads and validates a safetensors file.
+     * Reads and validates a safetensors file. Only regular files are read (a named pipe or a device such as
+     * {@code /dev/zero} is refused before it is opened), and the 8-byte header length is checked against the file's
+     * size before the rest is read, so a file that is not a checkpoint costs no more than its first 8 bytes.
      *
      * @param file the file
      * @return its tensors and metadata
-     * @throws CheckpointFormatException if the file is malformed (see the class comment); the message names the file
+     * @throws CheckpointFormatException if the file is not a regular file or is malformed (see the class comment);
+     *                                   the message names the file
+     * @throws java.nio.file.NoSuchFileException if it does not exist
      * @throws IOException               if it cannot be read
      */
     public static Contents read(Path file) throws IOException {
         Check.notNull("file", file);
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new CheckpointFormatException(file.toString(), "not a regular file (a directory, pipe or device)");
+        }
         long size = Files.size(file);
         if (size > Integer.MAX_VALUE - 8) {
             throw new CheckpointFormatException(file.toString(), "file of " + size
                     + " bytes is larger than the 2 GiB this reader supports");
         }
+        if (size >= 8) {
+            ByteBuffer first = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                while (first.hasRemaining() && ch.read(first) >= 0) {
+                    // reads the 8 bytes of the header length
+                }
+            }
+            if (first.position() == 8) {
+                checkHeaderLength(file.toString(), first.getLong(0), size - 8);
+            }
+        }
         return decode(Files.readAllBytes(file), file.toString());
+    }
+
+    /** The header length {@code n} against the {@code available} bytes after the length field. */
+    private static void checkHeaderLength(String source, long n, long available) throws CheckpointFormatException {
+        if (n < 2 || n > MAX_HEADER_BYTES || n > available) {
+            throw new CheckpointFormatException(source, "header length " + Long.toUnsignedString(n)
+                    + " is out of range: expected 2 to " + Math.min(MAX_HEADER_BYTES, available)
+                    + " (the bytes after the length field, at most " + MAX_HEADER_BYTES + ")"
+                    + (n > available ? " (truncated file or bad header length?)" : ""));
+        }
     }
 
     /**
@@ -195,13 +223,7 @@ public final class Safetensors {
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long n = buf.getLong(0);
-        long available = bytes.length - 8L;
-        if (n < 2 || n > MAX_HEADER_BYTES || n > available) {
-            throw new CheckpointFormatException(source, "header length " + Long.toUnsignedString(n)
-                    + " is out of range: expected 2 to " + Math.min(MAX_HEADER_BYTES, available)
-                    + " (the bytes after the length field, at most " + MAX_HEADER_BYTES + ")"
-                    + (n > available ? " (truncated file or bad header length?)" : ""));
-        }
+        checkHeaderLength(source, n, bytes.length - 8L);
         int headerLength = (int) n;
         if (bytes[8] != '{') {
             throw new CheckpointFormatException(source, "header must start with '{', got byte 0x"

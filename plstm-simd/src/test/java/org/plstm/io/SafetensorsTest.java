@@ -36,6 +36,34 @@ class SafetensorsTest {
     }
 
     @Test
+    void readsOnlyRegularFilesAndChecksTheHeaderLengthBeforeTheRest() throws Exception {
+        // a directory (and so a pipe or a device, which are not regular files either: a pipe would block forever)
+        assertThatThrownBy(() -> Safetensors.read(dir)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessageContaining(dir.toString()).hasMessageContaining("not a regular file");
+        Path fifo = dir.resolve("pipe");
+        boolean made = false;
+        try {
+            made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0;
+        } catch (java.io.IOException e) {
+            // no mkfifo here: the directory above covers the rule
+        }
+        if (made) {
+            assertThatThrownBy(() -> Safetensors.read(fifo)).isInstanceOf(CheckpointFormatException.class)
+                    .hasMessageContaining("not a regular file");
+        }
+        // a large sparse file of zeros: refused from its first 8 bytes (header length 0), not read whole
+        Path sparse = dir.resolve("sparse.safetensors");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+            f.setLength(1L << 30);
+        }
+        assertThatThrownBy(() -> Safetensors.read(sparse)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessageContaining("header length 0 is out of range: expected 2 to " + Safetensors.MAX_HEADER_BYTES);
+        assertThat(Files.size(sparse)).isEqualTo(1L << 30);
+        assertThatThrownBy(() -> Safetensors.read(dir.resolve("missing")))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+    }
+
+    @Test
     void writesTheExactSpecifiedLayout() {
         byte[] bytes = Safetensors.encode(List.of(new Tensor("a", new int[] {2}, new float[] {1f, -2f})),
                 Map.of());
