@@ -34,6 +34,43 @@ public final class AtomicFiles {
     }
 
     /**
+     * Removes the temporary files that a write killed before its rename left in {@code dir}: the regular files named
+     * {@code .<name><digits>.tmp} for each of {@code names} (the pattern {@link #write} uses), and nothing else.
+     *
+     * @param dir   the directory (nothing happens if it does not exist)
+     * @param names the target file names written into it, e.g. {@code checkpoint.safetensors}
+     * @return the files removed
+     * @throws IOException if the directory cannot be listed or a file cannot be removed
+     * @throws IllegalArgumentException if an argument is null
+     */
+    public static java.util.List<Path> removeLeftovers(Path dir, java.util.Collection<String> names)
+            throws IOException {
+        Check.notNull("dir", dir);
+        Check.notNull("names", names);
+        java.util.List<Path> removed = new java.util.ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return removed;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String n = f.getFileName().toString();
+                for (String name : names) {
+                    String prefix = "." + name;
+                    if (n.startsWith(prefix) && n.endsWith(".tmp")
+                            && n.substring(prefix.length(), n.length() - 4).chars().allMatch(Character::isDigit)
+                            && n.length() > prefix.length() + 4 && Files.isRegularFile(f,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        Files.deleteIfExists(f);
+                        removed.add(f);
+                        break;
+                    }
+                }
+            }
+        }
+        return removed;
+    }
+
+    /**
      * Writes {@code target} atomically, creating its parent directories if needed.
      *
      * @param target the file to create or replace

@@ -21,6 +21,21 @@ class AtomicFilesTest {
     }
 
     @Test
+    void leftoversOfAKilledWriteAreRemovedAndNothingElse() throws IOException {
+        Path left = Files.createTempFile(dir, ".checkpoint.safetensors", ".tmp"); // what write() creates
+        Path otherTmp = Files.writeString(dir.resolve(".notes.txt123.tmp"), "not ours");
+        Path lookalike = Files.writeString(dir.resolve(".checkpoint.safetensorsX1.tmp"), "not a digit run");
+        Path target = Files.writeString(dir.resolve("checkpoint.safetensors"), "the checkpoint");
+        assertThat(AtomicFiles.removeLeftovers(dir, java.util.List.of("checkpoint.safetensors", "metrics.csv")))
+                .containsExactly(left);
+        assertThat(left).doesNotExist();
+        assertThat(otherTmp).exists();
+        assertThat(lookalike).exists();
+        assertThat(target).hasContent("the checkpoint");
+        assertThat(AtomicFiles.removeLeftovers(dir.resolve("missing"), java.util.List.of("x"))).isEmpty();
+    }
+
+    @Test
     void createsAndReplacesLeavingNoTemporaryFile() throws Exception {
         Path f = dir.resolve("sub/out.txt");
         AtomicFiles.writeString(f, "one");

@@ -156,6 +156,13 @@ public final class MnistTrainer {
                     + " completed epochs, got " + config.epochs());
         }
         Files.createDirectories(outDir);
+        // temporary files of a run killed in the middle of a save (the saved files themselves are whole)
+        int leftovers = org.plstm.io.AtomicFiles.removeLeftovers(outDir, List.of(CHECKPOINT, "metrics.csv",
+                "summary.json", "accuracy.png", "loss.png")).size();
+        if (leftovers > 0) {
+            out.printf(Locale.ROOT, "removed %d temporary file(s) left in %s by an interrupted save%n", leftovers,
+                    outDir);
+        }
         Path checkpoint = outDir.resolve(CHECKPOINT);
         MnistBatches train = new MnistBatches(data.train(), config.layout(), stats);
         MnistBatches test = new MnistBatches(data.test(), config.layout(), stats);
