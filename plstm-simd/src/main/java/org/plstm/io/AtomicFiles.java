@@ -56,10 +56,9 @@ public final class AtomicFiles {
                 String n = f.getFileName().toString();
                 for (String name : names) {
                     String prefix = "." + name;
-                    if (n.startsWith(prefix) && n.endsWith(".tmp")
+                    if (n.length() > prefix.length() + 4 && n.startsWith(prefix) && n.endsWith(".tmp")
                             && n.substring(prefix.length(), n.length() - 4).chars().allMatch(Character::isDigit)
-                            && n.length() > prefix.length() + 4 && Files.isRegularFile(f,
-                            java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                            && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                         Files.deleteIfExists(f);
                         removed.add(f);
                         break;

@@ -31,8 +31,8 @@ import org.plstm.TimeGate;
  * vector conversions), never through a half-width {@code FloatVector}: one use of a second float shape anywhere in
  * the JVM makes the type profiles inside the JDK's shared {@code FloatVector} methods bimorphic, and C2 then boxed
  * every accumulator of the gate product in compilations that relied on those profiles (measured at shape
- * {@code 32x100x128x1024}, AVX-512: 70 GB allocated and 3.7 s per inference batch, against 0 B and 0.29 s with one
- * float shape; found with JFR allocation samples and {@code -XX:+PrintInlining}).
+ * {@code 32x100x128x1024}, AVX-512: 70 GB allocated and 3.7 s per inference batch, against about 1 KB (JMH's own
+ * bookkeeping) and 0.28 s with one float shape; found with JFR allocation samples and {@code -XX:+PrintInlining}).
  */
 final class TimeGateKernel {
     /** {@code 1.5·2^52}: adding and subtracting it rounds a double below {@code 2^51} to an integer. */

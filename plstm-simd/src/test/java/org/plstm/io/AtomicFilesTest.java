@@ -33,6 +33,10 @@ class AtomicFilesTest {
         assertThat(lookalike).exists();
         assertThat(target).hasContent("the checkpoint");
         assertThat(AtomicFiles.removeLeftovers(dir.resolve("missing"), java.util.List.of("x"))).isEmpty();
+        // a name whose own end overlaps the pattern (".a.tmp" for "a.tmp") is no leftover, and no crash
+        Path overlap = Files.writeString(dir.resolve(".a.tmp"), "x");
+        assertThat(AtomicFiles.removeLeftovers(dir, java.util.List.of("a.tmp"))).isEmpty();
+        assertThat(overlap).exists();
     }
 
     @Test
