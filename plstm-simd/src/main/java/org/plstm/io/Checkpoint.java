@@ -6,9 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,21 +57,31 @@ import org.plstm.Tensor;
  * {@code optimizer} (name), {@code optimizer.learning_rate}, {@code optimizer.iterations},
  * {@code optimizer.tensors} (JSON array of the trainable tensor names, in slot index order) when an optimiser is
  * saved; {@code epoch} = completed epochs; {@code trainer} = a caller-supplied JSON string (e.g. the training
- * configuration) when given; plus any caller-supplied extra entries. An optimiser's hyperparameters other than the
- * learning rate are the Keras defaults ({@code org.plstm.optim.Optimizer#create}).
+ * configuration) when given; plus any caller-supplied extra entries; and {@value #INTEGRITY} = the SHA-256 digest of
+ * everything else ({@link #digest}). An optimiser's hyperparameters other than the learning rate are the Keras
+ * defaults ({@code org.plstm.optim.Optimizer#create}).
  *
- * <p>{@link #save} writes atomically. {@link #load} validates the file ({@link Safetensors#read}), then the
- * checkpoint: format tag, every expected tensor present with the expected shape and no other tensor, valid
- * configurations, finite values satisfying the parameter constraints, a consistent optimiser state. Every problem is
- * a {@link CheckpointFormatException} naming the file.
+ * <p>{@link #save} writes atomically. {@link #load} validates the file ({@link Safetensors#read}), verifies the
+ * integrity digest (a file without one, written before plstm stored it, loads with one warning on the
+ * {@code org.plstm.io} logger; {@link Loaded#verified()} tells which), then the checkpoint: format tag, every
+ * expected tensor present with the expected shape and no other tensor, valid configurations, finite values
+ * satisfying the parameter constraints, a consistent optimiser state (a finite, positive learning rate). Every
+ * problem is a {@link CheckpointFormatException} naming the file.
  */
 public final class Checkpoint {
     /** The value of the {@code format} metadata entry. */
     public static final String FORMAT = "plstm-checkpoint-1";
 
+    /**
+     * The metadata key of the integrity digest: {@code "sha256:"} and 64 lowercase hex digits ({@link #digest}).
+     * Other safetensors readers ignore it, as they ignore all metadata.
+     */
+    public static final String INTEGRITY = "integrity";
+
+    private static final System.Logger LOG = System.getLogger("org.plstm.io");
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final Set<String> RESERVED = Set.of("format", "layers", "classes", "optimizer",
-            "optimizer.learning_rate", "optimizer.iterations", "optimizer.tensors", "epoch", "trainer");
+            "optimizer.learning_rate", "optimizer.iterations", "optimizer.tensors", "epoch", "trainer", INTEGRITY);
 
     private Checkpoint() {
     }
@@ -77,9 +94,11 @@ public final class Checkpoint {
      * @param epoch     completed epochs
      * @param trainer   the caller's JSON string saved as {@code trainer}, or {@code null}
      * @param metadata  all metadata entries of the file (unmodifiable)
+     * @param verified  whether the file carried an integrity digest (and it matched: a mismatch is an exception);
+     *                  {@code false} for files written before plstm stored one
      */
     public record Loaded(ModelWeights weights, OptimizerState optimizer, long epoch, String trainer,
-                         Map<String, String> metadata) {
+                         Map<String, String> metadata, boolean verified) {
     }
 
     /**
@@ -111,8 +130,8 @@ public final class Checkpoint {
      * @param epoch     completed epochs, {@code >= 0}
      * @param trainer   a JSON string describing the training configuration, or {@code null}
      * @param extra     further metadata entries (keys must not be reserved: {@code format}, {@code layers},
-     *                  {@code layers.*}, {@code classes}, {@code optimizer*}, {@code epoch}, {@code trainer}); may
-     *                  be empty
+     *                  {@code layers.*}, {@code classes}, {@code optimizer*}, {@code epoch}, {@code trainer},
+     *                  {@value #INTEGRITY}); may be empty
      * @throws IOException if writing fails
      * @throws IllegalArgumentException on a null required argument, a negative epoch, a reserved extra key,
      *     parameters that {@link #load} would reject (NaN/Inf, a period {@code <= 0}, ratioOn outside {@code (0, 1]})
@@ -132,10 +151,7 @@ public final class Checkpoint {
         meta.put("layers", Integer.toString(depth));
         List<Tensor> tensors = new ArrayList<>();
         // What load() would reject is not written: a diverged model fails here, not on the next resume.
-        for (int k = 0; k < depth; k++) {
-            model.layers().get(k).validate("model.layers[" + k + "]");
-        }
-        model.dense().validate("model.dense");
+        model.validate("model");
         for (int k = 0; k < depth; k++) {
             PhasedLstmParams p = model.layers().get(k);
             PhasedLstmConfig c = p.config();
@@ -198,6 +214,7 @@ public final class Checkpoint {
             }
             meta.put(key, Check.notNull("extra[" + key + "]", e.getValue()));
         }
+        meta.put(INTEGRITY, digest(meta, tensors));
         Safetensors.write(file, tensors, meta);
     }
 
@@ -211,9 +228,11 @@ public final class Checkpoint {
      * @throws IOException if it cannot be read
      */
     public static Loaded load(Path file) throws IOException {
+        Check.notNull("file", file);
         Safetensors.Contents contents = Safetensors.read(file);
         String src = file.toString();
         Map<String, String> meta = contents.metadata();
+        boolean verified = verify(src, contents);
         Map<String, Tensor> tensors = new LinkedHashMap<>(contents.tensors());
         String format = meta.get("format");
         if (!FORMAT.equals(format)) {
@@ -269,10 +288,11 @@ public final class Checkpoint {
         }
         OptimizerState opt = loadOptimizer(src, meta, tensors, model);
         if (!tensors.isEmpty()) {
-            throw new CheckpointFormatException(src, "unexpected tensors " + tensors.keySet());
+            throw new CheckpointFormatException(src, tensors.size() + " unexpected tensor(s) "
+                    + firstNames(tensors.keySet(), 10));
         }
         long epoch = longEntry(src, meta, "epoch");
-        return new Loaded(model, opt, epoch, meta.get("trainer"), meta);
+        return new Loaded(model, opt, epoch, meta.get("trainer"), meta, verified);
     }
 
     private static OptimizerState loadOptimizer(String src, Map<String, String> meta, Map<String, Tensor> tensors,
@@ -420,6 +440,108 @@ public final class Checkpoint {
         } catch (NumberFormatException e) {
             throw new CheckpointFormatException(src, "metadata " + key + " must be an integer >= 0, got '" + v + "'");
         }
+    }
+
+    /**
+     * The integrity digest of a checkpoint's content: SHA-256 over a canonical encoding of every metadata entry
+     * except {@value #INTEGRITY} (sorted by key) and every tensor (sorted by name: its name, shape and the
+     * little-endian bits of its values). It depends on the content only, not on the header's layout, so it detects a
+     * flipped data byte, an edited metadata value, or two tensors whose offsets were swapped.
+     *
+     * @param metadata the metadata entries (an {@value #INTEGRITY} entry among them is ignored)
+     * @param tensors  the tensors
+     * @return {@code "sha256:"} followed by 64 lowercase hex digits
+     * @throws IllegalArgumentException if an argument is null
+     */
+    public static String digest(Map<String, String> metadata, Collection<Tensor> tensors) {
+        Check.notNull("metadata", metadata);
+        Check.notNull("tensors", tensors);
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        ByteBuffer word = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        digestText(sha, word, "plstm-integrity-1");
+        List<String> keys = new ArrayList<>(metadata.keySet());
+        Collections.sort(keys);
+        digestLong(sha, word, keys.size() - (metadata.containsKey(INTEGRITY) ? 1 : 0));
+        for (String k : keys) {
+            if (!k.equals(INTEGRITY)) {
+                digestText(sha, word, k);
+                digestText(sha, word, metadata.get(k));
+            }
+        }
+        List<Tensor> sorted = new ArrayList<>(tensors);
+        sorted.sort(java.util.Comparator.comparing(Tensor::name));
+        digestLong(sha, word, sorted.size());
+        ByteBuffer data = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+        for (Tensor t : sorted) {
+            digestText(sha, word, t.name());
+            digestLong(sha, word, t.shape().length);
+            for (int d : t.shape()) {
+                digestLong(sha, word, d);
+            }
+            float[] v = t.data();
+            digestLong(sha, word, v.length);
+            for (int from = 0; from < v.length; from += data.capacity() / 4) {
+                int n = Math.min(data.capacity() / 4, v.length - from);
+                data.clear();
+                data.asFloatBuffer().put(v, from, n);
+                sha.update(data.array(), 0, 4 * n);
+            }
+        }
+        return "sha256:" + HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static void digestLong(MessageDigest sha, ByteBuffer word, long v) {
+        word.clear();
+        word.putLong(v);
+        sha.update(word.array(), 0, 8);
+    }
+
+    private static void digestText(MessageDigest sha, ByteBuffer word, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        digestLong(sha, word, b.length);
+        sha.update(b);
+    }
+
+    /**
+     * Checks a file's integrity digest, if it has one; a file without one (written before plstm stored it) loads
+     * with one warning on the {@code org.plstm.io} logger.
+     *
+     * @return whether a digest was present (and matched)
+     */
+    private static boolean verify(String src, Safetensors.Contents contents) throws CheckpointFormatException {
+        String recorded = contents.metadata().get(INTEGRITY);
+        if (recorded == null) {
+            LOG.log(System.Logger.Level.WARNING, src + ": no integrity digest (a checkpoint written before plstm "
+                    + "stored one): loaded without verification; saving it again adds one");
+            return false;
+        }
+        String actual = digest(contents.metadata(), contents.tensors().values());
+        if (!actual.equals(recorded)) {
+            throw new CheckpointFormatException(src, "integrity check failed: the content's digest is " + actual
+                    + ", the file records " + recorded + " (the file was damaged or edited after it was saved; "
+                    + "use a backup copy or retrain)");
+        }
+        return true;
+    }
+
+    /** The first {@code max} names and how many more there are, for messages. */
+    static String firstNames(Collection<String> names, int max) {
+        StringBuilder sb = new StringBuilder("[");
+        int i = 0;
+        for (String n : names) {
+            if (i == max) {
+                sb.append(", ... ").append(names.size() - max).append(" more");
+                break;
+            }
+            sb.append(i == 0 ? "" : ", ").append(n.length() > 100 ? n.substring(0, 100) + "..." : n);
+            i++;
+        }
+        return sb.append(']').toString();
     }
 
     /**

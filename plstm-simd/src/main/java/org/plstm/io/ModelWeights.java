@@ -43,6 +43,21 @@ public record ModelWeights(List<PhasedLstmParams> layers, DenseParams dense) {
     }
 
     /**
+     * Checks every parameter's values: finite, periods {@code > 0}, ratioOn in {@code (0, 1]}
+     * ({@link PhasedLstmParams#validate}, {@link DenseParams#validate}).
+     *
+     * @param name the prefix of messages, e.g. {@code "model"}
+     * @throws IllegalArgumentException naming the first invalid parameter ({@code <name>.layers[k].<param>} or
+     *     {@code <name>.dense.<param>}), the expectation and the value
+     */
+    public void validate(String name) {
+        for (int k = 0; k < layers.size(); k++) {
+            layers.get(k).validate(name + ".layers[" + k + "]");
+        }
+        dense.validate(name + ".dense");
+    }
+
+    /**
      * The trainable tensors, views of the parameters, in the order and with the names optimisers and checkpoints use:
      * per layer {@code layers.<k>.kernel}, {@code .recurrent_kernel}, {@code .bias}, then {@code .peephole},
      * {@code .period}, {@code .shift}, {@code .ratio_on} where present and trainable; then {@code dense.kernel},

@@ -208,13 +208,25 @@ class CheckpointTest {
         return f;
     }
 
-    /** Rewrites a checkpoint after editing its tensors and metadata (the file itself stays valid safetensors). */
+    /**
+     * Rewrites a checkpoint after editing its tensors and metadata, with a digest of the edited content (the file
+     * stays valid safetensors and passes the integrity check, as a file from a faulty writer would: what is tested
+     * is the validation behind the digest).
+     */
     private Path edited(Consumer<Map<String, Tensor>> tensors, Consumer<Map<String, String>> meta) throws Exception {
+        return edited(tensors, meta, true);
+    }
+
+    private Path edited(Consumer<Map<String, Tensor>> tensors, Consumer<Map<String, String>> meta, boolean reseal)
+            throws Exception {
         Safetensors.Contents c = Safetensors.read(saved());
         Map<String, Tensor> t = new LinkedHashMap<>(c.tensors());
         Map<String, String> m = new LinkedHashMap<>(c.metadata());
         tensors.accept(t);
         meta.accept(m);
+        if (reseal && m.containsKey(Checkpoint.INTEGRITY)) {
+            m.put(Checkpoint.INTEGRITY, Checkpoint.digest(m, t.values()));
+        }
         Path f = dir.resolve("edited.safetensors");
         Safetensors.write(f, new ArrayList<>(t.values()), m);
         return f;
@@ -288,7 +300,7 @@ class CheckpointTest {
         assertCorrupt(edited(t -> t.put("layers.0.bias", new Tensor("layers.0.bias", new int[] {4, 5},
                 new float[20])), m -> { }), "tensor layers.0.bias has shape [4, 5], expected [20]");
         assertCorrupt(edited(t -> t.put("stray", new Tensor("stray", new int[] {1}, new float[1])), m -> { }),
-                "unexpected tensors [stray]");
+                "1 unexpected tensor(s) [stray]");
     }
 
     @Test
@@ -311,6 +323,68 @@ class CheckpointTest {
                 "invalid optimizer state: optimizer.2.rms");
         assertCorrupt(edited(t -> { }, m -> m.put("classes", "5")), "tensor dense.kernel has shape [5, 4], "
                 + "expected [5, 5]");
+    }
+
+    @Test
+    void changedBytesOfTheDataSectionFailTheIntegrityCheck() throws Exception {
+        Path good = saved();
+        byte[] all = Files.readAllBytes(good);
+        long n = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        Path f = dir.resolve("flipped.safetensors");
+        // every 13th byte of the data section (every tensor, every byte position within a float), each with one bit
+        // flipped (the attack loaded 263 of 1,500 such flips); every byte takes 6 s per surefire execution
+        for (int at = (int) (8 + n); at < all.length; at += 13) {
+            byte[] copy = all.clone();
+            copy[at] ^= (byte) (1 << (at % 8));
+            Files.write(f, copy);
+            assertThatThrownBy(() -> Checkpoint.load(f)).as("byte %d", at)
+                    .isInstanceOf(CheckpointFormatException.class).hasMessageContaining(f.toString());
+        }
+    }
+
+    @Test
+    void editedMetadataAndSwappedTensorsFailTheIntegrityCheck() throws Exception {
+        assertCorrupt(edited(t -> { }, m -> m.put("pixel_mean", "0.2"), false), "integrity check failed");
+        assertCorrupt(edited(t -> { }, m -> m.put("epoch", "7"), false), "integrity check failed");
+        // two tensors of one shape trading places (their offsets swapped): same bytes, different model
+        assertCorrupt(edited(t -> {
+            Tensor a = t.get("layers.0.recurrent_kernel");
+            Tensor b = t.get("optimizer.1.rms");
+            t.put(a.name(), new Tensor(a.name(), a.shape(), b.data()));
+            t.put(b.name(), new Tensor(b.name(), b.shape(), a.data()));
+        }, m -> { }, false), "integrity check failed");
+        assertCorrupt(edited(t -> { }, m -> m.put(Checkpoint.INTEGRITY, "sha256:00"), false),
+                "the file records sha256:00 (the file was damaged or edited after it was saved");
+    }
+
+    @Test
+    void aCheckpointWithoutDigestStillLoadsUnverified() throws Exception {
+        Safetensors.Contents c = Safetensors.read(saved());
+        Map<String, String> m = new LinkedHashMap<>(c.metadata());
+        m.remove(Checkpoint.INTEGRITY);
+        Path old = dir.resolve("old.safetensors");
+        Safetensors.write(old, new ArrayList<>(c.tensors().values()), m);
+        Checkpoint.Loaded l = Checkpoint.load(old);
+        assertThat(l.verified()).isFalse();
+        assertThat(Checkpoint.load(saved()).verified()).isTrue();
+        assertThat(l.weights().layers().get(0).kernel()).containsExactly(
+                Checkpoint.load(saved()).weights().layers().get(0).kernel());
+    }
+
+    @Test
+    void messagesAboutHugeHeadersAreCapped() throws Exception {
+        Path f = edited(t -> {
+            for (int i = 0; i < 200_000; i++) {
+                t.put("extra." + i, new Tensor("extra." + i, new int[] {0}, new float[0]));
+            }
+        }, m -> { });
+        assertThatThrownBy(() -> Checkpoint.load(f)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessageContaining("200000 unexpected tensor(s) [extra.0, extra.1,")
+                .hasMessageContaining("199990 more]")
+                .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(2_500));
+        String longName = "x".repeat(1_000_000);
+        assertThat(new CheckpointFormatException(longName, longName).getMessage())
+                .hasSizeLessThan(2_100).contains("... (999000 more characters)");
     }
 
     @Test
