@@ -75,8 +75,9 @@ public final class AtomicFiles {
      * @param target the file to create or replace
      * @param writer produces the content
      * @throws IOException if writing, flushing or the atomic rename fails (the target is then unchanged and the
-     *     temporary file removed); {@link java.nio.file.AtomicMoveNotSupportedException} if the file system cannot
-     *     rename atomically
+     *     temporary file removed); always a {@link java.nio.file.FileSystemException} naming a file (e.g. the target
+     *     and "No space left on device"); {@link java.nio.file.AtomicMoveNotSupportedException} if the file system
+     *     cannot rename atomically
      * @throws IllegalArgumentException if an argument is null
      */
     public static void write(Path target, Writer writer) throws IOException {
@@ -97,6 +98,14 @@ public final class AtomicFiles {
             }
             Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
+        } catch (java.nio.file.FileSystemException e) {
+            throw e; // names its file already
+        } catch (IOException e) {
+            // e.g. "No space left on device" from a write, which names no file
+            java.nio.file.FileSystemException named = new java.nio.file.FileSystemException(absolute.toString(), null,
+                    e.getMessage() + " (nothing was replaced)");
+            named.initCause(e);
+            throw named;
         } finally {
             if (!done) {
                 Files.deleteIfExists(tmp);

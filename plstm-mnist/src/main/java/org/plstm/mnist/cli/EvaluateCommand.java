@@ -63,6 +63,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--checkpoint: " + checkpoint + ": " + e.getMessage());
         }
+        int modelInput = loaded.weights().layers().get(0).config().inputSize();
+        if (layout.inputSize() != modelInput) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint: " + checkpoint + ": its training "
+                    + "configuration says the " + layout + " layout (" + layout.inputSize() + " input(s) per step) "
+                    + "but its model takes " + modelInput + "; the file is inconsistent (use a checkpoint the trainer "
+                    + "wrote, or one without 'trainer' metadata)");
+        }
         Mnist mnist = runtime.load();
         PixelStats stats = savedStats(loaded, mnist);
         MnistBatches test = new MnistBatches(mnist.test().limit(testLimit), layout, stats);

@@ -17,7 +17,8 @@ public final class RuntimeOptions {
     String engine;
 
     @Option(names = "--threads", paramLabel = "N|auto", defaultValue = "auto",
-            description = "Engine worker threads, at most 1024; auto = available processors. Default: ${DEFAULT-VALUE}.")
+            description = "Engine worker threads, at most 1024; auto = the system property plstm.threads if set "
+                    + "(-Dplstm.threads=N, as the library), else the available processors. Default: ${DEFAULT-VALUE}.")
     String threads;
 
     @Option(names = "--data", paramLabel = "DIR",
@@ -60,11 +61,16 @@ public final class RuntimeOptions {
     /**
      * @param spec the command, for errors
      * @return the thread count
-     * @throws ParameterException unless {@code auto} or an integer in {@code [1, Backend.MAX_THREADS]}
+     * @throws ParameterException unless {@code auto} or an integer in {@code [1, Backend.MAX_THREADS]}, or if
+     *     {@code auto} meets a bad {@code plstm.threads} property
      */
     int threads(CommandSpec spec) {
         if (threads.trim().equalsIgnoreCase("auto")) {
-            return Runtime.getRuntime().availableProcessors();
+            try {
+                return org.plstm.engine.Backend.defaultThreads(); // -Dplstm.threads, else the processors
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--threads auto: " + e.getMessage());
+            }
         }
         try {
             int n = Integer.parseInt(threads.trim());

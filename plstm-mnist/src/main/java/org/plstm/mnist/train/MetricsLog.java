@@ -201,6 +201,28 @@ public final class MetricsLog {
         return out;
     }
 
+    /**
+     * @param epochs the epochs the log should cover, {@code 1..epochs}
+     * @return those of them that lack their {@code train} or {@code test} row, in order
+     */
+    public java.util.List<Integer> missingEpochs(int epochs) {
+        boolean[] trainSeen = new boolean[epochs + 1];
+        boolean[] testSeen = new boolean[epochs + 1];
+        for (int r = 0; r < size; r++) {
+            if (epoch[r] >= 1 && epoch[r] <= epochs) {
+                trainSeen[epoch[r]] |= kind[r] == Kind.TRAIN.ordinal();
+                testSeen[epoch[r]] |= kind[r] == Kind.TEST.ordinal();
+            }
+        }
+        java.util.List<Integer> missing = new java.util.ArrayList<>();
+        for (int e = 1; e <= epochs; e++) {
+            if (!trainSeen[e] || !testSeen[e]) {
+                missing.add(e);
+            }
+        }
+        return missing;
+    }
+
     /** @return the whole log as CSV text with {@link #HEADER} */
     public String toCsv() {
         StringBuilder sb = new StringBuilder(HEADER.length() + size * 96);

@@ -133,6 +133,8 @@ public final class MnistTrainer {
         int startEpoch = 0;
         List<EpochStats> history = new ArrayList<>();
         MetricsLog metrics = new MetricsLog();
+        MnistBatches train = new MnistBatches(data.train(), config.layout(), stats);
+        MnistBatches test = new MnistBatches(data.test(), config.layout(), stats);
         if (resume != null) {
             model = SequenceClassifier.of(resume.weights());
             if (!model.configs().equals(config.layerConfigs())) {
@@ -143,9 +145,17 @@ public final class MnistTrainer {
                     : Optimizer.restore(resume.optimizer(), model.tensors());
             startEpoch = Math.toIntExact(resume.epoch());
             history.addAll(parseHistory(resume.metadata().get("history")));
+            checkResumable(resume, history, train.count());
             Path previous = resumeFile == null ? null : resumeFile.toAbsolutePath().getParent().resolve("metrics.csv");
             if (previous != null && Files.isRegularFile(previous)) {
+                // rows of an epoch after the checkpoint's (a run killed before its checkpoint) are dropped: that
+                // epoch is trained again
                 metrics = MetricsLog.read(previous, startEpoch);
+                List<Integer> missing = metrics.missingEpochs(startEpoch);
+                if (!missing.isEmpty()) {
+                    out.printf(Locale.ROOT, "warning: %s lacks the rows of epoch(s) %s (written by an earlier plstm "
+                            + "or edited); the charts will miss them%n", previous, missing);
+                }
             }
         } else {
             model = config.newModel();
@@ -157,15 +167,12 @@ public final class MnistTrainer {
         }
         Files.createDirectories(outDir);
         // temporary files of a run killed in the middle of a save (the saved files themselves are whole)
-        int leftovers = org.plstm.io.AtomicFiles.removeLeftovers(outDir, List.of(CHECKPOINT, "metrics.csv",
-                "summary.json", "accuracy.png", "loss.png")).size();
+        int leftovers = AtomicFiles.removeLeftovers(outDir, OUTPUT_FILES).size();
         if (leftovers > 0) {
             out.printf(Locale.ROOT, "removed %d temporary file(s) left in %s by an interrupted save%n", leftovers,
                     outDir);
         }
         Path checkpoint = outDir.resolve(CHECKPOINT);
-        MnistBatches train = new MnistBatches(data.train(), config.layout(), stats);
-        MnistBatches test = new MnistBatches(data.test(), config.layout(), stats);
         try (Engine engine = Backend.named(config.engine()).newEngine(config.threads())) {
             ClassifierTrainer trainer = new ClassifierTrainer(engine, model, optimizer, config.clip());
             out.printf(Locale.ROOT, "%s: %s, %d parameters; %s layout (T=%d, I=%d); %d training, %d test samples; "
@@ -174,8 +181,17 @@ public final class MnistTrainer {
                     test.count(), config.optimizer(), config.learningRate(),
                     config.clip() > 0 ? ", clip " + config.clip() : "", engine.description());
             out.flush();
+            if (!history.isEmpty()) {
+                // the reports of the resumed epochs, as the checkpoint has them (a run killed between its reports
+                // and its checkpoint left reports of one more epoch)
+                writeReports(new RunResult(config, List.copyOf(history), metrics, engine.description(), outDir,
+                        checkpoint, model.parameterCount()), resumeFile);
+            }
             for (int epoch = startEpoch + 1; epoch <= config.epochs(); epoch++) {
-                EpochStats s = runEpoch(epoch, trainer, train, test, metrics);
+                String lastGood = epoch - 1 > startEpoch ? checkpoint + " (epoch " + (epoch - 1) + ")"
+                        : startEpoch > 0 ? resumeFile + " (epoch " + startEpoch + ", resumed from)"
+                        : "none: no epoch was completed";
+                EpochStats s = runEpoch(epoch, trainer, train, test, metrics, lastGood);
                 history.add(s);
                 out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.1f s "
                                 + "(%.0f samples/s)%n", epoch, config.epochs(), s.trainLoss(), s.trainAccuracy(),
@@ -185,18 +201,70 @@ public final class MnistTrainer {
                 extra.put("pixel_mean", Double.toString(stats.mean()));
                 extra.put("pixel_std", Double.toString(stats.std()));
                 extra.put("history", toJson(history, false));
-                Checkpoint.save(checkpoint, model.weights(), optimizer.checkpointState(), epoch, config.toJson(), extra);
                 RunResult partial = new RunResult(config, List.copyOf(history), metrics, engine.description(),
                         outDir, checkpoint, model.parameterCount());
+                // The checkpoint is written last: it is the run's commit point. A kill before it leaves the reports
+                // one epoch ahead of it, and --resume trains that epoch again and rewrites them.
                 writeReports(partial, resumeFile);
+                Checkpoint.save(checkpoint, model.weights(), optimizer.checkpointState(), epoch, config.toJson(), extra);
             }
             return new RunResult(config, List.copyOf(history), metrics, engine.description(), outDir, checkpoint,
                     model.parameterCount());
         }
     }
 
+    /** The files a run writes into its directory. */
+    static final List<String> OUTPUT_FILES = List.of(CHECKPOINT, "metrics.csv", "summary.json", "accuracy.png",
+            "loss.png");
+
+    /**
+     * A checkpoint to resume must agree with itself and with the data: the optimiser's name and learning rate with
+     * the saved configuration, the history with the epoch counter, the optimiser's step count with the epochs and
+     * batches, the saved pixel statistics with the training data's.
+     */
+    private void checkResumable(Checkpoint.Loaded resume, List<EpochStats> history, int trainCount) {
+        long epochs = resume.epoch();
+        String where = "resume: the checkpoint's ";
+        if (history.size() != epochs) {
+            throw new IllegalArgumentException(where + "history lists " + history.size() + " epochs, expected "
+                    + epochs + " (its epoch counter); the file is inconsistent");
+        }
+        for (int e = 0; e < history.size(); e++) {
+            if (history.get(e).epoch() != e + 1) {
+                throw new IllegalArgumentException(where + "history entry " + (e + 1) + " is of epoch "
+                        + history.get(e).epoch() + "; the file is inconsistent");
+            }
+        }
+        var state = resume.optimizer();
+        if (state != null) {
+            if (!state.name().equalsIgnoreCase(config.optimizer())) {
+                throw new IllegalArgumentException(where + "optimizer state is " + state.name() + " but its training "
+                        + "configuration names " + config.optimizer() + "; the file is inconsistent");
+            }
+            if (state.learningRate() != config.learningRate()) {
+                throw new IllegalArgumentException(where + "optimizer learning rate is " + state.learningRate()
+                        + " but its training configuration has " + config.learningRate()
+                        + "; the file is inconsistent");
+            }
+            long perEpoch = (trainCount + config.batch() - 1) / config.batch();
+            if (state.iterations() != epochs * perEpoch) {
+                throw new IllegalArgumentException(where + "optimizer has taken " + state.iterations() + " steps, "
+                        + "expected " + epochs * perEpoch + " (" + epochs + " epochs of " + perEpoch + " batches of "
+                        + "the " + trainCount + " training samples); the file is inconsistent or the data differ");
+            }
+        }
+        for (String[] stat : new String[][] {{"pixel_mean", Double.toString(stats.mean())},
+                {"pixel_std", Double.toString(stats.std())}}) {
+            String saved = resume.metadata().get(stat[0]);
+            if (saved != null && !saved.equals(stat[1])) {
+                throw new IllegalArgumentException(where + stat[0] + " is " + saved + " but the training data's is "
+                        + stat[1] + "; it was trained on other data, or the file is inconsistent");
+            }
+        }
+    }
+
     private EpochStats runEpoch(int epoch, ClassifierTrainer trainer, MnistBatches train, MnistBatches test,
-                                MetricsLog metrics) {
+                                MetricsLog metrics, String lastGood) {
         int n = train.count();
         int[] order = MnistBatches.epochOrder(n, config.seed(), epoch);
         ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + config.epochs())
@@ -213,6 +281,10 @@ public final class MnistTrainer {
                 long t0 = System.nanoTime();
                 TrainStepResult r = trainer.step(b.input(), b.labels());
                 long t1 = System.nanoTime();
+                if (!Double.isFinite(r.loss())) {
+                    throw new DivergedException(epoch, from / config.batch() + 1, "the loss is " + r.loss(),
+                            config.learningRate(), lastGood);
+                }
                 double secs = (t1 - t0) * 1e-9;
                 long it = trainer.optimizer().iterations();
                 metrics.add(MetricsLog.Kind.BATCH, epoch, it, size, r.loss(), r.accuracy(), size / secs, secs);
@@ -235,6 +307,12 @@ public final class MnistTrainer {
             }
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
+        try {
+            trainer.model().weights().validate("model");
+        } catch (IllegalArgumentException e) {
+            throw new DivergedException(epoch, (n + config.batch() - 1) / config.batch(), "the parameters left their "
+                    + "valid range (" + e.getMessage() + ")", config.learningRate(), lastGood);
+        }
         long it = trainer.optimizer().iterations();
         double trainLoss = lossSum / n;
         double trainAcc = (double) correct / n;

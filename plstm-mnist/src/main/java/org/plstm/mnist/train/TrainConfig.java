@@ -201,7 +201,11 @@ public record TrainConfig(
      */
     public static TrainConfig fromJson(String json) {
         try {
-            return JSON.readValue(json, TrainConfig.class);
+            TrainConfig c = JSON.readValue(json, TrainConfig.class);
+            if (c == null) {
+                throw new IllegalArgumentException("training configuration: expected a JSON object, got " + json);
+            }
+            return c;
         } catch (JsonProcessingException e) {
             Throwable c = e.getCause();
             if (c instanceof IllegalArgumentException iae) {

@@ -166,17 +166,42 @@ class CliTest {
         assertThat(number(e.out(), "test accuracy")).isEqualTo(Double.parseDouble(String.format(Locale.ROOT, "%.4f",
                 summary.get("test_accuracy").asDouble())));
         assertThat(e.out()).contains("epoch 1, row layout");
+        // an edited value fails the integrity check; a consistently sealed bad value fails its own validation
+        Path tampered = edit(ck, "pixel_mean", "0.2", false);
+        Run tamperedRun = run("evaluate", "--checkpoint", tampered.toString(), "--test-limit", "100");
+        assertThat(tamperedRun.code()).as(tamperedRun.err()).isEqualTo(2);
+        assertThat(tamperedRun.err()).contains("--checkpoint: " + tampered + ": integrity check failed");
         for (String[] bad : new String[][] {{"pixel_std", "0"}, {"pixel_mean", "1e39"}, {"pixel_std", "NaN"}}) {
-            org.plstm.io.Safetensors.Contents c = org.plstm.io.Safetensors.read(ck);
-            java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
-            meta.put(bad[0], bad[1]);
-            Path edited = dir.resolve("stats.safetensors");
-            org.plstm.io.Safetensors.write(edited, new ArrayList<>(c.tensors().values()), meta);
+            Path edited = edit(ck, bad[0], bad[1], true);
             Run r = run("evaluate", "--checkpoint", edited.toString(), "--test-limit", "100");
             assertThat(r.code()).as(r.err()).isEqualTo(2);
             assertThat(r.err()).contains("--checkpoint: " + edited + ": metadata " + bad[0] + " must be in ")
                     .contains("got " + bad[1]);
         }
+        // a trainer entry that is JSON null, and one whose layout contradicts the model (row, I=28, for I=1 weights)
+        Path nullTrainer = edit(ck, "trainer", "null", true);
+        Run nt = run("evaluate", "--checkpoint", nullTrainer.toString(), "--test-limit", "100");
+        assertThat(nt.code()).isEqualTo(2);
+        assertThat(nt.errLines()).hasSize(1);
+        assertThat(nt.err()).contains(nullTrainer + ": training configuration: expected a JSON object, got null");
+        Run ntResume = run("train", "--resume", nullTrainer.toString(), "--epochs", "2", "--out",
+                dir.resolve("nt").toString());
+        assertThat(ntResume.code()).isEqualTo(2);
+        assertThat(ntResume.err()).contains("training configuration: expected a JSON object, got null");
+        Path pixel = edit(ck, "trainer", summary.get("config").toString().replace("\"layout\":\"row\"",
+                "\"layout\":\"pixel\""), true);
+        Run mismatch = run("evaluate", "--checkpoint", pixel.toString(), "--test-limit", "100");
+        assertThat(mismatch.code()).isEqualTo(2);
+        assertThat(mismatch.err()).contains(pixel + ": its training configuration says the pixel layout (1 input(s) "
+                + "per step) but its model takes 28; the file is inconsistent");
+        // an optimiser learning rate that contradicts the training configuration
+        Path lr = edit(ck, "optimizer.learning_rate", "1.0E308", true);
+        Run lrRun = run("train", "--resume", lr.toString(), "--epochs", "2", "--out", dir.resolve("lr").toString(),
+                "--no-progress", "--threads", "2");
+        assertThat(lrRun.code()).isEqualTo(1);
+        assertThat(lrRun.err()).contains("resume: the checkpoint's optimizer learning rate is 1.0E308 but its "
+                + "training configuration has 0.001; the file is inconsistent");
+        assertThat(dir.resolve("lr").resolve("checkpoint.safetensors")).doesNotExist();
 
         Run conflict = run("train", "--resume", ck.toString(), "--epochs", "2", "--hidden", "16", "--out",
                 dir.resolve("x").toString());
@@ -197,6 +222,76 @@ class CliTest {
         assertThat(s2.get("config").get("test_limit").asInt()).as("from the checkpoint").isEqualTo(100);
         assertThat(s2.get("resumed_from").asText()).isEqualTo(ck.toAbsolutePath().toString());
         assertThat(Files.readAllLines(out2.resolve("metrics.csv"))).hasSize(1 + 2 * (6 + 2));
+    }
+
+    /**
+     * A copy of a checkpoint with one metadata entry changed, sealed with a new digest (as a faulty writer would) or
+     * not (as a damaged file).
+     */
+    private Path edit(Path ck, String key, String value, boolean reseal) throws Exception {
+        org.plstm.io.Safetensors.Contents c = org.plstm.io.Safetensors.read(ck);
+        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
+        meta.put(key, value);
+        if (reseal) {
+            meta.put(org.plstm.io.Checkpoint.INTEGRITY, org.plstm.io.Checkpoint.digest(meta, c.tensors().values()));
+        }
+        Path edited = dir.resolve(key.replace('.', '_') + (reseal ? "-sealed" : "") + ".safetensors");
+        org.plstm.io.Safetensors.write(edited, new ArrayList<>(c.tensors().values()), meta);
+        return edited;
+    }
+
+    @Test
+    void divergingTrainingSaysWhereAndKeepsTheLastGoodCheckpoint() throws Exception {
+        RealMnist.get();
+        Path out = dir.resolve("diverge");
+        List<String> common = List.of("--layout", "row", "--hidden", "8", "--batch", "50", "--train-limit", "100",
+                "--test-limit", "50", "--no-progress", "--threads", "2", "--out", out.toString());
+        List<String> good = new ArrayList<>(List.of("train", "--epochs", "1"));
+        good.addAll(common);
+        assertThat(run(good.toArray(String[]::new)).code()).isZero();
+        Path ck = out.resolve("checkpoint.safetensors");
+        byte[] before = Files.readAllBytes(ck);
+        String metricsBefore = Files.readString(out.resolve("metrics.csv"));
+        // the same run continued with a learning rate of 1e30 (sealed into a copy of its checkpoint)
+        Path hot = edit(ck, "trainer", new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("config")
+                .toString().replace("\"learning_rate\":0.001", "\"learning_rate\":1.0E30"), true);
+        Path hot2 = edit(hot, "optimizer.learning_rate", "1.0E30", true);
+        Files.copy(hot2, ck, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        byte[] sealed = Files.readAllBytes(ck);
+        Run r = run("train", "--resume", ck.toString(), "--epochs", "3", "--out", out.toString(), "--no-progress",
+                "--threads", "2");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).containsPattern("training diverged at epoch 2, batch [12]: (the loss is (NaN|Infinity)|"
+                + "the parameters left their valid range)")
+                .contains("Nothing of epoch 2 was saved; last good checkpoint: " + ck + " (epoch 1, resumed from). "
+                        + "Try a smaller learning rate (--lr, now 1.0E30) or gradient clipping (--clip).");
+        assertThat(Files.readAllBytes(ck)).as("the last good checkpoint is kept").isEqualTo(sealed);
+        assertThat(Files.readString(out.resolve("metrics.csv"))).isEqualTo(metricsBefore);
+        assertThat(before).isNotEqualTo(sealed);
+    }
+
+    @Test
+    void theThreadsPropertyIsHonouredByAuto() {
+        String old = System.getProperty("plstm.threads");
+        try {
+            System.setProperty("plstm.threads", "3");
+            RuntimeOptions o = new RuntimeOptions();
+            o.threads = "auto";
+            picocli.CommandLine cl = new picocli.CommandLine(new TrainCommand());
+            assertThat(o.threads(cl.getCommandSpec())).isEqualTo(3);
+            System.setProperty("plstm.threads", "zero");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.threads(cl.getCommandSpec()))
+                    .hasMessage("--threads auto: plstm.threads: expected an integer in [1, 1024], got 'zero'");
+            o.threads = "2";
+            assertThat(o.threads(cl.getCommandSpec())).as("an explicit --threads wins").isEqualTo(2);
+        } finally {
+            if (old == null) {
+                System.clearProperty("plstm.threads");
+            } else {
+                System.setProperty("plstm.threads", old);
+            }
+        }
     }
 
     @Test
