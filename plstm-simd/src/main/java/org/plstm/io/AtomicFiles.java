@@ -20,7 +20,28 @@ import org.plstm.Check;
  * {@code .<name>.<random>.tmp} file behind. Used for checkpoints, reports, metrics and charts.
  */
 public final class AtomicFiles {
+    /**
+     * A failpoint for crash-consistency tests: with {@code -Dplstm.failpoint.haltAtFileStep=N}, the JVM halts
+     * (as {@code kill -9} would: no shutdown hooks, no cleanup) at the {@code N}-th step of this process's atomic
+     * writes, counting three steps per file: temporary file created (empty), content written and flushed to the
+     * device, renamed over the target. Unset (the default) costs one comparison per step.
+     */
+    public static final String HALT_PROPERTY = "plstm.failpoint.haltAtFileStep";
+
+    /** The exit status of a halt at the failpoint (that of a process killed by SIGKILL). */
+    public static final int HALT_STATUS = 137;
+
+    private static final long HALT_AT = Long.getLong(HALT_PROPERTY, 0L);
+    private static final java.util.concurrent.atomic.AtomicLong STEPS = new java.util.concurrent.atomic.AtomicLong();
+
     private AtomicFiles() {
+    }
+
+    /** Counts a step of an atomic write and halts the JVM if it is the failpoint's. */
+    private static void step() {
+        if (HALT_AT > 0 && STEPS.incrementAndGet() == HALT_AT) {
+            Runtime.getRuntime().halt(HALT_STATUS);
+        }
     }
 
     /** Writes the content of a file to a stream. */
@@ -89,6 +110,7 @@ public final class AtomicFiles {
         Path tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
         boolean done = false;
         try {
+            step();
             relaxPermissions(tmp);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
@@ -96,8 +118,10 @@ public final class AtomicFiles {
                 out.flush();
                 ch.force(true);
             }
+            step();
             Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
+            step();
         } catch (java.nio.file.FileSystemException e) {
             throw e; // names its file already
         } catch (IOException e) {
