@@ -52,13 +52,14 @@ class AtomicFilesTest {
     }
 
     @Test
-    void aFailingWriterLeavesTheOldFileIntact() throws Exception {
+    void aFailingWriterLeavesTheOldFileIntactAndTheErrorNamesIt() throws Exception {
         Path f = dir.resolve("keep.txt");
         AtomicFiles.writeString(f, "old");
         assertThatThrownBy(() -> AtomicFiles.write(f, out -> {
             out.write("partial".getBytes());
-            throw new IOException("disk full");
-        })).isInstanceOf(IOException.class).hasMessage("disk full");
+            throw new IOException("No space left on device"); // what a full disk says: no file named
+        })).isInstanceOf(java.nio.file.FileSystemException.class)
+                .hasMessage(f.toAbsolutePath() + ": No space left on device (nothing was replaced)");
         assertThat(Files.readString(f)).isEqualTo("old");
         assertThat(entries()).isEqualTo(1);
     }

@@ -295,6 +295,17 @@ class CliTest {
     }
 
     @Test
+    void outThroughASymbolicLinkIsResolvedAsTheFileSystemDoesAndPrintedReal() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("real/sub"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        Path given = Path.of(link + "/../run"); // the shell and the kernel: real/sub/.. = real, so real/run
+        Path made = TrainCommand.outDir(new picocli.CommandLine(new TrainCommand()).getCommandSpec(), given, false,
+                false);
+        assertThat(made).isEqualTo(dir.resolve("real/run").toRealPath());
+        assertThat(dir.resolve("run")).as("not the lexical link/../run").doesNotExist();
+    }
+
+    @Test
     void runsStartedInTheSameSecondGetTheirOwnDirectories() throws Exception {
         Path runs = dir.resolve("runs");
         Path a = TrainCommand.newRunDir(runs, "20261201-120000");
