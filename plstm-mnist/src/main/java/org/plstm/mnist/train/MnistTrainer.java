@@ -47,10 +47,19 @@ import org.plstm.train.TrainStepResult;
  *       machine and JDK.</li>
  * </ul>
  *
- * <p>Resuming from a checkpoint restores the weights, the optimiser state and the epoch counter; since an epoch's
- * order depends only on the seed and its number, and the engines are deterministic for a given thread count, the
- * resumed run continues the same loss curve. Metrics of the earlier epochs are carried over from the
- * {@code metrics.csv} beside the checkpoint, if present.
+ * <p>The checkpoint is written last each epoch, after the reports: it is the run's commit point. A run killed at any
+ * moment leaves every file whole (atomic writes) and the reports at most one epoch ahead of the checkpoint; the
+ * temporary file of an interrupted save is removed by the next run in the directory.
+ *
+ * <p>Resuming from a checkpoint restores the weights, the optimiser state and the epoch counter, after checking the
+ * file against itself (optimiser vs the saved configuration, history vs epoch counter, optimiser steps vs epochs and
+ * batches, pixel statistics vs the data); since an epoch's order depends only on the seed and its number, and the
+ * engines are deterministic for a given thread count, the resumed run continues the same loss curve, bit for bit.
+ * Metrics of the earlier epochs are carried over from the {@code metrics.csv} beside the checkpoint, if present,
+ * without rows of epochs after the checkpoint's; the reports are rewritten before the first new epoch.
+ *
+ * <p>A batch whose loss is not finite, or parameters that left their valid range at the end of an epoch, stop the
+ * run with a {@link DivergedException} before anything of that epoch is saved.
  *
  * <p>Inputs are standardised with the mean and standard deviation of the full training set's pixels (before
  * {@code train_limit}), as the seed does.
@@ -125,7 +134,9 @@ public final class MnistTrainer {
      * @param resumeFile the checkpoint's path (for the summary and to find its metrics.csv), or {@code null}
      * @return the run's results
      * @throws IOException if an output file cannot be written
-     * @throws IllegalArgumentException if the checkpoint does not fit the configuration
+     * @throws IllegalArgumentException if the checkpoint does not fit the configuration or the data, or contradicts
+     *     itself
+     * @throws DivergedException if training diverges (the files stay those of the last good epoch)
      */
     public RunResult run(Checkpoint.Loaded resume, Path resumeFile) throws IOException {
         SequenceClassifier model;
