@@ -20,9 +20,11 @@ import org.plstm.TimeGate;
  * then reproduces {@code floorMod} bit for bit, so {@code phi = r/tau} and the gate's region (opening, closing,
  * closed) are the reference's at every kink. The only difference is the sign of a zero phase (the reference keeps
  * {@code −0.0} where {@code t − s} is a negative multiple of {@code tau}; here it is {@code +0.0}), which gives the
- * same {@code k}. Selections use sign-bit masks ({@code (bits >>> 63)} negated, then and/xor), not compares and
- * blends, which C2 does not intrinsify for double lanes at 128 bits below AVX2. The scalar path ({@link TimeGate}
- * itself) serves timestamps beyond {@code 2^50} periods and levels without FMA or vector masks.
+ * same {@code k}. Without hardware FMA the product {@code tau·n} is made exact by Dekker's algorithm instead (the
+ * vector {@code fma} would be the JDK's software emulation, about 100 times slower), with the same result.
+ * Selections use sign-bit masks ({@code (bits >>> 63)} negated, then and/xor), not compares and blends, which C2
+ * does not intrinsify for double lanes at 128 bits below AVX2, nor for any lanes with SSE only: the vector path runs
+ * at every level. The scalar path ({@link TimeGate} itself) serves timestamps beyond {@code 2^50} periods.
  *
  * <p>The vector {@code k} may differ from {@code (float) TimeGate.openness(..)} in the last bit (it multiplies by
  * {@code 2/r_on} where the reference divides by {@code r_on}).
@@ -37,6 +39,8 @@ import org.plstm.TimeGate;
 final class TimeGateKernel {
     /** {@code 1.5·2^52}: adding and subtracting it rounds a double below {@code 2^51} to an integer. */
     private static final double ROUND = 0x1.8p52;
+    /** Veltkamp's splitting constant {@code 2^27 + 1}. */
+    private static final double SPLIT = 0x1p27 + 1;
     /** Above this |(t − s)/tau| the vector reduction is not exact; such rows take the scalar path. */
     static final double MAX_VECTOR_QUOTIENT = 0x1p50;
 
@@ -62,7 +66,7 @@ final class TimeGateKernel {
     /** {@link #openness} for units {@code [from, to)} only (multiples of the float lane count). */
     static void openness(TimeGateParams tg, double t, double alpha, float[] kOut, int kOff, double[] phiOut,
                          double[] kWide, boolean vector, int from, int to) {
-        if (vector && VectorLevel.VECTOR_TIME_GATE) {
+        if (vector) {
             opennessVector(tg, t, alpha, kOut, kOff, phiOut, kWide, from, to);
         } else {
             opennessScalar(tg, t, alpha, kOut, kOff, phiOut, from, to);
@@ -81,7 +85,19 @@ final class TimeGateKernel {
             DoubleVector tau = DoubleVector.fromArray(DS, tg.period, j);
             DoubleVector d = tv.sub(DoubleVector.fromArray(DS, tg.shift, j));
             DoubleVector n = d.mul(DoubleVector.fromArray(DS, tg.invPeriod, j)).add(ROUND).sub(ROUND);
-            DoubleVector r = tau.neg().fma(n, d); // exact
+            DoubleVector r;
+            if (VectorLevel.FMA) {
+                r = tau.neg().fma(n, d); // exact
+            } else {
+                // Without FMA, Dekker's exact product: tau has float precision (24 bits), so with n = nh + nl split
+                // into halves of at most 26 bits (Veltkamp), p + e = tau·n exactly; d − p is exact (d lies within
+                // about tau/2 of p) and so is (d − p) − e, which equals the FMA's r.
+                DoubleVector cn = n.mul(SPLIT);
+                DoubleVector nh = cn.sub(cn.sub(n));
+                DoubleVector p = tau.mul(n);
+                DoubleVector e = tau.mul(nh).sub(p).add(tau.mul(n.sub(nh)));
+                r = d.sub(p).sub(e);
+            }
             // r < 0 (−0.0 is not): r += tau. Written out (no helper taking vectors: C2 would box them if it did not
             // inline it): m = all ones where the sign bit of r + 0.0 is set; r ^= (r ^ (r + tau)) & m.
             LongVector rb = r.reinterpretAsLongs();
@@ -144,11 +160,7 @@ final class TimeGateKernel {
      */
     static void gradients(TimeGateParams tg, double t, double alpha, double[] phi, double[] dk, double[] acc,
                           int from, int to) {
-        if (VectorLevel.VECTOR_TIME_GATE) {
-            gradientsVector(tg, t, alpha, phi, dk, acc, from, to);
-        } else {
-            gradientsScalar(tg, t, alpha, phi, dk, acc, from, to);
-        }
+        gradientsVector(tg, t, alpha, phi, dk, acc, from, to);
     }
 
     private static void gradientsVector(TimeGateParams tg, double t, double alpha, double[] phiD, double[] dkSum,
@@ -171,28 +183,19 @@ final class TimeGateKernel {
             DoubleVector dphi = dk.mul(slope.reinterpretAsDoubles());
             DoubleVector coeff = DoubleVector.fromArray(DS, tg.shift, j).sub(tv)
                     .mul(DoubleVector.fromArray(DS, tg.invPeriodSquared, j));
-            dphi.fma(coeff, DoubleVector.fromArray(DS, acc, j)).intoArray(acc, j);
-            dphi.fma(DoubleVector.fromArray(DS, tg.invPeriod, j).neg(), DoubleVector.fromArray(DS, acc, hPad + j))
-                    .intoArray(acc, hPad + j);
+            DoubleVector negInv = DoubleVector.fromArray(DS, tg.invPeriod, j).neg();
+            DoubleVector acc0 = DoubleVector.fromArray(DS, acc, j);
+            DoubleVector acc1 = DoubleVector.fromArray(DS, acc, hPad + j);
+            (VectorLevel.FMA ? dphi.fma(coeff, acc0) : dphi.mul(coeff).add(acc0)).intoArray(acc, j);
+            (VectorLevel.FMA ? dphi.fma(negInv, acc1) : dphi.mul(negInv).add(acc1)).intoArray(acc, hPad + j);
             // dk/dr_on: −2·phi/r_on² opening, +2·phi/r_on² closing, 0 closed.
             DoubleVector g = phi.mul(twoOverR).mul(twoOverR).mul(0.5);
             LongVector dkdr = g.reinterpretAsLongs().lanewise(VectorOperators.AND, open);
             dkdr = dkdr.lanewise(VectorOperators.XOR, dkdr.lanewise(VectorOperators.XOR,
                     g.neg().reinterpretAsLongs()).lanewise(VectorOperators.AND, opening));
-            dk.fma(dkdr.reinterpretAsDoubles(), DoubleVector.fromArray(DS, acc, 2 * hPad + j))
+            DoubleVector acc2 = DoubleVector.fromArray(DS, acc, 2 * hPad + j);
+            (VectorLevel.FMA ? dk.fma(dkdr.reinterpretAsDoubles(), acc2) : dk.mul(dkdr.reinterpretAsDoubles()).add(acc2))
                     .intoArray(acc, 2 * hPad + j);
-        }
-    }
-
-    /** The scalar twin of {@link #gradientsVector}, from {@link TimeGate}'s derivatives. */
-    static void gradientsScalar(TimeGateParams tg, double t, double alpha, double[] phi, double[] dk, double[] acc,
-                                int from, int to) {
-        int hPad = tg.hPad;
-        for (int j = from; j < to; j++) {
-            double dphi = dk[j] * TimeGate.dOpennessDPhase(phi[j], tg.ratioOn[j], alpha);
-            acc[j] += dphi * ((tg.shift[j] - t) * tg.invPeriodSquared[j]);
-            acc[hPad + j] += dphi * -tg.invPeriod[j];
-            acc[2 * hPad + j] += dk[j] * TimeGate.dOpennessDRatioOn(phi[j], tg.ratioOn[j]);
         }
     }
 }

@@ -18,10 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  *   <li>{@link #FMA}: vector {@code fma} is one instruction only with hardware FMA ({@code UseFMA}); without it the
  *       Vector API computes it exactly in software, about 100× slower. Kernels then multiply and add (as Lucene
- *       does), and the exact phase reduction, which needs a fused multiply-add, takes its scalar path.</li>
+ *       does), and the exact phase reduction computes {@code tau·n} exactly with Dekker's algorithm.</li>
  *   <li>{@link #MASKS}: x86 without AVX ({@code UseAVX=0}, SSE only) does not intrinsify float compares, blends,
- *       min/max or mask extraction; the elementwise kernels (gates, cell, time gate, event-driven unit search) then
- *       run their scalar twins, while the matrix products stay vectors (multiply, add, broadcast and loads are
+ *       min/max or mask extraction; the elementwise kernels (gates, cell, event-driven unit search) then
+ *       run their scalar twins (the time gate needs no compares: it stays vectorised), while the matrix products stay vectors (multiply, add, broadcast and loads are
  *       intrinsified at every level).</li>
  *   <li>Double-lane compares and blends are not intrinsified at 128 bits on x86 with {@code UseAVX=1}, and
  *       double-to-long conversions ({@code D2L}, {@code L2D}) only with AVX-512DQ; the time gate therefore uses
@@ -61,8 +61,6 @@ public final class VectorLevel {
     static final int REGISTERS = (X86 && USE_AVX >= 3) || AARCH64 ? 32 : 16;
     /** Samples per gate-product register tile (see the class comment). */
     static final int TILE_ROWS = REGISTERS >= 32 ? 4 : 2;
-    /** The vector phase reduction (exact with FMA) and the vector time gate are used. */
-    static final boolean VECTOR_TIME_GATE = FMA && MASKS;
 
     private VectorLevel() {
     }
@@ -112,7 +110,7 @@ public final class VectorLevel {
             isa = ARCH.isEmpty() ? "unknown CPU" : ARCH;
         }
         return isa + ", " + vectorBitSize() + "-bit, " + (FMA ? "FMA" : "no FMA") + ", tile " + TILE_ROWS + "x4"
-                + (MASKS ? "" : ", scalar elementwise") + (VECTOR_TIME_GATE ? "" : ", scalar time gate");
+                + (MASKS ? "" : ", scalar elementwise");
     }
 
     /** @return a short name of the level for reports: {@code avx512}, {@code avx2}, {@code avx}, {@code sse}, ... */

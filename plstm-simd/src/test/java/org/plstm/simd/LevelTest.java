@@ -38,7 +38,6 @@ class LevelTest {
     @Test
     void levelConstantsAreConsistent() {
         // Without FMA the phase takes its scalar path; without vector masks the elementwise kernels do too.
-        assertThat(VectorLevel.VECTOR_TIME_GATE).isEqualTo(VectorLevel.FMA && VectorLevel.MASKS);
         assertThat(VectorLevel.TILE_ROWS).isEqualTo(VectorLevel.REGISTERS >= 32 ? 4 : 2);
         if (VectorLevel.name().equals("sse")) {
             assertThat(VectorLevel.FMA).as("UseAVX=0 has no FMA").isFalse();
