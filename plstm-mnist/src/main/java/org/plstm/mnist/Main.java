@@ -76,7 +76,11 @@ public final class Main {
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? USAGE : FAILED);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("plstm-mnist: " + firstLine(ex.getMessage()) + " (see '"
+            String hint = "";
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                hint = "; did you mean " + String.join(" or ", u.getSuggestions().stream().limit(3).toList()) + "?";
+            }
+            c.getErr().println("plstm-mnist: " + firstLine(ex.getMessage()) + hint + " (see '"
                     + c.getCommandSpec().qualifiedName() + " --help')");
             c.getErr().flush();
             return USAGE;

@@ -200,7 +200,7 @@ public final class Safetensors {
     /** The header length {@code n} against the {@code available} bytes after the length field. */
     private static void checkHeaderLength(String source, long n, long available) throws CheckpointFormatException {
         if (n < 2 || n > MAX_HEADER_BYTES || n > available) {
-            throw new CheckpointFormatException(source, "header length " + Long.toUnsignedString(n)
+            throw new CheckpointFormatException(source, "not a safetensors file: header length " + Long.toUnsignedString(n)
                     + " is out of range: expected 2 to " + Math.min(MAX_HEADER_BYTES, available)
                     + " (the bytes after the length field, at most " + MAX_HEADER_BYTES + ")"
                     + (n > available ? " (truncated file or bad header length?)" : ""));
@@ -226,7 +226,7 @@ public final class Safetensors {
         checkHeaderLength(source, n, bytes.length - 8L);
         int headerLength = (int) n;
         if (bytes[8] != '{') {
-            throw new CheckpointFormatException(source, "header must start with '{', got byte 0x"
+            throw new CheckpointFormatException(source, "not a safetensors file: the header must start with '{', got byte 0x"
                     + Integer.toHexString(bytes[8] & 0xFF));
         }
         JsonNode root;

@@ -121,13 +121,24 @@ class CliTest {
     }
 
     @Test
+    void typosGetASuggestion() {
+        Run option = run("train", "--epoch", "3");
+        assertThat(option.code()).isEqualTo(2);
+        assertThat(option.errLines()).hasSize(1);
+        assertThat(option.err()).contains("Unknown options: '--epoch', '3'; did you mean --epochs?");
+        Run command = run("tran");
+        assertThat(command.code()).isEqualTo(2);
+        assertThat(command.err()).contains("'tran'; did you mean train?");
+    }
+
+    @Test
     void aCorruptCheckpointIsAUsageErrorNamingTheFile() throws Exception {
         Path bad = dir.resolve("bad.safetensors");
         Files.write(bad, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
         Run r = run("evaluate", "--checkpoint", bad.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.errLines()).hasSize(1);
-        assertThat(r.err()).contains("--checkpoint: " + bad + ": header length");
+        assertThat(r.err()).contains("--checkpoint: " + bad + ": not a safetensors file: header length");
     }
 
     private static double number(String text, String label) {
