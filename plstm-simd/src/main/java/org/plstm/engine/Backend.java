@@ -116,8 +116,8 @@ public abstract class Backend {
     }
 
     /**
-     * A backend by name, for an explicit choice (a command-line option); logs one line when it differs from
-     * {@link #get()}'s or {@link #get()} was not used.
+     * A backend by name, for an explicit choice (a command-line option); logs one line, once per process and
+     * name, when it differs from {@link #get()}'s or {@link #get()} was not used.
      *
      * @param name {@code simd}, {@code reference} or {@code auto} (case-insensitive; {@code auto}, null or blank is
      *             {@link #get()})
@@ -216,13 +216,13 @@ public abstract class Backend {
         String forced = why != null ? why : name.equals("auto") ? null : PROPERTY + "=" + name;
         if (name.equals("reference")) {
             Backend b = ReferenceBackend.INSTANCE;
-            LOG.log(System.Logger.Level.INFO, "plstm: " + b.description() + ": " + forced);
+            logOnce(System.Logger.Level.INFO, "plstm: " + b.description() + ": " + forced);
             return b;
         }
         String unavailable = simdUnavailable();
         if (unavailable == null) {
             Backend b = loadSimd();
-            LOG.log(System.Logger.Level.INFO, "plstm: " + b.description() + ": "
+            logOnce(System.Logger.Level.INFO, "plstm: " + b.description() + ": "
                     + (forced != null ? forced : "jdk.incubator.vector is readable"));
             return b;
         }
@@ -230,8 +230,22 @@ public abstract class Backend {
             throw new IllegalStateException("plstm: the SIMD backend was requested (" + forced + ") but " + unavailable);
         }
         Backend b = ReferenceBackend.INSTANCE;
-        LOG.log(System.Logger.Level.WARNING, "plstm: " + b.description() + ", much slower: " + unavailable);
+        logOnce(System.Logger.Level.WARNING, "plstm: " + b.description() + ", much slower: " + unavailable);
         return b;
+    }
+
+    /** The lines already logged: each choice is logged once per process, however many engines and models use it. */
+    private static final java.util.Set<String> LOGGED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** For tests: the next choice logs again. */
+    static void forgetLogged() {
+        LOGGED.clear();
+    }
+
+    private static void logOnce(System.Logger.Level level, String message) {
+        if (LOGGED.add(message)) {
+            LOG.log(level, message);
+        }
     }
 
     /** @return why the SIMD backend cannot run here, with the fix, or null if it can */

@@ -46,6 +46,7 @@ class BackendSelectionTest {
     @BeforeEach
     void listen() {
         Logger.getLogger("org.plstm").addHandler(capture);
+        Backend.forgetLogged(); // each test sees the line its choice logs
     }
 
     @AfterEach
@@ -121,6 +122,16 @@ class BackendSelectionTest {
             }
             default -> throw new AssertionError(auto);
         }
+    }
+
+    @Test
+    void eachChoiceIsLoggedOncePerProcess() {
+        Backend.named("reference");
+        Backend.named("reference");
+        Backend.named("Reference");
+        Backend.choose("auto", null);
+        Backend.choose("auto", null);
+        assertThat(logged).as("one line per distinct choice, however many engines and models ask").hasSize(2);
     }
 
     @Test
