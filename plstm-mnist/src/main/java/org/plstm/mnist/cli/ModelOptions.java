@@ -23,7 +23,8 @@ public final class ModelOptions {
     int layers;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "2",
-            description = "Total epochs (with --resume: the total to reach). Default: ${DEFAULT-VALUE}.")
+            description = "Total epochs of the run (for train --resume: the total to reach, counting the "
+                    + "checkpoint's). Default: ${DEFAULT-VALUE}.")
     int epochs;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "128",
