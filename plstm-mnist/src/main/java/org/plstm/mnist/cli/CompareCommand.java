@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code compare}: PLSTM and LSTM with identical settings, both curves on one chart. */
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
         description = {"Train the Phased LSTM and the plain LSTM with identical settings (same seed, data, "
                 + "optimiser; the LSTM is the same layer with the time gate off) and chart both, like the Keras "
                 + "seed's two comparison PNGs.",

@@ -24,7 +24,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code evaluate}: scores a checkpoint on the MNIST test set. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
         description = "Score a checkpoint on the MNIST test set (inference mode) and print loss and accuracy.")
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec

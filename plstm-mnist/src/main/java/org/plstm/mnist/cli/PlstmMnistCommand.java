@@ -6,7 +6,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The top-level {@code plstm-mnist} command; it only dispatches to its subcommands. */
-@Command(name = "plstm-mnist", mixinStandardHelpOptions = true, version = "plstm-mnist 0.1.0",
+@Command(name = "plstm-mnist", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Sequential MNIST with the Phased LSTM (Neil, Pfeiffer & Liu 2016) on the CPU, as the Keras "
                 + "seed fferroni/PhasedLSTM-Keras examples/mnist_example.py.",
             "Run with: java --add-modules jdk.incubator.vector -jar plstm-mnist.jar <command> [options]"},

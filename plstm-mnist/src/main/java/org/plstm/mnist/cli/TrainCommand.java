@@ -23,7 +23,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code train}: one training run (or the continuation of a checkpoint). */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
         description = {"Train PLSTM (or the LSTM baseline) -> Dense(10) -> softmax on sequential MNIST.",
             "Writes metrics.csv, summary.json, accuracy.png, loss.png and checkpoint.safetensors (after every epoch) "
                     + "into --out."})

@@ -121,6 +121,19 @@ class CliTest {
     }
 
     @Test
+    void versionIsTheArtifactsOnEveryCommand() throws Exception {
+        String pom = Files.readString(Path.of("pom.xml"));
+        Matcher m = Pattern.compile("<artifactId>plstm-parent</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+        assertThat(m.find()).isTrue();
+        for (String[] args : new String[][] {{"--version"}, {"train", "--version"}, {"evaluate", "-V"},
+                {"compare", "--version"}, {"fetch", "--version"}}) {
+            Run r = run(args);
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).startsWith("plstm-mnist " + m.group(1) + "\n").contains("Java ");
+        }
+    }
+
+    @Test
     void typosGetASuggestion() {
         Run option = run("train", "--epoch", "3");
         assertThat(option.code()).isEqualTo(2);
