@@ -1,0 +1,362 @@
+package org.plstm.flink;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
+import org.apache.flink.util.OutputTag;
+import org.plstm.flink.typeutils.SessionStateSerializer;
+import org.plstm.inference.PhasedLstmModel;
+import org.plstm.inference.SessionState;
+import org.plstm.inference.StreamSession;
+
+/**
+ * The keyed operator behind {@link KeyedPhasedLstm} (whose Javadoc states the behaviour). Runs in its task's thread
+ * only (Flink's mailbox model: records, timers and checkpoints never run concurrently), so nothing here is
+ * synchronised.
+ *
+ * <p>One {@link StreamSession} per task does the work: for each key of a bundle it is restored from the key's
+ * {@link SessionState} (Flink {@link ValueState}), steps that key's events, and is saved back once.
+ *
+ * @param <K> the key type
+ */
+final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
+        implements OneInputStreamOperator<Event<K>, Prediction<K>>, ProcessingTimeCallback {
+    private static final long serialVersionUID = 1L;
+    /** The keyed state's name: part of every checkpoint and savepoint, never to be changed. */
+    static final String STATE_NAME = "plstm-session";
+
+    private final KeyedPhasedLstm settings;
+    private final OutputTag<RejectedEvent<K>> rejectedTag;
+
+    private transient PhasedLstmModel model;
+    private transient StreamSession session;
+    private transient SessionState zero;
+    private transient ValueState<SessionState> state;
+    private transient boolean probabilities;
+    private transient int inputSize;
+    private transient TypeSerializer<Event<K>> inputCopier; // non-null when object reuse is on
+    private transient Bundle<K> bundle;
+    private transient boolean timerPending;
+    private transient StreamRecord<Prediction<K>> out;
+    private transient StreamRecord<RejectedEvent<K>> rejectedOut;
+    private transient List<Prediction<K>> pending;
+    private transient int[] pendingIndex;
+    private transient Counter scored;
+    private transient Counter rejected;
+    private transient Counter bundles;
+
+    PhasedLstmOperator(KeyedPhasedLstm settings, OutputTag<RejectedEvent<K>> rejectedTag) {
+        this.settings = settings;
+        this.rejectedTag = rejectedTag;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        model = settings.model().load();
+        KeyedPhasedLstm.Output output = settings.output() != null ? settings.output()
+                : model.hasHead() ? KeyedPhasedLstm.Output.PROBABILITIES : KeyedPhasedLstm.Output.HIDDEN_STATE;
+        if (output == KeyedPhasedLstm.Output.PROBABILITIES && !model.hasHead()) {
+            throw new IllegalArgumentException("output: expected HIDDEN_STATE for " + settings.model()
+                    + " (the model has no dense head, so no class probabilities), got PROBABILITIES");
+        }
+        probabilities = output == KeyedPhasedLstm.Output.PROBABILITIES;
+        inputSize = model.inputSize();
+        session = model.newSession();
+        zero = session.saveState();
+        state = getPartitionedState(new ValueStateDescriptor<>(STATE_NAME,
+                new SessionStateSerializer(model.hiddenSizes())));
+        if (getExecutionConfig().isObjectReuseEnabled()) {
+            // With object reuse the upstream may reuse an event object once processElement returns: buffer copies.
+            inputCopier = getOperatorConfig().getTypeSerializerIn(0, getUserCodeClassloader());
+        }
+        bundle = new Bundle<>(Math.min(settings.maxBatchSize(), 1 << 14));
+        out = new StreamRecord<>(null);
+        rejectedOut = new StreamRecord<>(null);
+        pending = new ArrayList<>();
+        pendingIndex = new int[16];
+        scored = getMetricGroup().counter("plstmEventsScored");
+        rejected = getMetricGroup().counter("plstmEventsRejected");
+        bundles = getMetricGroup().counter("plstmBundles");
+    }
+
+    @Override
+    public void processElement(StreamRecord<Event<K>> element) throws Exception {
+        Event<K> event = inputCopier == null ? element.getValue() : inputCopier.copy(element.getValue());
+        bundle.add(getCurrentKey(), event, element);
+        if (bundle.size >= settings.maxBatchSize() || settings.maxBatchDelayMillis() == 0) {
+            flush();
+        } else if (!timerPending) {
+            timerPending = true;
+            ProcessingTimeService time = getProcessingTimeService();
+            time.registerTimer(time.getCurrentProcessingTime() + settings.maxBatchDelayMillis(), this);
+        }
+    }
+
+    /** The latency bound: the bundle's first event has waited {@code maxBatchDelay}. */
+    @Override
+    public void onProcessingTime(long time) throws Exception {
+        timerPending = false;
+        flush();
+    }
+
+    /** Before the barrier leaves: everything received so far is scored and in keyed state when it is snapshot. */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    /** Predictions before the watermark leave before it, so none is late downstream. */
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        flush();
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        super.close();
+        model = null;
+        session = null;
+        bundle = null;
+    }
+
+    /** Scores the bundle, key by key, and empties it. */
+    private void flush() throws Exception {
+        if (bundle == null || bundle.size == 0) {
+            return;
+        }
+        bundles.inc();
+        for (Map.Entry<Object, int[]> group : bundle.groups().entrySet()) {
+            scoreKey(group.getKey(), group.getValue()[0]);
+        }
+        bundle.clear();
+    }
+
+    /** Steps one key's events of the bundle (linked from {@code first} by {@code bundle.next}) through its session. */
+    private void scoreKey(Object key, int first) throws Exception {
+        setCurrentKey(key);
+        SessionState before = state.value();
+        session.restoreState(before == null ? zero : before);
+        pending.clear();
+        int accepted = 0;
+        for (int i = first; i >= 0; i = bundle.next[i]) {
+            Event<K> e = bundle.events[i];
+            if (reject(e, i)) {
+                continue;
+            }
+            float[] h = session.step(e.features(), e.time());
+            accepted++;
+            long n = session.events();
+            if (n % settings.emitEvery() == 0) {
+                if (pending.size() == pendingIndex.length) {
+                    pendingIndex = Arrays.copyOf(pendingIndex, 2 * pendingIndex.length);
+                }
+                pendingIndex[pending.size()] = i;
+                pending.add(prediction(e, n, h));
+            }
+        }
+        if (accepted == 0) {
+            return;
+        }
+        SessionState after = session.saveState();
+        if (!finite(after)) {
+            rescore(before, first);
+            return;
+        }
+        state.update(after);
+        for (int p = 0; p < pending.size(); p++) {
+            emit(pending.get(p), pendingIndex[p]);
+        }
+        scored.inc(accepted);
+    }
+
+    /**
+     * The slow path after a key's state came out NaN or infinite: the events again one at a time from the state
+     * before the bundle, checking the state after each; an event that breaks it is rejected and the state kept.
+     */
+    private void rescore(SessionState before, int first) throws Exception {
+        SessionState good = before == null ? zero : before;
+        session.restoreState(good);
+        for (int i = first; i >= 0; i = bundle.next[i]) {
+            Event<K> e = bundle.events[i];
+            if (reason(e, session.lastTime()) != null) {
+                continue; // rejected in the first pass already
+            }
+            float[] h = session.step(e.features(), e.time());
+            SessionState s = session.saveState();
+            if (!finite(s)) {
+                rejected.inc();
+                emitRejected(new RejectedEvent<>(e, RejectedEvent.Reason.STATE_NOT_FINITE, "the event made the "
+                        + "key's state NaN or infinite (float32 overflow: features of magnitude near 3e38?); the "
+                        + "state is kept as it was before the event"), i);
+                session.restoreState(good);
+                continue;
+            }
+            good = s;
+            scored.inc();
+            if (s.events() % settings.emitEvery() == 0) {
+                emit(prediction(e, s.events(), h), i);
+            }
+        }
+        state.update(good);
+    }
+
+    private Prediction<K> prediction(Event<K> e, long n, float[] hidden) {
+        float[] values = probabilities ? session.classProbabilities().clone() : hidden.clone();
+        return new Prediction<>(e.key(), e.time(), n, values);
+    }
+
+    /** Sends the event to the side output and returns true if it cannot be scored at the session's state. */
+    private boolean reject(Event<K> e, int i) {
+        RejectedEvent<K> r = reason(e, session.lastTime());
+        if (r == null) {
+            return false;
+        }
+        rejected.inc();
+        emitRejected(r, i);
+        return true;
+    }
+
+    /** The reason {@code e} cannot follow an event at {@code lastTime}, or null if it can. */
+    private RejectedEvent<K> reason(Event<K> e, double lastTime) {
+        float[] x = e.features();
+        if (x.length != inputSize) {
+            return new RejectedEvent<>(e, RejectedEvent.Reason.WRONG_FEATURE_COUNT, "features: expected " + inputSize
+                    + " values (the model's input size I), got " + x.length);
+        }
+        for (int j = 0; j < x.length; j++) {
+            if (!Float.isFinite(x[j])) {
+                return new RejectedEvent<>(e, RejectedEvent.Reason.FEATURE_NOT_FINITE, "features[" + j
+                        + "]: expected a finite value, got " + x[j]);
+            }
+        }
+        double t = e.time();
+        if (!Double.isFinite(t)) {
+            return new RejectedEvent<>(e, RejectedEvent.Reason.TIME_NOT_FINITE, "time: expected a finite timestamp, "
+                    + "got " + t);
+        }
+        if (t < lastTime) {
+            return new RejectedEvent<>(e, RejectedEvent.Reason.TIME_WENT_BACKWARDS, "time: expected >= " + lastTime
+                    + " (this key's previous event; per key, time must not go backwards), got " + t);
+        }
+        return null;
+    }
+
+    private void emit(Prediction<K> p, int i) {
+        output.collect(stamp(out.replace(p), i));
+    }
+
+    private void emitRejected(RejectedEvent<K> r, int i) {
+        output.collect(rejectedTag, stamp(rejectedOut.replace(r), i));
+    }
+
+    /** Gives the record the Flink timestamp of the bundle's {@code i}-th input record, or none if it had none. */
+    private <T> StreamRecord<T> stamp(StreamRecord<T> record, int i) {
+        if (bundle.hasTimestamp[i]) {
+            record.setTimestamp(bundle.timestamps[i]);
+        } else {
+            record.eraseTimestamp();
+        }
+        return record;
+    }
+
+    private static boolean finite(SessionState s) {
+        for (int k = 0; k < s.depth(); k++) {
+            if (!finite(s.hidden(k)) || !finite(s.cell(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean finite(float[] a) {
+        for (float v : a) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The events received since the last flush, in arrival order, with their Flink keys and timestamps, and per key
+     * the chain of its events ({@code next}) so a key's events are stepped in order without sorting.
+     */
+    static final class Bundle<K> {
+        int size;
+        Object[] keys;
+        Event<K>[] events;
+        long[] timestamps;
+        boolean[] hasTimestamp;
+        int[] next;
+        private final LinkedHashMap<Object, int[]> groups = new LinkedHashMap<>();
+
+        @SuppressWarnings("unchecked")
+        Bundle(int capacity) {
+            keys = new Object[capacity];
+            events = (Event<K>[]) new Event<?>[capacity];
+            timestamps = new long[capacity];
+            hasTimestamp = new boolean[capacity];
+            next = new int[capacity];
+        }
+
+        void add(Object key, Event<K> event, StreamRecord<?> record) {
+            if (size == keys.length) {
+                int n = 2 * size;
+                keys = Arrays.copyOf(keys, n);
+                events = Arrays.copyOf(events, n);
+                timestamps = Arrays.copyOf(timestamps, n);
+                hasTimestamp = Arrays.copyOf(hasTimestamp, n);
+                next = Arrays.copyOf(next, n);
+            }
+            keys[size] = key;
+            events[size] = event;
+            hasTimestamp[size] = record.hasTimestamp();
+            timestamps[size] = record.hasTimestamp() ? record.getTimestamp() : 0;
+            next[size] = -1;
+            size++;
+        }
+
+        /** @return per key, in order of first arrival, {@code {first, last}} indices of its chain */
+        Map<Object, int[]> groups() {
+            groups.clear();
+            for (int i = 0; i < size; i++) {
+                int[] g = groups.get(keys[i]);
+                if (g == null) {
+                    groups.put(keys[i], new int[] {i, i});
+                } else {
+                    next[g[1]] = i;
+                    g[1] = i;
+                }
+            }
+            return groups;
+        }
+
+        void clear() {
+            Arrays.fill(keys, 0, size, null);
+            Arrays.fill(events, 0, size, null);
+            groups.clear();
+            size = 0;
+        }
+    }
+}
