@@ -148,8 +148,14 @@ public final class CsvPredictionJob implements Callable<Integer> {
         }
     }
 
-    /** Flink's exactly-once file sink: CSV part files in {@code dir}, committed at each checkpoint. */
-    static FileSink<String> csvFiles(String dir) {
+    /**
+     * Flink's exactly-once file sink for lines: part files {@code part-<uuid>-<subtask>-<n>.csv} directly in
+     * {@code dir}, committed (made visible) at each checkpoint; in-progress files are hidden ({@code .part-...}).
+     *
+     * @param dir a directory on any Flink file system
+     * @return the sink
+     */
+    public static FileSink<String> csvFiles(String dir) {
         return FileSink.forRowFormat(new org.apache.flink.core.fs.Path(dir), new SimpleStringEncoder<String>())
                 .withBucketAssigner(new BasePathBucketAssigner<>())
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())

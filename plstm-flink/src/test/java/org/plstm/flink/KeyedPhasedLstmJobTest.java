@@ -1,0 +1,250 @@
+package org.plstm.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.plstm.flink.TestSupport.CollectSink;
+import org.plstm.flink.TestSupport.EventStream;
+import org.plstm.flink.TestSupport.Expected;
+import org.plstm.flink.example.Csv;
+import org.plstm.flink.example.CsvPredictionJob;
+import org.plstm.inference.PhasedLstmModel;
+import org.plstm.inference.StreamSession;
+
+/**
+ * Jobs on Flink's MiniCluster (one task manager, 4 slots, in this JVM), Kryo forbidden: exactly once across an
+ * injected failure, savepoint and restore at other parallelisms, parallelism 1 vs 4, bad events to the side output.
+ * Every prediction is compared bit for bit with plain sequential {@link StreamSession}s. The streams are pure
+ * functions of fixed seeds ({@link EventStream}), so a failing run replays as it is.
+ */
+class KeyedPhasedLstmJobTest {
+    private static final int SLOTS = 4;
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(SLOTS).build());
+
+    @TempDir
+    static Path dir;
+    static Path modelFile;
+    static PhasedLstmModel model;
+
+    @BeforeAll
+    static void model() throws Exception {
+        modelFile = TestSupport.writeModel(dir, 4, new int[] {16, 8}, 3, 21);
+        model = PhasedLstmModel.load(modelFile);
+    }
+
+    private static StreamExecutionEnvironment env(Configuration conf) {
+        Configuration c = TestSupport.noGenericTypes();
+        c.addAll(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(c);
+        env.setMaxParallelism(128);
+        return env;
+    }
+
+    /** The events of {@code stream} from a source of parallelism 1 (so each key's events stay in order). */
+    private static DataStream<Event<String>> source(StreamExecutionEnvironment env, EventStream stream, long count,
+            RateLimiterStrategy<?> rate) {
+        @SuppressWarnings("unchecked")
+        RateLimiterStrategy<org.apache.flink.api.connector.source.lib.NumberSequenceSource.NumberSequenceSplit> r =
+                (RateLimiterStrategy<org.apache.flink.api.connector.source.lib.NumberSequenceSource
+                        .NumberSequenceSplit>) rate;
+        return env.fromSource(new DataGeneratorSource<>(stream, count, r, Event.typeInfo(Types.STRING)),
+                WatermarkStrategy.noWatermarks(), "events").uid("events").setParallelism(1);
+    }
+
+    private static KeyedPhasedLstm plstm(int maxBatch) throws Exception {
+        return KeyedPhasedLstm.builder(ModelSource.embedded(modelFile)).maxBatchSize(maxBatch)
+                .maxBatchDelay(Duration.ofMillis(5)).build();
+    }
+
+    @Test
+    void parallelism1And4GiveTheSequentialSessionsOutputsAndBadEventsGoToTheSideOutput() throws Exception {
+        EventStream stream = new EventStream(31, 25, 4, true);
+        int n = 3000;
+        Expected expected = TestSupport.reference(model, stream.events(n), 1, true);
+        assertThat(expected.rejected()).extracting(RejectedEvent::reason).as("the stream has every kind of bad event")
+                .contains(RejectedEvent.Reason.values()[0], RejectedEvent.Reason.values()[1],
+                        RejectedEvent.Reason.values()[2], RejectedEvent.Reason.values()[3]);
+        List<List<Prediction<String>>> runs = new ArrayList<>();
+        for (int parallelism : new int[] {1, 4}) {
+            StreamExecutionEnvironment env = env(new Configuration());
+            CollectSink<Prediction<String>> predictions = CollectSink.named("p" + parallelism);
+            CollectSink<RejectedEvent<String>> rejected = CollectSink.named("r" + parallelism);
+            SingleOutputStreamOperator<Prediction<String>> out = plstm(64).apply(
+                    source(env, stream, n, RateLimiterStrategy.noOp())).uid("plstm").setParallelism(parallelism);
+            out.sinkTo(predictions).setParallelism(parallelism);
+            out.getSideOutput(KeyedPhasedLstm.rejectedTag(Types.STRING)).sinkTo(rejected).setParallelism(parallelism);
+            env.execute("parallelism " + parallelism);
+
+            assertThat(TestSupport.byKey(predictions.values())).as("parallelism " + parallelism)
+                    .isEqualTo(expected.predictions());
+            assertThat(TestSupport.reasons(rejected.values())).as("rejected at parallelism " + parallelism)
+                    .isEqualTo(TestSupport.reasons(expected.rejected()));
+            runs.add(predictions.values());
+        }
+        assertThat(TestSupport.byKey(runs.get(1))).isEqualTo(TestSupport.byKey(runs.get(0)));
+    }
+
+    /** Fails the job once, after {@code after} records and at least one completed checkpoint. */
+    static final class FailOnce<T> extends RichMapFunction<T, T> implements CheckpointListener {
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        static final AtomicInteger SEEN = new AtomicInteger();
+        static volatile boolean checkpointed;
+        private final int after;
+
+        FailOnce(int after) {
+            this.after = after;
+        }
+
+        @Override
+        public T map(T value) {
+            if (SEEN.incrementAndGet() >= after && checkpointed && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure (a test of exactly-once recovery)");
+            }
+            return value;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            checkpointed = true;
+        }
+    }
+
+    /**
+     * Exactly once: checkpoints every 50 ms, the source paced at 250 events per checkpoint, a failure injected after
+     * 1,200 predictions, a restart from the last checkpoint; the committed files of Flink's exactly-once file sink
+     * must hold each prediction once, equal to an uninterrupted run's and the sequential sessions', bit for bit. The
+     * failing run keeps its state in RocksDB (state serialised on every access), the uninterrupted one on the heap.
+     */
+    @Test
+    void aFailureAndARestartFromTheCheckpointChangeNothing() throws Exception {
+        EventStream stream = new EventStream(41, 30, 4, false);
+        int n = 3000;
+        Expected expected = TestSupport.reference(model, stream.events(n), 1, true);
+        List<Prediction<String>> reference = expected.predictions().values().stream().flatMap(List::stream).toList();
+        List<List<Prediction<String>>> runs = new ArrayList<>();
+        for (boolean fail : new boolean[] {true, false}) {
+            FailOnce.FAILED.set(false);
+            FailOnce.SEEN.set(0);
+            FailOnce.checkpointed = false;
+            Configuration conf = new Configuration();
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(10));
+            conf.set(StateBackendOptions.STATE_BACKEND, fail ? "rocksdb" : "hashmap");
+            StreamExecutionEnvironment env = env(conf);
+            env.enableCheckpointing(50);
+            Path out = dir.resolve(fail ? "with-failure" : "uninterrupted");
+            DataStream<Prediction<String>> predictions = plstm(100).apply(
+                    source(env, stream, n, RateLimiterStrategy.perCheckpoint(250))).uid("plstm").setParallelism(2);
+            if (fail) {
+                predictions = predictions.map(new FailOnce<>(1200)).returns(Prediction.typeInfo(Types.STRING))
+                        .uid("fail-once").setParallelism(2);
+            }
+            predictions.map(Csv::line).returns(Types.STRING).uid("lines").setParallelism(2)
+                    .sinkTo(CsvPredictionJob.csvFiles(out.toString())).uid("files").setParallelism(2);
+            env.execute(fail ? "with a failure" : "uninterrupted");
+
+            assertThat(FailOnce.FAILED.get()).as("the failure was injected").isEqualTo(fail);
+            if (fail) {
+                assertThat(FailOnce.SEEN.get()).as("records replayed after the restart").isGreaterThan(n);
+            }
+            List<Prediction<String>> got = readPredictions(out);
+            assertThat(got).as(fail ? "after a failure" : "uninterrupted").hasSize(reference.size());
+            assertThat(TestSupport.byKey(got)).isEqualTo(expected.predictions());
+            runs.add(got);
+        }
+        assertThat(TestSupport.byKey(runs.get(0))).isEqualTo(TestSupport.byKey(runs.get(1)));
+    }
+
+    /**
+     * Savepoint, stop, restore at another parallelism, twice (1 -> 4 -> 2): the source is gated at 1,000 events per
+     * checkpoint and periodic checkpoints are off in the first two jobs, so each stops after exactly its share.
+     */
+    @Test
+    void aSavepointRestoresAtAnotherParallelism() throws Exception {
+        EventStream stream = new EventStream(51, 40, 4, false);
+        int share = 1000;
+        int n = 3 * share;
+        Expected expected = TestSupport.reference(model, stream.events(n), 1, true);
+        CollectSink<Prediction<String>> sink = CollectSink.named("savepoints");
+        String savepoint = null;
+        int[] parallelism = {1, 4, 2};
+        for (int job = 0; job < 3; job++) {
+            Configuration conf = new Configuration();
+            if (savepoint != null) {
+                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            }
+            StreamExecutionEnvironment env = env(conf);
+            env.enableCheckpointing(job < 2 ? Duration.ofDays(1).toMillis() : 50);
+            plstm(128).apply(source(env, stream, n, RateLimiterStrategy.perCheckpoint(share))).uid("plstm")
+                    .setParallelism(parallelism[job]).sinkTo(sink).uid("collect").setParallelism(parallelism[job]);
+            JobClient client = env.executeAsync("job " + job + " at parallelism " + parallelism[job]);
+            if (job < 2) {
+                int want = (job + 1) * share;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (sink.size() < want && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(sink.size()).as("predictions of job " + job + " before its savepoint").isEqualTo(want);
+                savepoint = client.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
+                        SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+                assertThat(client.getJobStatus().get(60, TimeUnit.SECONDS)).isIn(JobStatus.FINISHED);
+                assertThat(sink.size()).as("nothing after the savepoint of job " + job).isEqualTo(want);
+            } else {
+                client.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(TestSupport.byKey(sink.values())).isEqualTo(expected.predictions());
+    }
+
+    /** The predictions in the committed (visible) part files of a file sink directory. */
+    private static List<Prediction<String>> readPredictions(Path out) throws Exception {
+        List<Prediction<String>> got = new ArrayList<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    String[] v = line.split(",");
+                    float[] values = new float[v.length - 3];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = Float.parseFloat(v[3 + i]);
+                    }
+                    got.add(new Prediction<>(v[0], Double.parseDouble(v[1]), Long.parseLong(v[2]), values));
+                }
+            }
+        }
+        return got;
+    }
+}
