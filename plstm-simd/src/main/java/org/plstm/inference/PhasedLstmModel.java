@@ -58,10 +58,17 @@ public final class PhasedLstmModel {
     private final Backend backend;
     private final LayerStream[] streams; // each layer packed for streaming by the backend
     private final double meanRatioOn;
+    /** Closed gates keep each layer's configured leak (Keras' predict), not alpha = 0: dense batches only. */
+    private final boolean leak;
 
     private PhasedLstmModel(List<PhasedLstmParams> layers, DenseParams head) {
+        this(layers, head, false);
+    }
+
+    private PhasedLstmModel(List<PhasedLstmParams> layers, DenseParams head, boolean leak) {
         this.layers = layers;
         this.head = head;
+        this.leak = leak;
         this.backend = Backend.get();
         this.streams = new LayerStream[layers.size()];
         double sum = 0;
@@ -133,6 +140,30 @@ public final class PhasedLstmModel {
         return of(loaded.weights().layers(), loaded.weights().dense());
     }
 
+    /**
+     * This model with the leak kept at inference: a closed time gate lets {@code alpha = leak} of the update through
+     * ({@link PhasedLstmConfig#leak()} of each layer, {@link Mode#TRAINING}'s gate) instead of the paper's
+     * {@code alpha = 0}. That is what the Keras {@code PhasedLSTM} layer computes in {@code predict} (it has no
+     * inference mode); models imported from it use this to predict what Keras predicts. Such a model predicts
+     * batches on the dense path only: skipping closed units needs {@code alpha = 0}, so {@link #newSession()} and a
+     * forced {@link InferencePath#EVENT_DRIVEN} are refused.
+     *
+     * @return a model of the same parameters that keeps the leak (this one if it already does)
+     */
+    public PhasedLstmModel keepingLeak() {
+        return leak ? this : new PhasedLstmModel(layers, head, true);
+    }
+
+    /** @return whether closed gates keep the configured leak at inference ({@link #keepingLeak()}) */
+    public boolean keepsLeak() {
+        return leak;
+    }
+
+    /** @return a copy of the dense head {@code [H_last][C]}, or {@code null} if the model has none */
+    public DenseParams head() {
+        return head == null ? null : head.copy();
+    }
+
     /** @return the number of stacked layers */
     public int depth() {
         return layers.size();
@@ -188,7 +219,8 @@ public final class PhasedLstmModel {
         return layers.get(layer).copy();
     }
 
-    DenseParams head() {
+    /** The head itself, not a copy, for this package's sessions. */
+    DenseParams headView() {
         return head;
     }
 
@@ -217,9 +249,11 @@ public final class PhasedLstmModel {
      *             {@link InferencePath#EVENT_DRIVEN} skips closed units (layers without a time gate run dense)
      * @return a new session in the zero state
      * @throws IllegalArgumentException if {@code path} is null
+     * @throws IllegalStateException if the model {@link #keepsLeak() keeps the leak} (sessions need alpha = 0)
      */
     public StreamSession newSession(InferencePath path) {
         Check.notNull("path", path);
+        refuseStreamingWithLeak();
         return new StreamSession(this, streams, path == InferencePath.EVENT_DRIVEN);
     }
 
@@ -249,7 +283,7 @@ public final class PhasedLstmModel {
      */
     public InferencePath batchPath(SequenceBatch input) {
         Check.notNull("input", input);
-        return streamingPath() == InferencePath.EVENT_DRIVEN && meanRatioOn <= EVENT_DRIVEN_MAX_MEAN_RATIO_ON
+        return !leak && streamingPath() == InferencePath.EVENT_DRIVEN && meanRatioOn <= EVENT_DRIVEN_MAX_MEAN_RATIO_ON
                 ? InferencePath.EVENT_DRIVEN : InferencePath.DENSE;
     }
 
@@ -279,6 +313,7 @@ public final class PhasedLstmModel {
             Run r = dense(input);
             return r.ws.hT().clone();
         }
+        refuseStreamingWithLeak();
         float[] out = new float[input.batch() * hiddenSize()];
         streamSamples(input, out);
         return out;
@@ -387,11 +422,19 @@ public final class PhasedLstmModel {
         for (int k = 0; k < layers.size(); k++) {
             PhasedLstmParams p = layers.get(k);
             ws = cache.ws[k];
-            e.forward(ws, p, in, null, null, Mode.INFERENCE);
+            e.forward(ws, p, in, null, null, leak ? Mode.TRAINING : Mode.INFERENCE);
             in = new SequenceBatch(input.batch(), input.steps(), p.config().hiddenSize(), ws.h(), input.time(),
                     input.lengths());
         }
         return new Run(ws);
+    }
+
+    private void refuseStreamingWithLeak() {
+        if (leak) {
+            throw new IllegalStateException("this model keeps the leak of closed time gates (keepingLeak(), as Keras' "
+                    + "predict); the event-driven path and stream sessions need alpha = 0: predict batches on the "
+                    + "dense path, or use the model without keepingLeak()");
+        }
     }
 
     private Engine engine() {

@@ -113,7 +113,7 @@ public final class StreamSession {
         if (probs == null) {
             throw new IllegalStateException("the model has no dense head; use the hidden state step() returns");
         }
-        DenseParams d = model.head();
+        DenseParams d = model.headView();
         PhasedLstmModel.softmaxHead(d, hidden(), 0, logits, probs, 0);
         return probs;
     }
