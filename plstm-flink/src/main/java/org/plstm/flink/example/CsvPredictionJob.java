@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
@@ -121,6 +123,9 @@ public final class CsvPredictionJob implements Callable<Integer> {
                 .emitEvery(emitEvery)
                 .output(hiddenState ? KeyedPhasedLstm.Output.HIDDEN_STATE : null)
                 .build();
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false); // every type here has a typed serializer: no Kryo fallback
+        env.configure(conf);
         if (parallelism != null) {
             env.setParallelism(parallelism);
         }

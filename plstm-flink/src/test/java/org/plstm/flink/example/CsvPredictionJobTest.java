@@ -1,0 +1,110 @@
+package org.plstm.flink.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.TimeGateInit;
+import org.plstm.flink.Prediction;
+import org.plstm.inference.PhasedLstmModel;
+import org.plstm.inference.StreamSession;
+import org.plstm.io.Checkpoint;
+import org.plstm.train.SequenceClassifier;
+import picocli.CommandLine;
+
+/**
+ * The example job as README.md runs it (its command line), on the MiniCluster (the job forbids Kryo itself): a CSV with a
+ * header, a comment, a quoted key and bad lines in, CSV predictions equal to sequential {@link StreamSession}s' out,
+ * bad events and malformed lines in the rejected files.
+ */
+class CsvPredictionJobTest {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theExampleJobTurnsCsvEventsIntoCsvPredictions() throws Exception {
+        Path model = dir.resolve("model.safetensors");
+        SequenceClassifier c = SequenceClassifier.initialize(List.of(PhasedLstmConfig.builder(2, 16).build()), 3,
+                TimeGateInit.PAPER, 7);
+        Checkpoint.save(model, c.weights(), null, 0, null, Map.of());
+        Path input = dir.resolve("events.csv");
+        Files.writeString(input, """
+                key,t,x1,x2
+                # sensors, times in seconds
+                s1,0.5,0.1,0.2
+                "s,2",0.7,1.0,-1.0
+                s1,1.25,0.3,0.4
+                s1,1.0,0.3,0.4
+                s1,2.0,0.3
+                "s,2",3.5,NaN,1
+                s1,zzz,1,2
+                s1,4.0,0.5,0.6
+                "s,2",9.75,0.25,0.5
+                """);
+        Path out = dir.resolve("out");
+        int code = new CommandLine(new CsvPredictionJob()).execute("--model", model.toString(), "--input",
+                input.toString(), "--output", out.toString(), "--parallelism", "2", "--checkpoint-interval-ms", "100");
+        assertThat(code).isZero();
+
+        PhasedLstmModel m = PhasedLstmModel.load(model);
+        List<String> expected = new ArrayList<>();
+        StreamSession s1 = m.newSession();
+        StreamSession s2 = m.newSession();
+        expected.add(Csv.line(step(s1, "s1", 0.5, 0.1f, 0.2f)));
+        expected.add(Csv.line(step(s2, "s,2", 0.7, 1.0f, -1.0f)));
+        expected.add(Csv.line(step(s1, "s1", 1.25, 0.3f, 0.4f)));
+        expected.add(Csv.line(step(s1, "s1", 4.0, 0.5f, 0.6f)));
+        expected.add(Csv.line(step(s2, "s,2", 9.75, 0.25f, 0.5f)));
+        assertThat(lines(out.resolve("predictions"))).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(expected.get(1)).startsWith("\"s,2\",0.7,1,");
+        assertThat(lines(out.resolve("rejected"))).containsExactlyInAnyOrder(
+                "s1,1.0,TIME_WENT_BACKWARDS,\"time: expected >= 1.25 (this key's previous event; per key, time must "
+                        + "not go backwards), got 1.0\"",
+                "s1,2.0,WRONG_FEATURE_COUNT,\"features: expected 2 values (the model's input size I), got 1\"",
+                "\"s,2\",3.5,FEATURE_NOT_FINITE,\"features[0]: expected a finite value, got NaN\"",
+                "t: expected a number, got \"zzz\": s1,zzz,1,2");
+    }
+
+    private static Prediction<String> step(StreamSession s, String key, double t, float... x) {
+        s.step(x, t);
+        return new Prediction<>(key, t, s.events(), s.classProbabilities().clone());
+    }
+
+    /** The lines of the committed (visible) part files in a file sink's directory. */
+    private static List<String> lines(Path dir) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+                out.addAll(Files.readAllLines(f));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theJobForbidsKryo() throws Exception {
+        Path model = dir.resolve("m.safetensors");
+        Checkpoint.save(model, SequenceClassifier.initialize(List.of(PhasedLstmConfig.builder(2, 4).build()), 2,
+                TimeGateInit.PAPER, 1).weights(), null, 0, null, Map.of());
+        CsvPredictionJob job = new CsvPredictionJob();
+        new CommandLine(job).parseArgs("--model", model.toString(), "--input", "in.csv");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        job.build(env);
+        assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+    }
+}
