@@ -140,6 +140,18 @@ public final class Checkpoint {
     public static void save(Path file, ModelWeights model, OptimizerState optimizer, long epoch, String trainer,
                             Map<String, String> extra) throws IOException {
         Check.notNull("file", file);
+        Safetensors.Contents c = contents(model, optimizer, epoch, trainer, extra);
+        Safetensors.write(file, new ArrayList<>(c.tensors().values()), c.metadata());
+    }
+
+    /**
+     * The tensors and metadata of a checkpoint, as {@link #save} writes them (also the content of {@link Npz}
+     * files).
+     *
+     * @throws IllegalArgumentException as {@link #save}
+     */
+    static Safetensors.Contents contents(ModelWeights model, OptimizerState optimizer, long epoch, String trainer,
+                                         Map<String, String> extra) {
         Check.notNull("model", model);
         Check.notNull("extra", extra);
         if (epoch < 0) {
@@ -215,7 +227,11 @@ public final class Checkpoint {
             meta.put(key, Check.notNull("extra[" + key + "]", e.getValue()));
         }
         meta.put(INTEGRITY, digest(meta, tensors));
-        Safetensors.write(file, tensors, meta);
+        Map<String, Tensor> byName = new LinkedHashMap<>();
+        for (Tensor t : tensors) {
+            byName.put(t.name(), t);
+        }
+        return new Safetensors.Contents(byName, meta);
     }
 
     /**
@@ -229,10 +245,18 @@ public final class Checkpoint {
      */
     public static Loaded load(Path file) throws IOException {
         Check.notNull("file", file);
-        Safetensors.Contents contents = Safetensors.read(file);
-        String src = file.toString();
+        return fromContents(file.toString(), Safetensors.read(file), true);
+    }
+
+    /**
+     * Validates the content of a checkpoint read from {@code src} (see the class comment): {@link #load} after
+     * reading, and {@link Npz#load} (an interchange format whose arrays users may edit: {@code integrity} false
+     * ignores the digest).
+     */
+    static Loaded fromContents(String src, Safetensors.Contents contents, boolean integrity)
+            throws CheckpointFormatException {
         Map<String, String> meta = contents.metadata();
-        boolean verified = verify(src, contents);
+        boolean verified = integrity && verify(src, contents);
         Map<String, Tensor> tensors = new LinkedHashMap<>(contents.tensors());
         String format = meta.get("format");
         if (!FORMAT.equals(format)) {

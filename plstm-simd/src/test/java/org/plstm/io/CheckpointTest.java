@@ -374,13 +374,13 @@ class CheckpointTest {
     @Test
     void messagesAboutHugeHeadersAreCapped() throws Exception {
         Path f = edited(t -> {
-            for (int i = 0; i < 200_000; i++) {
+            for (int i = 0; i < 20_000; i++) { // the attack used 200,000; the cap does not depend on the count
                 t.put("extra." + i, new Tensor("extra." + i, new int[] {0}, new float[0]));
             }
         }, m -> { });
         assertThatThrownBy(() -> Checkpoint.load(f)).isInstanceOf(CheckpointFormatException.class)
-                .hasMessageContaining("200000 unexpected tensor(s) [extra.0, extra.1,")
-                .hasMessageContaining("199990 more]")
+                .hasMessageContaining("20000 unexpected tensor(s) [extra.0, extra.1,")
+                .hasMessageContaining("19990 more]")
                 .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(2_500));
         String longName = "x".repeat(1_000_000);
         assertThat(new CheckpointFormatException(longName, longName).getMessage())

@@ -1,0 +1,105 @@
+package org.plstm.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.TimeGateInit;
+import org.plstm.train.SequenceClassifier;
+
+/** NumPy {@code .npz} export and import: a round trip, and NumPy itself reading, editing and re-saving the file. */
+class NpzTest {
+    @TempDir
+    Path dir;
+
+    private static ModelWeights model() {
+        return SequenceClassifier.initialize(List.of(PhasedLstmConfig.builder(3, 5).peepholes(true).build(),
+                PhasedLstmConfig.builder(5, 4).build()), 3, TimeGateInit.PAPER, 7).weights();
+    }
+
+    @Test
+    void aRoundTripKeepsEveryValueAndConfiguration() throws Exception {
+        ModelWeights m = model();
+        Path f = dir.resolve("model.npz");
+        Npz.save(f, m);
+        ModelWeights back = Npz.load(f);
+        assertThat(back.layers()).hasSize(2);
+        for (int k = 0; k < 2; k++) {
+            assertThat(back.layers().get(k).config()).isEqualTo(m.layers().get(k).config());
+            assertThat(back.layers().get(k).kernel()).containsExactly(m.layers().get(k).kernel());
+            assertThat(back.layers().get(k).recurrentKernel()).containsExactly(m.layers().get(k).recurrentKernel());
+            assertThat(back.layers().get(k).timegateKernel()).containsExactly(m.layers().get(k).timegateKernel());
+        }
+        assertThat(back.layers().get(0).peephole()).containsExactly(m.layers().get(0).peephole());
+        assertThat(back.dense().kernel()).containsExactly(m.dense().kernel());
+        assertThat(back.dense().bias()).containsExactly(m.dense().bias());
+    }
+
+    @Test
+    void numpyReadsEditsAndSavesWhatPlstmReadsBack() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        Assumptions.assumeTrue(Files.isExecutable(python), "no /usr/bin/python3");
+        Assumptions.assumeTrue(new ProcessBuilder(python.toString(), "-c", "import numpy").start().waitFor() == 0,
+                "no numpy for /usr/bin/python3");
+        ModelWeights m = model();
+        Path f = dir.resolve("model.npz");
+        Npz.save(f, m);
+        Path edited = dir.resolve("edited.npz");
+        String script = String.join("\n",
+                "import json, sys, numpy as np",
+                "z = np.load(sys.argv[1])",
+                "meta = json.loads(bytes(z['__metadata__']).decode())",
+                "assert meta['layers'] == '2', meta",
+                "k = z['layers.0.kernel']",
+                "assert k.dtype == np.float32 and k.shape == (3, 20), (k.dtype, k.shape)",
+                "assert z['layers.1.timegate_kernel'].shape == (3, 4)",
+                "arrays = {n: z[n] for n in z.files}",
+                "arrays['dense.bias'] = (arrays['dense.bias'] * 2).astype(np.float64)",  // float64 is accepted
+                "np.savez_compressed(sys.argv[2], **arrays)",
+                "print(repr(float(k[1, 2])))");
+        Process p = new ProcessBuilder(python.toString(), "-c", script, f.toString(), edited.toString())
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(Float.parseFloat(out)).isEqualTo(m.layers().get(0).kernel()[1 * 20 + 2]);
+        ModelWeights back = Npz.load(edited);
+        for (int c = 0; c < 3; c++) {
+            assertThat(back.dense().bias()[c]).isEqualTo(m.dense().bias()[c] * 2);
+        }
+        assertThat(back.layers().get(1).kernel()).containsExactly(m.layers().get(1).kernel());
+    }
+
+    @Test
+    void badArchivesAreRefusedNamingTheFile() throws Exception {
+        Path text = Files.writeString(dir.resolve("a.npz"), "not a zip");
+        assertThatThrownBy(() -> Npz.load(text)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessageStartingWith(text + ": not an .npz (zip) archive");
+        assertThatThrownBy(() -> Npz.load(dir)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessageContaining("not a regular file");
+        Path noMeta = dir.resolve("b.npz");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(noMeta))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("x.npy"));
+            zip.write(Npz.npy("<f4", new int[] {1}, new byte[4]));
+            zip.closeEntry();
+        }
+        assertThatThrownBy(() -> Npz.load(noMeta)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessageContaining("no __metadata__ array");
+        Path truncated = dir.resolve("c.npz");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(truncated))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("x.npy"));
+            byte[] npy = Npz.npy("<f4", new int[] {4}, new byte[16]);
+            zip.write(npy, 0, npy.length - 3);
+            zip.closeEntry();
+        }
+        assertThatThrownBy(() -> Npz.load(truncated)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessageContaining("array x: holds 13 data bytes, its shape (4,) of <f4 needs 16");
+    }
+}
