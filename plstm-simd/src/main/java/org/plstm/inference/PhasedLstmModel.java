@@ -164,6 +164,27 @@ public final class PhasedLstmModel {
         return head == null ? null : head.copy();
     }
 
+    /**
+     * @return the layers as a table (type, input and output size, parameters, settings, total), like Keras'
+     *     {@code summary()} ({@link org.plstm.ModelSummary})
+     */
+    public String summary() {
+        return org.plstm.ModelSummary.table(layers, head);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("PhasedLstmModel[");
+        for (PhasedLstmParams p : layers) {
+            sb.append(p.config().timeGate() ? "PLSTM(" : "LSTM(").append(p.config().inputSize()).append("->")
+                    .append(p.config().hiddenSize()).append(") ");
+        }
+        if (head != null) {
+            sb.append("Dense(").append(head.inputSize()).append("->").append(head.outputSize()).append(") softmax ");
+        }
+        return sb.append(backend.name()).append(leak ? ", leak kept]" : "]").toString();
+    }
+
     /** @return the number of stacked layers */
     public int depth() {
         return layers.size();

@@ -267,6 +267,14 @@ public final class SequenceClassifier {
         return new SequenceClassifier(c, dense.copy());
     }
 
+    /**
+     * @return the layers as a table (type, input and output size, parameters, settings, total), like Keras'
+     *     {@code summary()} ({@link org.plstm.ModelSummary})
+     */
+    public String summary() {
+        return org.plstm.ModelSummary.table(layers, dense);
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("SequenceClassifier[");
