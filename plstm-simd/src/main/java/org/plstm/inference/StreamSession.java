@@ -184,6 +184,69 @@ public final class StreamSession {
         events = state.events();
     }
 
+    /**
+     * Copies the state into the caller's arrays, allocating nothing: {@link #saveState()} for callers that keep many
+     * streams' states themselves (a stream processor's keyed state) and move them in and out of one session per
+     * event. The time of the last event and the event count are {@link #lastTime()} and {@link #events()}.
+     *
+     * @param h receives every layer's hidden state, {@code [depth][H_k]}, bottom layer first
+     * @param c receives every layer's cell state, same shapes
+     * @throws IllegalArgumentException if an array is null or its layer count or a layer's length is not the model's
+     */
+    public void saveState(float[][] h, float[][] c) {
+        checkShape("h", h);
+        checkShape("c", c);
+        for (int k = 0; k < layers.length; k++) {
+            System.arraycopy(states[k].h(), 0, h[k], 0, h[k].length);
+            System.arraycopy(states[k].c(), 0, c[k], 0, c[k].length);
+        }
+    }
+
+    /**
+     * Replaces the state with the caller's arrays (copied in), allocating nothing: {@link #restoreState(SessionState)}
+     * without building a {@link SessionState}, with the same checks as {@link SessionState#of}.
+     *
+     * @param h        every layer's hidden state, {@code [depth][H_k]}, bottom layer first
+     * @param c        every layer's cell state, same shapes
+     * @param lastTime the timestamp of the last event consumed, or {@code Double.NEGATIVE_INFINITY} before the first
+     * @param events   the number of events consumed, {@code >= 0}
+     * @throws IllegalArgumentException if an array is null or of another shape than the model's, a value is NaN or
+     *     infinite, {@code lastTime} is NaN or positive infinity, or {@code events < 0} (the session is left unchanged)
+     */
+    public void restoreState(float[][] h, float[][] c, double lastTime, long events) {
+        checkShape("h", h);
+        checkShape("c", c);
+        for (int k = 0; k < layers.length; k++) {
+            Check.finite("h[" + k + "]", h[k]);
+            Check.finite("c[" + k + "]", c[k]);
+        }
+        if (Double.isNaN(lastTime) || lastTime == Double.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("lastTime: expected a finite timestamp or negative infinity, got "
+                    + lastTime);
+        }
+        if (events < 0) {
+            throw new IllegalArgumentException("events: expected >= 0, got " + events);
+        }
+        for (int k = 0; k < layers.length; k++) {
+            System.arraycopy(h[k], 0, states[k].h(), 0, h[k].length);
+            System.arraycopy(c[k], 0, states[k].c(), 0, c[k].length);
+        }
+        this.lastTime = lastTime;
+        this.events = events;
+    }
+
+    /** Requires {@code a} shaped {@code [depth][H_k]} as the model's layers. */
+    private void checkShape(String name, float[][] a) {
+        Check.notNull(name, a);
+        if (a.length != layers.length) {
+            throw new IllegalArgumentException(name + ": expected " + layers.length + " layers, got " + a.length);
+        }
+        List<Integer> sizes = model.hiddenSizes();
+        for (int k = 0; k < layers.length; k++) {
+            Check.length(name + "[" + k + "]", a[k], "H", sizes.get(k));
+        }
+    }
+
     /** Back to the initial state: zero h and c, no events, no last time. */
     public void reset() {
         for (LayerStream.State l : states) {
