@@ -13,7 +13,7 @@ import org.plstm.io.OptimizerState;
  * allocate nothing. Not thread-safe.
  */
 public abstract class Optimizer {
-    private final double learningRate;
+    private double learningRate;
     /** The largest step count a restored state may hold: beyond it the step count is not exact as a double. */
     static final long MAX_ITERATIONS = 1L << 53;
 
@@ -35,6 +35,20 @@ public abstract class Optimizer {
     /** @return the learning rate */
     public double learningRate() {
         return learningRate;
+    }
+
+    /**
+     * Changes the learning rate for the following steps (a schedule; Keras {@code optimizer.learning_rate.assign});
+     * the optimiser's state is kept.
+     *
+     * @param rate the new step size, {@code > 0} and finite
+     * @throws IllegalArgumentException if it is not
+     */
+    public void setLearningRate(double rate) {
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException("learningRate: expected a finite value > 0, got " + rate);
+        }
+        this.learningRate = rate;
     }
 
     /** @return the number of steps taken (Keras {@code iterations}) */

@@ -1,0 +1,482 @@
+package org.plstm.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.IntToDoubleFunction;
+import org.plstm.Check;
+import org.plstm.Engine;
+import org.plstm.SequenceBatch;
+import org.plstm.engine.Backend;
+import org.plstm.io.Checkpoint;
+import org.plstm.optim.Optimizer;
+
+/**
+ * Keras-style training of a {@link SequenceClassifier} on your own sequences: {@code fit}, {@code evaluate},
+ * {@code predict}.
+ *
+ * <pre>{@code
+ * Fit.History h = Fit.of(model)
+ *         .optimizer(Optimizer.create("adam", 1e-3)).batchSize(32).epochs(20).seed(7)
+ *         .validation(validation).earlyStopping(3).keepBest(Path.of("best.safetensors"))
+ *         .fit(train);                                    // List<LabeledSequence>
+ * Fit.Evaluation e = Fit.evaluate(model, test, 64);
+ * float[] probabilities = Fit.predict(model, test, 64);   // [N][C]
+ * }</pre>
+ *
+ * <p>Per epoch: the learning rate from the schedule (if any); the training sequences shuffled (seeded by
+ * {@code seed} and the epoch, so a run is reproducible for a given thread count), grouped into batches of similar
+ * length (sorted by length within windows of 32 batches, then the batches shuffled), each padded to its longest
+ * sequence and given its lengths ({@link SequenceBatch#lengths()}), one {@link ClassifierTrainer#step} each; then the
+ * validation set in inference mode. The monitored value is the validation loss (the training loss without
+ * validation data): {@code keepBest} saves a checkpoint ({@link Checkpoint#save}, atomic) whenever it improves, and
+ * {@code earlyStopping(n)} stops after {@code n} epochs without improvement. A loss that is not finite stops training
+ * with an {@link IllegalStateException} naming the epoch and batch (the best checkpoint stays as it was).
+ *
+ * <p>Not thread-safe: the model is updated in place.
+ */
+public final class Fit {
+    /** Sequences per length window: batches are formed within windows of this many batches, sorted by length. */
+    static final int WINDOW_BATCHES = 32;
+
+    private final SequenceClassifier model;
+    private Optimizer optimizer;
+    private int batchSize = 32;
+    private int epochs = 1;
+    private long seed;
+    private double clipNorm;
+    private Engine engine;
+    private List<LabeledSequence> validation = List.of();
+    private int patience;
+    private Path keepBest;
+    private IntToDoubleFunction schedule;
+    private Listener listener = new Listener() { };
+
+    private Fit(SequenceClassifier model) {
+        this.model = Check.notNull("model", model);
+    }
+
+    /**
+     * @param model the classifier to train, updated in place
+     * @return a configuration with the defaults: RMSprop at 1e-3 (the Keras seed's), batch 32, 1 epoch, seed 0, no
+     *     clipping, no validation, no early stopping, no checkpoint, the process's backend engine
+     * @throws IllegalArgumentException if {@code model} is null
+     */
+    public static Fit of(SequenceClassifier model) {
+        return new Fit(model);
+    }
+
+    /** Receives progress; every method does nothing by default. */
+    public interface Listener {
+        /**
+         * @param epoch  1-based epoch
+         * @param batch  1-based batch within the epoch
+         * @param result the step's loss (before the update), accuracy and gradient norm
+         */
+        default void onBatch(int epoch, int batch, TrainStepResult result) {
+        }
+
+        /** @param epoch the finished epoch's results */
+        default void onEpoch(EpochResult epoch) {
+        }
+    }
+
+    /**
+     * One epoch's results.
+     *
+     * @param epoch              1-based
+     * @param learningRate       the rate used
+     * @param trainLoss          mean cross-entropy (nats) of the training batches, weighted by batch size
+     * @param trainAccuracy      fraction of training sequences classified right (before each update)
+     * @param validationLoss     mean cross-entropy of the validation set, NaN without one
+     * @param validationAccuracy its accuracy, NaN without one
+     * @param seconds            wall time of the epoch
+     * @param improved           whether the monitored loss improved (then {@code keepBest} saved)
+     */
+    public record EpochResult(int epoch, double learningRate, double trainLoss, double trainAccuracy,
+                              double validationLoss, double validationAccuracy, double seconds, boolean improved) {
+    }
+
+    /**
+     * The run's results.
+     *
+     * @param epochs       every epoch run, in order
+     * @param bestEpoch    the epoch with the best monitored loss (1-based)
+     * @param stoppedEarly whether early stopping ended the run before the last epoch
+     */
+    public record History(List<EpochResult> epochs, int bestEpoch, boolean stoppedEarly) {
+        /** Copies the list. */
+        public History {
+            epochs = List.copyOf(epochs);
+        }
+    }
+
+    /**
+     * A data set's mean loss and accuracy.
+     *
+     * @param loss      mean cross-entropy, nats
+     * @param accuracy  fraction right
+     * @param sequences how many were scored
+     */
+    public record Evaluation(double loss, double accuracy, int sequences) {
+    }
+
+    /**
+     * @param o the optimiser (fresh for this model, or restored for it)
+     * @return this
+     * @throws IllegalArgumentException if null
+     */
+    public Fit optimizer(Optimizer o) {
+        this.optimizer = Check.notNull("optimizer", o);
+        return this;
+    }
+
+    /**
+     * @param n sequences per batch, {@code >= 1}
+     * @return this
+     * @throws IllegalArgumentException if below 1
+     */
+    public Fit batchSize(int n) {
+        this.batchSize = Check.atLeast("batchSize", n, 1);
+        return this;
+    }
+
+    /**
+     * @param n epochs, {@code >= 1}
+     * @return this
+     * @throws IllegalArgumentException if below 1
+     */
+    public Fit epochs(int n) {
+        this.epochs = Check.atLeast("epochs", n, 1);
+        return this;
+    }
+
+    /**
+     * @param s seed of the per-epoch shuffling
+     * @return this
+     */
+    public Fit seed(long s) {
+        this.seed = s;
+        return this;
+    }
+
+    /**
+     * @param norm clip gradients by global norm to this bound, {@code 0} = off (as Keras' {@code clipnorm})
+     * @return this
+     * @throws IllegalArgumentException if negative, NaN or infinite
+     */
+    public Fit clipNorm(double norm) {
+        if (!(norm >= 0) || Double.isInfinite(norm)) {
+            throw new IllegalArgumentException("clipNorm: expected a finite value >= 0 (0 = off), got " + norm);
+        }
+        this.clipNorm = norm;
+        return this;
+    }
+
+    /**
+     * @param e the engine to run on (not closed by {@code fit}); default: a new engine of the process's backend
+     *          ({@link Backend#get()}) with its default threads, closed at the end
+     * @return this
+     * @throws IllegalArgumentException if null
+     */
+    public Fit engine(Engine e) {
+        this.engine = Check.notNull("engine", e);
+        return this;
+    }
+
+    /**
+     * @param data sequences scored after every epoch (inference mode); empty for none
+     * @return this
+     * @throws IllegalArgumentException if null or holding null
+     */
+    public Fit validation(List<LabeledSequence> data) {
+        this.validation = List.copyOf(Check.notNull("validation", data));
+        return this;
+    }
+
+    /**
+     * @param epochsWithoutImprovement stop after this many epochs in a row without a better monitored loss,
+     *                                 {@code >= 1}
+     * @return this
+     * @throws IllegalArgumentException if below 1
+     */
+    public Fit earlyStopping(int epochsWithoutImprovement) {
+        this.patience = Check.atLeast("earlyStopping", epochsWithoutImprovement, 1);
+        return this;
+    }
+
+    /**
+     * @param checkpoint written atomically whenever the monitored loss improves: weights, optimiser state, epoch,
+     *                   and metadata {@code monitored_loss}
+     * @return this
+     * @throws IllegalArgumentException if null
+     */
+    public Fit keepBest(Path checkpoint) {
+        this.keepBest = Check.notNull("checkpoint", checkpoint);
+        return this;
+    }
+
+    /**
+     * @param learningRate the rate of each 1-based epoch (e.g. {@code e -> 1e-3 * Math.pow(0.9, e - 1)}), finite
+     *                     and {@code > 0}
+     * @return this
+     * @throws IllegalArgumentException if null
+     */
+    public Fit learningRateSchedule(IntToDoubleFunction learningRate) {
+        this.schedule = Check.notNull("learningRate", learningRate);
+        return this;
+    }
+
+    /**
+     * @param l receives every batch and epoch
+     * @return this
+     * @throws IllegalArgumentException if null
+     */
+    public Fit listener(Listener l) {
+        this.listener = Check.notNull("listener", l);
+        return this;
+    }
+
+    /**
+     * Trains (see the class comment).
+     *
+     * @param train the training sequences (at least one), each of the model's input size, labels below its classes
+     * @return the history
+     * @throws IllegalArgumentException if {@code train} is null or empty, or a sequence does not fit the model
+     * @throws IllegalStateException if the loss becomes NaN or infinite (training diverged), or the schedule gives
+     *     an invalid rate
+     * @throws UncheckedIOException if the best checkpoint cannot be written
+     */
+    public History fit(List<LabeledSequence> train) {
+        Check.notNull("train", train);
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("train: expected at least one sequence, got none");
+        }
+        check("train", train, model);
+        check("validation", validation, model);
+        Optimizer opt = optimizer != null ? optimizer : Optimizer.create("rmsprop", 1e-3);
+        Engine e = engine != null ? engine : Backend.get().newEngine();
+        try {
+            ClassifierTrainer trainer = new ClassifierTrainer(e, model, opt, clipNorm);
+            List<EpochResult> results = new ArrayList<>();
+            double best = Double.POSITIVE_INFINITY;
+            int bestEpoch = 0;
+            int since = 0;
+            boolean stopped = false;
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                if (schedule != null) {
+                    double rate = schedule.applyAsDouble(epoch);
+                    try {
+                        opt.setLearningRate(rate);
+                    } catch (IllegalArgumentException ex) {
+                        throw new IllegalStateException("learningRateSchedule: epoch " + epoch + ": " + ex.getMessage(),
+                                ex);
+                    }
+                }
+                long start = System.nanoTime();
+                double lossSum = 0;
+                long correct = 0;
+                List<int[]> batches = batches(train, batchSize, new SplittableRandom(seed * 1_000_003L + epoch));
+                for (int b = 0; b < batches.size(); b++) {
+                    int[] idx = batches.get(b);
+                    TrainStepResult r = trainer.step(batch(train, idx), labels(train, idx));
+                    if (!Double.isFinite(r.loss())) {
+                        throw new IllegalStateException("training diverged at epoch " + epoch + ", batch " + (b + 1)
+                                + ": the loss is " + r.loss() + "; try a smaller learning rate (now "
+                                + opt.learningRate() + ") or clipNorm");
+                    }
+                    lossSum += r.loss() * idx.length;
+                    correct += r.correct();
+                    listener.onBatch(epoch, b + 1, r);
+                }
+                Evaluation v = validation.isEmpty() ? null : evaluate(trainer, validation, batchSize);
+                double trainLoss = lossSum / train.size();
+                double monitored = v == null ? trainLoss : v.loss();
+                boolean improved = monitored < best;
+                if (improved) {
+                    best = monitored;
+                    bestEpoch = epoch;
+                    since = 0;
+                    if (keepBest != null) {
+                        save(opt, epoch, monitored);
+                    }
+                } else {
+                    since++;
+                }
+                EpochResult er = new EpochResult(epoch, opt.learningRate(), trainLoss,
+                        (double) correct / train.size(), v == null ? Double.NaN : v.loss(),
+                        v == null ? Double.NaN : v.accuracy(), (System.nanoTime() - start) * 1e-9, improved);
+                results.add(er);
+                listener.onEpoch(er);
+                if (patience > 0 && since >= patience && epoch < epochs) {
+                    stopped = true;
+                    break;
+                }
+            }
+            return new History(results, bestEpoch, stopped);
+        } finally {
+            if (engine == null) {
+                e.close();
+            }
+        }
+    }
+
+    private void save(Optimizer opt, int epoch, double monitored) {
+        try {
+            Checkpoint.save(keepBest, model.weights(), opt.checkpointState(), epoch, null,
+                    Map.of("monitored_loss", Double.toString(monitored)));
+        } catch (IOException ex) {
+            throw new UncheckedIOException("keepBest: cannot write " + keepBest + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Scores a data set in inference mode on the process's backend.
+     *
+     * @param model the classifier
+     * @param data  the sequences (at least one)
+     * @param batch sequences per batch, {@code >= 1}
+     * @return mean loss and accuracy
+     * @throws IllegalArgumentException if an argument is null, {@code data} is empty or a sequence does not fit
+     */
+    public static Evaluation evaluate(SequenceClassifier model, List<LabeledSequence> data, int batch) {
+        Check.notNull("model", model);
+        check("data", data, model);
+        Check.atLeast("batch", batch, 1);
+        try (Engine e = Backend.get().newEngine()) {
+            return evaluate(new ClassifierTrainer(e, model, Optimizer.create("sgd", 1e-3), 0), data, batch);
+        }
+    }
+
+    private static Evaluation evaluate(ClassifierTrainer t, List<LabeledSequence> data, int batch) {
+        double loss = 0;
+        long correct = 0;
+        for (int[] idx : batches(data, batch, null)) {
+            EvalResult r = t.evaluate(batch(data, idx), labels(data, idx));
+            loss += r.loss() * idx.length;
+            correct += r.correct();
+        }
+        return new Evaluation(loss / data.size(), (double) correct / data.size(), data.size());
+    }
+
+    /**
+     * Class probabilities of every sequence, in the order given.
+     *
+     * @param model the classifier
+     * @param data  the sequences (labels ignored)
+     * @param batch sequences per batch, {@code >= 1}
+     * @return {@code [N][C]} row-major
+     * @throws IllegalArgumentException if an argument is null, {@code data} is empty or a sequence does not fit
+     */
+    public static float[] predict(SequenceClassifier model, List<LabeledSequence> data, int batch) {
+        Check.notNull("model", model);
+        check("data", data, model);
+        Check.atLeast("batch", batch, 1);
+        int c = model.classes();
+        float[] out = new float[Math.multiplyExact(data.size(), c)];
+        try (Engine e = Backend.get().newEngine()) {
+            ClassifierTrainer t = new ClassifierTrainer(e, model, Optimizer.create("sgd", 1e-3), 0);
+            for (int[] idx : batches(data, batch, null)) {
+                float[] p = new float[idx.length * c];
+                t.predict(batch(data, idx), p);
+                for (int i = 0; i < idx.length; i++) {
+                    System.arraycopy(p, i * c, out, idx[i] * c, c);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void check(String name, List<LabeledSequence> data, SequenceClassifier model) {
+        Check.notNull(name, data);
+        if (name.equals("data") && data.isEmpty()) {
+            throw new IllegalArgumentException("data: expected at least one sequence, got none");
+        }
+        for (int i = 0; i < data.size(); i++) {
+            LabeledSequence s = Check.notNull(name + "[" + i + "]", data.get(i));
+            if (s.inputSize() != model.inputSize()) {
+                throw new IllegalArgumentException(name + "[" + i + "]: expected " + model.inputSize()
+                        + " features per event, got " + s.inputSize());
+            }
+            if (s.label() >= model.classes()) {
+                throw new IllegalArgumentException(name + "[" + i + "]: expected a label in [0, " + model.classes()
+                        + "), got " + s.label());
+            }
+        }
+    }
+
+    /**
+     * Batches of indices: in order (no {@code random}), or shuffled, sorted by length within windows of
+     * {@value #WINDOW_BATCHES} batches, and the batches shuffled.
+     */
+    static List<int[]> batches(List<LabeledSequence> data, int size, SplittableRandom random) {
+        int n = data.size();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        if (random != null) {
+            for (int i = n - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                Integer tmp = order[i];
+                order[i] = order[j];
+                order[j] = tmp;
+            }
+            int window = size * WINDOW_BATCHES;
+            for (int from = 0; from < n; from += window) {
+                Arrays.sort(order, from, Math.min(n, from + window),
+                        (a, b) -> Integer.compare(data.get(a).length(), data.get(b).length()));
+            }
+        }
+        List<int[]> out = new ArrayList<>();
+        for (int from = 0; from < n; from += size) {
+            int[] idx = new int[Math.min(size, n - from)];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = order[from + i];
+            }
+            out.add(idx);
+        }
+        if (random != null) {
+            for (int i = out.size() - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int[] tmp = out.get(i);
+                out.set(i, out.get(j));
+                out.set(j, tmp);
+            }
+        }
+        return out;
+    }
+
+    /** The sequences {@code idx} padded to the longest: zeros after a sequence's end, its last time repeated. */
+    static SequenceBatch batch(List<LabeledSequence> data, int[] idx) {
+        int steps = 0;
+        for (int i : idx) {
+            steps = Math.max(steps, data.get(i).length());
+        }
+        int in = data.get(idx[0]).inputSize();
+        float[] x = new float[idx.length * steps * in];
+        double[] time = new double[idx.length * steps];
+        int[] lengths = new int[idx.length];
+        for (int b = 0; b < idx.length; b++) {
+            LabeledSequence s = data.get(idx[b]);
+            System.arraycopy(s.x(), 0, x, b * steps * in, s.x().length);
+            System.arraycopy(s.time(), 0, time, b * steps, s.length());
+            Arrays.fill(time, b * steps + s.length(), (b + 1) * steps, s.time()[s.length() - 1]);
+            lengths[b] = s.length();
+        }
+        return new SequenceBatch(idx.length, steps, in, x, time, lengths);
+    }
+
+    private static int[] labels(List<LabeledSequence> data, int[] idx) {
+        int[] l = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            l[i] = data.get(idx[i]).label();
+        }
+        return l;
+    }
+}

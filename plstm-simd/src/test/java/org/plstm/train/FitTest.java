@@ -1,0 +1,151 @@
+package org.plstm.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.TimeGateInit;
+import org.plstm.io.Checkpoint;
+import org.plstm.optim.Optimizer;
+
+/** {@link Fit}: learning a task on sequences of different lengths, keep-best, early stopping, evaluate, predict. */
+class FitTest {
+    @TempDir
+    Path dir;
+
+    /** Label 1 iff the first feature's mean over the sequence is positive; 3 to 12 events at irregular times. */
+    static List<LabeledSequence> task(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<LabeledSequence> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int len = 3 + r.nextInt(10);
+            float[] x = new float[2 * len];
+            double[] t = new double[len];
+            double sum = 0;
+            double time = 0;
+            for (int s = 0; s < len; s++) {
+                x[2 * s] = (float) r.nextGaussian();
+                x[2 * s + 1] = (float) r.nextGaussian();
+                sum += x[2 * s];
+                time += 0.2 + r.nextDouble();
+                t[s] = time;
+            }
+            out.add(new LabeledSequence(x, t, sum > 0 ? 1 : 0));
+        }
+        return out;
+    }
+
+    static SequenceClassifier model() {
+        return SequenceClassifier.initialize(List.of(PhasedLstmConfig.builder(2, 16).build()), 2, TimeGateInit.PAPER,
+                3);
+    }
+
+    @Test
+    void learnsAndIsReproducibleAndKeepsTheBest() throws Exception {
+        System.out.println("FitTest seeds: data 1, 2; init 3; shuffle 5");
+        List<LabeledSequence> train = task(300, 1);
+        List<LabeledSequence> validation = task(100, 2);
+        Path best = dir.resolve("best.safetensors");
+        List<Integer> seenEpochs = new ArrayList<>();
+        SequenceClassifier m = model();
+        Fit.History h = Fit.of(m).optimizer(Optimizer.create("adam", 1e-2)).batchSize(16).epochs(8).seed(5)
+                .validation(validation).keepBest(best).listener(new Fit.Listener() {
+                    @Override
+                    public void onEpoch(Fit.EpochResult e) {
+                        seenEpochs.add(e.epoch());
+                    }
+                }).fit(train);
+        assertThat(seenEpochs).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(h.stoppedEarly()).isFalse();
+        Fit.EpochResult last = h.epochs().get(7);
+        assertThat(last.validationAccuracy()).as("validation accuracy after 8 epochs").isGreaterThan(0.8);
+        assertThat(last.trainLoss()).isLessThan(h.epochs().get(0).trainLoss());
+        double bestLoss = h.epochs().stream().mapToDouble(Fit.EpochResult::validationLoss).min().orElseThrow();
+        Checkpoint.Loaded saved = Checkpoint.load(best);
+        assertThat(saved.epoch()).isEqualTo(h.bestEpoch());
+        assertThat(Double.parseDouble(saved.metadata().get("monitored_loss"))).isEqualTo(bestLoss);
+
+        Fit.History again = Fit.of(model()).optimizer(Optimizer.create("adam", 1e-2)).batchSize(16).epochs(8)
+                .seed(5).validation(validation).fit(train);
+        for (int e = 0; e < 8; e++) {
+            assertThat(again.epochs().get(e).trainLoss()).as("epoch %d, same seed", e + 1)
+                    .isEqualTo(h.epochs().get(e).trainLoss());
+        }
+
+        Fit.Evaluation ev = Fit.evaluate(m, validation, 32);
+        assertThat(ev.loss()).isEqualTo(last.validationLoss(), org.assertj.core.data.Offset.offset(1e-6));
+        float[] p = Fit.predict(m, validation, 7);
+        int right = 0;
+        for (int i = 0; i < validation.size(); i++) {
+            right += (p[2 * i + 1] > p[2 * i] ? 1 : 0) == validation.get(i).label() ? 1 : 0;
+        }
+        assertThat((double) right / validation.size()).isEqualTo(ev.accuracy());
+    }
+
+    /** README.md's fit example, character for character between the markers (checked below). */
+    private Fit.Evaluation readmeFitExample(List<LabeledSequence> train, List<LabeledSequence> validation)
+            throws Exception {
+        Path best = dir.resolve("best.safetensors");
+        // README-FIT-BEGIN
+        SequenceClassifier model = SequenceClassifier.initialize(
+                List.of(PhasedLstmConfig.builder(2, 16).build()), 2, TimeGateInit.PAPER, 3);   // I = 2, H = 16, C = 2
+        System.out.print(model.summary());
+        Fit.History history = Fit.of(model)
+                .optimizer(Optimizer.create("adam", 1e-2)).batchSize(16).epochs(8).seed(5)
+                .validation(validation).earlyStopping(3).keepBest(best)
+                .fit(train);                                        // List<LabeledSequence>: x [T][I], time [T], label
+        Fit.Evaluation score = Fit.evaluate(model, validation, 64);
+        float[] probabilities = Fit.predict(model, validation, 64); // [N][C], in the order given
+        // README-FIT-END
+        assertThat(history.epochs()).isNotEmpty();
+        assertThat(probabilities).hasSize(2 * validation.size());
+        return score;
+    }
+
+    @Test
+    void theReadmeFitExampleRunsAndIsTheReadmes() throws Exception {
+        assertThat(readmeFitExample(task(200, 1), task(60, 2)).accuracy()).isGreaterThan(0.7);
+        List<String> src = java.nio.file.Files.readAllLines(Path.of("src/test/java/org/plstm/train/FitTest.java"));
+        List<String> example = src.subList(src.indexOf("        // README-FIT-" + "BEGIN") + 1,
+                src.indexOf("        // README-FIT-" + "END")).stream().map(l -> l.substring(8)).toList();
+        String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+        int at = readme.indexOf("```java\n" + example.get(0));
+        assertThat(at).as("README.md has a java block starting with the fit example's first line").isPositive();
+        List<String> shown = readme.substring(at + "```java\n".length(), readme.indexOf("```", at + 7)).lines()
+                .toList();
+        assertThat(shown).isEqualTo(example);
+    }
+
+    @Test
+    void earlyStoppingEndsARunThatNoLongerImproves() {
+        // From epoch 2 the step (1e-30) is far below a float ulp of the weights: they, and the loss, stay exactly
+        // the same, which is no improvement; with patience 2 the run ends after epoch 3.
+        Fit.History h = Fit.of(model()).optimizer(Optimizer.create("adam", 1e-2)).batchSize(32).epochs(10)
+                .validation(task(50, 2)).earlyStopping(2).learningRateSchedule(e -> e == 1 ? 1e-2 : 1e-30)
+                .fit(task(100, 1));
+        assertThat(h.stoppedEarly()).isTrue();
+        assertThat(h.epochs()).hasSize(3);
+        assertThat(h.bestEpoch()).isEqualTo(1);
+        assertThat(h.epochs().get(1).learningRate()).isEqualTo(1e-30);
+    }
+
+    @Test
+    void dataThatDoesNotFitTheModelIsRefusedNamingTheSequence() {
+        List<LabeledSequence> data = new ArrayList<>(task(5, 1));
+        data.add(new LabeledSequence(new float[3], new double[] {1}, 0));
+        assertThatThrownBy(() -> Fit.of(model()).fit(data)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("train[5]: expected 2 features per event, got 3");
+        assertThatThrownBy(() -> Fit.evaluate(model(), List.of(new LabeledSequence(new float[2], new double[] {1},
+                2)), 4)).hasMessage("data[0]: expected a label in [0, 2), got 2");
+        assertThatThrownBy(() -> new LabeledSequence(new float[3], new double[] {1, 2}, 0))
+                .hasMessage("x: expected T*I values for T = 2 events, got 3");
+        assertThatThrownBy(() -> Fit.of(model()).fit(List.of())).hasMessage("train: expected at least one sequence, "
+                + "got none");
+    }
+}
