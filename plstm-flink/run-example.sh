@@ -4,6 +4,7 @@
 #   ./plstm-flink/run-example.sh --model checkpoint.safetensors --input events.csv              # to stdout/stderr
 #   ./plstm-flink/run-example.sh --model checkpoint.safetensors --input events.csv --output out  # out/predictions/
 #   ./plstm-flink/run-example.sh --help
+#   ./plstm-flink/run-example.sh benchmark [--hidden 128,512 --keys 10000 ...]   # ThroughputBenchmark instead
 # Builds plstm-flink/target/plstm-flink-job.jar (the jar to submit to a cluster) and target/flink-classpath.txt
 # (Flink's own jars, which a cluster provides) with Maven when they are missing or older than the sources, then runs
 # the job on a JDK 25+ (scripts/find-jdk.sh) with the Vector API module and the --add-opens Flink needs on Java 17+.
@@ -43,7 +44,12 @@ opens=(
   --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
   --sun-misc-unsafe-memory-access=allow
 )
+main=org.plstm.flink.example.CsvPredictionJob
+if [[ "${1:-}" == benchmark ]]; then
+  main=org.plstm.flink.bench.ThroughputBenchmark
+  shift
+fi
 read -r -a java_opts <<< "${JAVA_OPTS:-}"
 exec "$java_bin" "${java_opts[@]}" --add-modules jdk.incubator.vector "${opens[@]}" \
   -Dlog4j.configurationFile="$here/log4j2-local.properties" \
-  -cp "$jar:$(cat "$classpath")" org.plstm.flink.example.CsvPredictionJob "$@"
+  -cp "$jar:$(cat "$classpath")" "$main" "$@"

@@ -10,7 +10,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
 import org.plstm.Check;
 import org.plstm.flink.typeutils.EventTypeInfo;
-import org.plstm.flink.typeutils.SessionStateSerializer;
+import org.plstm.flink.typeutils.KeyedSessionStateSerializer;
 
 /**
  * A Phased LSTM as a keyed Flink operator: every key (sensor, user, machine) is its own event stream with its own
@@ -44,9 +44,9 @@ import org.plstm.flink.typeutils.SessionStateSerializer;
  * keyed sessions, and exactly-once results with Flink's checkpoints. Predictions of one key leave in order; those of
  * different keys in one bundle leave grouped by key.
  *
- * <p><b>State per key</b>: one {@link org.plstm.inference.SessionState} (every layer's h and c, the last time and the
- * event count), serialised by {@link SessionStateSerializer} in {@code 16 + 8·ΣH} bytes (1,040 at one layer of H =
- * 128, 4,112 at H = 512).
+ * <p><b>State per key</b>: one {@link KeyedSessionState} (every layer's h and c, the last time and the event count),
+ * serialised by {@link KeyedSessionStateSerializer} in {@code 16 + 8·ΣH} bytes (1,040 at one layer of H = 128, 4,112
+ * at H = 512).
  *
  * <p><b>Running it.</b> Streaming execution only (Flink's batch mode keeps one key's state at a time, which a bundle of
  * many keys cannot use). The task managers run on Java 25 with {@code --add-modules jdk.incubator.vector} for the SIMD

@@ -16,9 +16,8 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 import org.apache.flink.util.OutputTag;
-import org.plstm.flink.typeutils.SessionStateSerializer;
+import org.plstm.flink.typeutils.KeyedSessionStateSerializer;
 import org.plstm.inference.PhasedLstmModel;
-import org.plstm.inference.SessionState;
 import org.plstm.inference.StreamSession;
 
 /**
@@ -26,8 +25,9 @@ import org.plstm.inference.StreamSession;
  * only (Flink's mailbox model: records, timers and checkpoints never run concurrently), so nothing here is
  * synchronised.
  *
- * <p>One {@link StreamSession} per task does the work: for each key of a bundle it is restored from the key's
- * {@link SessionState} (Flink {@link ValueState}), steps that key's events, and is saved back once.
+ * <p>One {@link StreamSession} per task does the work: for each key of a bundle it is loaded from the key's
+ * {@link KeyedSessionState} (Flink {@link ValueState}), steps that key's events, and is saved back once, by array
+ * copies that allocate nothing (a key's first event allocates its state).
  *
  * @param <K> the key type
  */
@@ -42,8 +42,10 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
 
     private transient PhasedLstmModel model;
     private transient StreamSession session;
-    private transient SessionState zero;
-    private transient ValueState<SessionState> state;
+    private transient List<Integer> hiddenSizes;
+    private transient KeyedSessionState zero;
+    private transient KeyedSessionState after; // scratch: the state after a key's events, checked before it is kept
+    private transient ValueState<KeyedSessionState> state;
     private transient boolean probabilities;
     private transient int inputSize;
     private transient TypeSerializer<Event<K>> inputCopier; // non-null when object reuse is on
@@ -75,9 +77,11 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         probabilities = output == KeyedPhasedLstm.Output.PROBABILITIES;
         inputSize = model.inputSize();
         session = model.newSession();
-        zero = session.saveState();
+        hiddenSizes = model.hiddenSizes();
+        zero = new KeyedSessionState(hiddenSizes);
+        after = new KeyedSessionState(hiddenSizes);
         state = getPartitionedState(new ValueStateDescriptor<>(STATE_NAME,
-                new SessionStateSerializer(model.hiddenSizes())));
+                new KeyedSessionStateSerializer(hiddenSizes)));
         if (getExecutionConfig().isObjectReuseEnabled()) {
             // With object reuse the upstream may reuse an event object once processElement returns: buffer copies.
             inputCopier = getOperatorConfig().getTypeSerializerIn(0, getUserCodeClassloader());
@@ -155,8 +159,8 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
     /** Steps one key's events of the bundle (linked from {@code first} by {@code bundle.next}) through its session. */
     private void scoreKey(Object key, int first) throws Exception {
         setCurrentKey(key);
-        SessionState before = state.value();
-        session.restoreState(before == null ? zero : before);
+        KeyedSessionState kept = state.value();
+        (kept == null ? zero : kept).restoreInto(session);
         pending.clear();
         int accepted = 0;
         for (int i = first; i >= 0; i = bundle.next[i]) {
@@ -178,12 +182,16 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         if (accepted == 0) {
             return;
         }
-        SessionState after = session.saveState();
-        if (!finite(after)) {
-            rescore(before, first);
+        if (kept == null) {
+            kept = new KeyedSessionState(hiddenSizes);
+        }
+        after.saveFrom(session);
+        if (!after.isFinite()) {
+            rescore(kept, first);
             return;
         }
-        state.update(after);
+        kept.copyFrom(after);
+        state.update(kept);
         for (int p = 0; p < pending.size(); p++) {
             emit(pending.get(p), pendingIndex[p]);
         }
@@ -192,33 +200,35 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
 
     /**
      * The slow path after a key's state came out NaN or infinite: the events again one at a time from the state
-     * before the bundle, checking the state after each; an event that breaks it is rejected and the state kept.
+     * before the bundle ({@code kept}, still unchanged), checking the state after each; an event that breaks it is
+     * rejected and the state kept as it was before that event.
      */
-    private void rescore(SessionState before, int first) throws Exception {
-        SessionState good = before == null ? zero : before;
-        session.restoreState(good);
+    private void rescore(KeyedSessionState kept, int first) throws Exception {
+        kept.restoreInto(session);
         for (int i = first; i >= 0; i = bundle.next[i]) {
             Event<K> e = bundle.events[i];
             if (reason(e, session.lastTime()) != null) {
                 continue; // rejected in the first pass already
             }
             float[] h = session.step(e.features(), e.time());
-            SessionState s = session.saveState();
-            if (!finite(s)) {
+            after.saveFrom(session);
+            if (!after.isFinite()) {
                 rejected.inc();
                 emitRejected(new RejectedEvent<>(e, RejectedEvent.Reason.STATE_NOT_FINITE, "the event made the "
                         + "key's state NaN or infinite (float32 overflow: features of magnitude near 3e38?); the "
                         + "state is kept as it was before the event"), i);
-                session.restoreState(good);
+                kept.restoreInto(session);
                 continue;
             }
-            good = s;
+            kept.copyFrom(after);
             scored.inc();
-            if (s.events() % settings.emitEvery() == 0) {
-                emit(prediction(e, s.events(), h), i);
+            if (kept.events() % settings.emitEvery() == 0) {
+                emit(prediction(e, kept.events(), h), i);
             }
         }
-        state.update(good);
+        if (kept.events() > 0) {
+            state.update(kept);
+        }
     }
 
     private Prediction<K> prediction(Event<K> e, long n, float[] hidden) {
@@ -278,24 +288,6 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
             record.eraseTimestamp();
         }
         return record;
-    }
-
-    private static boolean finite(SessionState s) {
-        for (int k = 0; k < s.depth(); k++) {
-            if (!finite(s.hidden(k)) || !finite(s.cell(k))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean finite(float[] a) {
-        for (float v : a) {
-            if (!Float.isFinite(v)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

@@ -26,6 +26,12 @@ final class Floats {
         return a;
     }
 
+    static void readInto(float[] a, DataInputView in) throws IOException {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = in.readFloat();
+        }
+    }
+
     /** Reads a length written before an array and checks it, so a corrupt stream fails with a message. */
     static int readLength(DataInputView in, String what) throws IOException {
         int n = in.readInt();

@@ -9,12 +9,13 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.plstm.Check;
-import org.plstm.inference.SessionState;
+import org.plstm.flink.KeyedSessionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serializer of a {@link SessionState} (one key's stream session) for Flink keyed state, checkpoints and savepoints.
+ * Serializer of a {@link KeyedSessionState} (one key's stream session) for Flink keyed state, checkpoints and
+ * savepoints.
  * The layer sizes are the serializer's configuration (they are the model's, the same for every key) and live in its
  * {@link Snapshot}; each state is then a fixed-length record.
  *
@@ -28,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * {@code 16 + 8·ΣH_k} bytes per key ({@link #getLength()}): 1,040 for one layer of H = 128, 4,112 for H = 512. A
  * change of this form must bump {@link Snapshot#VERSION} and keep reading the old one
- * ({@code SessionStateSerializerFormatTest} pins the bytes of every version).
+ * ({@code KeyedSessionStateSerializerFormatTest} pins the bytes of every version).
  *
- * <p>States are immutable, so {@link #copy(SessionState)} returns its argument. Stateless and thread-safe.
+ * <p>Stateless and thread-safe (states are mutable: {@link #copy(KeyedSessionState)} copies deeply).
  */
-public final class SessionStateSerializer extends TypeSerializer<SessionState> {
+public final class KeyedSessionStateSerializer extends TypeSerializer<KeyedSessionState> {
     private static final long serialVersionUID = 1L;
 
     private final int[] hiddenSizes;
@@ -41,11 +42,11 @@ public final class SessionStateSerializer extends TypeSerializer<SessionState> {
      * @param hiddenSizes the model's hidden size per layer, bottom first ({@code PhasedLstmModel.hiddenSizes()})
      * @throws IllegalArgumentException if {@code hiddenSizes} is null or empty or holds a size below 1
      */
-    public SessionStateSerializer(List<Integer> hiddenSizes) {
+    public KeyedSessionStateSerializer(List<Integer> hiddenSizes) {
         this(toArray(hiddenSizes));
     }
 
-    SessionStateSerializer(int[] hiddenSizes) {
+    KeyedSessionStateSerializer(int[] hiddenSizes) {
         this.hiddenSizes = checkSizes(hiddenSizes);
     }
 
@@ -54,38 +55,34 @@ public final class SessionStateSerializer extends TypeSerializer<SessionState> {
         return hiddenSizes.clone();
     }
 
-    /** @return true: a {@link SessionState} never changes */
+    /** @return false: states are updated in place */
     @Override
     public boolean isImmutableType() {
-        return true;
+        return false;
     }
 
     /** @return this serializer: it is stateless */
     @Override
-    public TypeSerializer<SessionState> duplicate() {
+    public TypeSerializer<KeyedSessionState> duplicate() {
         return this;
     }
 
-    /** @return the zero state (h = c = 0, no events, last time -Infinity), the state of a new session */
+    /** @return the zero state (h = c = 0, no events, last time -Infinity), the state of a key before its first event */
     @Override
-    public SessionState createInstance() {
-        float[][] zero = new float[hiddenSizes.length][];
-        for (int k = 0; k < hiddenSizes.length; k++) {
-            zero[k] = new float[hiddenSizes[k]];
-        }
-        return SessionState.of(zero, zero, Double.NEGATIVE_INFINITY, 0);
+    public KeyedSessionState createInstance() {
+        return new KeyedSessionState(sizeList());
     }
 
-    /** @return {@code from} itself: states are immutable */
+    /** @return a deep copy of {@code from} */
     @Override
-    public SessionState copy(SessionState from) {
-        return from;
+    public KeyedSessionState copy(KeyedSessionState from) {
+        return from.copy();
     }
 
-    /** @return {@code from} itself: states are immutable */
+    /** @return a deep copy of {@code from} (states are not reused) */
     @Override
-    public SessionState copy(SessionState from, SessionState reuse) {
-        return from;
+    public KeyedSessionState copy(KeyedSessionState from, KeyedSessionState reuse) {
+        return from.copy();
     }
 
     /** @return {@code 16 + 8·ΣH_k}, the bytes of every state */
@@ -102,7 +99,7 @@ public final class SessionStateSerializer extends TypeSerializer<SessionState> {
      * @throws IOException if {@code state}'s layer sizes are not this serializer's (a state of another model)
      */
     @Override
-    public void serialize(SessionState state, DataOutputView out) throws IOException {
+    public void serialize(KeyedSessionState state, DataOutputView out) throws IOException {
         if (state.depth() != hiddenSizes.length) {
             throw new IOException("state: expected " + hiddenSizes.length + " layers " + Arrays.toString(hiddenSizes)
                     + ", got " + state.depth());
@@ -111,37 +108,40 @@ public final class SessionStateSerializer extends TypeSerializer<SessionState> {
         out.writeLong(state.events());
         for (int k = 0; k < hiddenSizes.length; k++) {
             float[] h = state.hidden(k);
-            float[] c = state.cell(k);
             if (h.length != hiddenSizes[k]) {
                 throw new IOException("state: expected layer " + k + " of " + hiddenSizes[k] + " units, got "
                         + h.length);
             }
             Floats.write(h, out);
-            Floats.write(c, out);
+            Floats.write(state.cell(k), out);
         }
     }
 
     /** @throws IOException if the input ends early or holds an invalid state (NaN, negative event count) */
     @Override
-    public SessionState deserialize(DataInputView in) throws IOException {
+    public KeyedSessionState deserialize(DataInputView in) throws IOException {
+        KeyedSessionState s = createInstance();
         double lastTime = in.readDouble();
         long events = in.readLong();
-        float[][] h = new float[hiddenSizes.length][];
-        float[][] c = new float[hiddenSizes.length][];
         for (int k = 0; k < hiddenSizes.length; k++) {
-            h[k] = Floats.read(hiddenSizes[k], in);
-            c[k] = Floats.read(hiddenSizes[k], in);
+            Floats.readInto(s.hidden(k), in);
+            Floats.readInto(s.cell(k), in);
         }
         try {
-            return SessionState.of(h, c, lastTime, events);
+            s.setTimeAndEvents(lastTime, events);
         } catch (IllegalArgumentException e) {
             throw new IOException("corrupt serialised session state: " + e.getMessage(), e);
         }
+        if (!s.isFinite()) {
+            throw new IOException("corrupt serialised session state: expected finite h and c, got a NaN or an "
+                    + "infinity");
+        }
+        return s;
     }
 
-    /** @return {@link #deserialize(DataInputView)}: states are immutable */
+    /** @return {@link #deserialize(DataInputView)} (states are not reused) */
     @Override
-    public SessionState deserialize(SessionState reuse, DataInputView in) throws IOException {
+    public KeyedSessionState deserialize(KeyedSessionState reuse, DataInputView in) throws IOException {
         return deserialize(in);
     }
 
@@ -152,7 +152,7 @@ public final class SessionStateSerializer extends TypeSerializer<SessionState> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SessionStateSerializer s && Arrays.equals(hiddenSizes, s.hiddenSizes);
+        return o instanceof KeyedSessionStateSerializer s && Arrays.equals(hiddenSizes, s.hiddenSizes);
     }
 
     @Override
@@ -162,13 +162,17 @@ public final class SessionStateSerializer extends TypeSerializer<SessionState> {
 
     @Override
     public String toString() {
-        return "SessionStateSerializer" + Arrays.toString(hiddenSizes);
+        return "KeyedSessionStateSerializer" + Arrays.toString(hiddenSizes);
     }
 
     /** @return a snapshot of the current version holding the layer sizes */
     @Override
-    public TypeSerializerSnapshot<SessionState> snapshotConfiguration() {
+    public TypeSerializerSnapshot<KeyedSessionState> snapshotConfiguration() {
         return new Snapshot(hiddenSizes, Snapshot.VERSION);
+    }
+
+    private List<Integer> sizeList() {
+        return Arrays.stream(hiddenSizes).boxed().toList();
     }
 
     private static int[] toArray(List<Integer> sizes) {
@@ -201,7 +205,7 @@ public final class SessionStateSerializer extends TypeSerializer<SessionState> {
      * sessions: Flink then refuses to restore, and the log says why); state of an older format would be migrated
      * (read by {@link #restoreSerializer()}, written in the current form).
      */
-    public static final class Snapshot implements TypeSerializerSnapshot<SessionState> {
+    public static final class Snapshot implements TypeSerializerSnapshot<KeyedSessionState> {
         /** The current form's version. */
         public static final int VERSION = 1;
         private static final Logger LOG = LoggerFactory.getLogger(Snapshot.class);
@@ -261,10 +265,10 @@ public final class SessionStateSerializer extends TypeSerializer<SessionState> {
 
         /** @return a serializer that reads the form this snapshot was written with */
         @Override
-        public TypeSerializer<SessionState> restoreSerializer() {
+        public TypeSerializer<KeyedSessionState> restoreSerializer() {
             // Version 1 is the only form so far; a version 2 would return a reader of form 1 here when
             // formatVersion == 1.
-            return new SessionStateSerializer(hiddenSizes);
+            return new KeyedSessionStateSerializer(hiddenSizes);
         }
 
         /**
@@ -273,11 +277,11 @@ public final class SessionStateSerializer extends TypeSerializer<SessionState> {
          *     incompatible otherwise
          */
         @Override
-        public TypeSerializerSchemaCompatibility<SessionState> resolveSchemaCompatibility(
-                TypeSerializerSnapshot<SessionState> oldSnapshot) {
+        public TypeSerializerSchemaCompatibility<KeyedSessionState> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<KeyedSessionState> oldSnapshot) {
             if (!(oldSnapshot instanceof Snapshot old)) {
                 LOG.error("plstm session state: the restored state was written by {}, not by {}; cannot read it",
-                        oldSnapshot.getClass().getName(), SessionStateSerializer.class.getName());
+                        oldSnapshot.getClass().getName(), KeyedSessionStateSerializer.class.getName());
                 return TypeSerializerSchemaCompatibility.incompatible();
             }
             if (!Arrays.equals(old.hiddenSizes, hiddenSizes)) {

@@ -1,0 +1,353 @@
+package org.plstm.flink.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.PhasedLstmParams;
+import org.plstm.SequenceBatch;
+import org.plstm.TimeGateInit;
+import org.plstm.engine.Backend;
+import org.plstm.flink.Event;
+import org.plstm.flink.KeyedPhasedLstm;
+import org.plstm.flink.ModelSource;
+import org.plstm.flink.Prediction;
+import org.plstm.inference.InferencePath;
+import org.plstm.inference.PhasedLstmModel;
+import org.plstm.inference.SessionState;
+import org.plstm.inference.StreamSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Events per second, and per CPU-second, of keyed streaming inference: plain {@link StreamSession}s against the same
+ * work through Flink ({@link KeyedPhasedLstm} on a local mini cluster in this JVM), at several H, many keys.
+ *
+ * <p>The model is StreamingBenchmark's (jmh module): one layer, I = 16, time gates as the paper advises (periods
+ * {@code exp(U(1, 6))}, ratioOn 0.05), no head; the output is the hidden state. Event {@code i} is a pure function of
+ * {@code i} ({@link Events}): a key among {@code --keys}, a time {@code i · 0.01} (so every key's times grow, about
+ * {@code keys · 0.01} apart), features from a pool of 1,024 Gaussian vectors; every variant calls the same function, so
+ * the event's creation is in every figure. Variants, each timed after a warm-up run of the same code in this JVM:
+ * <ul>
+ *   <li>{@code sessions}: one live {@code StreamSession} per key, {@code step} per event (the floor; memory: every
+ *       session's scratch buffers);</li>
+ *   <li>{@code restore/save}: one session, per event the key's {@link SessionState} restored, stepped, saved (what
+ *       keeping the state outside the session costs, without Flink);</li>
+ *   <li>{@code batched}: {@link PhasedLstmModel#predictLastHidden(SequenceBatch, InferencePath)} on the event-driven
+ *       path, B = 32 sequences of T = 100 events (fresh state per sequence), on one thread (the common fork-join pool
+ *       is given parallelism 0);</li>
+ *   <li>{@code flink chained, batch N}: source, operator and sink in one task and thread (the source is declared keyed
+ *       with {@code DataStreamUtils.reinterpretAsKeyedStream}): the operator's own cost, micro-batches of N;</li>
+ *   <li>{@code flink keyBy, batch N}: the same behind a real {@code keyBy} (records serialised and shuffled to another
+ *       task: two threads, so events per CPU-second is the per-core figure).</li>
+ * </ul>
+ * Flink figures are measured from the first prediction to the end of the input (the job's start-up excluded); CPU is
+ * the process's CPU time over the same window (all threads: tasks, JIT, GC).
+ */
+@Command(name = "ThroughputBenchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Events/s of keyed streaming inference: plain StreamSessions vs Flink (KeyedPhasedLstm).")
+public final class ThroughputBenchmark implements Callable<Integer> {
+    private static final int INPUTS = 16;
+
+    @Option(names = "--hidden", split = ",", defaultValue = "128,512", description = "H values (default: "
+            + "${DEFAULT-VALUE}).")
+    List<Integer> hidden;
+
+    @Option(names = "--keys", defaultValue = "10000", description = "Keys (default: ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(names = "--seconds", defaultValue = "6", description = "Target seconds per measured run, from a "
+            + "warm-up's rate (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--batch", split = ",", defaultValue = "1,1024", description = "Micro-batch sizes of the Flink "
+            + "variants (default: ${DEFAULT-VALUE}).")
+    List<Integer> batches;
+
+    @Option(names = "--report", description = "Also write the table to this Markdown file.")
+    Path report;
+
+    /**
+     * Runs the benchmark; {@code --help} lists the options.
+     *
+     * @param args the options
+     */
+    public static void main(String[] args) {
+        // The batched path splits samples over the common pool plus the caller; parallelism 0 keeps it on one thread.
+        System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "0");
+        int code = new CommandLine(new ThroughputBenchmark()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> rows = new ArrayList<>();
+        rows.add("| H | variant | events/s | events per CPU-second | ÷ sessions (per CPU-second) |");
+        rows.add("|--:|---|--:|--:|--:|");
+        for (int h : hidden) {
+            BenchModel model = new BenchModel(INPUTS, h);
+            PhasedLstmModel m = model.load();
+            Events events = new Events(keys, INPUTS, 7);
+            Result floor = measure("sessions", n -> sessions(m, events, n));
+            rows.add(row(h, floor, floor));
+            rows.add(row(h, measure("restore/save", n -> restoreSave(m, events, n)), floor));
+            rows.add(row(h, measure("batched (B=32, T=100)", n -> batched(m, events, n)), floor));
+            for (boolean shuffle : new boolean[] {false, true}) {
+                for (int batch : batches) {
+                    String name = "flink " + (shuffle ? "keyBy" : "chained") + ", batch " + batch;
+                    rows.add(row(h, measure(name, n -> flink(model, events, n, batch, shuffle)), floor));
+                }
+            }
+            System.out.println();
+        }
+        String table = String.join("\n", rows);
+        String header = "Machine: " + cpu() + ", " + Runtime.getRuntime().availableProcessors()
+                + " processors, JDK " + Runtime.version() + ", " + Backend.get().description() + "\nKeys: " + keys
+                + ", I = " + INPUTS + ", one layer, no head (hidden state out), ratioOn 0.05.\n\n";
+        System.out.println(header + table);
+        if (report != null) {
+            Files.writeString(report, header + table + "\n");
+        }
+        return 0;
+    }
+
+    private static String row(int h, Result r, Result floor) {
+        return String.format(Locale.ROOT, "| %d | %s | %,.0f | %,.0f | %.2f |", h, r.name, r.perSecond(),
+                r.perCpuSecond(), r.perCpuSecond() / floor.perCpuSecond());
+    }
+
+    /** Events, wall seconds, CPU seconds of one measured run. */
+    record Result(String name, long events, double wall, double cpu) {
+        double perSecond() {
+            return events / wall;
+        }
+
+        double perCpuSecond() {
+            return events / cpu;
+        }
+    }
+
+    interface Run {
+        Result run(long events) throws Exception;
+    }
+
+    /** A warm-up of a tenth of the target, then a run sized to last about {@code --seconds}. */
+    private Result measure(String name, Run run) throws Exception {
+        Result warm = run.run(20_000);
+        long n = Math.max(20_000, (long) (warm.perSecond() * seconds / 4));
+        warm = run.run(n);
+        n = Math.max(50_000, (long) (warm.perSecond() * seconds));
+        Result r = run.run(n);
+        Result named = new Result(name, r.events, r.wall, r.cpu);
+        System.out.printf(Locale.ROOT, "  %-28s %,12.0f events/s  %,12.0f per CPU-second  (%,d events)%n", name,
+                named.perSecond(), named.perCpuSecond(), n);
+        return named;
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private Result sessions(PhasedLstmModel m, Events events, long n) {
+        StreamSession[] s = new StreamSession[keys];
+        for (int k = 0; k < keys; k++) {
+            s[k] = m.newSession();
+        }
+        long c0 = cpuNanos();
+        long t0 = System.nanoTime();
+        float sink = 0;
+        for (long i = 0; i < n; i++) {
+            Event<Long> e = events.map(i);
+            sink += s[(int) (long) e.key()].step(e.features(), e.time())[0];
+        }
+        return result(n, t0, c0, sink);
+    }
+
+    private Result restoreSave(PhasedLstmModel m, Events events, long n) {
+        SessionState[] states = new SessionState[keys];
+        StreamSession s = m.newSession();
+        SessionState zero = s.saveState();
+        long c0 = cpuNanos();
+        long t0 = System.nanoTime();
+        float sink = 0;
+        for (long i = 0; i < n; i++) {
+            Event<Long> e = events.map(i);
+            int k = (int) (long) e.key();
+            s.restoreState(states[k] == null ? zero : states[k]);
+            sink += s.step(e.features(), e.time())[0];
+            states[k] = s.saveState();
+        }
+        return result(n, t0, c0, sink);
+    }
+
+    private Result batched(PhasedLstmModel m, Events events, long n) {
+        int b = 32;
+        int t = 100;
+        float[] x = new float[b * t * INPUTS];
+        double[] time = new double[b * t];
+        for (int i = 0; i < b * t; i++) {
+            Event<Long> e = events.map(i);
+            System.arraycopy(e.features(), 0, x, i * INPUTS, INPUTS);
+            time[i] = (i % t) * 0.01 * keys / b; // per sequence, the gaps of a key's events above
+        }
+        SequenceBatch batch = SequenceBatch.of(b, t, INPUTS, x, time);
+        long batches = Math.max(1, n / (b * t));
+        long c0 = cpuNanos();
+        long t0 = System.nanoTime();
+        float sink = 0;
+        for (long i = 0; i < batches; i++) {
+            sink += m.predictLastHidden(batch, InferencePath.EVENT_DRIVEN)[0];
+        }
+        return result(batches * b * t, t0, c0, sink);
+    }
+
+    private static Result result(long n, long t0, long c0, float sink) {
+        double wall = (System.nanoTime() - t0) * 1e-9;
+        double cpu = (cpuNanos() - c0) * 1e-9;
+        if (sink == Float.MIN_VALUE) {
+            System.out.print(""); // keeps the results alive
+        }
+        return new Result("", n, wall, cpu);
+    }
+
+    private Result flink(BenchModel model, Events events, long n, int batch, boolean shuffle) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        KeyedPhasedLstm plstm = KeyedPhasedLstm.builder(model).maxBatchSize(batch)
+                .maxBatchDelay(Duration.ofMillis(batch == 1 ? 0 : 10)).build();
+        DataStream<Event<Long>> source = env.fromSource(new DataGeneratorSource<>(events, n,
+                Event.typeInfo(Types.LONG)), WatermarkStrategy.noWatermarks(), "events");
+        KeySelector<Event<Long>, Long> byKey = Event::key;
+        DataStream<Prediction<Long>> out = shuffle ? plstm.apply(source)
+                : plstm.apply(DataStreamUtils.reinterpretAsKeyedStream(source, byKey, Types.LONG));
+        out.sinkTo(new TimingSink());
+        TimingSink.reset();
+        env.execute("benchmark");
+        return new Result("", TimingSink.count, (TimingSink.endNanos - TimingSink.firstNanos) * 1e-9,
+                (TimingSink.endCpu - TimingSink.firstCpu) * 1e-9);
+    }
+
+    /** The machine's CPU model, from /proc/cpuinfo where there is one. */
+    private static String cpu() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+
+    /** The model, built on the task from its sizes (StreamingBenchmark's: seed 3). */
+    record BenchModel(int inputs, int hidden) implements ModelSource {
+        @Override
+        public PhasedLstmModel load() {
+            PhasedLstmConfig cfg = PhasedLstmConfig.builder(inputs, hidden).build();
+            return PhasedLstmModel.of(List.of(PhasedLstmParams.initialize(cfg, TimeGateInit.PAPER, 3)), null);
+        }
+    }
+
+    /** Event {@code i}: key, time {@code i · 0.01}, features from a pool. Serialisable, cheap, deterministic. */
+    static final class Events implements GeneratorFunction<Long, Event<Long>> {
+        private static final long serialVersionUID = 1L;
+        private final int keys;
+        private final int inputs;
+        private final long seed;
+        private transient float[][] pool;
+
+        Events(int keys, int inputs, long seed) {
+            this.keys = keys;
+            this.inputs = inputs;
+            this.seed = seed;
+        }
+
+        @Override
+        public Event<Long> map(Long index) {
+            return map(index.longValue());
+        }
+
+        Event<Long> map(long i) {
+            if (pool == null) {
+                java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+                pool = new float[1024][inputs];
+                for (float[] x : pool) {
+                    for (int j = 0; j < inputs; j++) {
+                        x[j] = (float) r.nextGaussian();
+                    }
+                }
+            }
+            long h = (i + seed) * 0x9E3779B97F4A7C15L;
+            long key = ((h >>> 33) % keys);
+            return new Event<>(key, i * 0.01, pool[(int) (h >>> 20) & 1023]);
+        }
+    }
+
+    /** Counts predictions and notes the time and process CPU at the first one and at the end of the input. */
+    static final class TimingSink implements Sink<Prediction<Long>> {
+        private static final long serialVersionUID = 1L;
+        static volatile long count;
+        static volatile long firstNanos;
+        static volatile long firstCpu;
+        static volatile long endNanos;
+        static volatile long endCpu;
+
+        static void reset() {
+            count = 0;
+            firstNanos = 0;
+        }
+
+        @Override
+        public SinkWriter<Prediction<Long>> createWriter(WriterInitContext context) {
+            return new SinkWriter<>() {
+                private long n;
+
+                @Override
+                public void write(Prediction<Long> p, Context c) {
+                    if (n++ == 0) {
+                        firstCpu = cpuNanos();
+                        firstNanos = System.nanoTime();
+                    }
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {
+                    if (endOfInput) {
+                        endNanos = System.nanoTime();
+                        endCpu = cpuNanos();
+                        count = n;
+                    }
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+}
