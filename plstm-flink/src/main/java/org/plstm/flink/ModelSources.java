@@ -41,7 +41,7 @@ final class ModelSources {
         }
     }
 
-    /** {@link #embedded(Path)} and {@link #bytes(byte[])}: the checkpoint's bytes, written to a temporary file to load. */
+    /** {@code embedded} and {@code bytes}: the checkpoint's bytes, written to a temporary file to load. */
     static final class EmbeddedModel implements ModelSource {
         private static final long serialVersionUID = 1L;
         private final byte[] checkpoint;

@@ -256,6 +256,59 @@ class KeyedPhasedLstmJobTest {
         assertThat(TestSupport.byKey(got)).isEqualTo(expected.predictions());
     }
 
+    /**
+     * README.md's Flink example ("Scaling out with Flink"), compiled and run here: the README's java block is the
+     * code between the markers, line for line; its printed predictions and rejections are checked.
+     */
+    @Test
+    void theReadmeExampleRunsAndIsTheReadmes() throws Exception {
+        Path checkpoint = dir.resolve("readme.safetensors");
+        org.plstm.train.SequenceClassifier untrained = org.plstm.train.SequenceClassifier.initialize(List.of(
+                org.plstm.PhasedLstmConfig.builder(2, 32).build()), 3, org.plstm.TimeGateInit.PAPER, 42);
+        org.plstm.io.Checkpoint.save(checkpoint, untrained.weights(), null, 0, null, java.util.Map.of());
+        String modelUri = checkpoint.toString();
+        StreamExecutionEnvironment env = env(new Configuration());
+        java.io.PrintStream out = System.out;
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream printedErr = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        System.setErr(new java.io.PrintStream(printedErr, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            // README-FLINK-BEGIN
+            DataStream<Event<String>> events = env.fromData(Event.typeInfo(Types.STRING),   // key, time, x [I]
+                    new Event<>("sensor-1", 0.0, new float[] {0.1f, 0.2f}),
+                    new Event<>("sensor-2", 0.5, new float[] {1.0f, 0.0f}),
+                    new Event<>("sensor-1", 1.7, new float[] {0.3f, 0.4f}),
+                    new Event<>("sensor-2", 0.2, new float[] {0.9f, 0.1f}));   // earlier than 0.5: rejected
+            KeyedPhasedLstm plstm = KeyedPhasedLstm.builder(ModelSource.file(modelUri))   // hdfs://, s3://, a path
+                    .maxBatchSize(1024).maxBatchDelay(Duration.ofMillis(10)).build();
+            SingleOutputStreamOperator<Prediction<String>> predictions = plstm.apply(events).uid("plstm");
+            DataStream<RejectedEvent<String>> rejected =
+                    predictions.getSideOutput(KeyedPhasedLstm.rejectedTag(Types.STRING));
+            predictions.print();      // Prediction[key, time, events (so far), values (class probabilities [C])]
+            rejected.printToErr();    // RejectedEvent[event, reason, message]
+            env.execute("plstm");
+            // README-FLINK-END
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("Prediction[")).toList()).hasSize(3);
+        assertThat(printedErr.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("reason=TIME_WENT_BACKWARDS");
+
+        List<String> src = Files.readAllLines(Path.of("src/test/java/org/plstm/flink/KeyedPhasedLstmJobTest.java"));
+        List<String> example = src.subList(src.indexOf("            // README-FLINK-" + "BEGIN") + 1,
+                src.indexOf("            // README-FLINK-" + "END")).stream().map(l -> l.substring(12)).toList();
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String section = readme.substring(readme.indexOf("## Scaling out with Flink"));
+        int at = section.indexOf("```java\n") + "```java\n".length();
+        assertThat(section.substring(at, section.indexOf("```", at)).lines().toList())
+                .as("README.md's java block under \"Scaling out with Flink\" is this test's code").isEqualTo(example);
+    }
+
     /** The predictions in the committed (visible) part files of a file sink directory. */
     private static List<Prediction<String>> readPredictions(Path out) throws Exception {
         List<Prediction<String>> got = new ArrayList<>();

@@ -45,13 +45,17 @@ import picocli.CommandLine.Option;
  * <p>The model is StreamingBenchmark's (jmh module): one layer, I = 16, time gates as the paper advises (periods
  * {@code exp(U(1, 6))}, ratioOn 0.05), no head; the output is the hidden state. Event {@code i} is a pure function of
  * {@code i} ({@link Events}): a key among {@code --keys}, a time {@code i · 0.01} (so every key's times grow, about
- * {@code keys · 0.01} apart), features from a pool of 1,024 Gaussian vectors; every variant calls the same function, so
- * the event's creation is in every figure. Variants, each timed after a warm-up run of the same code in this JVM:
+ * {@code keys · 0.01} apart), features from a pool of 1,024 Gaussian vectors; every variant calls the same function,
+ * so the event's creation is in every figure. Variants, each timed after a warm-up run of the same code in this JVM:
  * <ul>
  *   <li>{@code sessions}: one live {@code StreamSession} per key, {@code step} per event (the floor; memory: every
  *       session's scratch buffers);</li>
- *   <li>{@code restore/save}: one session, per event the key's {@link SessionState} restored, stepped, saved (what
- *       keeping the state outside the session costs, without Flink);</li>
+ *   <li>{@code restore/save arrays}: one session, per event the key's h and c copied in, stepped, copied out
+ *       ({@link StreamSession#restoreState(float[][], float[][], double, long)} and
+ *       {@link StreamSession#saveState(float[][], float[][])}): what the Flink operator does per key, without
+ *       Flink;</li>
+ *   <li>{@code restore/save SessionState}: the same through immutable {@link SessionState}s (two copies and an
+ *       allocation per event, and garbage that lives until the key's next event);</li>
  *   <li>{@code batched}: {@link PhasedLstmModel#predictLastHidden(SequenceBatch, InferencePath)} on the event-driven
  *       path, B = 32 sequences of T = 100 events (fresh state per sequence), on one thread (the common fork-join pool
  *       is given parallelism 0);</li>
@@ -61,7 +65,9 @@ import picocli.CommandLine.Option;
  *       task: two threads, so events per CPU-second is the per-core figure).</li>
  * </ul>
  * Flink figures are measured from the first prediction to the end of the input (the job's start-up excluded); CPU is
- * the process's CPU time over the same window (all threads: tasks, JIT, GC).
+ * the process's CPU time over the same window (all threads: tasks, JIT, GC). Each variant runs {@code --runs} times
+ * after its warm-up; the table has the median run and the range of the events per CPU-second (the machine may be
+ * shared: CPU time is less disturbed by other tenants than wall time).
  */
 @Command(name = "ThroughputBenchmark", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Events/s of keyed streaming inference: plain StreamSessions vs Flink (KeyedPhasedLstm).")
@@ -83,8 +89,16 @@ public final class ThroughputBenchmark implements Callable<Integer> {
             + "variants (default: ${DEFAULT-VALUE}).")
     List<Integer> batches;
 
+    @Option(names = "--runs", defaultValue = "3", description = "Measured runs per variant; the median is "
+            + "reported (default: ${DEFAULT-VALUE}).")
+    int runs;
+
     @Option(names = "--report", description = "Also write the table to this Markdown file.")
     Path report;
+
+    /** A benchmark with no options set yet (picocli sets them from the command line). */
+    public ThroughputBenchmark() {
+    }
 
     /**
      * Runs the benchmark; {@code --help} lists the options.
@@ -103,7 +117,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> rows = new ArrayList<>();
-        rows.add("| H | variant | events/s | events per CPU-second | ÷ sessions (per CPU-second) |");
+        rows.add("| H | variant | events/s | events per CPU-second (range) | ÷ sessions, per CPU-second |");
         rows.add("|--:|---|--:|--:|--:|");
         for (int h : hidden) {
             BenchModel model = new BenchModel(INPUTS, h);
@@ -111,7 +125,8 @@ public final class ThroughputBenchmark implements Callable<Integer> {
             Events events = new Events(keys, INPUTS, 7);
             Result floor = measure("sessions", n -> sessions(m, events, n));
             rows.add(row(h, floor, floor));
-            rows.add(row(h, measure("restore/save", n -> restoreSave(m, events, n)), floor));
+            rows.add(row(h, measure("restore/save arrays", n -> restoreSaveArrays(m, events, n)), floor));
+            rows.add(row(h, measure("restore/save SessionState", n -> restoreSave(m, events, n)), floor));
             rows.add(row(h, measure("batched (B=32, T=100)", n -> batched(m, events, n)), floor));
             for (boolean shuffle : new boolean[] {false, true}) {
                 for (int batch : batches) {
@@ -133,12 +148,16 @@ public final class ThroughputBenchmark implements Callable<Integer> {
     }
 
     private static String row(int h, Result r, Result floor) {
-        return String.format(Locale.ROOT, "| %d | %s | %,.0f | %,.0f | %.2f |", h, r.name, r.perSecond(),
-                r.perCpuSecond(), r.perCpuSecond() / floor.perCpuSecond());
+        return String.format(Locale.ROOT, "| %d | %s | %,.0f | %,.0f (%,.0f–%,.0f) | %.2f |", h, r.name,
+                r.perSecond(), r.perCpuSecond(), r.minPerCpu, r.maxPerCpu, r.perCpuSecond() / floor.perCpuSecond());
     }
 
-    /** Events, wall seconds, CPU seconds of one measured run. */
-    record Result(String name, long events, double wall, double cpu) {
+    /** Events, wall seconds, CPU seconds of one run (the median one), and the range over the runs. */
+    record Result(String name, long events, double wall, double cpu, double minPerCpu, double maxPerCpu) {
+        Result(String name, long events, double wall, double cpu) {
+            this(name, events, wall, cpu, events / cpu, events / cpu);
+        }
+
         double perSecond() {
             return events / wall;
         }
@@ -152,16 +171,23 @@ public final class ThroughputBenchmark implements Callable<Integer> {
         Result run(long events) throws Exception;
     }
 
-    /** A warm-up of a tenth of the target, then a run sized to last about {@code --seconds}. */
+    /** Two warm-ups (the second a quarter of the target), then {@code --runs} runs of about {@code --seconds}. */
     private Result measure(String name, Run run) throws Exception {
         Result warm = run.run(20_000);
         long n = Math.max(20_000, (long) (warm.perSecond() * seconds / 4));
         warm = run.run(n);
         n = Math.max(50_000, (long) (warm.perSecond() * seconds));
-        Result r = run.run(n);
-        Result named = new Result(name, r.events, r.wall, r.cpu);
-        System.out.printf(Locale.ROOT, "  %-28s %,12.0f events/s  %,12.0f per CPU-second  (%,d events)%n", name,
-                named.perSecond(), named.perCpuSecond(), n);
+        List<Result> all = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            all.add(run.run(n));
+        }
+        all.sort(java.util.Comparator.comparingDouble(Result::perCpuSecond));
+        Result median = all.get(all.size() / 2);
+        Result named = new Result(name, median.events, median.wall, median.cpu, all.get(0).perCpuSecond(),
+                all.get(all.size() - 1).perCpuSecond());
+        System.out.printf(Locale.ROOT, "  %-28s %,12.0f events/s  %,12.0f per CPU-second (%,.0f–%,.0f)  (%,d events, "
+                + "%d runs)%n", name, named.perSecond(), named.perCpuSecond(), named.minPerCpu, named.maxPerCpu, n,
+                runs);
         return named;
     }
 
@@ -198,6 +224,29 @@ public final class ThroughputBenchmark implements Callable<Integer> {
             s.restoreState(states[k] == null ? zero : states[k]);
             sink += s.step(e.features(), e.time())[0];
             states[k] = s.saveState();
+        }
+        return result(n, t0, c0, sink);
+    }
+
+    private Result restoreSaveArrays(PhasedLstmModel m, Events events, long n) {
+        int h = m.hiddenSize();
+        float[][][] hs = new float[keys][1][h];
+        float[][][] cs = new float[keys][1][h];
+        double[] last = new double[keys];
+        long[] counts = new long[keys];
+        java.util.Arrays.fill(last, Double.NEGATIVE_INFINITY);
+        StreamSession s = m.newSession();
+        long c0 = cpuNanos();
+        long t0 = System.nanoTime();
+        float sink = 0;
+        for (long i = 0; i < n; i++) {
+            Event<Long> e = events.map(i);
+            int k = (int) (long) e.key();
+            s.restoreState(hs[k], cs[k], last[k], counts[k]);
+            sink += s.step(e.features(), e.time())[0];
+            s.saveState(hs[k], cs[k]);
+            last[k] = s.lastTime();
+            counts[k] = s.events();
         }
         return result(n, t0, c0, sink);
     }

@@ -32,6 +32,10 @@ public final class CsvEvents extends ProcessFunction<String, Event<String>> {
 
     private transient ObjectReader reader;
 
+    /** A parser; Flink calls {@link #open} on each task before the first line. */
+    public CsvEvents() {
+    }
+
     @Override
     public void open(OpenContext context) {
         CsvMapper mapper = new CsvMapper();

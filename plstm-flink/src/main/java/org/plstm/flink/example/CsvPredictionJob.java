@@ -88,6 +88,10 @@ public final class CsvPredictionJob implements Callable<Integer> {
             description = "Checkpoint interval; output files are committed at checkpoints (default: ${DEFAULT-VALUE}).")
     long checkpointMs;
 
+    /** A job with no options set yet (picocli sets them from the command line). */
+    public CsvPredictionJob() {
+    }
+
     /**
      * Runs the job from the command line ({@code --help} lists the options); exits with status 1 on bad options and
      * 2 if the job fails, and returns normally when it succeeds (so that {@code flink run} keeps its client).

@@ -199,11 +199,11 @@ public final class KeyedSessionStateSerializer extends TypeSerializer<KeyedSessi
      * What a checkpoint or savepoint stores about the serializer: the format version and the layer sizes.
      *
      * <p>Written form (after Flink's own class name and version header): {@code int} layer count, then {@code int}
-     * per layer. Restoring state written by this version is {@linkplain TypeSerializerSchemaCompatibility#compatibleAsIs
-     * compatible as is} when the layer sizes match; with other sizes it is {@linkplain
-     * TypeSerializerSchemaCompatibility#incompatible incompatible} (a model of another shape cannot continue these
-     * sessions: Flink then refuses to restore, and the log says why); state of an older format would be migrated
-     * (read by {@link #restoreSerializer()}, written in the current form).
+     * per layer. Restoring state written by this version is
+     * {@linkplain TypeSerializerSchemaCompatibility#compatibleAsIs compatible as is} when the layer sizes match; with
+     * other sizes it is {@linkplain TypeSerializerSchemaCompatibility#incompatible incompatible} (a model of another
+     * shape cannot continue these sessions: Flink then refuses to restore, and the log says why); state of an older
+     * format would be migrated (read by {@link #restoreSerializer()}, written in the current form).
      */
     public static final class Snapshot implements TypeSerializerSnapshot<KeyedSessionState> {
         /** The current form's version. */
@@ -237,8 +237,8 @@ public final class KeyedSessionStateSerializer extends TypeSerializer<KeyedSessi
         }
 
         /**
-         * @throws IOException if {@code readVersion} is unknown to this code (a savepoint of a newer plstm-flink) or the
-         *     sizes are invalid
+         * @throws IOException if {@code readVersion} is unknown to this code (a savepoint of a newer plstm-flink) or
+         *     the sizes are invalid
          */
         @Override
         public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader)

@@ -24,9 +24,9 @@ import org.plstm.train.SequenceClassifier;
 import picocli.CommandLine;
 
 /**
- * The example job as README.md runs it (its command line), on the MiniCluster (the job forbids Kryo itself): a CSV with a
- * header, a comment, a quoted key and bad lines in, CSV predictions equal to sequential {@link StreamSession}s' out,
- * bad events and malformed lines in the rejected files.
+ * The example job as README.md runs it (its command line), on the MiniCluster (the job forbids Kryo itself): a CSV
+ * with a header, a comment, a quoted key and bad lines in, CSV predictions equal to sequential {@link StreamSession}s'
+ * out, bad events and malformed lines in the rejected files.
  */
 class CsvPredictionJobTest {
     @RegisterExtension
