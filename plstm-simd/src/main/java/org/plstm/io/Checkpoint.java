@@ -547,7 +547,7 @@ public final class Checkpoint {
         String actual = digest(contents.metadata(), contents.tensors().values());
         if (!actual.equals(recorded)) {
             throw new CheckpointFormatException(src, "integrity check failed: the content's digest is " + actual
-                    + ", the file records " + recorded + " (the file was damaged or edited after it was saved; "
+                    + ", the file records '" + recorded + "' (the file was damaged or edited after it was saved; "
                     + "use a backup copy or retrain)");
         }
         return true;

@@ -163,8 +163,9 @@ public final class Safetensors {
 
     /**
      * Reads and validates a safetensors file. Only regular files are read (a named pipe or a device such as
-     * {@code /dev/zero} is refused before it is opened), and the 8-byte header length is checked against the file's
-     * size before the rest is read, so a file that is not a checkpoint costs no more than its first 8 bytes.
+     * {@code /dev/zero} is refused before it is opened), the 8-byte header length is checked against the file's
+     * size, and the header against the data section's size, before the rest is read: a file that is not a checkpoint,
+     * or whose header does not describe it, costs no more than its header.
      *
      * @param file the file
      * @return its tensors and metadata
@@ -191,7 +192,17 @@ public final class Safetensors {
                 }
             }
             if (first.position() == 8) {
-                checkHeaderLength(file.toString(), first.getLong(0), size - 8);
+                long n = first.getLong(0);
+                checkHeaderLength(file.toString(), n, size - 8);
+                // The header alone says whether the file is whole: check it before reading the data section, so a
+                // huge file whose header does not describe it costs no more than the header.
+                byte[] head = new byte[(int) (8 + n)];
+                try (java.io.InputStream in = Files.newInputStream(file)) {
+                    if (in.readNBytes(head, 0, head.length) != head.length) {
+                        throw new CheckpointFormatException(file.toString(), "the file shrank while it was read");
+                    }
+                }
+                parseHeader(file.toString(), head, (int) n, size - 8 - n);
             }
         }
         return decode(Files.readAllBytes(file), file.toString());
@@ -224,7 +235,28 @@ public final class Safetensors {
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long n = buf.getLong(0);
         checkHeaderLength(source, n, bytes.length - 8L);
-        int headerLength = (int) n;
+        Header h = parseHeader(source, bytes, (int) n, bytes.length - 8L - n);
+        long dataStart = 8L + n;
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Entry e : h.entries) {
+            float[] data = new float[e.count];
+            ByteBuffer slice = ByteBuffer.wrap(bytes, (int) (dataStart + e.begin), 4 * e.count)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            slice.asFloatBuffer().get(data);
+            tensors.put(e.name, new Tensor(e.name, e.shape, data));
+        }
+        return new Contents(tensors, h.metadata);
+    }
+
+    private record Header(Map<String, String> metadata, List<Entry> entries) {
+    }
+
+    /**
+     * Parses and checks the header ({@code bytes[8 .. 8 + headerLength)}) against a data section of
+     * {@code dataLength} bytes: every entry, and that the tensors tile the data section exactly.
+     */
+    private static Header parseHeader(String source, byte[] bytes, int headerLength, long dataLength)
+            throws CheckpointFormatException {
         if (bytes[8] != '{') {
             throw new CheckpointFormatException(source, "not a safetensors file: the header must start with '{', got byte 0x"
                     + Integer.toHexString(bytes[8] & 0xFF));
@@ -243,8 +275,6 @@ public final class Safetensors {
         if (root == null || !root.isObject()) {
             throw new CheckpointFormatException(source, "header must be a JSON object");
         }
-        long dataStart = 8L + headerLength;
-        long dataLength = bytes.length - dataStart;
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator(); it.hasNext(); ) {
@@ -279,15 +309,7 @@ public final class Safetensors {
                     + " bytes but the tensors cover " + covered + (covered < dataLength
                     ? " (trailing bytes after the last tensor)" : ""));
         }
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Entry e : entries) {
-            float[] data = new float[e.count];
-            ByteBuffer slice = ByteBuffer.wrap(bytes, (int) (dataStart + e.begin), 4 * e.count)
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            slice.asFloatBuffer().get(data);
-            tensors.put(e.name, new Tensor(e.name, e.shape, data));
-        }
-        return new Contents(tensors, metadata);
+        return new Header(metadata, entries);
     }
 
     private record Entry(String name, int[] shape, int count, long begin, long end) {

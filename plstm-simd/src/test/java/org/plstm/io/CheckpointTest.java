@@ -354,7 +354,7 @@ class CheckpointTest {
             t.put(b.name(), new Tensor(b.name(), b.shape(), a.data()));
         }, m -> { }, false), "integrity check failed");
         assertCorrupt(edited(t -> { }, m -> m.put(Checkpoint.INTEGRITY, "sha256:00"), false),
-                "the file records sha256:00 (the file was damaged or edited after it was saved");
+                "the file records 'sha256:00' (the file was damaged or edited after it was saved");
     }
 
     @Test

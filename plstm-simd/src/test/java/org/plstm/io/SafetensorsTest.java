@@ -59,6 +59,15 @@ class SafetensorsTest {
         assertThatThrownBy(() -> Safetensors.read(sparse)).isInstanceOf(CheckpointFormatException.class)
                 .hasMessageContaining("header length 0 is out of range: expected 2 to " + Safetensors.MAX_HEADER_BYTES);
         assertThat(Files.size(sparse)).isEqualTo(1L << 30);
+        // a valid header that does not describe the large file behind it (the attack's 1.8 GB variant, which was
+        // read whole): refused from the header, before the data section is read
+        Path hole = dir.resolve("hole.safetensors");
+        Files.write(hole, file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", floats(1f, 2f)));
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(hole.toFile(), "rw")) {
+            f.setLength(1L << 30);
+        }
+        assertThatThrownBy(() -> Safetensors.read(hole)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessageContaining("(trailing bytes after the last tensor)");
         assertThatThrownBy(() -> Safetensors.read(dir.resolve("missing")))
                 .isInstanceOf(java.nio.file.NoSuchFileException.class);
     }

@@ -53,7 +53,7 @@ public final class CompareCommand implements Callable<Integer> {
         String engine = runtime.engine(spec);
         int threads = runtime.threads(spec);
         TrainConfig base = options.toConfig(spec, ModelKind.PLSTM, engine, threads);
-        Path dir = TrainCommand.outDir(spec, out, overwrite, false); // refused before the data is loaded
+        Path dir = TrainCommand.outDir(spec, out, overwrite, null, false); // refused before the data is loaded
         Mnist mnist = runtime.load();
         var outW = spec.commandLine().getOut();
         outW.println("output: " + dir);

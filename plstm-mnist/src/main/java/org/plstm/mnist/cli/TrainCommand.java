@@ -76,13 +76,16 @@ public final class TrainCommand implements Callable<Integer> {
      * @param spec      the command, for errors
      * @param out       the --out value, or null for a new {@code runs/<yyyyMMdd-HHmmss>}
      * @param overwrite --overwrite was given
-     * @param resuming  --resume was given
+     * @param resume    the --resume checkpoint, or null: --out may be the directory that holds it, and no other
+     *                  run's
+     * @param canResume whether the command has --resume (for the advice in the refusal)
      * @return the directory
-     * @throws ParameterException if {@code out} is a file, or already holds a run and neither --overwrite nor
-     *                            --resume was given
+     * @throws ParameterException if {@code out} is a file or cannot be created, or already holds a run (other than
+     *                            the resumed checkpoint's) and --overwrite was not given
      * @throws IOException if the directory cannot be created
      */
-    static Path outDir(CommandSpec spec, Path out, boolean overwrite, boolean resuming) throws IOException {
+    static Path outDir(CommandSpec spec, Path out, boolean overwrite, Path resume, boolean canResume)
+            throws IOException {
         if (out == null) {
             return newRunDir(Path.of("runs"), LocalDateTime.now().format(DateTimeFormatter.ofPattern(
                     "yyyyMMdd-HHmmss")));
@@ -90,16 +93,34 @@ public final class TrainCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new ParameterException(spec.commandLine(), "--out: expected a directory, got the file " + out);
         }
-        if (Files.isDirectory(out) && !overwrite && !resuming) {
+        if (Files.isDirectory(out) && !overwrite && !(resume != null && sameDirectory(out, resume))) {
             List<String> held = RUN_FILES.stream().filter(f -> Files.exists(out.resolve(f))).toList();
             if (!held.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--out: " + out + " already holds a run ("
-                        + String.join(", ", held) + "); pass --overwrite to replace its files, --resume "
-                        + out.resolve("checkpoint.safetensors") + " to continue it, or another --out");
+                Path ck = out.resolve("checkpoint.safetensors");
+                throw new ParameterException(spec.commandLine(), "--out: " + out + " already holds "
+                        + (resume != null ? "another run" : "a run") + " (" + String.join(", ", held)
+                        + "); pass --overwrite to replace its files"
+                        + (canResume && Files.isRegularFile(ck) ? ", --resume " + ck + " to continue it" : "")
+                        + ", or another --out");
             }
         }
-        Files.createDirectories(out);
+        try {
+            Files.createDirectories(out);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new ParameterException(spec.commandLine(), "--out: cannot create the directory " + out + ": "
+                    + (e.getReason() != null ? e.getReason() : e.getMessage()));
+        }
         return out.toRealPath();
+    }
+
+    /** Whether {@code dir} is the directory that holds {@code file} (after resolving links). */
+    private static boolean sameDirectory(Path dir, Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            return parent != null && Files.isDirectory(dir) && Files.isSameFile(dir, parent);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -187,11 +208,24 @@ public final class TrainCommand implements Callable<Integer> {
                         + loaded.epoch() + " epochs; expected a total above that, got " + config.epochs());
             }
         }
-        Path dir = outDir(spec, out, overwrite, resume != null); // refused before the data is loaded
+        boolean existed = out != null && Files.isDirectory(out);
+        Path dir = outDir(spec, out, overwrite, resume, true); // refused before the data is loaded
         Mnist mnist = runtime.load();
         spec.commandLine().getOut().println("output: " + dir);
         MnistTrainer trainer = new MnistTrainer(config, mnist, dir, spec.commandLine().getOut(), runtime.progressBar());
-        RunResult r = trainer.run(loaded, resume);
+        RunResult r;
+        try {
+            r = trainer.run(loaded, resume);
+        } catch (MnistTrainer.ResumeException e) {
+            if (!existed) {
+                try (var files = Files.list(dir)) {
+                    if (files.findAny().isEmpty()) {
+                        Files.deleteIfExists(dir); // made for this run, still empty
+                    }
+                }
+            }
+            throw new ParameterException(spec.commandLine(), "--resume: " + resume + ": " + e.getMessage());
+        }
         spec.commandLine().getOut().printf(java.util.Locale.ROOT, "done: test accuracy %.4f, test loss %.4f; files in %s%n",
                 r.last().testAccuracy(), r.last().testLoss(), dir.toAbsolutePath());
         spec.commandLine().getOut().flush();

@@ -134,8 +134,7 @@ public final class MnistTrainer {
      * @param resumeFile the checkpoint's path (for the summary and to find its metrics.csv), or {@code null}
      * @return the run's results
      * @throws IOException if an output file cannot be written
-     * @throws IllegalArgumentException if the checkpoint does not fit the configuration or the data, or contradicts
-     *     itself
+     * @throws ResumeException if the checkpoint does not fit the configuration or the data, or contradicts itself
      * @throws DivergedException if training diverges (the files stay those of the last good epoch)
      */
     public RunResult run(Checkpoint.Loaded resume, Path resumeFile) throws IOException {
@@ -149,8 +148,8 @@ public final class MnistTrainer {
         if (resume != null) {
             model = SequenceClassifier.of(resume.weights());
             if (!model.configs().equals(config.layerConfigs())) {
-                throw new IllegalArgumentException("resume: the checkpoint's layers " + model.configs()
-                        + " differ from the configuration's " + config.layerConfigs());
+                throw new ResumeException("the checkpoint's layers " + model.configs()
+                        + " differ from its training configuration's " + config.layerConfigs());
             }
             optimizer = resume.optimizer() == null ? config.newOptimizer()
                     : Optimizer.restore(resume.optimizer(), model.tensors());
@@ -224,6 +223,16 @@ public final class MnistTrainer {
         }
     }
 
+    /** A checkpoint to resume contradicts itself, the configuration or the data; the message says how. */
+    public static final class ResumeException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param message what disagrees with what */
+        public ResumeException(String message) {
+            super(message);
+        }
+    }
+
     /** The files a run writes into its directory. */
     static final List<String> OUTPUT_FILES = List.of(CHECKPOINT, "metrics.csv", "summary.json", "accuracy.png",
             "loss.png");
@@ -235,31 +244,31 @@ public final class MnistTrainer {
      */
     private void checkResumable(Checkpoint.Loaded resume, List<EpochStats> history, int trainCount) {
         long epochs = resume.epoch();
-        String where = "resume: the checkpoint's ";
+        String where = "the checkpoint's ";
         if (history.size() != epochs) {
-            throw new IllegalArgumentException(where + "history lists " + history.size() + " epochs, expected "
+            throw new ResumeException(where + "history lists " + history.size() + " epochs, expected "
                     + epochs + " (its epoch counter); the file is inconsistent");
         }
         for (int e = 0; e < history.size(); e++) {
             if (history.get(e).epoch() != e + 1) {
-                throw new IllegalArgumentException(where + "history entry " + (e + 1) + " is of epoch "
+                throw new ResumeException(where + "history entry " + (e + 1) + " is of epoch "
                         + history.get(e).epoch() + "; the file is inconsistent");
             }
         }
         var state = resume.optimizer();
         if (state != null) {
             if (!state.name().equalsIgnoreCase(config.optimizer())) {
-                throw new IllegalArgumentException(where + "optimizer state is " + state.name() + " but its training "
+                throw new ResumeException(where + "optimizer state is " + state.name() + " but its training "
                         + "configuration names " + config.optimizer() + "; the file is inconsistent");
             }
             if (state.learningRate() != config.learningRate()) {
-                throw new IllegalArgumentException(where + "optimizer learning rate is " + state.learningRate()
+                throw new ResumeException(where + "optimizer learning rate is " + state.learningRate()
                         + " but its training configuration has " + config.learningRate()
                         + "; the file is inconsistent");
             }
             long perEpoch = (trainCount + config.batch() - 1) / config.batch();
             if (state.iterations() != epochs * perEpoch) {
-                throw new IllegalArgumentException(where + "optimizer has taken " + state.iterations() + " steps, "
+                throw new ResumeException(where + "optimizer has taken " + state.iterations() + " steps, "
                         + "expected " + epochs * perEpoch + " (" + epochs + " epochs of " + perEpoch + " batches of "
                         + "the " + trainCount + " training samples); the file is inconsistent or the data differ");
             }
@@ -268,7 +277,7 @@ public final class MnistTrainer {
                 {"pixel_std", Double.toString(stats.std())}}) {
             String saved = resume.metadata().get(stat[0]);
             if (saved != null && !saved.equals(stat[1])) {
-                throw new IllegalArgumentException(where + stat[0] + " is " + saved + " but the training data's is "
+                throw new ResumeException(where + stat[0] + " is " + saved + " but the training data's is "
                         + stat[1] + "; it was trained on other data, or the file is inconsistent");
             }
         }
@@ -290,7 +299,18 @@ public final class MnistTrainer {
                 int size = Math.min(config.batch(), n - from);
                 MnistBatches.Batch b = train.fill(order, from, size);
                 long t0 = System.nanoTime();
-                TrainStepResult r = trainer.step(b.input(), b.labels());
+                TrainStepResult r;
+                try {
+                    r = trainer.step(b.input(), b.labels());
+                } catch (IllegalArgumentException e) {
+                    // the engine validates the parameters first: an earlier update may have made them NaN
+                    String broken = divergence(trainer);
+                    if (broken == null) {
+                        throw e;
+                    }
+                    throw new DivergedException(epoch, from / config.batch() + 1, broken, config.learningRate(),
+                            lastGood);
+                }
                 long t1 = System.nanoTime();
                 if (!Double.isFinite(r.loss())) {
                     throw new DivergedException(epoch, from / config.batch() + 1, "the loss is " + r.loss(),
@@ -318,11 +338,10 @@ public final class MnistTrainer {
             }
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        try {
-            trainer.model().weights().validate("model");
-        } catch (IllegalArgumentException e) {
-            throw new DivergedException(epoch, (n + config.batch() - 1) / config.batch(), "the parameters left their "
-                    + "valid range (" + e.getMessage() + ")", config.learningRate(), lastGood);
+        String broken = divergence(trainer);
+        if (broken != null) {
+            throw new DivergedException(epoch, (n + config.batch() - 1) / config.batch(), broken,
+                    config.learningRate(), lastGood);
         }
         long it = trainer.optimizer().iterations();
         double trainLoss = lossSum / n;
@@ -332,6 +351,26 @@ public final class MnistTrainer {
         metrics.add(MetricsLog.Kind.TEST, epoch, it, e.samples(), e.loss(), e.accuracy(), e.samples() / e.seconds(),
                 e.seconds());
         return new EpochStats(epoch, trainLoss, trainAcc, e.loss(), e.accuracy(), seconds, n / seconds, e.seconds());
+    }
+
+    /**
+     * @return what left its valid range (the parameters: NaN/Inf, a period {@code <= 0}; or the optimiser's state:
+     *     NaN/Inf), or {@code null} if nothing did
+     */
+    private static String divergence(ClassifierTrainer trainer) {
+        try {
+            trainer.model().weights().validate("model");
+        } catch (IllegalArgumentException e) {
+            return "the parameters left their valid range (" + e.getMessage() + ")";
+        }
+        for (float[] slot : trainer.optimizer().state()) {
+            for (float v : slot) {
+                if (!Float.isFinite(v)) {
+                    return "the optimizer state is no longer finite (" + v + ")";
+                }
+            }
+        }
+        return null;
     }
 
     /**

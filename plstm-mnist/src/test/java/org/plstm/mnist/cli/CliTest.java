@@ -222,10 +222,23 @@ class CliTest {
         Path lr = edit(ck, "optimizer.learning_rate", "1.0E308", true);
         Run lrRun = run("train", "--resume", lr.toString(), "--epochs", "2", "--out", dir.resolve("lr").toString(),
                 "--no-progress", "--threads", "2");
-        assertThat(lrRun.code()).isEqualTo(1);
-        assertThat(lrRun.err()).contains("resume: the checkpoint's optimizer learning rate is 1.0E308 but its "
-                + "training configuration has 0.001; the file is inconsistent");
-        assertThat(dir.resolve("lr").resolve("checkpoint.safetensors")).doesNotExist();
+        assertThat(lrRun.code()).isEqualTo(2);
+        assertThat(lrRun.err()).contains("--resume: " + lr + ": the checkpoint's optimizer learning rate is 1.0E308 "
+                + "but its training configuration has 0.001; the file is inconsistent");
+        assertThat(dir.resolve("lr")).as("the directory made for the run is removed again").doesNotExist();
+        // --resume into another run's directory is refused (it replaced that run's files)
+        Path other = dir.resolve("other");
+        Files.createDirectories(other);
+        Files.writeString(other.resolve("metrics.csv"), "not ours");
+        Run into = run("train", "--resume", ck.toString(), "--epochs", "2", "--out", other.toString());
+        assertThat(into.code()).isEqualTo(2);
+        assertThat(into.err()).contains("--out: " + other + " already holds another run (metrics.csv); pass "
+                + "--overwrite to replace its files, or another --out");
+        assertThat(other.resolve("metrics.csv")).hasContent("not ours");
+        // --out below a file
+        Run below = run("train", "--out", ck.resolve("sub").toString(), "--epochs", "1");
+        assertThat(below.code()).isEqualTo(2);
+        assertThat(below.err()).contains("--out: cannot create the directory " + ck.resolve("sub"));
 
         Run conflict = run("train", "--resume", ck.toString(), "--epochs", "2", "--hidden", "16", "--out",
                 dir.resolve("x").toString());
@@ -287,12 +300,25 @@ class CliTest {
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).containsPattern("training diverged at epoch 2, batch [12]: (the loss is (NaN|Infinity)|"
-                + "the parameters left their valid range)")
+                + "the parameters left their valid range|the optimizer state is no longer finite)")
                 .contains("Nothing of epoch 2 was saved; last good checkpoint: " + ck + " (epoch 1, resumed from). "
                         + "Try a smaller learning rate (--lr, now 1.0E30) or gradient clipping (--clip).");
         assertThat(Files.readAllBytes(ck)).as("the last good checkpoint is kept").isEqualTo(sealed);
         assertThat(Files.readString(out.resolve("metrics.csv"))).isEqualTo(metricsBefore);
         assertThat(before).isNotEqualTo(sealed);
+        // from scratch, as the attack ran it: no epoch completes, nothing is written
+        for (String lr : new String[] {"1e30", "1e10"}) {
+            Path fresh = dir.resolve("fresh" + lr);
+            List<String> args = new ArrayList<>(List.of("train", "--epochs", "2", "--lr", lr));
+            args.addAll(common.subList(0, common.size() - 2));
+            args.addAll(List.of("--out", fresh.toString()));
+            Run f = run(args.toArray(String[]::new));
+            assertThat(f.code()).as(f.err()).isEqualTo(1);
+            assertThat(f.err()).contains("training diverged at epoch 1, batch ")
+                    .contains("last good checkpoint: none: no epoch was completed. Try a smaller learning rate");
+            assertThat(fresh.resolve("checkpoint.safetensors")).doesNotExist();
+            assertThat(fresh.resolve("metrics.csv")).doesNotExist();
+        }
     }
 
     @Test
@@ -324,7 +350,7 @@ class CliTest {
         Path link = Files.createSymbolicLink(dir.resolve("link"), real);
         Path given = Path.of(link + "/../run"); // the shell and the kernel: real/sub/.. = real, so real/run
         Path made = TrainCommand.outDir(new picocli.CommandLine(new TrainCommand()).getCommandSpec(), given, false,
-                false);
+                null, true);
         assertThat(made).isEqualTo(dir.resolve("real/run").toRealPath());
         assertThat(dir.resolve("run")).as("not the lexical link/../run").doesNotExist();
     }
