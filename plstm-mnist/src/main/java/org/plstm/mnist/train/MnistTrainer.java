@@ -176,6 +176,34 @@ public final class MnistTrainer {
                     + " completed epochs, got " + config.epochs());
         }
         Files.createDirectories(outDir);
+        // One run per directory at a time: two runs started together with the same --out both passed the check that
+        // it holds no run, and the last writer won.
+        try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(outDir.resolve(LOCK),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock;
+            try {
+                lock = lockFile.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IllegalStateException("another run is writing to " + outDir + " (it holds " + LOCK
+                        + "); wait for it to finish or choose another --out");
+            }
+            try {
+                return runLocked(model, optimizer, startEpoch, history, metrics, train, test, resume, resumeFile);
+            } finally {
+                lock.release();
+            }
+        }
+    }
+
+    /** The name of the lock file a run holds in its directory while it writes there. */
+    static final String LOCK = ".plstm.lock";
+
+    private RunResult runLocked(SequenceClassifier model, Optimizer optimizer, int startEpoch, List<EpochStats> history,
+                                MetricsLog metrics, MnistBatches train, MnistBatches test, Checkpoint.Loaded resume,
+                                Path resumeFile) throws IOException {
         // temporary files of a run killed in the middle of a save (the saved files themselves are whole)
         int leftovers = AtomicFiles.removeLeftovers(outDir, OUTPUT_FILES).size();
         if (leftovers > 0) {

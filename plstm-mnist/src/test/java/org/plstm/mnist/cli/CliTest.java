@@ -322,6 +322,24 @@ class CliTest {
     }
 
     @Test
+    void aDirectoryInUseByAnotherRunIsRefused() throws Exception {
+        RealMnist.get();
+        Path out = Files.createDirectories(dir.resolve("busy"));
+        try (var ch = java.nio.channels.FileChannel.open(out.resolve(".plstm.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             var lock = ch.lock()) {
+            Run r = run("train", "--layout", "row", "--hidden", "4", "--train-limit", "50", "--test-limit", "20",
+                    "--epochs", "1", "--no-progress", "--out", out.toString());
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).contains("another run is writing to " + out.toRealPath() + " (it holds .plstm.lock); "
+                    + "wait for it to finish or choose another --out");
+        }
+        try (var files = Files.list(out)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly(".plstm.lock");
+        }
+    }
+
+    @Test
     void theThreadsPropertyIsHonouredByAuto() {
         String old = System.getProperty("plstm.threads");
         try {
