@@ -152,6 +152,27 @@ public final class KeyedSessionState {
         events = session.events();
     }
 
+    /**
+     * Exchanges this state's arrays, time and count with {@code other}'s, of the same shape: a copy that copies
+     * nothing.
+     */
+    void swap(KeyedSessionState other) {
+        for (int k = 0; k < h.length; k++) {
+            float[] t = h[k];
+            h[k] = other.h[k];
+            other.h[k] = t;
+            t = c[k];
+            c[k] = other.c[k];
+            other.c[k] = t;
+        }
+        double time = lastTime;
+        lastTime = other.lastTime;
+        other.lastTime = time;
+        long n = events;
+        events = other.events;
+        other.events = n;
+    }
+
     /** Replaces this state with {@code other}'s, of the same shape (array copies). */
     void copyFrom(KeyedSessionState other) {
         for (int k = 0; k < h.length; k++) {

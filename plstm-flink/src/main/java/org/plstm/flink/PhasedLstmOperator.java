@@ -150,8 +150,12 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
             return;
         }
         bundles.inc();
-        for (Map.Entry<Object, int[]> group : bundle.groups().entrySet()) {
-            scoreKey(group.getKey(), group.getValue()[0]);
+        if (bundle.size == 1) {
+            scoreKey(bundle.keys[0], 0); // no grouping needed (maxBatchSize 1 or delay 0)
+        } else {
+            for (Map.Entry<Object, int[]> group : bundle.groups().entrySet()) {
+                scoreKey(group.getKey(), group.getValue()[0]);
+            }
         }
         bundle.clear();
     }
@@ -190,7 +194,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
             rescore(kept, first);
             return;
         }
-        kept.copyFrom(after);
+        kept.swap(after); // kept now holds the new state; after, the old arrays, is scratch again
         state.update(kept);
         for (int p = 0; p < pending.size(); p++) {
             emit(pending.get(p), pendingIndex[p]);

@@ -173,6 +173,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
 
     /** Two warm-ups (the second a quarter of the target), then {@code --runs} runs of about {@code --seconds}. */
     private Result measure(String name, Run run) throws Exception {
+        System.gc(); // the previous variant's sessions or job are garbage now: collect them outside the timing
         Result warm = run.run(20_000);
         long n = Math.max(20_000, (long) (warm.perSecond() * seconds / 4));
         warm = run.run(n);
