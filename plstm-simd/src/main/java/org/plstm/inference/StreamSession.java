@@ -26,6 +26,7 @@ public final class StreamSession {
     private final float[] logits;
     private final float[] probs;
     private final float[] out;
+    private final int[] hiddenSizes; // H per layer, for the array forms of saveState/restoreState
     private double lastTime = Double.NEGATIVE_INFINITY;
     private long events;
 
@@ -41,6 +42,7 @@ public final class StreamSession {
         this.logits = model.hasHead() ? new float[model.classes()] : null;
         this.probs = model.hasHead() ? new float[model.classes()] : null;
         this.out = new float[model.hiddenSize()];
+        this.hiddenSizes = model.hiddenSizes().stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** @return the model this session runs */
@@ -217,8 +219,8 @@ public final class StreamSession {
         checkShape("h", h);
         checkShape("c", c);
         for (int k = 0; k < layers.length; k++) {
-            Check.finite("h[" + k + "]", h[k]);
-            Check.finite("c[" + k + "]", c[k]);
+            checkFinite("h", k, h[k]);
+            checkFinite("c", k, c[k]);
         }
         if (Double.isNaN(lastTime) || lastTime == Double.POSITIVE_INFINITY) {
             throw new IllegalArgumentException("lastTime: expected a finite timestamp or negative infinity, got "
@@ -235,15 +237,28 @@ public final class StreamSession {
         this.events = events;
     }
 
-    /** Requires {@code a} shaped {@code [depth][H_k]} as the model's layers. */
+    /**
+     * Requires {@code a} shaped {@code [depth][H_k]} as the model's layers. Runs per event in a stream processor, so
+     * nothing is allocated unless it fails (the message is built only then).
+     */
     private void checkShape(String name, float[][] a) {
         Check.notNull(name, a);
         if (a.length != layers.length) {
             throw new IllegalArgumentException(name + ": expected " + layers.length + " layers, got " + a.length);
         }
-        List<Integer> sizes = model.hiddenSizes();
         for (int k = 0; k < layers.length; k++) {
-            Check.length(name + "[" + k + "]", a[k], "H", sizes.get(k));
+            if (a[k] == null || a[k].length != hiddenSizes[k]) {
+                Check.length(name + "[" + k + "]", a[k], "H", hiddenSizes[k]); // throws, with the usual message
+            }
+        }
+    }
+
+    /** {@link Check#finite} of {@code name[layer]}, its message built only on failure. */
+    private static void checkFinite(String name, int layer, float[] a) {
+        for (float v : a) {
+            if (!Float.isFinite(v)) {
+                Check.finite(name + "[" + layer + "]", a); // throws, naming the first offending index
+            }
         }
     }
 
