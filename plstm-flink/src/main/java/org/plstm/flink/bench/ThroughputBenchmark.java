@@ -93,6 +93,10 @@ public final class ThroughputBenchmark implements Callable<Integer> {
             + "reported (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--only", paramLabel = "REGEX", description = "Run only the variants whose name contains a match "
+            + "(e.g. 'sessions|chained'); the first H's sessions run anyway, as the reference of the ratios.")
+    java.util.regex.Pattern only;
+
     @Option(names = "--report", description = "Also write the table to this Markdown file.")
     Path report;
 
@@ -125,13 +129,19 @@ public final class ThroughputBenchmark implements Callable<Integer> {
             Events events = new Events(keys, INPUTS, 7);
             Result floor = measure("sessions", n -> sessions(m, events, n));
             rows.add(row(h, floor, floor));
-            rows.add(row(h, measure("restore/save arrays", n -> restoreSaveArrays(m, events, n)), floor));
-            rows.add(row(h, measure("restore/save SessionState", n -> restoreSave(m, events, n)), floor));
-            rows.add(row(h, measure("batched (B=32, T=100)", n -> batched(m, events, n)), floor));
+            List<String> names = new ArrayList<>(List.of("restore/save arrays", "restore/save SessionState",
+                    "batched (B=32, T=100)"));
+            List<Run> variants = new ArrayList<>(List.of(n -> restoreSaveArrays(m, events, n),
+                    n -> restoreSave(m, events, n), n -> batched(m, events, n)));
             for (boolean shuffle : new boolean[] {false, true}) {
                 for (int batch : batches) {
-                    String name = "flink " + (shuffle ? "keyBy" : "chained") + ", batch " + batch;
-                    rows.add(row(h, measure(name, n -> flink(model, events, n, batch, shuffle)), floor));
+                    names.add("flink " + (shuffle ? "keyBy" : "chained") + ", batch " + batch);
+                    variants.add(n -> flink(model, events, n, batch, shuffle));
+                }
+            }
+            for (int v = 0; v < names.size(); v++) {
+                if (only == null || only.matcher(names.get(v)).find()) {
+                    rows.add(row(h, measure(names.get(v), variants.get(v)), floor));
                 }
             }
             System.out.println();
