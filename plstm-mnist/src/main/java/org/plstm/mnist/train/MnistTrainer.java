@@ -194,6 +194,7 @@ public final class MnistTrainer {
                 return runLocked(model, optimizer, startEpoch, history, metrics, train, test, resume, resumeFile);
             } finally {
                 lock.release();
+                Files.deleteIfExists(outDir.resolve(LOCK)); // a finished run leaves only its files
             }
         }
     }
