@@ -59,6 +59,8 @@ import picocli.CommandLine.Option;
  *   <li>{@code batched}: {@link PhasedLstmModel#predictLastHidden(SequenceBatch, InferencePath)} on the event-driven
  *       path, B = 32 sequences of T = 100 events (fresh state per sequence), on one thread (the common fork-join pool
  *       is given parallelism 0);</li>
+ *   <li>{@code flink chained, no model}: the same source and sink with a map in place of the model: Flink's own
+ *       cost per event (source, record copies between chained operators, sink);</li>
  *   <li>{@code flink chained, batch N}: source, operator and sink in one task and thread (the source is declared keyed
  *       with {@code DataStreamUtils.reinterpretAsKeyedStream}): the operator's own cost, micro-batches of N;</li>
  *   <li>{@code flink keyBy, batch N}: the same behind a real {@code keyBy} (records serialised and shuffled to another
@@ -137,6 +139,8 @@ public final class ThroughputBenchmark implements Callable<Integer> {
                     "batched (B=32, T=100)"));
             List<Run> variants = new ArrayList<>(List.of(n -> restoreSaveArrays(m, events, n),
                     n -> restoreSave(m, events, n), n -> batched(m, events, n)));
+            names.add("flink chained, no model");
+            variants.add(n -> flink(null, events, n, 1, false));
             for (boolean shuffle : new boolean[] {false, true}) {
                 for (int batch : batches) {
                     names.add("flink " + (shuffle ? "keyBy" : "chained") + ", batch " + batch);
@@ -301,13 +305,19 @@ public final class ThroughputBenchmark implements Callable<Integer> {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
-        KeyedPhasedLstm plstm = KeyedPhasedLstm.builder(model).maxBatchSize(batch)
-                .maxBatchDelay(Duration.ofMillis(batch == 1 ? 0 : 10)).build();
         DataStream<Event<Long>> source = env.fromSource(new DataGeneratorSource<>(events, n,
                 Event.typeInfo(Types.LONG)), WatermarkStrategy.noWatermarks(), "events");
         KeySelector<Event<Long>, Long> byKey = Event::key;
-        DataStream<Prediction<Long>> out = shuffle ? plstm.apply(source)
-                : plstm.apply(DataStreamUtils.reinterpretAsKeyedStream(source, byKey, Types.LONG));
+        DataStream<Prediction<Long>> out;
+        if (model == null) { // Flink's own cost per event: the same source and sink, a prediction made of the input
+            out = source.map(e -> new Prediction<>(e.key(), e.time(), 1, e.features()))
+                    .returns(Prediction.typeInfo(Types.LONG));
+        } else {
+            KeyedPhasedLstm plstm = KeyedPhasedLstm.builder(model).maxBatchSize(batch)
+                    .maxBatchDelay(Duration.ofMillis(batch == 1 ? 0 : 10)).build();
+            out = shuffle ? plstm.apply(source)
+                    : plstm.apply(DataStreamUtils.reinterpretAsKeyedStream(source, byKey, Types.LONG));
+        }
         out.sinkTo(new TimingSink());
         TimingSink.reset();
         env.execute("benchmark");
