@@ -45,7 +45,7 @@ class StatePerKeyTest {
     /**
      * The heap state backend's cost of a key, beyond the key object itself: 20,000 keys through the operator in
      * Flink's test harness (heap state), used heap after a GC before and after. Printed (README quotes it); the bound
-     * only catches a state that stopped being compact (about 175 bytes over the serialised size were measured).
+     * only catches a state that stopped being compact (about 200 bytes over the serialised size were measured).
      */
     @Test
     void theHeapBackendAddsLittleToTheSerialisedState() throws Exception {
@@ -73,7 +73,8 @@ class StatePerKeyTest {
             double perKey = (after - before) / (double) keys;
             System.out.printf(java.util.Locale.ROOT, "StatePerKeyTest: heap state backend, H = %d: %.0f bytes per "
                     + "key (serialised: %d)%n", hidden, perKey, 16 + 8 * hidden);
-            assertThat(perKey).isBetween(16 + 8.0 * hidden, 16 + 8.0 * hidden + 1000);
+            // Only an upper bound: memory another test's cluster releases during the measurement would lower it.
+            assertThat(perKey).isLessThan(16 + 8.0 * hidden + 1000);
         }
     }
 
