@@ -293,6 +293,33 @@ public final class PhasedLstmModel {
     }
 
     /**
+     * A batch of {@code capacity} stream slots on {@link #streamingPath()}, each in the zero state: many streams
+     * advanced together, one event each per step, with the results of one {@link StreamSession} per stream (see
+     * {@link SessionBatch}).
+     *
+     * @param capacity the most streams one step advances, {@code >= 1}; memory is about
+     *     {@code capacity · Σ_k (7·H_k + I_k)} floats
+     * @return a new batch
+     * @throws IllegalArgumentException if {@code capacity < 1} or the batch's arrays would exceed the JVM's array
+     *     size ({@code capacity · (I + H + 64)} beyond 2^31 - 1 for some layer)
+     * @throws IllegalStateException if the model {@link #keepsLeak() keeps the leak} (streams need alpha = 0)
+     */
+    public SessionBatch newSessionBatch(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity: expected >= 1, got " + capacity);
+        }
+        for (PhasedLstmParams p : layers) {
+            long width = p.config().inputSize() + p.config().hiddenSize() + 64L;
+            if ((long) capacity * width > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("capacity: expected at most " + Integer.MAX_VALUE / width
+                        + " streams for a layer of I + H = " + (width - 64) + " (Java's array size), got " + capacity);
+            }
+        }
+        refuseStreamingWithLeak();
+        return new SessionBatch(this, streams, streamingPath() == InferencePath.EVENT_DRIVEN, capacity);
+    }
+
+    /**
      * The path a batched prediction of {@code input} takes when none is forced: {@link InferencePath#EVENT_DRIVEN}
      * (each sample streamed through the skipping kernel, samples split over the available processors) when every
      * layer has its time gate on and the mean ratioOn is at most {@value #EVENT_DRIVEN_MAX_MEAN_RATIO_ON}, else

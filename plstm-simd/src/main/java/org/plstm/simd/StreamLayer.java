@@ -92,6 +92,24 @@ public final class StreamLayer implements LayerStream {
         }
     }
 
+    /**
+     * A batch state for {@link #stepBatch} ({@link StreamBatchKernel}), or null without a time gate (every unit is
+     * then computed, and the streams go one at a time through {@link #stepDense}).
+     */
+    @Override
+    public LayerStream.BatchState newBatchState(int capacity) {
+        return layer.timeGate ? new StreamBatchKernel.State(this, capacity) : null;
+    }
+
+    @Override
+    public void stepBatch(LayerStream.BatchState state, int n, float[] x, int xOff, int xStride, double[] t) {
+        if (!(state instanceof StreamBatchKernel.State s) || !layer.timeGate) {
+            throw new UnsupportedOperationException("stepBatch: expected a batch state of this layer's "
+                    + "newBatchState (layers with a time gate only), got " + state);
+        }
+        StreamBatchKernel.step(this, s, n, x, xOff, xStride, t);
+    }
+
     /** Per-stream state and scratch of one layer; not thread-safe. */
     public static final class State implements LayerStream.State {
         final float[] h;       // [Hp]

@@ -173,5 +173,16 @@ class HotPathAllocationTest {
             t[0] += 0.37;
             layer.stepDense(s, x, 0, t[0]);
         });
+        int streams = 37;
+        org.plstm.engine.LayerStream.BatchState b = layer.newBatchState(streams);
+        float[] xs = new float[streams * 16];
+        java.util.Arrays.fill(xs, 0.25f);
+        double[] ts = new double[streams];
+        assertAllocatesNothing("batched event-driven step of " + streams + " streams", () -> {
+            for (int i = 0; i < streams; i++) {
+                ts[i] += 0.37 + 0.01 * i;
+            }
+            layer.stepBatch(b, streams, xs, 0, 16, ts);
+        });
     }
 }
