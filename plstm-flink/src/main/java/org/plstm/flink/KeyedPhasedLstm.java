@@ -39,7 +39,10 @@ import org.plstm.flink.typeutils.KeyedSessionStateSerializer;
  * <p><b>Micro-batches.</b> Events are collected into a bundle of up to {@link Builder#maxBatchSize(int)} events and
  * scored when it is full, when {@link Builder#maxBatchDelay(Duration)} has passed since its first event (a
  * processing-time timer), before every checkpoint barrier, before every watermark, and at the end of the input. In a
- * bundle each key's state is read once, all its events stepped in arrival order, and the state written once. Because
+ * bundle each key's state is read once, all its events stepped in arrival order, and the state written once; the
+ * keys of a bundle are stepped together, up to 1,024 keys at a time, through one
+ * {@link org.plstm.inference.SessionBatch} (each unit's weights read once for all the keys that opened it), with the
+ * results of one session per key, bitwise. Because
  * the bundle is scored before the barrier, a checkpoint never holds half-scored input: no operator state beyond the
  * keyed sessions, and exactly-once results with Flink's checkpoints. Predictions of one key leave in order; those of
  * different keys in one bundle leave grouped by key.

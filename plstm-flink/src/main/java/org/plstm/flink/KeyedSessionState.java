@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.plstm.Check;
 import org.plstm.inference.SessionState;
+import org.plstm.inference.SessionBatch;
 import org.plstm.inference.StreamSession;
 
 /**
@@ -150,6 +151,18 @@ public final class KeyedSessionState {
         session.saveState(h, c);
         lastTime = session.lastTime();
         events = session.events();
+    }
+
+    /** Loads this state into slot {@code slot} of {@code batch} (array copies, no allocation). */
+    void restoreInto(SessionBatch batch, int slot) {
+        batch.restore(slot, h, c, lastTime, events);
+    }
+
+    /** Replaces this state with slot {@code slot} of {@code batch} (array copies, no allocation). */
+    void saveFrom(SessionBatch batch, int slot) {
+        batch.save(slot, h, c);
+        lastTime = batch.lastTime(slot);
+        events = batch.events(slot);
     }
 
     /**

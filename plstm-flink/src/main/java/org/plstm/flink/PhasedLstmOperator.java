@@ -18,6 +18,7 @@ import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 import org.apache.flink.util.OutputTag;
 import org.plstm.flink.typeutils.KeyedSessionStateSerializer;
 import org.plstm.inference.PhasedLstmModel;
+import org.plstm.inference.SessionBatch;
 import org.plstm.inference.StreamSession;
 
 /**
@@ -25,9 +26,13 @@ import org.plstm.inference.StreamSession;
  * only (Flink's mailbox model: records, timers and checkpoints never run concurrently), so nothing here is
  * synchronised.
  *
- * <p>One {@link StreamSession} per task does the work: for each key of a bundle it is loaded from the key's
- * {@link KeyedSessionState} (Flink {@link ValueState}), steps that key's events, and is saved back once, by array
- * copies that allocate nothing (a key's first event allocates its state).
+ * <p>A bundle of several events is scored by one {@link SessionBatch} per task: each key of the bundle gets a slot,
+ * loaded from the key's {@link KeyedSessionState} (Flink {@link ValueState}); the keys' events are checked first (a
+ * rejected event never reaches the model); then the slots are stepped together in waves, wave {@code w} taking the
+ * {@code w}-th accepted event of every key that has one (keys ordered by their number of events, so a wave's keys are
+ * the first slots); every key's state is then checked and saved back once. Each key's results are those of a
+ * {@link StreamSession} stepping its events, bitwise. A bundle of one event (maxBatchSize 1, or no delay) goes
+ * through one {@link StreamSession}. Copies in and out allocate nothing (a key's first event allocates its state).
  *
  * @param <K> the key type
  */
@@ -58,6 +63,8 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
     private transient Counter scored;
     private transient Counter rejected;
     private transient Counter bundles;
+    private transient SessionBatch batch;
+    private transient Waves waves;
 
     PhasedLstmOperator(KeyedPhasedLstm settings, OutputTag<RejectedEvent<K>> rejectedTag) {
         this.settings = settings;
@@ -94,7 +101,13 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         scored = getMetricGroup().counter("plstmEventsScored");
         rejected = getMetricGroup().counter("plstmEventsRejected");
         bundles = getMetricGroup().counter("plstmBundles");
+        int slots = Math.min(settings.maxBatchSize(), BATCH_SLOTS);
+        batch = slots > 1 ? model.newSessionBatch(slots) : null;
+        waves = new Waves(slots, inputSize);
     }
+
+    /** The most keys one {@link SessionBatch} holds; a bundle with more keys is scored in chunks of this many. */
+    static final int BATCH_SLOTS = 1024;
 
     @Override
     public void processElement(StreamRecord<Event<K>> element) throws Exception {
@@ -141,6 +154,8 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         super.close();
         model = null;
         session = null;
+        batch = null;
+        waves = null;
         bundle = null;
     }
 
@@ -150,14 +165,209 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
             return;
         }
         bundles.inc();
-        if (bundle.size == 1) {
+        if (bundle.size == 1 || batch == null) {
             scoreKey(bundle.keys[0], 0); // no grouping needed (maxBatchSize 1 or delay 0)
         } else {
+            Waves w = waves;
+            w.clear();
             for (Map.Entry<Object, int[]> group : bundle.groups().entrySet()) {
-                scoreKey(group.getKey(), group.getValue()[0]);
+                w.add(group.getKey(), group.getValue()[0]);
+                if (w.keys == batch.capacity()) {
+                    scoreKeys(w);
+                    w.clear();
+                }
+            }
+            if (w.keys > 0) {
+                scoreKeys(w);
+                w.clear();
             }
         }
         bundle.clear();
+    }
+
+    /**
+     * Scores the keys of {@code w} (at most the batch's capacity) together: loads each key's state into a slot and
+     * rejects its bad events (in arrival order, as {@link #reason} sees them against the key's time so far), steps
+     * the accepted events in waves through the {@link SessionBatch}, keeping the predictions due, then per key (in
+     * order of first arrival) checks the new state, saves it and emits its predictions, or rescores the key one event
+     * at a time when its state came out NaN or infinite.
+     */
+    private void scoreKeys(Waves w) throws Exception {
+        int longest = 0;
+        for (int q = 0; q < w.keys; q++) {
+            setCurrentKey(w.key[q]);
+            KeyedSessionState kept = state.value();
+            w.kept[q] = kept;
+            KeyedSessionState from = kept == null ? zero : kept;
+            double last = from.lastTime();
+            int n = 0;
+            for (int i = w.first[q]; i >= 0; i = bundle.next[i]) {
+                Event<K> e = bundle.events[i];
+                if (reject(e, i, last)) {
+                    continue;
+                }
+                w.accept(q, n++, i);
+                last = e.time();
+            }
+            w.accepted[q] = n;
+            longest = Math.max(longest, n);
+        }
+        // Slots by decreasing number of accepted events: the keys of wave r are the first slots.
+        w.order(longest);
+        for (int slot = 0; slot < w.keys; slot++) {
+            int q = w.slotKey[slot];
+            KeyedSessionState from = w.kept[q] == null ? zero : w.kept[q];
+            from.restoreInto(batch, slot);
+        }
+        for (int r = 0; r < longest; r++) {
+            int n = 0;
+            while (n < w.keys && w.accepted[w.slotKey[n]] > r) {
+                int i = w.event(w.slotKey[n], r);
+                Event<K> e = bundle.events[i];
+                System.arraycopy(e.features(), 0, w.x, n * inputSize, inputSize);
+                w.t[n] = e.time();
+                n++;
+            }
+            batch.step(n, w.x, w.t);
+            for (int slot = 0; slot < n; slot++) {
+                long count = batch.events(slot);
+                if (count % settings.emitEvery() == 0) {
+                    int i = w.event(w.slotKey[slot], r);
+                    w.predictions[i] = prediction(bundle.events[i], count, slot);
+                }
+            }
+        }
+        for (int slot = 0; slot < w.keys; slot++) {
+            w.slotOf[w.slotKey[slot]] = slot;
+        }
+        for (int q = 0; q < w.keys; q++) {
+            if (w.accepted[q] == 0) {
+                continue;
+            }
+            setCurrentKey(w.key[q]);
+            KeyedSessionState kept = w.kept[q];
+            if (kept == null) {
+                kept = new KeyedSessionState(hiddenSizes);
+            }
+            after.saveFrom(batch, w.slotOf[q]);
+            if (!after.isFinite()) {
+                for (int n = 0; n < w.accepted[q]; n++) {
+                    w.predictions[w.event(q, n)] = null;
+                }
+                rescore(kept, w.first[q]);
+                continue;
+            }
+            kept.swap(after);
+            state.update(kept);
+            for (int n = 0; n < w.accepted[q]; n++) {
+                int i = w.event(q, n);
+                if (w.predictions[i] != null) {
+                    emit(w.predictions[i], i);
+                    w.predictions[i] = null;
+                }
+            }
+            scored.inc(w.accepted[q]);
+        }
+    }
+
+    private Prediction<K> prediction(Event<K> e, long n, int slot) {
+        float[] values;
+        if (probabilities) {
+            values = new float[model.classes()];
+            batch.classProbabilities(slot, values, 0);
+        } else {
+            values = new float[model.hiddenSize()];
+            batch.hidden(slot, values, 0);
+        }
+        return new Prediction<>(e.key(), e.time(), n, values);
+    }
+
+    /**
+     * The keys of one {@link #scoreKeys} round: per key its chain in the bundle, its state, its accepted events;
+     * the slot order; the events of a wave. Reused from bundle to bundle.
+     */
+    static final class Waves {
+        final int capacity;
+        int keys;
+        final Object[] key;
+        final int[] first;
+        final KeyedSessionState[] kept;
+        final int[] accepted;
+        /** Key q's n-th accepted event is bundle index {@code acceptedAt[start[q] + n]}. */
+        final int[] start;
+        int[] acceptedAt;
+        int used;
+        final int[] slotKey;
+        final int[] slotOf;
+        final float[] x;
+        final double[] t;
+        @SuppressWarnings("rawtypes")
+        Prediction[] predictions = new Prediction[16];
+        private int[] bucket;
+
+        Waves(int capacity, int inputSize) {
+            this.capacity = capacity;
+            key = new Object[capacity];
+            first = new int[capacity];
+            kept = new KeyedSessionState[capacity];
+            accepted = new int[capacity];
+            start = new int[capacity];
+            acceptedAt = new int[Math.max(16, capacity)];
+            slotKey = new int[capacity];
+            slotOf = new int[capacity];
+            x = new float[capacity * inputSize];
+            t = new double[capacity];
+            bucket = new int[16];
+        }
+
+        void clear() {
+            java.util.Arrays.fill(key, 0, keys, null);
+            java.util.Arrays.fill(kept, 0, keys, null);
+            keys = 0;
+            used = 0;
+        }
+
+        void add(Object k, int firstEvent) {
+            key[keys] = k;
+            first[keys] = firstEvent;
+            accepted[keys] = 0;
+            keys++;
+        }
+
+        /** Records bundle index {@code i} as key {@code q}'s {@code n}-th accepted event (keys fill in turn). */
+        void accept(int q, int n, int i) {
+            if (n == 0) {
+                start[q] = used;
+            }
+            if (used == acceptedAt.length) {
+                acceptedAt = java.util.Arrays.copyOf(acceptedAt, 2 * used);
+            }
+            acceptedAt[used++] = i;
+            if (i >= predictions.length) {
+                predictions = java.util.Arrays.copyOf(predictions, Math.max(2 * predictions.length, i + 1));
+            }
+        }
+
+        int event(int q, int n) {
+            return acceptedAt[start[q] + n];
+        }
+
+        /** {@code slotKey}: the keys by decreasing number of accepted events, stable (a counting sort). */
+        void order(int longest) {
+            if (bucket.length < longest + 2) {
+                bucket = new int[longest + 2];
+            }
+            java.util.Arrays.fill(bucket, 0, longest + 2, 0);
+            for (int q = 0; q < keys; q++) {
+                bucket[longest - accepted[q] + 1]++;
+            }
+            for (int b = 1; b < longest + 2; b++) {
+                bucket[b] += bucket[b - 1];
+            }
+            for (int q = 0; q < keys; q++) {
+                slotKey[bucket[longest - accepted[q]]++] = q;
+            }
+        }
     }
 
     /** Steps one key's events of the bundle (linked from {@code first} by {@code bundle.next}) through its session. */
@@ -242,7 +452,12 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
 
     /** Sends the event to the side output and returns true if it cannot be scored at the session's state. */
     private boolean reject(Event<K> e, int i) {
-        RejectedEvent<K> r = reason(e, session.lastTime());
+        return reject(e, i, session.lastTime());
+    }
+
+    /** Sends the event to the side output and returns true if it cannot follow an event at {@code lastTime}. */
+    private boolean reject(Event<K> e, int i, double lastTime) {
+        RejectedEvent<K> r = reason(e, lastTime);
         if (r == null) {
             return false;
         }

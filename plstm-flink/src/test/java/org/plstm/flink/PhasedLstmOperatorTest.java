@@ -215,6 +215,28 @@ class PhasedLstmOperatorTest {
         }
     }
 
+    /**
+     * A bundle of more keys than one {@link org.plstm.inference.SessionBatch} holds
+     * ({@value PhasedLstmOperator#BATCH_SLOTS}), keys with one to a dozen events each, bad events among them: scored
+     * in chunks of keys and waves of events, with the bits of one session per key.
+     */
+    @Test
+    void aBundleOfMoreKeysThanBatchSlotsIsScoredInChunksAsSessionsWould() throws Exception {
+        List<Event<String>> events = new EventStream(8, 1500, 3, true).events(6000);
+        try (var h = harness(settings().emitEvery(2).maxBatchSize(100_000).maxBatchDelay(Duration.ofHours(1))
+                .build(), 1, 0)) {
+            h.open();
+            for (Event<String> e : events) {
+                h.processElement(new StreamRecord<>(e));
+            }
+            h.prepareSnapshotPreBarrier(1);
+            Expected expected = TestSupport.reference(model, events, 2, true);
+            assertThat(TestSupport.byKey(h.extractOutputValues())).isEqualTo(expected.predictions());
+            assertThat(expected.rejected()).hasSizeGreaterThan(100);
+            assertThat(h.getSideOutput(KeyedPhasedLstm.rejectedTag(Types.STRING))).hasSize(expected.rejected().size());
+        }
+    }
+
     @Test
     void emitEveryNthEventAndTheHiddenStateOnRequest() throws Exception {
         List<Event<String>> events = new EventStream(4, 3, 3, false).events(40);

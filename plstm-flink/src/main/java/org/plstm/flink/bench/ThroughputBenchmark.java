@@ -32,6 +32,7 @@ import org.plstm.flink.ModelSource;
 import org.plstm.flink.Prediction;
 import org.plstm.inference.InferencePath;
 import org.plstm.inference.PhasedLstmModel;
+import org.plstm.inference.SessionBatch;
 import org.plstm.inference.SessionState;
 import org.plstm.inference.StreamSession;
 import picocli.CommandLine;
@@ -56,6 +57,9 @@ import picocli.CommandLine.Option;
  *       Flink;</li>
  *   <li>{@code restore/save SessionState}: the same through immutable {@link SessionState}s (two copies and an
  *       allocation per event, and garbage that lives until the key's next event);</li>
+ *   <li>{@code session batch N, arrays}: the events in waves of up to N distinct keys, each wave's states moved
+ *       from arrays into the slots of one {@link SessionBatch}, stepped together and moved back: what the
+ *       operator does with a micro-batch, without Flink;</li>
  *   <li>{@code batched}: {@link PhasedLstmModel#predictLastHidden(SequenceBatch, InferencePath)} on the event-driven
  *       path, B = 32 sequences of T = 100 events (fresh state per sequence), on one thread (the common fork-join pool
  *       is given parallelism 0);</li>
@@ -139,6 +143,12 @@ public final class ThroughputBenchmark implements Callable<Integer> {
                     "batched (B=32, T=100)"));
             List<Run> variants = new ArrayList<>(List.of(n -> restoreSaveArrays(m, events, n),
                     n -> restoreSave(m, events, n), n -> batched(m, events, n)));
+            for (int batch : batches) {
+                if (batch > 1) {
+                    names.add("session batch " + batch + ", arrays");
+                    variants.add(n -> sessionBatch(m, events, n, batch));
+                }
+            }
             names.add("flink chained, no model");
             variants.add(n -> flink(null, events, n, 1, false));
             for (boolean shuffle : new boolean[] {false, true}) {
@@ -267,6 +277,58 @@ public final class ThroughputBenchmark implements Callable<Integer> {
             s.saveState(hs[k], cs[k]);
             last[k] = s.lastTime();
             counts[k] = s.events();
+        }
+        return result(n, t0, c0, sink);
+    }
+
+    /**
+     * What the operator does with a micro-batch, without Flink: events gathered into waves of distinct keys (a
+     * wave ends at {@code capacity} events or at a key already in it), each wave's keys restored from arrays into
+     * the slots of one {@link SessionBatch}, stepped together, saved back.
+     */
+    private Result sessionBatch(PhasedLstmModel m, Events events, long n, int capacity) {
+        int h = m.hiddenSize();
+        float[][][] hs = new float[keys][1][h];
+        float[][][] cs = new float[keys][1][h];
+        double[] last = new double[keys];
+        long[] counts = new long[keys];
+        java.util.Arrays.fill(last, Double.NEGATIVE_INFINITY);
+        SessionBatch b = m.newSessionBatch(capacity);
+        int[] slotKey = new int[capacity];
+        long[] inWave = new long[keys]; // the wave number + 1 a key is in
+        float[] x = new float[capacity * INPUTS];
+        double[] t = new double[capacity];
+        long wave = 1;
+        int size = 0;
+        long c0 = cpuNanos();
+        long t0 = System.nanoTime();
+        float sink = 0;
+        for (long i = 0; i <= n; i++) {
+            Event<Long> e = i < n ? events.map(i) : null;
+            int k = e == null ? -1 : (int) (long) e.key();
+            if (e == null || size == capacity || inWave[k] == wave) {
+                for (int q = 0; q < size; q++) {
+                    int key = slotKey[q];
+                    b.restore(q, hs[key], cs[key], last[key], counts[key]);
+                }
+                b.step(size, x, t);
+                for (int q = 0; q < size; q++) {
+                    int key = slotKey[q];
+                    b.save(q, hs[key], cs[key]);
+                    last[key] = b.lastTime(q);
+                    counts[key] = b.events(q);
+                    sink += hs[key][0][0];
+                }
+                size = 0;
+                wave++;
+            }
+            if (e != null) {
+                inWave[k] = wave;
+                slotKey[size] = k;
+                System.arraycopy(e.features(), 0, x, size * INPUTS, INPUTS);
+                t[size] = e.time();
+                size++;
+            }
         }
         return result(n, t0, c0, sink);
     }
