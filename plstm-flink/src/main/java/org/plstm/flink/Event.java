@@ -37,6 +37,32 @@ public record Event<K>(K key, double time, float[] features) {
     }
 
     /**
+     * A query: asks for the key's prediction now, without an input. The operator answers with a {@link Prediction}
+     * of the key's current state (after the key's events that arrived before the query), stamped with the query's
+     * time and the key's event count, whatever {@link KeyedPhasedLstm.Builder#emitEvery(int) emitEvery} says; the
+     * state does not change (a Phased LSTM's state changes only at events: closed gates keep it exactly). A query
+     * for a key that has consumed no event yet goes to the side output
+     * ({@link RejectedEvent.Reason#QUERY_BEFORE_ANY_EVENT}); one with a NaN or infinite time too
+     * ({@link RejectedEvent.Reason#TIME_NOT_FINITE}). Its time is not checked against the key's events. A query is
+     * an event without features (an empty feature array), so it travels through every Flink type and serializer of
+     * events unchanged.
+     *
+     * @param key  the stream's key
+     * @param time the time to stamp the answer with (e.g. the request's time), finite
+     * @param <K>  the key type
+     * @return the query event
+     * @throws IllegalArgumentException if {@code key} is null
+     */
+    public static <K> Event<K> query(K key, double time) {
+        return new Event<>(key, time, new float[0]);
+    }
+
+    /** @return true if this is a {@link #query} (no features) rather than an input */
+    public boolean isQuery() {
+        return features.length == 0;
+    }
+
+    /**
      * The type information Flink needs for a stream of events with keys of the given type, e.g.
      * {@code Event.typeInfo(Types.STRING)} in {@code map(...).returns(...)}: Flink cannot see the key type of a lambda.
      *

@@ -28,7 +28,10 @@ import org.plstm.flink.typeutils.KeyedSessionStateSerializer;
  * NaN or infinite feature or time, or a time earlier than the key's previous event sends it to the side output
  * {@link #rejectedTag} as a {@link RejectedEvent} with the reason, and the key's state stays as it was. Otherwise the
  * key's session consumes it and, every {@link Builder#emitEvery(int) N}-th event of the key, a {@link Prediction}
- * (class probabilities or the last hidden state) goes out with the record's Flink timestamp.
+ * (class probabilities or the last hidden state) goes out with the record's Flink timestamp. Predictions on demand:
+ * an {@link Event#query(Object, double) Event.query(key, time)} in the stream is answered with the key's current
+ * prediction (after the key's events that arrived before it), without changing the state and whatever
+ * {@code emitEvery} says; e.g. {@code emitEvery(Integer.MAX_VALUE)} plus queries gives output on demand only.
  *
  * <p><b>Event time.</b> Per key, the event times must not go backwards (the stream session's rule); an earlier event
  * is rejected, not buffered and sorted. This keeps the operator free of event-time buffering, state and latency, and

@@ -63,6 +63,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
     private transient Counter scored;
     private transient Counter rejected;
     private transient Counter bundles;
+    private transient Counter queries;
     private transient SessionBatch batch;
     private transient Waves waves;
 
@@ -101,6 +102,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         scored = getMetricGroup().counter("plstmEventsScored");
         rejected = getMetricGroup().counter("plstmEventsRejected");
         bundles = getMetricGroup().counter("plstmBundles");
+        queries = getMetricGroup().counter("plstmQueriesAnswered");
         int slots = Math.min(settings.maxBatchSize(), BATCH_SLOTS);
         batch = slots > 1 ? model.newSessionBatch(slots) : null;
         waves = new Waves(slots, inputSize);
@@ -201,14 +203,22 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
             KeyedSessionState from = kept == null ? zero : kept;
             double last = from.lastTime();
             int n = 0;
+            w.queryStart[q] = w.queries;
             for (int i = w.first[q]; i >= 0; i = bundle.next[i]) {
                 Event<K> e = bundle.events[i];
                 if (reject(e, i, last)) {
                     continue;
                 }
+                if (e.isQuery()) {
+                    if (answerable(e, i, from.events() + n)) {
+                        w.query(i, n);
+                    }
+                    continue;
+                }
                 w.accept(q, n++, i);
                 last = e.time();
             }
+            w.queryEnd[q] = w.queries;
             w.accepted[q] = n;
             longest = Math.max(longest, n);
         }
@@ -216,8 +226,10 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         w.order(longest);
         for (int slot = 0; slot < w.keys; slot++) {
             int q = w.slotKey[slot];
+            w.slotOf[q] = slot;
             KeyedSessionState from = w.kept[q] == null ? zero : w.kept[q];
             from.restoreInto(batch, slot);
+            answerQueries(w, q, slot, 0);
         }
         for (int r = 0; r < longest; r++) {
             int n = 0;
@@ -235,13 +247,12 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
                     int i = w.event(w.slotKey[slot], r);
                     w.predictions[i] = prediction(bundle.events[i], count, slot);
                 }
+                answerQueries(w, w.slotKey[slot], slot, r + 1);
             }
-        }
-        for (int slot = 0; slot < w.keys; slot++) {
-            w.slotOf[w.slotKey[slot]] = slot;
         }
         for (int q = 0; q < w.keys; q++) {
             if (w.accepted[q] == 0) {
+                emitChain(w, q); // answers to queries only
                 continue;
             }
             setCurrentKey(w.key[q]);
@@ -251,26 +262,53 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
             }
             after.saveFrom(batch, w.slotOf[q]);
             if (!after.isFinite()) {
-                for (int n = 0; n < w.accepted[q]; n++) {
-                    w.predictions[w.event(q, n)] = null;
+                for (int i = w.first[q]; i >= 0; i = bundle.next[i]) {
+                    if (w.predictions[i] != null) {
+                        w.predictions[i] = null;
+                        if (bundle.events[i].isQuery()) {
+                            queries.dec(); // answered again by the rescore
+                        }
+                    }
                 }
                 rescore(kept, w.first[q]);
                 continue;
             }
             kept.swap(after);
             state.update(kept);
-            for (int n = 0; n < w.accepted[q]; n++) {
-                int i = w.event(q, n);
-                if (w.predictions[i] != null) {
-                    emit(w.predictions[i], i);
-                    w.predictions[i] = null;
-                }
-            }
+            emitChain(w, q);
             scored.inc(w.accepted[q]);
         }
     }
 
+    /** Emits key {@code q}'s predictions and query answers, in its events' order. */
+    @SuppressWarnings("unchecked")
+    private void emitChain(Waves w, int q) {
+        for (int i = w.first[q]; i >= 0; i = bundle.next[i]) {
+            if (w.predictions[i] != null) {
+                emit((Prediction<K>) w.predictions[i], i);
+                w.predictions[i] = null;
+            }
+        }
+    }
+
+    /** Answers key {@code q}'s queries that follow exactly {@code before} of its accepted events, from its slot. */
+    private void answerQueries(Waves w, int q, int slot, int before) {
+        for (int m = w.queryStart[q]; m < w.queryEnd[q]; m++) {
+            if (w.queryBefore[m] == before) {
+                int i = w.queryAt[m];
+                Event<K> e = bundle.events[i];
+                queries.inc();
+                w.predictions[i] = values(e.key(), e.time(), batch.events(slot), slot);
+            }
+        }
+    }
+
     private Prediction<K> prediction(Event<K> e, long n, int slot) {
+        return values(e.key(), e.time(), n, slot);
+    }
+
+    /** The prediction of slot {@code slot}'s state, stamped with key, time and event count. */
+    private Prediction<K> values(K key, double time, long n, int slot) {
         float[] values;
         if (probabilities) {
             values = new float[model.classes()];
@@ -279,7 +317,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
             values = new float[model.hiddenSize()];
             batch.hidden(slot, values, 0);
         }
-        return new Prediction<>(e.key(), e.time(), n, values);
+        return new Prediction<>(key, time, n, values);
     }
 
     /**
@@ -303,6 +341,12 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         final double[] t;
         @SuppressWarnings("rawtypes")
         Prediction[] predictions = new Prediction[16];
+        /** Key q's queries are {@code [queryStart[q], queryEnd[q])} of {@code queryAt} / {@code queryBefore}. */
+        final int[] queryStart;
+        final int[] queryEnd;
+        int[] queryAt = new int[16];
+        int[] queryBefore = new int[16];
+        int queries;
         private int[] bucket;
 
         Waves(int capacity, int inputSize) {
@@ -318,6 +362,8 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
             x = new float[capacity * inputSize];
             t = new double[capacity];
             bucket = new int[16];
+            queryStart = new int[capacity];
+            queryEnd = new int[capacity];
         }
 
         void clear() {
@@ -325,6 +371,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
             java.util.Arrays.fill(kept, 0, keys, null);
             keys = 0;
             used = 0;
+            queries = 0;
         }
 
         void add(Object k, int firstEvent) {
@@ -343,6 +390,19 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
                 acceptedAt = java.util.Arrays.copyOf(acceptedAt, 2 * used);
             }
             acceptedAt[used++] = i;
+            if (i >= predictions.length) {
+                predictions = java.util.Arrays.copyOf(predictions, Math.max(2 * predictions.length, i + 1));
+            }
+        }
+
+        /** Records bundle index {@code i} as a query of the key being read, after {@code before} accepted events. */
+        void query(int i, int before) {
+            if (queries == queryAt.length) {
+                queryAt = java.util.Arrays.copyOf(queryAt, 2 * queries);
+                queryBefore = java.util.Arrays.copyOf(queryBefore, 2 * queries);
+            }
+            queryAt[queries] = i;
+            queryBefore[queries++] = before;
             if (i >= predictions.length) {
                 predictions = java.util.Arrays.copyOf(predictions, Math.max(2 * predictions.length, i + 1));
             }
@@ -382,18 +442,21 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
             if (reject(e, i)) {
                 continue;
             }
+            if (e.isQuery()) {
+                if (answerable(e, i, session.events())) {
+                    addPending(queryAnswer(e), i);
+                }
+                continue;
+            }
             float[] h = session.step(e.features(), e.time());
             accepted++;
             long n = session.events();
             if (n % settings.emitEvery() == 0) {
-                if (pending.size() == pendingIndex.length) {
-                    pendingIndex = Arrays.copyOf(pendingIndex, 2 * pendingIndex.length);
-                }
-                pendingIndex[pending.size()] = i;
-                pending.add(prediction(e, n, h));
+                addPending(prediction(e, n, h), i);
             }
         }
         if (accepted == 0) {
+            emitPending();
             return;
         }
         if (kept == null) {
@@ -406,10 +469,45 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         }
         kept.swap(after); // kept now holds the new state; after, the old arrays, is scratch again
         state.update(kept);
+        emitPending();
+        scored.inc(accepted);
+    }
+
+    private void addPending(Prediction<K> p, int i) {
+        if (pending.size() == pendingIndex.length) {
+            pendingIndex = Arrays.copyOf(pendingIndex, 2 * pendingIndex.length);
+        }
+        pendingIndex[pending.size()] = i;
+        pending.add(p);
+    }
+
+    private void emitPending() {
         for (int p = 0; p < pending.size(); p++) {
             emit(pending.get(p), pendingIndex[p]);
         }
-        scored.inc(accepted);
+        pending.clear();
+    }
+
+    /**
+     * True if a query can be answered from a state of {@code events} events; otherwise sends it to the side output
+     * ({@link RejectedEvent.Reason#QUERY_BEFORE_ANY_EVENT}) and returns false.
+     */
+    private boolean answerable(Event<K> query, int i, long events) {
+        if (events > 0) {
+            return true;
+        }
+        rejected.inc();
+        emitRejected(new RejectedEvent<>(query, RejectedEvent.Reason.QUERY_BEFORE_ANY_EVENT, "query: the key has "
+                + "consumed no event yet, so there is no state to predict from"), i);
+        return false;
+    }
+
+    /** The answer to a query from the session's current state: its prediction, at the query's time. */
+    private Prediction<K> queryAnswer(Event<K> query) {
+        queries.inc();
+        float[] values = probabilities ? session.classProbabilities().clone()
+                : session.saveState().hidden(model.depth() - 1);
+        return new Prediction<>(query.key(), query.time(), session.events(), values);
     }
 
     /**
@@ -419,11 +517,21 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
      */
     private void rescore(KeyedSessionState kept, int first) throws Exception {
         kept.restoreInto(session);
+        long firstPass = kept.events(); // the count the first pass saw: its accepted events, none rejected here
         for (int i = first; i >= 0; i = bundle.next[i]) {
             Event<K> e = bundle.events[i];
             if (reason(e, session.lastTime()) != null) {
                 continue; // rejected in the first pass already
             }
+            if (e.isQuery()) {
+                if (session.events() > 0) {
+                    emit(queryAnswer(e), i);
+                } else if (firstPass > 0) {
+                    answerable(e, i, 0); // the state it would have read was rejected just now
+                } // else rejected in the first pass already
+                continue;
+            }
+            firstPass++;
             float[] h = session.step(e.features(), e.time());
             after.saveFrom(session);
             if (!after.isFinite()) {
@@ -468,6 +576,10 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
 
     /** The reason {@code e} cannot follow an event at {@code lastTime}, or null if it can. */
     private RejectedEvent<K> reason(Event<K> e, double lastTime) {
+        if (e.isQuery()) {
+            return Double.isFinite(e.time()) ? null : new RejectedEvent<>(e, RejectedEvent.Reason.TIME_NOT_FINITE,
+                    "time: expected a finite timestamp, got " + e.time());
+        }
         float[] x = e.features();
         if (x.length != inputSize) {
             return new RejectedEvent<>(e, RejectedEvent.Reason.WRONG_FEATURE_COUNT, "features: expected " + inputSize

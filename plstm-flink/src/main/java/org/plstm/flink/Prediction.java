@@ -8,7 +8,8 @@ import org.plstm.flink.typeutils.PredictionTypeInfo;
 
 /**
  * What {@link KeyedPhasedLstm} emits for an event: the key, the event's time, how many events the key's stream has
- * consumed (this one included), and the model's output for the state after it.
+ * consumed (this one included), and the model's output for the state after it. The answer to a
+ * {@linkplain Event#query query} has the query's time and the count of events consumed before it.
  *
  * <p>The value array is not copied: the prediction owns it. Flink serialises predictions with
  * {@link PredictionTypeInfo}'s typed serializer, never with Kryo.

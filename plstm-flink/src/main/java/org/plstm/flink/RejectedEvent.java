@@ -36,7 +36,9 @@ public record RejectedEvent<K>(Event<K> event, Reason reason, String message) {
          * The event would have made the key's state NaN or infinite (float32 overflow of features of magnitude near
          * {@code 3e38}); the state is kept as it was before the event.
          */
-        STATE_NOT_FINITE
+        STATE_NOT_FINITE,
+        /** A {@linkplain Event#query query} for a key that has consumed no event yet: no state to predict from. */
+        QUERY_BEFORE_ANY_EVENT
     }
 
     /**

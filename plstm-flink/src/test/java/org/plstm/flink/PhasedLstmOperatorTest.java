@@ -187,12 +187,15 @@ class PhasedLstmOperatorTest {
         float max = Float.MAX_VALUE;
         List<Event<String>> events = List.of(
                 new Event<>("a", 1, new float[] {0.1f, 0.2f}),
+                Event.query("a", 1.5),
                 new Event<>("a", 2, new float[] {max, max}),
+                Event.query("a", 2.5), // answered from the state before the rejected event
                 new Event<>("a", 3, new float[] {0.3f, -0.1f}),
                 new Event<>("b", 1, new float[] {max, max}),
+                Event.query("b", 1.5), // b's only earlier event is rejected: nothing to answer from
                 new Event<>("b", 2, new float[] {0.3f, -0.1f}));
         StreamSession check = overflowing.newSession();
-        check.step(events.get(1).features(), 2);
+        check.step(events.get(2).features(), 2);
         assertThat(check.saveState().hidden(0)).as("the model really overflows").contains(Float.NaN);
 
         // Everything in one bundle (the slow path replays the key), then one event per bundle.
@@ -207,8 +210,10 @@ class PhasedLstmOperatorTest {
                 List<RejectedEvent<String>> rejected = new ArrayList<>();
                 h.getSideOutput(KeyedPhasedLstm.rejectedTag(Types.STRING)).forEach(r -> rejected.add(r.getValue()));
                 assertThat(rejected).extracting(r -> r.event().key() + r.event().time() + r.reason())
-                        .containsExactly("a2.0STATE_NOT_FINITE", "b1.0STATE_NOT_FINITE");
-                List<Event<String>> kept = List.of(events.get(0), events.get(2), events.get(4));
+                        .containsExactlyInAnyOrder("a2.0STATE_NOT_FINITE", "b1.0STATE_NOT_FINITE",
+                                "b1.5QUERY_BEFORE_ANY_EVENT");
+                List<Event<String>> kept = List.of(events.get(0), events.get(1), events.get(3), events.get(4),
+                        events.get(6), events.get(7));
                 assertThat(TestSupport.byKey(h.extractOutputValues()))
                         .isEqualTo(TestSupport.reference(overflowing, kept, 1, true).predictions());
             }
@@ -234,6 +239,56 @@ class PhasedLstmOperatorTest {
             assertThat(TestSupport.byKey(h.extractOutputValues())).isEqualTo(expected.predictions());
             assertThat(expected.rejected()).hasSizeGreaterThan(100);
             assertThat(h.getSideOutput(KeyedPhasedLstm.rejectedTag(Types.STRING))).hasSize(expected.rejected().size());
+        }
+    }
+
+    /**
+     * Queries ({@link Event#query}) among events, in bundles of every size: each is answered from its key's state
+     * after the key's earlier events, whatever emitEvery says, and changes nothing; a query for a key without events
+     * or with a NaN time goes to the side output.
+     */
+    @Test
+    void queriesAreAnsweredFromTheCurrentStateAndChangeNothing() throws Exception {
+        List<Event<String>> stream = new EventStream(9, 12, 3, true).events(300);
+        List<Event<String>> events = new ArrayList<>();
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(9);
+        events.add(Event.query("k3", 0.5)); // before any event of k3: rejected
+        for (int i = 0; i < stream.size(); i++) {
+            events.add(stream.get(i));
+            if (rng.nextInt(4) == 0) {
+                String key = rng.nextInt(10) == 0 ? "nobody" : stream.get(rng.nextInt(i + 1)).key();
+                double t = rng.nextInt(25) == 0 ? Double.NaN : -1000 * rng.nextDouble(); // any finite time
+                events.add(Event.query(key, t));
+            }
+        }
+        for (boolean hidden : new boolean[] {false, true}) {
+            Expected expected = TestSupport.reference(model, events, 3, !hidden);
+            long answers = expected.predictions().values().stream().flatMap(List::stream)
+                    .filter(p -> p.time() <= 0).count();
+            assertThat(answers).as("queries answered in the reference").isGreaterThan(40);
+            for (int batch : new int[] {1, 6, 100_000}) {
+                KeyedPhasedLstm.Builder b = settings().emitEvery(3).maxBatchSize(batch)
+                        .maxBatchDelay(Duration.ofHours(1));
+                if (hidden) {
+                    b.output(KeyedPhasedLstm.Output.HIDDEN_STATE);
+                }
+                try (var h = harness(b.build(), 1, 0)) {
+                    h.open();
+                    for (Event<String> e : events) {
+                        h.processElement(new StreamRecord<>(e));
+                    }
+                    h.prepareSnapshotPreBarrier(1);
+                    assertThat(TestSupport.byKey(h.extractOutputValues())).as("batch %d, hidden %s", batch, hidden)
+                            .isEqualTo(expected.predictions());
+                    List<RejectedEvent.Reason> reasons = new ArrayList<>();
+                    h.getSideOutput(KeyedPhasedLstm.rejectedTag(Types.STRING))
+                            .forEach(r -> reasons.add(r.getValue().reason()));
+                    assertThat(reasons).containsExactlyInAnyOrderElementsOf(
+                            expected.rejected().stream().map(RejectedEvent::reason).toList());
+                    assertThat(reasons).contains(RejectedEvent.Reason.QUERY_BEFORE_ANY_EVENT,
+                            RejectedEvent.Reason.TIME_NOT_FINITE);
+                }
+            }
         }
     }
 

@@ -145,6 +145,19 @@ final class TestSupport {
         List<RejectedEvent<String>> rejected = new ArrayList<>();
         for (Event<String> e : events) {
             StreamSession s = sessions.computeIfAbsent(e.key(), k -> model.newSession());
+            if (e.isQuery()) { // answered from the current state, or rejected; the state does not change
+                if (!Double.isFinite(e.time())) {
+                    rejected.add(new RejectedEvent<>(e, RejectedEvent.Reason.TIME_NOT_FINITE, "(reference)"));
+                } else if (s.events() == 0) {
+                    rejected.add(new RejectedEvent<>(e, RejectedEvent.Reason.QUERY_BEFORE_ANY_EVENT, "(reference)"));
+                } else {
+                    float[] v = probabilities ? s.classProbabilities().clone()
+                            : s.saveState().hidden(model.depth() - 1);
+                    predictions.computeIfAbsent(e.key(), k -> new ArrayList<>())
+                            .add(new Prediction<>(e.key(), e.time(), s.events(), v));
+                }
+                continue;
+            }
             RejectedEvent.Reason reason = null;
             if (e.features().length != model.inputSize()) {
                 reason = RejectedEvent.Reason.WRONG_FEATURE_COUNT;

@@ -26,7 +26,9 @@ import org.plstm.engine.LayerStream;
  * {@link CellKernel#forward} on groups of {@code L} gathered pairs, which is elementwise (a value does not depend on
  * its lane or its neighbours). {@code StreamBatchTest} checks it at every instruction level.
  *
- * <p>Pairs are gathered, updated and scattered in chunks of {@value #CHUNK_GROUPS} groups of {@code L}, so the
+ * <p>The streams go in blocks whose {@code [x, h_{t-1}]} rows fill about {@value #BLOCK_BYTES} bytes (a quarter of
+ * a core's L2; at least {@value #MIN_BLOCK} streams), so the rows a unit's pairs read stay in L2 while the unit
+ * rows pass through once per block. Pairs are gathered, updated and scattered in chunks of {@value #CHUNK_GROUPS} groups of {@code L}, so the
  * scratch is small and stays in L1; scattering a chunk's new state before the next chunk's dot products is safe
  * since those read the copy {@code xh} of the previous hidden state, and a pair is the only writer of its
  * (stream, unit) state.
@@ -35,6 +37,10 @@ final class StreamBatchKernel {
     /** Groups of {@code L} pairs gathered per round. */
     static final int CHUNK_GROUPS = 16;
     static final int CHUNK = CHUNK_GROUPS * L;
+    /** Bytes of {@code xh} rows per block of streams: about a quarter of a core's L2. */
+    static final int BLOCK_BYTES = 256 * 1024;
+    /** The fewest streams per block (wide layers): enough streams per unit to share its rows. */
+    static final int MIN_BLOCK = 32;
 
     private StreamBatchKernel() {
     }
@@ -43,18 +49,22 @@ final class StreamBatchKernel {
     static final class State implements LayerStream.BatchState {
         final int capacity;
         final int hPad;
+        /** Streams per block: a block's {@code xh} rows fit in L2 with the unit rows passing through. */
+        final int block;
         final float[] h;         // [capacity][Hp]
         final float[] c;         // [capacity][Hp]
-        final float[] k;         // [capacity][Hp]: openness at each stream's event
+        final float[] k;         // [Hp]: one stream's openness (scratch)
         final double[] phi;      // [Hp] time-gate scratch
         final double[] kWide;    // [Hp]
-        final float[] xh;        // [capacity][rowPad]: [x, h_{t-1}, 0 ...] of each stream with an open unit
-        final int[] open;        // [capacity][H]: each stream's open units, ascending
-        final int[] openCount;   // [capacity]
+        final float[] xh;        // [block][rowPad]: [x, h_{t-1}, 0 ...] of each stream of the block
+        final int[] open;        // [block][H]: each stream's open units, ascending
+        final float[] openK;     // [block][H]: their openness
+        final int[] openCount;   // [block]
         final int[] unitStart;   // [H + 1]: pairs of unit j at [unitStart[j], unitStart[j + 1])
         final int[] cursor;      // [H]
-        final int[] pairStream;  // [capacity·H]
-        final int[] pairUnit;    // [capacity·H]
+        final int[] pairStream;  // [block·H]: stream index within the block
+        final int[] pairUnit;    // [block·H]
+        final float[] pairK;     // [block·H]
         final float[] gz = new float[4 * CHUNK];  // a chunk's pre-activations, groups of [4][L]
         final float[] gc = new float[CHUNK];
         final float[] gh = new float[CHUNK];
@@ -68,21 +78,29 @@ final class StreamBatchKernel {
         long lastPairs;
 
         State(StreamLayer layer, int capacity) {
+            this(layer, capacity, Math.max(MIN_BLOCK, BLOCK_BYTES / (4 * layer.rowPad)));
+        }
+
+        /** With {@code block} streams per block at most (tests take small blocks). */
+        State(StreamLayer layer, int capacity, int block) {
             this.capacity = capacity;
             this.hPad = layer.hPad;
             int hidden = layer.hidden;
+            this.block = Math.max(1, Math.min(capacity, block));
             h = new float[capacity * hPad];
             c = new float[capacity * hPad];
-            k = new float[capacity * hPad];
+            k = new float[hPad];
             phi = new double[hPad];
             kWide = new double[hPad];
-            xh = new float[capacity * layer.rowPad];
-            open = new int[capacity * hidden];
-            openCount = new int[capacity];
+            xh = new float[block * layer.rowPad];
+            open = new int[block * hidden];
+            openK = new float[block * hidden];
+            openCount = new int[block];
             unitStart = new int[hidden + 1];
             cursor = new int[hidden];
-            pairStream = new int[capacity * hidden];
-            pairUnit = new int[capacity * hidden];
+            pairStream = new int[block * hidden];
+            pairUnit = new int[block * hidden];
+            pairK = new float[block * hidden];
             tile.noCaches();
             tile.sinkRows();
             tile.hard = layer.layer.hardFlag;
@@ -119,6 +137,16 @@ final class StreamBatchKernel {
      * {@code t[i]}. Arguments are not checked (the caller validates).
      */
     static void step(StreamLayer sl, State s, int n, float[] x, int xOff, int xStride, double[] t) {
+        long pairs = 0;
+        for (int b0 = 0; b0 < n; b0 += s.block) {
+            pairs += stepBlock(sl, s, b0, Math.min(s.block, n - b0), x, xOff, xStride, t);
+        }
+        s.lastPairs = pairs;
+    }
+
+    /** Streams {@code b0 .. b0 + n - 1} (one block); returns the pairs it updated. */
+    private static int stepBlock(StreamLayer sl, State s, int b0, int n, float[] x, int xOff, int xStride,
+                                 double[] t) {
         PackedLayer layer = sl.layer;
         int in = sl.in;
         int hidden = sl.hidden;
@@ -127,13 +155,14 @@ final class StreamBatchKernel {
         java.util.Arrays.fill(s.unitStart, 0);
         // 1. Each stream's time gate, its open units, and [x, h_{t-1}] for the dot products.
         for (int i = 0; i < n; i++) {
-            TimeGateKernel.openness(layer.tg, t[i], 0.0, s.k, i * hPad, s.phi, s.kWide,
-                    TimeGateKernel.vectorSafe(layer.tg, Math.abs(t[i])));
+            double ti = t[b0 + i];
+            TimeGateKernel.openness(layer.tg, ti, 0.0, s.k, 0, s.phi, s.kWide,
+                    TimeGateKernel.vectorSafe(layer.tg, Math.abs(ti)));
             int m = openUnits(s, i, hidden, hPad);
             s.openCount[i] = m;
             if (m > 0) {
-                System.arraycopy(x, xOff + i * xStride, s.xh, i * rowPad, in);
-                System.arraycopy(s.h, i * hPad, s.xh, i * rowPad + in, hidden);
+                System.arraycopy(x, xOff + (b0 + i) * xStride, s.xh, i * rowPad, in);
+                System.arraycopy(s.h, (b0 + i) * hPad, s.xh, i * rowPad + in, hidden);
             }
         }
         // 2. Pairs sorted by unit, streams ascending within a unit.
@@ -152,21 +181,22 @@ final class StreamBatchKernel {
                 int p = s.cursor[j]++;
                 s.pairStream[p] = i;
                 s.pairUnit[p] = j;
+                s.pairK[p] = s.openK[base + q];
             }
         }
-        s.lastPairs = total;
         // 3. Per chunk of pairs: dot products, cell update, scatter.
         for (int p0 = 0; p0 < total; p0 += CHUNK) {
             int count = Math.min(CHUNK, total - p0);
-            gather(sl, s, p0, count);
-            update(layer, s, p0, count);
+            gather(sl, s, b0, p0, count);
+            update(layer, s, b0, p0, count);
         }
+        return total;
     }
 
     /** Lists stream {@code i}'s units with {@code k > 0} in {@code s.open} and counts them per unit. */
     private static int openUnits(State s, int i, int hidden, int hPad) {
         int m = 0;
-        int kOff = i * hPad;
+        int kOff = 0;
         int base = i * hidden;
         if (VectorLevel.MASKS) {
             for (int j = 0; j < hPad; j += L) {
@@ -175,6 +205,7 @@ final class StreamBatchKernel {
                     int unit = j + Long.numberOfTrailingZeros(bits);
                     bits &= bits - 1;
                     if (unit < hidden) {
+                        s.openK[base + m] = s.k[unit];
                         s.open[base + m++] = unit;
                         s.unitStart[unit + 1]++;
                     }
@@ -183,6 +214,7 @@ final class StreamBatchKernel {
         } else {
             for (int j = 0; j < hidden; j++) {
                 if (s.k[kOff + j] > 0f) {
+                    s.openK[base + m] = s.k[j];
                     s.open[base + m++] = j;
                     s.unitStart[j + 1]++;
                 }
@@ -196,7 +228,7 @@ final class StreamBatchKernel {
      * twos) and their state, time gate and peepholes, gathered as the cell tile reads them, zero-padded to whole
      * groups of {@code L}.
      */
-    private static void gather(StreamLayer sl, State s, int p0, int count) {
+    private static void gather(StreamLayer sl, State s, int b0, int p0, int count) {
         int rowPad = sl.rowPad;
         int hPad = sl.hPad;
         float[] wu = sl.wu;
@@ -207,8 +239,8 @@ final class StreamBatchKernel {
             int j = s.pairUnit[p];
             int row = j * 4 * rowPad;
             if (q + 1 < count && s.pairUnit[p + 1] == j) {
-                int a0 = s.pairStream[p] * rowPad;
-                int b0 = s.pairStream[p + 1] * rowPad;
+                int aRow = s.pairStream[p] * rowPad;
+                int bRow = s.pairStream[p + 1] * rowPad;
                 FloatVector ai = FloatVector.zero(FS);
                 FloatVector af = FloatVector.zero(FS);
                 FloatVector ag = FloatVector.zero(FS);
@@ -222,8 +254,8 @@ final class StreamBatchKernel {
                     FloatVector wf = FloatVector.fromArray(FS, wu, row + rowPad + e);
                     FloatVector wg = FloatVector.fromArray(FS, wu, row + 2 * rowPad + e);
                     FloatVector wo = FloatVector.fromArray(FS, wu, row + 3 * rowPad + e);
-                    FloatVector a = FloatVector.fromArray(FS, xh, a0 + e);
-                    FloatVector b = FloatVector.fromArray(FS, xh, b0 + e);
+                    FloatVector a = FloatVector.fromArray(FS, xh, aRow + e);
+                    FloatVector b = FloatVector.fromArray(FS, xh, bRow + e);
                     ai = FMA ? wi.fma(a, ai) : wi.mul(a).add(ai);
                     af = FMA ? wf.fma(a, af) : wf.mul(a).add(af);
                     ag = FMA ? wg.fma(a, ag) : wg.mul(a).add(ag);
@@ -241,17 +273,17 @@ final class StreamBatchKernel {
                 bf.intoArray(s.lanes, 5 * L);
                 bg.intoArray(s.lanes, 6 * L);
                 bo.intoArray(s.lanes, 7 * L);
-                finish(sl, s, q, p, j, 0, hPad);
-                finish(sl, s, q + 1, p + 1, j, 4 * L, hPad);
+                finish(sl, s, b0, q, p, j, 0, hPad);
+                finish(sl, s, b0, q + 1, p + 1, j, 4 * L, hPad);
                 q += 2;
             } else {
-                int a0 = s.pairStream[p] * rowPad;
+                int aRow = s.pairStream[p] * rowPad;
                 FloatVector ai = FloatVector.zero(FS);
                 FloatVector af = FloatVector.zero(FS);
                 FloatVector ag = FloatVector.zero(FS);
                 FloatVector ao = FloatVector.zero(FS);
                 for (int e = 0; e < rowPad; e += L) {
-                    FloatVector a = FloatVector.fromArray(FS, xh, a0 + e);
+                    FloatVector a = FloatVector.fromArray(FS, xh, aRow + e);
                     FloatVector wi = FloatVector.fromArray(FS, wu, row + e);
                     FloatVector wf = FloatVector.fromArray(FS, wu, row + rowPad + e);
                     FloatVector wg = FloatVector.fromArray(FS, wu, row + 2 * rowPad + e);
@@ -265,7 +297,7 @@ final class StreamBatchKernel {
                 af.intoArray(s.lanes, L);
                 ag.intoArray(s.lanes, 2 * L);
                 ao.intoArray(s.lanes, 3 * L);
-                finish(sl, s, q, p, j, 0, hPad);
+                finish(sl, s, b0, q, p, j, 0, hPad);
                 q++;
             }
         }
@@ -289,7 +321,7 @@ final class StreamBatchKernel {
      * Chunk position {@code q} (pair {@code p}, unit {@code j}): the lane sums of its four accumulators at
      * {@code s.lanes[from ..]} in the single-stream kernel's fixed order, plus the bias, and its gathered state.
      */
-    private static void finish(StreamLayer sl, State s, int q, int p, int j, int from, int hPad) {
+    private static void finish(StreamLayer sl, State s, int b0, int q, int p, int j, int from, int hPad) {
         int hidden = sl.hidden;
         int zq = (q / L) * 4 * L + q % L;
         for (int g = 0; g < 4; g++) {
@@ -301,18 +333,18 @@ final class StreamBatchKernel {
             }
             s.gz[zq + g * L] = sl.biasU[g * hidden + j] + (s0 + s1);
         }
-        int at = s.pairStream[p] * hPad + j;
+        int at = (b0 + s.pairStream[p]) * hPad + j;
         float[] peep = sl.layer.peep;
         s.gc[q] = s.c[at];
         s.gh[q] = s.h[at];
-        s.gk[q] = s.k[at];
+        s.gk[q] = s.pairK[p];
         s.gp[q] = peep[j];
         s.gp[CHUNK + q] = peep[hPad + j];
         s.gp[2 * CHUNK + q] = peep[2 * hPad + j];
     }
 
     /** The cell update of a gathered chunk, up to 4 groups of L per tile, and the scatter back to the streams. */
-    private static void update(PackedLayer layer, State s, int p0, int count) {
+    private static void update(PackedLayer layer, State s, int b0, int p0, int count) {
         int groups = (count + L - 1) / L;
         CellTile tile = s.tile;
         tile.c = s.gc;
@@ -337,7 +369,7 @@ final class StreamBatchKernel {
         }
         int hPad = s.hPad;
         for (int q = 0; q < count; q++) {
-            int at = s.pairStream[p0 + q] * hPad + s.pairUnit[p0 + q];
+            int at = (b0 + s.pairStream[p0 + q]) * hPad + s.pairUnit[p0 + q];
             s.c[at] = s.outC[q];
             s.h[at] = s.outH[q];
         }

@@ -46,7 +46,7 @@ class SessionBatchTest {
 
     @Test
     void batchEqualsOneSessionPerStreamBitwise() {
-        qt().withExamples(120).forAll(SPECS).checkAssert(SessionBatchTest::check);
+        qt().withExamples(80).forAll(SPECS).checkAssert(SessionBatchTest::check);
     }
 
     static PhasedLstmModel model(Spec s) {

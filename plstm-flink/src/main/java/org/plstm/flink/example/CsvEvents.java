@@ -17,7 +17,9 @@ import org.plstm.flink.Event;
  * Parses CSV lines {@code key,t,x_1,...,x_I} into {@link Event}{@code <String>}s (RFC 4180 quoting, with Jackson's CSV
  * parser): the key as written, {@code t} as a {@code double} in the model's time unit, the features as {@code float}s
  * ({@code NaN} and {@code Infinity} are read as such, and the operator then rejects the event). Blank lines, lines
- * starting with {@code #}, and a header line whose second field is {@code t} are skipped. A line that is not an event
+ * starting with {@code #}, and a header line whose second field is {@code t} are skipped. A line with a key and a time
+ * only ({@code key,t}) is a {@linkplain Event#query query}: the job answers it with the key's current prediction,
+ * stamped {@code t}. A line that is not an event
  * (fewer than two fields, a number that does not parse) goes to the side output {@link #MALFORMED} as
  * {@code "<reason>: <line>"}; the job keeps running. The feature count is not checked here: the operator checks it
  * against the model.

@@ -54,6 +54,8 @@ class CsvPredictionJobTest {
                 "s,2",3.5,NaN,1
                 s1,zzz,1,2
                 s1,4.0,0.5,0.6
+                s1,5.5
+                q,1.0
                 "s,2",9.75,0.25,0.5
                 """);
         Path out = dir.resolve("out");
@@ -69,6 +71,7 @@ class CsvPredictionJobTest {
         expected.add(Csv.line(step(s2, "s,2", 0.7, 1.0f, -1.0f)));
         expected.add(Csv.line(step(s1, "s1", 1.25, 0.3f, 0.4f)));
         expected.add(Csv.line(step(s1, "s1", 4.0, 0.5f, 0.6f)));
+        expected.add(Csv.line(new Prediction<>("s1", 5.5, 3, s1.classProbabilities().clone()))); // the query
         expected.add(Csv.line(step(s2, "s,2", 9.75, 0.25f, 0.5f)));
         assertThat(lines(out.resolve("predictions"))).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(expected.get(1)).startsWith("\"s,2\",0.7,1,");
@@ -77,7 +80,9 @@ class CsvPredictionJobTest {
                         + "not go backwards), got 1.0\"",
                 "s1,2.0,WRONG_FEATURE_COUNT,\"features: expected 2 values (the model's input size I), got 1\"",
                 "\"s,2\",3.5,FEATURE_NOT_FINITE,\"features[0]: expected a finite value, got NaN\"",
-                "t: expected a number, got \"zzz\": s1,zzz,1,2");
+                "t: expected a number, got \"zzz\": s1,zzz,1,2",
+                "q,1.0,QUERY_BEFORE_ANY_EVENT,\"query: the key has consumed no event yet, so there is no state to "
+                        + "predict from\"");
     }
 
     private static Prediction<String> step(StreamSession s, String key, double t, float... x) {
