@@ -84,6 +84,7 @@ public final class KeyedPhasedLstm implements Serializable {
     private final int emitEvery;
     private final Output output;
     private final String name;
+    private final boolean oneKeyAtATime;
 
     private KeyedPhasedLstm(Builder b) {
         this.model = b.model;
@@ -91,6 +92,7 @@ public final class KeyedPhasedLstm implements Serializable {
         this.maxBatchDelayMillis = b.maxBatchDelay.toMillis();
         this.emitEvery = b.emitEvery;
         this.output = b.output;
+        this.oneKeyAtATime = b.oneKeyAtATime;
         this.name = b.name;
     }
 
@@ -180,6 +182,11 @@ public final class KeyedPhasedLstm implements Serializable {
         return output;
     }
 
+    /** @return true if a bundle's keys go one at a time through one session ({@link Builder#oneKeyAtATime}) */
+    public boolean oneKeyAtATime() {
+        return oneKeyAtATime;
+    }
+
     /** @return the operator's name in the job graph */
     public String name() {
         return name;
@@ -189,7 +196,7 @@ public final class KeyedPhasedLstm implements Serializable {
     public String toString() {
         return "KeyedPhasedLstm[" + model + ", maxBatchSize=" + maxBatchSize + ", maxBatchDelay="
                 + maxBatchDelayMillis + " ms, emitEvery=" + emitEvery + ", output="
-                + (output == null ? "default" : output) + "]";
+                + (output == null ? "default" : output) + (oneKeyAtATime ? ", oneKeyAtATime" : "") + "]";
     }
 
     /** Settings of a {@link KeyedPhasedLstm}; not thread-safe. */
@@ -200,6 +207,7 @@ public final class KeyedPhasedLstm implements Serializable {
         private int emitEvery = 1;
         private Output output;
         private String name = "PhasedLstm";
+        private boolean oneKeyAtATime;
 
         private Builder(ModelSource model) {
             this.model = model;
@@ -262,6 +270,19 @@ public final class KeyedPhasedLstm implements Serializable {
          */
         public Builder output(Output output) {
             this.output = output;
+            return this;
+        }
+
+        /**
+         * Steps a bundle's keys one after another through one {@code StreamSession} instead of together through a
+         * {@code SessionBatch} (default false). The results are the same, bit for bit; this is for comparisons and
+         * benchmarks (ThroughputBenchmark's "one key at a time" variants).
+         *
+         * @param on true for one key at a time
+         * @return this builder
+         */
+        public Builder oneKeyAtATime(boolean on) {
+            this.oneKeyAtATime = on;
             return this;
         }
 

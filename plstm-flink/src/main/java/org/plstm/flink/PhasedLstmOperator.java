@@ -104,7 +104,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         bundles = getMetricGroup().counter("plstmBundles");
         queries = getMetricGroup().counter("plstmQueriesAnswered");
         int slots = Math.min(settings.maxBatchSize(), BATCH_SLOTS);
-        batch = slots > 1 ? model.newSessionBatch(slots) : null;
+        batch = slots > 1 && !settings.oneKeyAtATime() ? model.newSessionBatch(slots) : null;
         waves = new Waves(slots, inputSize);
     }
 
@@ -167,8 +167,12 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
             return;
         }
         bundles.inc();
-        if (bundle.size == 1 || batch == null) {
+        if (bundle.size == 1) {
             scoreKey(bundle.keys[0], 0); // no grouping needed (maxBatchSize 1 or delay 0)
+        } else if (batch == null) {
+            for (Map.Entry<Object, int[]> group : bundle.groups().entrySet()) {
+                scoreKey(group.getKey(), group.getValue()[0]);
+            }
         } else {
             Waves w = waves;
             w.clear();

@@ -228,17 +228,21 @@ class PhasedLstmOperatorTest {
     @Test
     void aBundleOfMoreKeysThanBatchSlotsIsScoredInChunksAsSessionsWould() throws Exception {
         List<Event<String>> events = new EventStream(8, 1500, 3, true).events(6000);
-        try (var h = harness(settings().emitEvery(2).maxBatchSize(100_000).maxBatchDelay(Duration.ofHours(1))
-                .build(), 1, 0)) {
-            h.open();
-            for (Event<String> e : events) {
-                h.processElement(new StreamRecord<>(e));
+        Expected expected = TestSupport.reference(model, events, 2, true);
+        assertThat(expected.rejected()).hasSizeGreaterThan(100);
+        for (boolean oneKeyAtATime : new boolean[] {false, true}) {
+            try (var h = harness(settings().emitEvery(2).maxBatchSize(100_000).maxBatchDelay(Duration.ofHours(1))
+                    .oneKeyAtATime(oneKeyAtATime).build(), 1, 0)) {
+                h.open();
+                for (Event<String> e : events) {
+                    h.processElement(new StreamRecord<>(e));
+                }
+                h.prepareSnapshotPreBarrier(1);
+                assertThat(TestSupport.byKey(h.extractOutputValues())).as("oneKeyAtATime %s", oneKeyAtATime)
+                        .isEqualTo(expected.predictions());
+                assertThat(h.getSideOutput(KeyedPhasedLstm.rejectedTag(Types.STRING)))
+                        .hasSize(expected.rejected().size());
             }
-            h.prepareSnapshotPreBarrier(1);
-            Expected expected = TestSupport.reference(model, events, 2, true);
-            assertThat(TestSupport.byKey(h.extractOutputValues())).isEqualTo(expected.predictions());
-            assertThat(expected.rejected()).hasSizeGreaterThan(100);
-            assertThat(h.getSideOutput(KeyedPhasedLstm.rejectedTag(Types.STRING))).hasSize(expected.rejected().size());
         }
     }
 

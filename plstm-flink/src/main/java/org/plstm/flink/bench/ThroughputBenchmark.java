@@ -66,7 +66,9 @@ import picocli.CommandLine.Option;
  *   <li>{@code flink chained, no model}: the same source and sink with a map in place of the model: Flink's own
  *       cost per event (source, record copies between chained operators, sink);</li>
  *   <li>{@code flink chained, batch N}: source, operator and sink in one task and thread (the source is declared keyed
- *       with {@code DataStreamUtils.reinterpretAsKeyedStream}): the operator's own cost, micro-batches of N;</li>
+ *       with {@code DataStreamUtils.reinterpretAsKeyedStream}): the operator's own cost, micro-batches of N, a
+ *       bundle's keys stepped together ({@code SessionBatch}); {@code one key at a time}: the same through one
+ *       session, key after key ({@link KeyedPhasedLstm.Builder#oneKeyAtATime});</li>
  *   <li>{@code flink keyBy, batch N}: the same behind a real {@code keyBy} (records serialised and shuffled to another
  *       task: two threads, so events per CPU-second is the per-core figure).</li>
  * </ul>
@@ -150,11 +152,16 @@ public final class ThroughputBenchmark implements Callable<Integer> {
                 }
             }
             names.add("flink chained, no model");
-            variants.add(n -> flink(null, events, n, 1, false));
+            variants.add(n -> flink(null, events, n, 1, false, false));
             for (boolean shuffle : new boolean[] {false, true}) {
                 for (int batch : batches) {
                     names.add("flink " + (shuffle ? "keyBy" : "chained") + ", batch " + batch);
-                    variants.add(n -> flink(model, events, n, batch, shuffle));
+                    variants.add(n -> flink(model, events, n, batch, shuffle, false));
+                    if (batch > 1) {
+                        names.add("flink " + (shuffle ? "keyBy" : "chained") + ", batch " + batch
+                                + ", one key at a time");
+                        variants.add(n -> flink(model, events, n, batch, shuffle, true));
+                    }
                 }
             }
             for (int v = 0; v < names.size(); v++) {
@@ -363,7 +370,8 @@ public final class ThroughputBenchmark implements Callable<Integer> {
         return new Result("", n, wall, cpu);
     }
 
-    private Result flink(BenchModel model, Events events, long n, int batch, boolean shuffle) throws Exception {
+    private Result flink(BenchModel model, Events events, long n, int batch, boolean shuffle, boolean oneKeyAtATime)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
@@ -375,7 +383,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
             out = source.map(e -> new Prediction<>(e.key(), e.time(), 1, e.features()))
                     .returns(Prediction.typeInfo(Types.LONG));
         } else {
-            KeyedPhasedLstm plstm = KeyedPhasedLstm.builder(model).maxBatchSize(batch)
+            KeyedPhasedLstm plstm = KeyedPhasedLstm.builder(model).maxBatchSize(batch).oneKeyAtATime(oneKeyAtATime)
                     .maxBatchDelay(Duration.ofMillis(batch == 1 ? 0 : 10)).build();
             out = shuffle ? plstm.apply(source)
                     : plstm.apply(DataStreamUtils.reinterpretAsKeyedStream(source, byKey, Types.LONG));
