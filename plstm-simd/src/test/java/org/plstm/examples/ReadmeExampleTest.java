@@ -11,6 +11,8 @@ import org.plstm.PhasedLstmConfig;
 import org.plstm.SequenceBatch;
 import org.plstm.TimeGateInit;
 import org.plstm.inference.PhasedLstmModel;
+import org.plstm.inference.SessionBatch;
+import org.plstm.inference.SessionState;
 import org.plstm.inference.StreamSession;
 import org.plstm.io.Checkpoint;
 import org.plstm.train.SequenceClassifier;
@@ -57,6 +59,36 @@ class ReadmeExampleTest {
         List<String> shown2 = readme.substring(start2, end2).lines().map(String::strip).toList();
         assertThat(shown2).as("README.md's second java block (an untrained checkpoint) equals the test's setup")
                 .isEqualTo(setup);
+    }
+
+    @Test
+    void theReadmeSessionBatchExampleRunsAndIsShown() throws Exception {
+        Path checkpoint = dir.resolve("batch.safetensors");
+        Checkpoint.save(checkpoint, SequenceClassifier.initialize(List.of(PhasedLstmConfig.builder(2, 32).build()), 3,
+                TimeGateInit.PAPER, 42).weights(), null, 0, null, Map.of());
+        PhasedLstmModel model = PhasedLstmModel.load(checkpoint);
+        StreamSession session = model.newSession();
+        session.step(new float[] {0.5f, -0.5f}, 10.0);
+        SessionState savedState = session.saveState();
+        // README-BATCH-BEGIN
+        SessionBatch streams = model.newSessionBatch(1024);             // capacity: slots stepped together
+        streams.restore(0, savedState);                                 // or restore(slot, h, c, lastTime, events)
+        streams.step(2, new float[] {0.1f, 0.2f, 0.3f, 0.4f}, new double[] {17.5, 3.25});  // slots 0 and 1
+        float[] p0 = new float[model.classes()];
+        streams.classProbabilities(0, p0, 0);                          // or hidden(slot, out, offset)
+        SessionState after = streams.save(0);
+        // README-BATCH-END
+        session.step(new float[] {0.1f, 0.2f}, 17.5);
+        assertThat(p0).as("slot 0 continues the saved session").isEqualTo(session.classProbabilities());
+        assertThat(after).isEqualTo(session.saveState());
+
+        List<String> example = between("README-BATCH-" + "BEGIN", "README-BATCH-" + "END");
+        String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+        int at = readme.indexOf("SessionBatch streams = model.newSessionBatch");
+        assertThat(at).as("the README shows the SessionBatch example").isPositive();
+        int start = readme.lastIndexOf("```java\n", at) + "```java\n".length();
+        int end = readme.indexOf("```", start);
+        assertThat(readme.substring(start, end).lines().map(String::strip).toList()).isEqualTo(example);
     }
 
     /** The stripped lines of this file between two marker comments. */
