@@ -413,8 +413,13 @@ public final class Fit {
     /**
      * Batches of indices: in order (no {@code random}), or shuffled, sorted by length within windows of
      * {@value #WINDOW_BATCHES} batches, and the batches shuffled.
+     *
+     * @param data   the sequences
+     * @param size   sequences per batch, {@code >= 1}
+     * @param random the epoch's random source, or {@code null} for the data's order (evaluation)
+     * @return the batches as index arrays into {@code data}
      */
-    static List<int[]> batches(List<LabeledSequence> data, int size, SplittableRandom random) {
+    public static List<int[]> batches(List<LabeledSequence> data, int size, SplittableRandom random) {
         int n = data.size();
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -452,8 +457,15 @@ public final class Fit {
         return out;
     }
 
-    /** The sequences {@code idx} padded to the longest: zeros after a sequence's end, its last time repeated. */
-    static SequenceBatch batch(List<LabeledSequence> data, int[] idx) {
+    /**
+     * The sequences {@code idx} as one batch, padded to the longest: zeros after a sequence's end, its last time
+     * repeated, and {@link SequenceBatch#lengths()} set, so padding changes neither the state nor the gradients.
+     *
+     * @param data the sequences (all of one input size)
+     * @param idx  the batch's indices into {@code data}, at least one
+     * @return {@code x [B][T_max][I]}, {@code time [B][T_max]}, lengths {@code [B]}
+     */
+    public static SequenceBatch batch(List<LabeledSequence> data, int[] idx) {
         int steps = 0;
         for (int i : idx) {
             steps = Math.max(steps, data.get(i).length());
