@@ -88,6 +88,12 @@ class EventsWalkthroughTest {
         assertThat(summary.get("data").get("classes").toString()).isEqualTo("[\"0\",\"1\"]");
         assertThat(summary.get("resumed_from").asText()).endsWith("checkpoint.safetensors");
 
+        // resuming continues the same curve, bit for bit: the epochs' rows equal those of one uninterrupted run
+        Path straight = dir.resolve("straight");
+        assertThat(run("events", "train", "--data", csv.toString(), "--features", "x", "--epochs", "12", "--lr",
+                "0.01", "--threads", "2", "--out", straight.toString(), "--no-progress").code()).isZero();
+        assertThat(epochRows(out)).isEqualTo(epochRows(straight));
+
         Run e = run("events", "evaluate", "--checkpoint", ck.toString(), "--data", csv.toString(), "--split", "test",
                 "--threads", "2");
         assertThat(e.code()).as(e.err()).isZero();
@@ -117,6 +123,13 @@ class EventsWalkthroughTest {
                 assertThat(row.get("predicted")).isEqualTo(p1 > p0 ? "1" : "0");
             }
         }
+    }
+
+    /** The train and validation rows of a run's metrics.csv without their timings. */
+    private static List<String> epochRows(Path run) throws java.io.IOException {
+        return Files.readAllLines(run.resolve("metrics.csv")).stream()
+                .filter(l -> l.startsWith("train,") || l.startsWith("validation,"))
+                .map(l -> String.join(",", java.util.Arrays.copyOf(l.split(","), 6))).toList();
     }
 
     @Test
