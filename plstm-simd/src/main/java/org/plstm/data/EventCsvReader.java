@@ -278,7 +278,7 @@ public final class EventCsvReader {
             double t = number(file, line, header[timeCol], r[timeCol], "a finite timestamp");
             Acc a = seqs.get(sid);
             if (a == null) {
-                a = new Acc(in);
+                a = new Acc();
                 seqs.put(sid, a);
                 bytes += SEQUENCE_OVERHEAD_BYTES + 2L * sid.length();
             }
@@ -372,16 +372,12 @@ public final class EventCsvReader {
 
     /** One sequence while it is read: growable arrays (amortised growth by 1.5). */
     private static final class Acc {
-        float[] x;
+        float[] x = new float[0];
         double[] time = new double[0];
         int n;
         String label;
         long labelLine;
         double labelTime;
-
-        Acc(int in) {
-            x = new float[0];
-        }
 
         EventSequence finish(String id, int in) {
             Integer[] order = new Integer[n];

@@ -216,8 +216,7 @@ public final class EventTrainer {
      *
      * @param seqs   the sequences
      * @param stats  the standardisation
-     * @param labels the classes, or null for regression (then each label must be a number) or to ignore labels
-     *               ({@code predict}: pass {@code stats} without target statistics... or any; labels are then 0)
+     * @param labels the classes, or null for regression (then each label must be a number)
      * @return the part
      * @throws IllegalArgumentException if a label is unknown or not a number
      */
@@ -231,8 +230,9 @@ public final class EventTrainer {
      * @param seqs       the sequences
      * @param stats      the standardisation
      * @param labels     the classes, or null for regression
-     * @param withLabels whether to read the labels
+     * @param withLabels whether to read the labels (false: class indices 0 and no targets, for {@code predict})
      * @return the part
+     * @throws IllegalArgumentException if a label is read and is unknown or not a number
      */
     public static Part part(List<EventSequence> seqs, Standardizer stats, Labels labels, boolean withLabels) {
         List<String> ids = new ArrayList<>(seqs.size());
