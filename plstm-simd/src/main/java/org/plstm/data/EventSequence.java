@@ -57,4 +57,16 @@ public record EventSequence(String id, float[] x, double[] time, String label) {
         Check.notNull("labels", labels);
         return new LabeledSequence(x, time, labels.index(id, label));
     }
+
+    /**
+     * For {@link org.plstm.train.Fit} with {@link org.plstm.train.Task#REGRESSION}: this sequence with its label as
+     * the target value (as written; standardise it with {@link Standardizer#scaleTarget} if the model should learn
+     * standardised targets).
+     *
+     * @return a sequence sharing the arrays, with {@code target = label} as a float
+     * @throws IllegalArgumentException if the label is missing or not a finite number
+     */
+    public LabeledSequence toRegression() {
+        return LabeledSequence.regression(x, time, (float) Standardizer.target(this));
+    }
 }
