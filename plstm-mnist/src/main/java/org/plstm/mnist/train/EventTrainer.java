@@ -421,7 +421,10 @@ public final class EventTrainer {
                 listener.onStep(epoch, it, r);
                 if (bar != null) {
                     bar.stepBy(idx.length);
-                    bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", lossSum / done));
+                    bar.setExtraMessage(config.regression()
+                            ? String.format(Locale.ROOT, "loss %.4f rmse %.4f", lossSum / done,
+                                    Math.sqrt(metricSum / done) * prepared.stats().targetStd())
+                            : String.format(Locale.ROOT, "loss %.4f acc %.3f", lossSum / done, metricSum / done));
                 }
             }
         } finally {

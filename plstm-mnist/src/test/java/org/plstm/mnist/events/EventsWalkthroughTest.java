@@ -150,6 +150,22 @@ class EventsWalkthroughTest {
         assertThat(out.resolve("accuracy.png")).doesNotExist();
     }
 
+    /** A learning rate of 1e30 blows the parameters up in the first epoch: exit code 1, nothing saved. */
+    @Test
+    void divergenceStopsTheRunWithoutACheckpoint() {
+        Path csv = dir.resolve("freq.csv");
+        assertThat(run("events", "generate", "--out", csv.toString(), "--sequences", "200", "--seed", "4").code())
+                .isZero();
+        Path out = dir.resolve("div");
+        Run t = run("events", "train", "--data", csv.toString(), "--features", "x", "--optimizer", "sgd", "--lr",
+                "1e30", "--threads", "2", "--out", out.toString(), "--no-progress");
+        assertThat(t.code()).isEqualTo(Main.FAILED);
+        assertThat(t.err()).contains("training diverged at epoch 1", "last good checkpoint: none",
+                "Try a smaller learning rate (--lr, now 1.0E30)");
+        assertThat(out.resolve("checkpoint.safetensors")).doesNotExist();
+        assertThat(out.resolve(".plstm.lock")).doesNotExist();
+    }
+
     @Test
     void usageErrorsNameTheOption() throws Exception {
         Path csv = dir.resolve("bad.csv");
