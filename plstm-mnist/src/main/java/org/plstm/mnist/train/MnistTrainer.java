@@ -309,7 +309,7 @@ public final class MnistTrainer {
                     r = trainer.step(b.input(), b.labels());
                 } catch (IllegalArgumentException e) {
                     // the engine validates the parameters first: an earlier update may have made them NaN
-                    String broken = divergence(trainer);
+                    String broken = RunSupport.divergence(trainer);
                     if (broken == null) {
                         throw e;
                     }
@@ -343,7 +343,7 @@ public final class MnistTrainer {
             }
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        String broken = divergence(trainer);
+        String broken = RunSupport.divergence(trainer);
         if (broken != null) {
             throw new DivergedException(epoch, (n + config.batch() - 1) / config.batch(), broken,
                     config.learningRate(), lastGood);
@@ -356,10 +356,6 @@ public final class MnistTrainer {
         metrics.add(MetricsLog.Kind.TEST, epoch, it, e.samples(), e.loss(), e.accuracy(), e.samples() / e.seconds(),
                 e.seconds());
         return new EpochStats(epoch, trainLoss, trainAcc, e.loss(), e.accuracy(), seconds, n / seconds, e.seconds());
-    }
-
-    private static String divergence(ClassifierTrainer trainer) {
-        return RunSupport.divergence(trainer);
     }
 
     /**
