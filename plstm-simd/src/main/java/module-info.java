@@ -7,7 +7,8 @@
  * <p>{@code jdk.incubator.vector} is optional at run time ({@code requires static}): launch with
  * {@code --add-modules jdk.incubator.vector} for the SIMD kernels; without it the backend falls back to the
  * reference and logs one warning. Jackson reads and writes checkpoint metadata, and its CSV module reads event
- * files; {@code jdk.management} gives the JVM's CPU flags ({@code UseAVX}, {@code UseFMA}) that pick the instruction level.
+ * files; {@code jdk.management} gives the JVM's CPU flags ({@code UseAVX}, {@code UseFMA}) that pick the instruction
+ * level.
  */
 module org.plstm.simd {
     requires transitive org.plstm.reference;

@@ -3,8 +3,8 @@ package org.plstm;
 /**
  * A compute engine for the Phased LSTM and the small head around it (dense layer, softmax cross-entropy for
  * classification, mean squared error for regression). Two exist: the scalar double-precision reference
- * ({@code org.plstm.reference.ReferenceEngine}) and the Vector API engine ({@code org.plstm.simd.SimdEngine}); {@code org.plstm.engine.Engines} picks one.
- * Both take the same float32 parameter objects and the same input layout, so they run side by side on one model.
+ * ({@code org.plstm.reference.ReferenceEngine}) and the Vector API engine ({@code org.plstm.simd.SimdEngine});
+ * {@code org.plstm.engine.Engines} picks one. Both take the same float32 parameter objects and the same input layout, so they run side by side on one model.
  *
  * <p>The public methods validate every argument (shapes, NaN/Inf, parameter constraints) and throw
  * {@link IllegalArgumentException} naming the argument, the expected and the actual; the protected

@@ -20,8 +20,8 @@ import org.plstm.Check;
 
 /**
  * Reads a CSV file of events, one row per event, into sequences: a streaming read with Jackson's CSV parser
- * ({@code jackson-dataformat-csv}; RFC 4180 quoting, blank lines skipped, fields trimmed), the first row being the
- * header that names the columns.
+ * ({@code jackson-dataformat-csv}; RFC 4180 quoting, blank lines skipped, unquoted fields trimmed), the first row
+ * being the header that names the columns.
  *
  * <pre>{@code
  * seq,t,x,label
@@ -299,8 +299,9 @@ public final class EventCsvReader {
             a.time[a.n] = t;
             for (int f = 0; f < in; f++) {
                 String cell = r[featureCols[f]];
-                double v = number(file, line, header[featureCols[f]], cell, "a finite number");
-                float fv = (float) v;
+                number(file, line, header[featureCols[f]], cell, "a finite number");
+                // rounded once, decimal to float32 (through double it could round twice): Float.toString round-trips
+                float fv = Float.parseFloat(cell);
                 if (Float.isInfinite(fv)) {
                     throw new EventFormatException(file, line, header[featureCols[f]], "expected a number within "
                             + "float32's range (|v| <= 3.4e38), got '" + cell + "'");

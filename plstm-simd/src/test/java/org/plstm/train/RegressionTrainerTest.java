@@ -161,7 +161,7 @@ class RegressionTrainerTest {
             System.out.printf("regression: test MSE %.4f, variance of the targets %.4f%n", e.loss(), variance);
             assertThat(e.loss()).isCloseTo(mse, within(1e-5 * mse + 1e-9));
             assertThat(e.correct()).isZero();
-            // predicting the mean scores the variance (0.21 here; the model reaches about 0.013); the model must do far better
+            // predicting the mean scores the variance (0.21 here); the model reaches about 0.013
             assertThat(e.loss()).isLessThan(0.3 * variance);
             assertThatThrownBy(() -> t.predictValues(test.input, new float[3]))
                     .hasMessage("values: expected length 128 [B=128][K=1], got 3");
