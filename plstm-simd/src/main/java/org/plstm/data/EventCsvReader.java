@@ -264,8 +264,8 @@ public final class EventCsvReader {
         long events = 0;
         while (rows.hasNextValue()) {
             String[] r = rows.nextValue();
-            long line = rows.getParser().currentLocation().getLineNr();
-            line = Math.max(2, line - 1); // the parser stands at the start of the next line after the row
+            // the row's closing token: its line (the last one of a row whose quoted field spans several lines)
+            long line = rows.getParser().currentTokenLocation().getLineNr();
             if (r.length != header.length) {
                 throw new EventFormatException(file, line, null, "expected " + header.length + " fields (as the "
                         + "header), got " + r.length);

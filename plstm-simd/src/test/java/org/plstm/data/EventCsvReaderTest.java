@@ -94,6 +94,10 @@ class EventCsvReaderTest {
             assertThatThrownBy(() -> new EventCsvReader().label("label").read(f)).as(c[0])
                     .isInstanceOf(EventFormatException.class).hasMessage(f + ": " + c[1]);
         }
+        // line numbers count blank lines, and the last row needs no line break
+        Path blank = file("blank.csv", header + "a,1,0.5,0\n\n\nb,2,x,1");
+        assertThatThrownBy(() -> new EventCsvReader().read(blank))
+                .hasMessage(blank + ": line 5, column 'x': expected a finite number, got 'x'");
         Path f = file("reg.csv", header + "a,1,0.5,big\n");
         assertThatThrownBy(() -> new EventCsvReader().label("label").numericLabels(true).read(f))
                 .hasMessage(f + ": line 2, column 'label': expected a finite number (a regression target), got 'big'");
