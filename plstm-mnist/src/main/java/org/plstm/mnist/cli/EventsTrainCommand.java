@@ -180,7 +180,7 @@ public final class EventsTrainCommand implements Callable<Integer> {
             String option = switch (field) {
                 case "label_mode" -> "--label-per";
                 case "learning_rate" -> "--lr";
-                case "gate_activation" -> "--gate-activation";
+                case "gate_activation", "gateActivation" -> "--gate-activation";
                 default -> "--" + field.replace('_', '-');
             };
             String msg = e.getMessage().substring(e.getMessage().indexOf(':') + 1).trim();

@@ -181,6 +181,8 @@ class EventsWalkthroughTest {
         Run task = run("events", "train", "--data", csv.toString(), "--task", "ranking");
         assertThat(task.code()).isEqualTo(Main.USAGE);
         assertThat(task.err()).contains("--task: expected classification, regression, got 'ranking'");
+        Run act = run("events", "train", "--data", csv.toString(), "--gate-activation", "relu");
+        assertThat(act.err()).contains("--gate-activation: expected sigmoid or hard_sigmoid, got 'relu'");
         Run missing = run("events", "evaluate", "--checkpoint", dir.resolve("none.safetensors").toString(), "--data",
                 csv.toString());
         assertThat(missing.code()).isEqualTo(Main.USAGE);
