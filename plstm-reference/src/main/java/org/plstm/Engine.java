@@ -1,10 +1,10 @@
 package org.plstm;
 
 /**
- * A compute engine for the Phased LSTM and the small classifier head around it (dense layer, softmax
- * cross-entropy). Two exist: the scalar double-precision reference ({@code org.plstm.reference.ReferenceEngine})
- * and the Vector API engine ({@code org.plstm.simd.SimdEngine}); {@code org.plstm.engine.Engines} picks one.
- * Both take the same float32 parameter objects and the same input layout, so they run side by side on one model.
+ * A compute engine for the Phased LSTM and the small head around it (dense layer, softmax cross-entropy for
+ * classification, mean squared error for regression). Two exist: the scalar double-precision reference
+ * ({@code org.plstm.reference.ReferenceEngine}) and the Vector API engine ({@code org.plstm.simd.SimdEngine});
+ * {@code org.plstm.engine.Engines} picks one. Both take the same float32 parameter objects and the same input layout, so they run side by side on one model.
  *
  * <p>The public methods validate every argument (shapes, NaN/Inf, parameter constraints) and throw
  * {@link IllegalArgumentException} naming the argument, the expected and the actual; the protected
@@ -203,6 +203,32 @@ public abstract class Engine implements AutoCloseable {
         return doSoftmaxCrossEntropy(probs, dLogits, logits, labels, batch, classes);
     }
 
+    /**
+     * Mean squared error averaged over the batch and the outputs (Keras {@code mean_squared_error}): the loss of the
+     * regression head, whose {@code K} dense outputs are the predicted values (no activation).
+     * {@code L = (1/(B·K))·sum (pred − target)²}, {@code dPred = 2·(pred − target)/(B·K)}.
+     *
+     * @param dPred   written, {@code [B][K]}, or {@code null}
+     * @param pred    predictions {@code [B][K]}
+     * @param targets targets {@code [B][K]}, in the unit of the predictions
+     * @param batch   {@code B >= 1}
+     * @param outputs {@code K >= 1}
+     * @return the mean loss, in the targets' unit squared
+     * @throws IllegalArgumentException on a wrong length or a NaN/infinite prediction or target
+     */
+    public final double meanSquaredError(float[] dPred, float[] pred, float[] targets, int batch, int outputs) {
+        Check.atLeast("batch", batch, 1);
+        Check.atLeast("outputs", outputs, 1);
+        Check.length("pred", pred, "B", batch, "K", outputs);
+        Check.length("targets", targets, "B", batch, "K", outputs);
+        Check.finite("pred", pred);
+        Check.finite("targets", targets);
+        if (dPred != null) {
+            Check.length("dPred", dPred, "B", batch, "K", outputs);
+        }
+        return doMeanSquaredError(dPred, pred, targets, batch, outputs);
+    }
+
     /** Releases worker threads, if any. The engine must not be used afterwards. */
     @Override
     public void close() {
@@ -284,4 +310,17 @@ public abstract class Engine implements AutoCloseable {
      */
     protected abstract double doSoftmaxCrossEntropy(float[] probs, float[] dLogits, float[] logits, int[] labels,
                                                     int batch, int classes);
+
+    /**
+     * Validated mean squared error; see {@link #meanSquaredError}.
+     *
+     * @param dPred   gradient or null
+     * @param pred    predictions
+     * @param targets targets
+     * @param batch   B
+     * @param outputs K
+     * @return mean loss
+     */
+    protected abstract double doMeanSquaredError(float[] dPred, float[] pred, float[] targets, int batch,
+                                                 int outputs);
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine;
 
 /**
  * Entry point of {@code plstm-mnist.jar}: {@code java --add-modules jdk.incubator.vector -jar plstm-mnist.jar
- * <command> [options]}, commands {@code fetch}, {@code train}, {@code compare}, {@code evaluate}
+ * <command> [options]}, commands {@code fetch}, {@code train}, {@code compare}, {@code evaluate}, {@code events}
  * ({@link PlstmMnistCommand}).
  *
  * <p>Exit codes: {@value #OK} success; {@value #FAILED} the work failed (data unavailable, I/O error, ...);

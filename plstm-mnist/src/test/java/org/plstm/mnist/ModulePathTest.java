@@ -72,7 +72,8 @@ class ModulePathTest {
         String modulePath = String.join(File.pathSeparator, location(org.plstm.inference.PhasedLstmModel.class),
                 location(org.plstm.Engine.class), location(com.fasterxml.jackson.databind.ObjectMapper.class),
                 location(com.fasterxml.jackson.core.JsonFactory.class),
-                location(com.fasterxml.jackson.annotation.JsonProperty.class));
+                location(com.fasterxml.jackson.annotation.JsonProperty.class),
+                location(com.fasterxml.jackson.dataformat.csv.CsvMapper.class)); // org.plstm.data's CSV reader
         Path out = dir.resolve("out");
         List<String> javac = new ArrayList<>(List.of("-d", out.toString(), "--module-path", modulePath,
                 "--module-source-path", dir.resolve("src").toString(), "--module", "example"));

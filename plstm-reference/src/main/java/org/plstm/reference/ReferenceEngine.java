@@ -132,6 +132,17 @@ public final class ReferenceEngine extends Engine {
         return loss;
     }
 
+    @Override
+    protected double doMeanSquaredError(float[] dPred, float[] pred, float[] targets, int batch, int outputs) {
+        double[] d = dPred == null ? null : new double[dPred.length];
+        double loss = ReferenceMeanSquaredError.compute(d, ReferencePhasedLstm.widen(pred),
+                ReferencePhasedLstm.widen(targets), batch, outputs);
+        if (d != null) {
+            narrow(d, dPred);
+        }
+        return loss;
+    }
+
     private static double[] widenOrNull(float[] a) {
         return a == null ? null : ReferencePhasedLstm.widen(a);
     }

@@ -202,6 +202,11 @@ public final class SimdEngine extends Engine {
     }
 
     @Override
+    protected double doMeanSquaredError(float[] dPred, float[] pred, float[] targets, int batch, int outputs) {
+        return SquaredErrorKernel.meanSquaredError(dPred, pred, targets, batch * outputs);
+    }
+
+    @Override
     public void close() {
         pool.close();
     }

@@ -28,6 +28,11 @@ import org.plstm.optim.Optimizer;
  * Evaluation shares the training workspaces (a forward pass in {@link Mode#INFERENCE} overwrites the cache, which is
  * harmless because backward only follows its own forward inside {@link #step}).
  *
+ * <p>Regression ({@link #stepRegression}, {@link #evaluateRegression}, {@link #predictValues}) uses the same network:
+ * the dense layer's {@code C} outputs are read as {@code K = C} predicted values per sequence (no activation), and
+ * the loss is the mean squared error ({@link Engine#meanSquaredError}) instead of the softmax cross-entropy; the
+ * rest of the step is the same. A model is trained for one task or the other, not both.
+ *
  * <p>The engine remains the caller's: the trainer does not close it. Not thread-safe.
  */
 public final class ClassifierTrainer {
@@ -140,6 +145,72 @@ public final class ClassifierTrainer {
         engine.denseForward(s.logits, s.ws[s.ws.length - 1].hT(), model.dense(), s.batch);
         // The labels only affect the (ignored) loss, not the probabilities.
         engine.softmaxCrossEntropy(probabilities, null, s.logits, s.zeroLabels, s.batch, model.classes());
+    }
+
+    /**
+     * One regression training step: as {@link #step}, with the mean squared error of the dense outputs against
+     * {@code targets} as the loss.
+     *
+     * @param batch   {@code x [B][T][I]} with {@code I = model.inputSize()}, {@code time [B][T]}, optional lengths
+     * @param targets {@code [B][K]} with {@code K = model.classes()}, finite, in the unit the model predicts (e.g.
+     *                standardised)
+     * @return the mean squared error before the update (in {@link TrainStepResult#loss()}; {@code correct} is 0),
+     *     and the gradient norm before clipping
+     * @throws IllegalArgumentException if an argument is null or misshapen, a target is not finite, or the model
+     *     produced non-finite values (then the parameters may be partly updated)
+     */
+    public TrainStepResult stepRegression(SequenceBatch batch, float[] targets) {
+        Shape s = shapeFor(batch, null);
+        Check.length("targets", targets, "B", s.batch, "K", model.classes());
+        model.zeroGradients();
+        List<PhasedLstmParams> grads = model.layerGradients();
+        int depth = model.depth();
+        forwardAll(s, batch, Mode.TRAINING);
+        LayerWorkspace top = s.ws[depth - 1];
+        engine.denseForward(s.logits, top.hT(), model.dense(), s.batch);
+        double loss = engine.meanSquaredError(s.dLogits, s.logits, targets, s.batch, model.classes());
+        engine.denseBackward(s.dHT, model.denseGradients(), s.dLogits, top.hT(), model.dense(), s.batch);
+        engine.backward(top, grads.get(depth - 1), null, s.dHT, null);
+        for (int k = depth - 2; k >= 0; k--) {
+            engine.backward(s.ws[k], grads.get(k), s.ws[k + 1].dx(), null, null);
+        }
+        double norm = clipNorm > 0
+                ? GradientClipping.clipByGlobalNorm(model.gradientTensors(), clipNorm)
+                : GradientClipping.globalNorm(model.gradientTensors());
+        optimizer.step(model.tensors(), model.gradientTensors());
+        model.applyConstraints();
+        return new TrainStepResult(loss, 0, s.batch, norm);
+    }
+
+    /**
+     * Scores a regression batch in {@link Mode#INFERENCE} without touching parameters or gradients.
+     *
+     * @param batch   as for {@link #step}
+     * @param targets {@code [B][K]}, finite
+     * @return the mean squared error ({@code correct} is 0)
+     * @throws IllegalArgumentException as {@link #stepRegression}
+     */
+    public EvalResult evaluateRegression(SequenceBatch batch, float[] targets) {
+        Shape s = shapeFor(batch, null);
+        Check.length("targets", targets, "B", s.batch, "K", model.classes());
+        forwardAll(s, batch, Mode.INFERENCE);
+        engine.denseForward(s.logits, s.ws[s.ws.length - 1].hT(), model.dense(), s.batch);
+        return new EvalResult(engine.meanSquaredError(null, s.logits, targets, s.batch, model.classes()), 0, s.batch);
+    }
+
+    /**
+     * The regression outputs of a batch in {@link Mode#INFERENCE}: the dense layer's values, no activation.
+     *
+     * @param batch  as for {@link #step}
+     * @param values written, {@code [B][K]} with {@code K = model.classes()}
+     * @throws IllegalArgumentException if an argument is null or misshapen
+     */
+    public void predictValues(SequenceBatch batch, float[] values) {
+        Check.notNull("batch", batch);
+        Check.length("values", values, "B", batch.batch(), "K", model.classes());
+        Shape s = shapeFor(batch, null);
+        forwardAll(s, batch, Mode.INFERENCE);
+        engine.denseForward(values, s.ws[s.ws.length - 1].hT(), model.dense(), s.batch);
     }
 
     /** Drops the cached workspaces and scratch arrays (they are made again on the next call). */

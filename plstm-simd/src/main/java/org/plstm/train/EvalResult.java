@@ -3,7 +3,8 @@ package org.plstm.train;
 /**
  * The outcome of {@link ClassifierTrainer#evaluate evaluating} one batch.
  *
- * @param loss    mean softmax cross-entropy over the batch, in nats
+ * @param loss    mean softmax cross-entropy over the batch, in nats (for
+ *                {@link ClassifierTrainer#evaluateRegression}: the mean squared error)
  * @param correct samples whose arg-max class equals the label
  * @param batch   {@code B}, samples in the batch
  */

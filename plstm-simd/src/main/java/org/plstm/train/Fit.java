@@ -38,6 +38,10 @@ import org.plstm.optim.Optimizer;
  * {@code earlyStopping(n)} stops after {@code n} epochs without improvement. A loss that is not finite stops training
  * with an {@link IllegalStateException} naming the epoch and batch (the best checkpoint stays as it was).
  *
+ * <p>Regression ({@link #task task(Task.REGRESSION)}): a model with one output ({@code K = 1}) learns each
+ * sequence's {@link LabeledSequence#target()} with the mean squared error ({@link ClassifierTrainer#stepRegression});
+ * losses are then MSEs, accuracies NaN, and {@link #predictValues} gives the values.
+ *
  * <p>Not thread-safe: the model is updated in place.
  */
 public final class Fit {
@@ -56,6 +60,7 @@ public final class Fit {
     private Path keepBest;
     private IntToDoubleFunction schedule;
     private Listener listener = new Listener() { };
+    private Task task = Task.CLASSIFICATION;
 
     private Fit(SequenceClassifier model) {
         this.model = Check.notNull("model", model);
@@ -91,8 +96,10 @@ public final class Fit {
      *
      * @param epoch              1-based
      * @param learningRate       the rate used
-     * @param trainLoss          mean cross-entropy (nats) of the training batches, weighted by batch size
-     * @param trainAccuracy      fraction of training sequences classified right (before each update)
+     * @param trainLoss          mean cross-entropy (nats) of the training batches, weighted by batch size (the mean
+     *                           squared error for {@link Task#REGRESSION})
+     * @param trainAccuracy      fraction of training sequences classified right (before each update); NaN for
+     *                           regression
      * @param validationLoss     mean cross-entropy of the validation set, NaN without one
      * @param validationAccuracy its accuracy, NaN without one
      * @param seconds            wall time of the epoch
@@ -119,8 +126,8 @@ public final class Fit {
     /**
      * A data set's mean loss and accuracy.
      *
-     * @param loss      mean cross-entropy, nats
-     * @param accuracy  fraction right
+     * @param loss      mean cross-entropy, nats (regression: mean squared error)
+     * @param accuracy  fraction right (regression: NaN)
      * @param sequences how many were scored
      */
     public record Evaluation(double loss, double accuracy, int sequences) {
@@ -233,6 +240,17 @@ public final class Fit {
     }
 
     /**
+     * @param t {@link Task#CLASSIFICATION} (default) or {@link Task#REGRESSION} (then the model needs {@code K = 1}
+     *          output and every sequence a finite {@link LabeledSequence#target()})
+     * @return this
+     * @throws IllegalArgumentException if null
+     */
+    public Fit task(Task t) {
+        this.task = Check.notNull("task", t);
+        return this;
+    }
+
+    /**
      * @param l receives every batch and epoch
      * @return this
      * @throws IllegalArgumentException if null
@@ -257,8 +275,8 @@ public final class Fit {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("train: expected at least one sequence, got none");
         }
-        check("train", train, model);
-        check("validation", validation, model);
+        check("train", train, model, task);
+        check("validation", validation, model, task);
         Optimizer opt = optimizer != null ? optimizer : Optimizer.create("rmsprop", 1e-3);
         Engine e = engine != null ? engine : Backend.get().newEngine();
         try {
@@ -284,7 +302,9 @@ public final class Fit {
                 List<int[]> batches = batches(train, batchSize, new SplittableRandom(seed * 1_000_003L + epoch));
                 for (int b = 0; b < batches.size(); b++) {
                     int[] idx = batches.get(b);
-                    TrainStepResult r = trainer.step(batch(train, idx), labels(train, idx));
+                    TrainStepResult r = task == Task.REGRESSION
+                            ? trainer.stepRegression(batch(train, idx), targets(train, idx))
+                            : trainer.step(batch(train, idx), labels(train, idx));
                     if (!Double.isFinite(r.loss())) {
                         throw new IllegalStateException("training diverged at epoch " + epoch + ", batch " + (b + 1)
                                 + ": the loss is " + r.loss() + "; try a smaller learning rate (now "
@@ -294,7 +314,7 @@ public final class Fit {
                     correct += r.correct();
                     listener.onBatch(epoch, b + 1, r);
                 }
-                Evaluation v = validation.isEmpty() ? null : evaluate(trainer, validation, batchSize);
+                Evaluation v = validation.isEmpty() ? null : evaluate(trainer, validation, batchSize, task);
                 double trainLoss = lossSum / train.size();
                 double monitored = v == null ? trainLoss : v.loss();
                 boolean improved = monitored < best;
@@ -309,7 +329,8 @@ public final class Fit {
                     since++;
                 }
                 EpochResult er = new EpochResult(epoch, opt.learningRate(), trainLoss,
-                        (double) correct / train.size(), v == null ? Double.NaN : v.loss(),
+                        task == Task.REGRESSION ? Double.NaN : (double) correct / train.size(),
+                        v == null ? Double.NaN : v.loss(),
                         v == null ? Double.NaN : v.accuracy(), (System.nanoTime() - start) * 1e-9, improved);
                 results.add(er);
                 listener.onEpoch(er);
@@ -345,23 +366,41 @@ public final class Fit {
      * @throws IllegalArgumentException if an argument is null, {@code data} is empty or a sequence does not fit
      */
     public static Evaluation evaluate(SequenceClassifier model, List<LabeledSequence> data, int batch) {
+        return evaluate(model, data, batch, Task.CLASSIFICATION);
+    }
+
+    /**
+     * Scores a data set in inference mode on the process's backend, for a task.
+     *
+     * @param model the model
+     * @param data  the sequences (at least one)
+     * @param batch sequences per batch, {@code >= 1}
+     * @param task  classification (cross-entropy and accuracy) or regression (mean squared error, accuracy NaN)
+     * @return mean loss and accuracy
+     * @throws IllegalArgumentException if an argument is null, {@code data} is empty or a sequence does not fit the
+     *     model and task
+     */
+    public static Evaluation evaluate(SequenceClassifier model, List<LabeledSequence> data, int batch, Task task) {
         Check.notNull("model", model);
-        check("data", data, model);
+        Check.notNull("task", task);
+        check("data", data, model, task);
         Check.atLeast("batch", batch, 1);
         try (Engine e = Backend.get().newEngine()) {
-            return evaluate(new ClassifierTrainer(e, model, Optimizer.create("sgd", 1e-3), 0), data, batch);
+            return evaluate(new ClassifierTrainer(e, model, Optimizer.create("sgd", 1e-3), 0), data, batch, task);
         }
     }
 
-    private static Evaluation evaluate(ClassifierTrainer t, List<LabeledSequence> data, int batch) {
+    private static Evaluation evaluate(ClassifierTrainer t, List<LabeledSequence> data, int batch, Task task) {
         double loss = 0;
         long correct = 0;
         for (int[] idx : batches(data, batch, null)) {
-            EvalResult r = t.evaluate(batch(data, idx), labels(data, idx));
+            EvalResult r = task == Task.REGRESSION ? t.evaluateRegression(batch(data, idx), targets(data, idx))
+                    : t.evaluate(batch(data, idx), labels(data, idx));
             loss += r.loss() * idx.length;
             correct += r.correct();
         }
-        return new Evaluation(loss / data.size(), (double) correct / data.size(), data.size());
+        return new Evaluation(loss / data.size(), task == Task.REGRESSION ? Double.NaN
+                : (double) correct / data.size(), data.size());
     }
 
     /**
@@ -392,7 +431,47 @@ public final class Fit {
         return out;
     }
 
+    /**
+     * The regression outputs of every sequence, in the order given: the dense layer's values, no activation.
+     *
+     * @param model the model
+     * @param data  the sequences (labels and targets ignored)
+     * @param batch sequences per batch, {@code >= 1}
+     * @return {@code [N][K]} row-major, {@code K = model.classes()}
+     * @throws IllegalArgumentException if an argument is null, {@code data} is empty or a sequence does not fit
+     */
+    public static float[] predictValues(SequenceClassifier model, List<LabeledSequence> data, int batch) {
+        Check.notNull("model", model);
+        check("data", data, model, Task.REGRESSION, false);
+        Check.atLeast("batch", batch, 1);
+        int k = model.classes();
+        float[] out = new float[Math.multiplyExact(data.size(), k)];
+        try (Engine e = Backend.get().newEngine()) {
+            ClassifierTrainer t = new ClassifierTrainer(e, model, Optimizer.create("sgd", 1e-3), 0);
+            for (int[] idx : batches(data, batch, null)) {
+                float[] v = new float[idx.length * k];
+                t.predictValues(batch(data, idx), v);
+                for (int i = 0; i < idx.length; i++) {
+                    System.arraycopy(v, i * k, out, idx[i] * k, k);
+                }
+            }
+        }
+        return out;
+    }
+
     private static void check(String name, List<LabeledSequence> data, SequenceClassifier model) {
+        check(name, data, model, Task.CLASSIFICATION);
+    }
+
+    private static void check(String name, List<LabeledSequence> data, SequenceClassifier model, Task task) {
+        check(name, data, model, task, true);
+    }
+
+    private static void check(String name, List<LabeledSequence> data, SequenceClassifier model, Task task,
+                              boolean targets) {
+        if (task == Task.REGRESSION && model.classes() != 1) {
+            throw new IllegalArgumentException("model: expected K = 1 output for regression, got " + model.classes());
+        }
         Check.notNull(name, data);
         if (name.equals("data") && data.isEmpty()) {
             throw new IllegalArgumentException("data: expected at least one sequence, got none");
@@ -403,7 +482,12 @@ public final class Fit {
                 throw new IllegalArgumentException(name + "[" + i + "]: expected " + model.inputSize()
                         + " features per event, got " + s.inputSize());
             }
-            if (s.label() >= model.classes()) {
+            if (task == Task.REGRESSION) {
+                if (targets && Float.isNaN(s.target())) {
+                    throw new IllegalArgumentException(name + "[" + i + "]: expected a finite regression target, got "
+                            + "none (NaN); make it with LabeledSequence.regression");
+                }
+            } else if (s.label() >= model.classes()) {
                 throw new IllegalArgumentException(name + "[" + i + "]: expected a label in [0, " + model.classes()
                         + "), got " + s.label());
             }
@@ -413,8 +497,13 @@ public final class Fit {
     /**
      * Batches of indices: in order (no {@code random}), or shuffled, sorted by length within windows of
      * {@value #WINDOW_BATCHES} batches, and the batches shuffled.
+     *
+     * @param data   the sequences
+     * @param size   sequences per batch, {@code >= 1}
+     * @param random the epoch's random source, or {@code null} for the data's order (evaluation)
+     * @return the batches as index arrays into {@code data}
      */
-    static List<int[]> batches(List<LabeledSequence> data, int size, SplittableRandom random) {
+    public static List<int[]> batches(List<LabeledSequence> data, int size, SplittableRandom random) {
         int n = data.size();
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -452,8 +541,15 @@ public final class Fit {
         return out;
     }
 
-    /** The sequences {@code idx} padded to the longest: zeros after a sequence's end, its last time repeated. */
-    static SequenceBatch batch(List<LabeledSequence> data, int[] idx) {
+    /**
+     * The sequences {@code idx} as one batch, padded to the longest: zeros after a sequence's end, its last time
+     * repeated, and {@link SequenceBatch#lengths()} set, so padding changes neither the state nor the gradients.
+     *
+     * @param data the sequences (all of one input size)
+     * @param idx  the batch's indices into {@code data}, at least one
+     * @return {@code x [B][T_max][I]}, {@code time [B][T_max]}, lengths {@code [B]}
+     */
+    public static SequenceBatch batch(List<LabeledSequence> data, int[] idx) {
         int steps = 0;
         for (int i : idx) {
             steps = Math.max(steps, data.get(i).length());
@@ -470,6 +566,14 @@ public final class Fit {
             lengths[b] = s.length();
         }
         return new SequenceBatch(idx.length, steps, in, x, time, lengths);
+    }
+
+    private static float[] targets(List<LabeledSequence> data, int[] idx) {
+        float[] y = new float[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            y[i] = data.get(idx[i]).target();
+        }
+        return y;
     }
 
     private static int[] labels(List<LabeledSequence> data, int[] idx) {

@@ -3,7 +3,8 @@ package org.plstm.train;
 /**
  * The outcome of one {@link ClassifierTrainer#step training step}.
  *
- * @param loss         mean softmax cross-entropy over the batch, in nats, before the update
+ * @param loss         mean softmax cross-entropy over the batch, in nats, before the update (for
+ *                     {@link ClassifierTrainer#stepRegression}: the mean squared error)
  * @param correct      samples whose arg-max class equals the label, before the update
  * @param batch        {@code B}, samples in the batch
  * @param gradientNorm global L2 norm of all trainable gradients before clipping

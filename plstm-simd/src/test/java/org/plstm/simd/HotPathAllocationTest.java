@@ -112,6 +112,16 @@ class HotPathAllocationTest {
         assertAllocatesNothing("gate product", p::gateProduct);
         assertAllocatesNothing("cell update", p::cellUpdate);
         assertAllocatesNothing("time gate", p::timeGate);
+        // the regression head's loss: a vector main loop and a scalar tail (N = 2 vectors + 3)
+        int n = 2 * VectorLevel.L + 3;
+        float[] pred = new float[n];
+        float[] target = new float[n];
+        float[] dPred = new float[n];
+        for (int i = 0; i < n; i++) {
+            pred[i] = 0.1f * i;
+            target[i] = 1f - 0.05f * i;
+        }
+        assertAllocatesNothing("squared error", () -> SquaredErrorKernel.meanSquaredError(dPred, pred, target, n));
     }
 
     @Test

@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
         description = {"Sequential MNIST with the Phased LSTM (Neil, Pfeiffer & Liu 2016) on the CPU, as the Keras "
                 + "seed fferroni/PhasedLSTM-Keras examples/mnist_example.py.",
             "Run with: java --add-modules jdk.incubator.vector -jar plstm-mnist.jar <command> [options]"},
-        subcommands = {FetchCommand.class, TrainCommand.class, CompareCommand.class, EvaluateCommand.class},
+        subcommands = {FetchCommand.class, TrainCommand.class, CompareCommand.class, EvaluateCommand.class,
+            EventsCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 bad command line or option value."})
 public final class PlstmMnistCommand implements Runnable {
     @Spec
@@ -23,7 +24,7 @@ public final class PlstmMnistCommand implements Runnable {
     /** Without a subcommand: a usage error. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: expected fetch, train, compare or "
-                + "evaluate");
+        throw new ParameterException(spec.commandLine(), "missing command: expected fetch, train, compare, "
+                + "evaluate or events");
     }
 }

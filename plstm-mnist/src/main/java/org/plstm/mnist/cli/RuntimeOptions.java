@@ -2,7 +2,6 @@ package org.plstm.mnist.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.plstm.mnist.data.Mnist;
 import org.plstm.mnist.data.MnistFetcher;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,11 +36,7 @@ public final class RuntimeOptions {
 
     /** @return whether to draw progress bars: as given, else only when attached to a terminal */
     boolean progressBar() {
-        if (progress != null) {
-            return progress;
-        }
-        java.io.Console console = System.console();
-        return console != null && console.isTerminal();
+        return EngineOptions.progressBar(progress);
     }
 
     /**
@@ -50,12 +45,7 @@ public final class RuntimeOptions {
      * @throws ParameterException on an unknown engine
      */
     String engine(CommandSpec spec) {
-        String e = engine.trim().toLowerCase(Locale.ROOT);
-        if (!e.equals("simd") && !e.equals("reference") && !e.equals("auto")) {
-            throw new ParameterException(spec.commandLine(), "--engine: expected simd, reference or auto, got '"
-                    + engine + "'");
-        }
-        return e;
+        return EngineOptions.engine(spec, engine);
     }
 
     /**
@@ -65,24 +55,7 @@ public final class RuntimeOptions {
      *     {@code auto} meets a bad {@code plstm.threads} property
      */
     int threads(CommandSpec spec) {
-        if (threads.trim().equalsIgnoreCase("auto")) {
-            try {
-                return org.plstm.engine.Backend.defaultThreads(); // -Dplstm.threads, else the processors
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--threads auto: " + e.getMessage());
-            }
-        }
-        try {
-            int n = Integer.parseInt(threads.trim());
-            if (n >= 1 && n <= org.plstm.engine.Backend.MAX_THREADS) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw new ParameterException(spec.commandLine(), "--threads: expected auto or an integer in [1, "
-                + org.plstm.engine.Backend.MAX_THREADS + "], got '"
-                + threads + "'");
+        return EngineOptions.threads(spec, threads);
     }
 
     /**

@@ -49,9 +49,25 @@ public final class Charts {
      * @throws IOException if writing fails
      */
     public static void write(Path dir, String title, List<Run> runs) throws IOException {
+        write(dir, title, runs, "accuracy", "loss (nats)");
+    }
+
+    /**
+     * Writes {@code <metric>.png} and {@code loss.png} into a directory, atomically: for a regression run
+     * {@code rmse.png} (the metrics' sixth column) and a loss axis that says what the loss is.
+     *
+     * @param dir       the directory
+     * @param title     a title prefix
+     * @param runs      one or more runs
+     * @param metric    {@code accuracy} or {@code rmse}: the file name and y axis of the first chart
+     * @param lossTitle the y axis title of {@code loss.png}, e.g. {@code loss (nats)}
+     * @throws IOException if writing fails
+     */
+    public static void write(Path dir, String title, List<Run> runs, String metric, String lossTitle)
+            throws IOException {
         System.setProperty("java.awt.headless", "true");
-        AtomicFiles.writeBytes(dir.resolve("accuracy.png"), png(chart(title + ": accuracy", "accuracy", runs, true)));
-        AtomicFiles.writeBytes(dir.resolve("loss.png"), png(chart(title + ": loss", "loss (nats)", runs, false)));
+        AtomicFiles.writeBytes(dir.resolve(metric + ".png"), png(chart(title + ": " + metric, metric, runs, true)));
+        AtomicFiles.writeBytes(dir.resolve("loss.png"), png(chart(title + ": loss", lossTitle, runs, false)));
     }
 
     static XYChart chart(String title, String yTitle, List<Run> runs, boolean accuracy) {
@@ -74,10 +90,14 @@ public final class Charts {
                 s.setLineColor(color);
                 s.setLineStyle(new BasicStroke(1.5f));
             }
-            double[][] test = epochRows(run.metrics(), MetricsLog.Kind.TEST, accuracy);
-            if (test[0].length > 0) {
-                XYSeries s = chart.addSeries(run.name() + " test (per epoch)", test[0], test[1]);
-                s.setMarker(SeriesMarkers.DIAMOND);
+            for (MetricsLog.Kind kind : new MetricsLog.Kind[] {MetricsLog.Kind.VALIDATION, MetricsLog.Kind.TEST}) {
+                double[][] test = epochRows(run.metrics(), kind, accuracy);
+                if (test[0].length == 0) {
+                    continue;
+                }
+                boolean validation = kind == MetricsLog.Kind.VALIDATION;
+                XYSeries s = chart.addSeries(run.name() + " " + kind + " (per epoch)", test[0], test[1]);
+                s.setMarker(validation ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
                 s.setMarkerColor(color);
                 s.setLineColor(color);
                 s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,

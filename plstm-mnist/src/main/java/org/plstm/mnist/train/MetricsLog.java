@@ -13,14 +13,18 @@ import org.plstm.io.AtomicFiles;
  * The metrics of a run, one row per training batch and two per epoch, kept in growable primitive columns (no object
  * per row) and written as {@code metrics.csv}.
  *
- * <p>CSV columns: {@code kind,epoch,iteration,samples,loss,accuracy,samples_per_second,seconds}.
+ * <p>CSV columns: {@code kind,epoch,iteration,samples,loss,accuracy,samples_per_second,seconds}; a regression run
+ * ({@link #MetricsLog(String) metric} {@code rmse}) has {@code rmse} in place of {@code accuracy}: the root mean squared
+ * error in the target's own unit, and {@code loss} is then the mean squared error of the standardised target.
  * <ul>
  *   <li>{@code kind=batch}: one training step; {@code iteration} is the optimiser's 1-based step count,
  *       {@code samples} the batch size, {@code loss} the batch's mean cross-entropy (nats) and {@code accuracy} its
  *       fraction correct, both before the update; {@code samples_per_second} and {@code seconds} of that step.</li>
  *   <li>{@code kind=train}: the epoch's training averages (weighted by batch size); {@code samples} the training
  *       set size, {@code seconds} the epoch's wall time, {@code samples_per_second} its throughput.</li>
- *   <li>{@code kind=test}: the test set after the epoch; {@code seconds} the evaluation's wall time.</li>
+ *   <li>{@code kind=test}: the test set after the epoch (MNIST), or after the last epoch (event data);
+ *       {@code seconds} the evaluation's wall time.</li>
+ *   <li>{@code kind=validation}: the validation set after the epoch (event data).</li>
  * </ul>
  * {@code epoch} is 1-based. Numbers are written with {@link Double#toString}, so reading a file back gives the exact
  * values.
@@ -36,7 +40,9 @@ public final class MetricsLog {
         /** An epoch's training summary. */
         TRAIN,
         /** An epoch's test evaluation. */
-        TEST;
+        TEST,
+        /** An epoch's validation evaluation. */
+        VALIDATION;
 
         @Override
         public String toString() {
@@ -44,10 +50,38 @@ public final class MetricsLog {
         }
     }
 
+    /** The header of a regression run's log. */
+    public static final String HEADER_RMSE = HEADER.replace(",accuracy,", ",rmse,");
+
+    private final String metric;
     private int size;
 
-    /** An empty log. */
+    /** An empty log of a classification run (column {@code accuracy}). */
     public MetricsLog() {
+        this("accuracy");
+    }
+
+    /**
+     * An empty log.
+     *
+     * @param metric {@code accuracy} (classification) or {@code rmse} (regression): the name of the sixth column
+     * @throws IllegalArgumentException on another name
+     */
+    public MetricsLog(String metric) {
+        if (!"accuracy".equals(metric) && !"rmse".equals(metric)) {
+            throw new IllegalArgumentException("metric: expected accuracy or rmse, got '" + metric + "'");
+        }
+        this.metric = metric;
+    }
+
+    /** @return the sixth column's name: {@code accuracy} or {@code rmse} */
+    public String metric() {
+        return metric;
+    }
+
+    /** @return the CSV header of this log */
+    public String header() {
+        return metric.equals("accuracy") ? HEADER : HEADER_RMSE;
     }
 
     private byte[] kind = new byte[256];
@@ -208,10 +242,16 @@ public final class MetricsLog {
     public java.util.List<Integer> missingEpochs(int epochs) {
         boolean[] trainSeen = new boolean[epochs + 1];
         boolean[] testSeen = new boolean[epochs + 1];
+        boolean validation = false;
+        for (int r = 0; r < size; r++) {
+            validation |= kind[r] == Kind.VALIDATION.ordinal();
+        }
+        // MNIST evaluates the test set every epoch; event runs their validation set (the test set after the last)
+        int evalKind = validation ? Kind.VALIDATION.ordinal() : Kind.TEST.ordinal();
         for (int r = 0; r < size; r++) {
             if (epoch[r] >= 1 && epoch[r] <= epochs) {
                 trainSeen[epoch[r]] |= kind[r] == Kind.TRAIN.ordinal();
-                testSeen[epoch[r]] |= kind[r] == Kind.TEST.ordinal();
+                testSeen[epoch[r]] |= kind[r] == evalKind;
             }
         }
         java.util.List<Integer> missing = new java.util.ArrayList<>();
@@ -223,10 +263,10 @@ public final class MetricsLog {
         return missing;
     }
 
-    /** @return the whole log as CSV text with {@link #HEADER} */
+    /** @return the whole log as CSV text with its {@link #header()} */
     public String toCsv() {
         StringBuilder sb = new StringBuilder(HEADER.length() + size * 96);
-        sb.append(HEADER).append('\n');
+        sb.append(header()).append('\n');
         for (int r = 0; r < size; r++) {
             sb.append(kind(r)).append(',').append(epoch[r]).append(',').append(iteration[r]).append(',')
                     .append(samples[r]).append(',').append(loss[r]).append(',').append(accuracy[r]).append(',')
@@ -255,11 +295,16 @@ public final class MetricsLog {
      * @throws IOException if the file cannot be read or is not in this format (the message names the file and line)
      */
     public static MetricsLog read(Path file, int maxEpoch) throws IOException {
-        MetricsLog log = new MetricsLog();
+        MetricsLog log;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
-            if (!HEADER.equals(header)) {
-                throw new IOException(file + ": line 1: expected the header " + HEADER + ", got " + header);
+            if (HEADER.equals(header)) {
+                log = new MetricsLog("accuracy");
+            } else if (HEADER_RMSE.equals(header)) {
+                log = new MetricsLog("rmse");
+            } else {
+                throw new IOException(file + ": line 1: expected the header " + HEADER + " (or " + HEADER_RMSE
+                        + "), got " + header);
             }
             String line;
             int lineNo = 1;

@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.plstm.Engine;
 import org.plstm.engine.Backend;
 import org.plstm.io.AtomicFiles;
@@ -175,42 +173,21 @@ public final class MnistTrainer {
             throw new IllegalArgumentException("epochs: expected more than the checkpoint's " + startEpoch
                     + " completed epochs, got " + config.epochs());
         }
-        Files.createDirectories(outDir);
-        // One run per directory at a time: two runs started together with the same --out both passed the check that
-        // it holds no run, and the last writer won.
-        try (java.nio.channels.FileChannel lockFile = java.nio.channels.FileChannel.open(outDir.resolve(LOCK),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
-            java.nio.channels.FileLock lock;
-            try {
-                lock = lockFile.tryLock();
-            } catch (java.nio.channels.OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new IllegalStateException("another run is writing to " + outDir + " (it holds " + LOCK
-                        + "); wait for it to finish or choose another --out");
-            }
-            try {
-                return runLocked(model, optimizer, startEpoch, history, metrics, train, test, resume, resumeFile);
-            } finally {
-                lock.release();
-                Files.deleteIfExists(outDir.resolve(LOCK)); // a finished run leaves only its files
-            }
-        }
+        final SequenceClassifier m = model;
+        final Optimizer o = optimizer;
+        final int start = startEpoch;
+        final MetricsLog log = metrics;
+        return RunSupport.locked(outDir, () -> runLocked(m, o, start, history, log, train, test, resume, resumeFile));
     }
 
     /** The name of the lock file a run holds in its directory while it writes there. */
-    static final String LOCK = ".plstm.lock";
+    static final String LOCK = RunSupport.LOCK;
 
     private RunResult runLocked(SequenceClassifier model, Optimizer optimizer, int startEpoch, List<EpochStats> history,
                                 MetricsLog metrics, MnistBatches train, MnistBatches test, Checkpoint.Loaded resume,
                                 Path resumeFile) throws IOException {
         // temporary files of a run killed in the middle of a save (the saved files themselves are whole)
-        int leftovers = AtomicFiles.removeLeftovers(outDir, OUTPUT_FILES).size();
-        if (leftovers > 0) {
-            out.printf(Locale.ROOT, "removed %d temporary file(s) left in %s by an interrupted save%n", leftovers,
-                    outDir);
-        }
+        RunSupport.removeLeftovers(outDir, OUTPUT_FILES, out);
         Path checkpoint = outDir.resolve(CHECKPOINT);
         try (Engine engine = Backend.named(config.engine()).newEngine(config.threads())) {
             ClassifierTrainer trainer = new ClassifierTrainer(engine, model, optimizer, config.clip());
@@ -316,9 +293,8 @@ public final class MnistTrainer {
                                 MetricsLog metrics, String lastGood) {
         int n = train.count();
         int[] order = MnistBatches.epochOrder(n, config.seed(), epoch);
-        ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + config.epochs())
-                .setInitialMax(n).setUnit(" img", 1).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
-                .build() : null;
+        ProgressBar bar = progress ? RunSupport.progressBar("epoch " + epoch + "/" + config.epochs(), n, " img")
+                : null;
         double lossSum = 0;
         long correct = 0;
         long start = System.nanoTime();
@@ -333,7 +309,7 @@ public final class MnistTrainer {
                     r = trainer.step(b.input(), b.labels());
                 } catch (IllegalArgumentException e) {
                     // the engine validates the parameters first: an earlier update may have made them NaN
-                    String broken = divergence(trainer);
+                    String broken = RunSupport.divergence(trainer);
                     if (broken == null) {
                         throw e;
                     }
@@ -367,7 +343,7 @@ public final class MnistTrainer {
             }
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        String broken = divergence(trainer);
+        String broken = RunSupport.divergence(trainer);
         if (broken != null) {
             throw new DivergedException(epoch, (n + config.batch() - 1) / config.batch(), broken,
                     config.learningRate(), lastGood);
@@ -380,26 +356,6 @@ public final class MnistTrainer {
         metrics.add(MetricsLog.Kind.TEST, epoch, it, e.samples(), e.loss(), e.accuracy(), e.samples() / e.seconds(),
                 e.seconds());
         return new EpochStats(epoch, trainLoss, trainAcc, e.loss(), e.accuracy(), seconds, n / seconds, e.seconds());
-    }
-
-    /**
-     * @return what left its valid range (the parameters: NaN/Inf, a period {@code <= 0}; or the optimiser's state:
-     *     NaN/Inf), or {@code null} if nothing did
-     */
-    private static String divergence(ClassifierTrainer trainer) {
-        try {
-            trainer.model().weights().validate("model");
-        } catch (IllegalArgumentException e) {
-            return "the parameters left their valid range (" + e.getMessage() + ")";
-        }
-        for (float[] slot : trainer.optimizer().state()) {
-            for (float v : slot) {
-                if (!Float.isFinite(v)) {
-                    return "the optimizer state is no longer finite (" + v + ")";
-                }
-            }
-        }
-        return null;
     }
 
     /**

@@ -4,5 +4,10 @@
  * {@link org.plstm.mnist.train.MnistTrainer} (the epoch loop, evaluation, checkpoints, reports),
  * {@link org.plstm.mnist.train.MetricsLog} ({@code metrics.csv}) and {@link org.plstm.mnist.train.Charts}
  * ({@code accuracy.png}, {@code loss.png}).
+ *
+ * <p>Training on an event CSV file: {@link org.plstm.mnist.train.EventConfig} and
+ * {@link org.plstm.mnist.train.EventTrainer} (split, standardisation, classification or regression), writing the same
+ * files through the same pieces; {@link org.plstm.mnist.train.RunSupport} holds what both trainers share (the run
+ * directory's lock, leftovers of an interrupted save, the progress bar, the divergence check).
  */
 package org.plstm.mnist.train;

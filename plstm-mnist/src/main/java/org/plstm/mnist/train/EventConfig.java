@@ -1,0 +1,200 @@
+package org.plstm.mnist.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.List;
+import java.util.Locale;
+import org.plstm.GateActivation;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.TimeGateInit;
+import org.plstm.data.EventCsvReader;
+import org.plstm.optim.Optimizer;
+import org.plstm.train.SequenceClassifier;
+
+/**
+ * Everything that defines a training run on an event CSV file: the task, the columns, the split, the model, the
+ * optimiser and the seed, plus the engine choice. Immutable and validated; stored as JSON in {@code summary.json} and
+ * in every checkpoint (metadata {@code trainer}), so that {@code --resume}, {@code evaluate} and {@code predict}
+ * rebuild the same reading of the data and the same model.
+ *
+ * @param task           {@code classification} (softmax over the label's classes) or {@code regression} (one value
+ *                       per sequence, mean squared error)
+ * @param model          {@code plstm} or {@code lstm} (time gate off)
+ * @param idColumn       the sequence-id column
+ * @param timeColumn     the timestamp column (any unit: the unit of the periods)
+ * @param features       the feature columns, in order (resolved from the file when not given)
+ * @param labelColumn    the label column
+ * @param labelMode      {@code sequence} (every event carries its sequence's label) or {@code last-event}
+ * @param validation     fraction of the sequences for validation, in {@code [0, 1)}
+ * @param test           fraction for test, in {@code [0, 1)}, {@code validation + test < 1}
+ * @param layers         stacked recurrent layers, {@code >= 1}
+ * @param hidden         hidden units per layer, {@code >= 1}
+ * @param epochs         total epochs, {@code >= 1}
+ * @param batch          sequences per batch, {@code >= 1}
+ * @param optimizer      {@code rmsprop}, {@code adam} or {@code sgd}
+ * @param learningRate   {@code > 0}
+ * @param clip           global-norm clipping bound, {@code 0} = off
+ * @param seed           seed of the split, the initialisation and the per-epoch shuffling
+ * @param init           time-gate initialisation, {@code keras} or {@code paper}
+ * @param gateActivation {@code sigmoid} or {@code hard_sigmoid}
+ * @param peepholes      whether the layers use peepholes
+ * @param engine         {@code auto}, {@code simd} or {@code reference}
+ * @param threads        engine threads, {@code >= 1}
+ */
+public record EventConfig(String task, String model, String idColumn, String timeColumn, List<String> features,
+                          String labelColumn, String labelMode, double validation, double test, int layers,
+                          int hidden, int epochs, int batch, String optimizer, double learningRate, double clip,
+                          long seed, String init, String gateActivation, boolean peepholes, String engine,
+                          int threads) {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * Validates every field.
+     *
+     * @throws IllegalArgumentException naming the first invalid field, what it expects and what it got
+     */
+    public EventConfig {
+        task = oneOf("task", task, "classification", "regression");
+        model = oneOf("model", model, "plstm", "lstm");
+        labelMode = oneOf("label_mode", labelMode, "sequence", "last-event");
+        for (String[] c : new String[][] {{"id_column", idColumn}, {"time_column", timeColumn},
+            {"label_column", labelColumn}}) {
+            if (c[1] == null || c[1].isBlank()) {
+                throw new IllegalArgumentException(c[0] + ": expected a column name, got " + c[1]);
+            }
+        }
+        features = List.copyOf(features == null ? List.of() : features);
+        if (!(validation >= 0 && validation < 1) || !(test >= 0 && test < 1) || !(validation + test < 1)) {
+            throw new IllegalArgumentException("validation, test: expected fractions in [0, 1) with a sum below 1, "
+                    + "got " + validation + ", " + test);
+        }
+        atLeast("layers", layers);
+        atLeast("hidden", hidden);
+        atLeast("epochs", epochs);
+        atLeast("batch", batch);
+        atLeast("threads", threads);
+        optimizer = oneOf("optimizer", optimizer, "rmsprop", "adam", "sgd");
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning_rate: expected a finite value > 0, got " + learningRate);
+        }
+        if (!(clip >= 0) || Double.isInfinite(clip)) {
+            throw new IllegalArgumentException("clip: expected 0 (off) or a finite value > 0, got " + clip);
+        }
+        init = oneOf("init", init, "keras", "paper");
+        gateActivation = GateActivation.fromKerasName(gateActivation).kerasName();
+        engine = oneOf("engine", engine, "auto", "simd", "reference");
+    }
+
+    private static String oneOf(String name, String value, String... allowed) {
+        String v = value == null ? null : value.trim().toLowerCase(Locale.ROOT);
+        if (!List.of(allowed).contains(v)) {
+            throw new IllegalArgumentException(name + ": expected " + String.join(", ", allowed) + ", got " + value);
+        }
+        return v;
+    }
+
+    private static void atLeast(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + ": expected >= 1, got " + value);
+        }
+    }
+
+    /** @return whether the task is regression */
+    public boolean regression() {
+        return task.equals("regression");
+    }
+
+    /** @return {@code rmse} for regression, else {@code accuracy}: the name of the metric of the reports */
+    public String metric() {
+        return regression() ? "rmse" : "accuracy";
+    }
+
+    /**
+     * @param maxMemoryBytes the reader's memory bound
+     * @return a reader of this configuration's columns
+     */
+    public EventCsvReader reader(long maxMemoryBytes) {
+        return new EventCsvReader().id(idColumn).time(timeColumn).features(features).label(labelColumn)
+                .labelMode(labelMode.equals("sequence") ? EventCsvReader.LabelMode.SEQUENCE
+                        : EventCsvReader.LabelMode.LAST_EVENT)
+                .numericLabels(regression()).maxMemoryBytes(maxMemoryBytes);
+    }
+
+    /**
+     * @param inputSize {@code I}, the data's features per event
+     * @return the layer configurations, bottom first
+     */
+    public List<PhasedLstmConfig> layerConfigs(int inputSize) {
+        PhasedLstmConfig first = PhasedLstmConfig.builder(inputSize, hidden).peepholes(peepholes)
+                .gateActivation(GateActivation.fromKerasName(gateActivation)).timeGate(model.equals("plstm")).build();
+        return SequenceClassifier.stack(first, layers);
+    }
+
+    /**
+     * @param inputSize {@code I}
+     * @param outputs   {@code C} classes, or {@code 1} for regression
+     * @return a freshly initialised model of this configuration (seeded)
+     */
+    public SequenceClassifier newModel(int inputSize, int outputs) {
+        return SequenceClassifier.initialize(layerConfigs(inputSize), outputs,
+                TimeGateInit.valueOf(init.toUpperCase(Locale.ROOT)), seed);
+    }
+
+    /** @return a fresh optimiser of this configuration */
+    public Optimizer newOptimizer() {
+        return Optimizer.create(optimizer, learningRate);
+    }
+
+    /**
+     * @param resolved the feature columns read from the file
+     * @return this configuration with those features
+     */
+    public EventConfig withFeatures(List<String> resolved) {
+        return new EventConfig(task, model, idColumn, timeColumn, resolved, labelColumn, labelMode, validation, test,
+                layers, hidden, epochs, batch, optimizer, learningRate, clip, seed, init, gateActivation, peepholes,
+                engine, threads);
+    }
+
+    /**
+     * @param total the epochs to reach
+     * @param name  engine name
+     * @param count engine threads
+     * @return this configuration with other epochs and engine (what {@code --resume} may change)
+     */
+    public EventConfig withRun(int total, String name, int count) {
+        return new EventConfig(task, model, idColumn, timeColumn, features, labelColumn, labelMode, validation, test,
+                layers, hidden, total, batch, optimizer, learningRate, clip, seed, init, gateActivation, peepholes,
+                name, count);
+    }
+
+    /** @return the configuration as one-line JSON */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * @param json JSON written by {@link #toJson()}
+     * @return the configuration
+     * @throws IllegalArgumentException if the JSON is malformed or a value is invalid
+     */
+    public static EventConfig fromJson(String json) {
+        try {
+            EventConfig c = JSON.readValue(json, EventConfig.class);
+            if (c == null) {
+                throw new IllegalArgumentException("training configuration: expected a JSON object, got " + json);
+            }
+            return c;
+        } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
+            throw new IllegalArgumentException("training configuration: expected an event training configuration, "
+                    + "got: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.plstm.mnist.train;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.plstm.io.AtomicFiles;
+import org.plstm.train.ClassifierTrainer;
+
+/**
+ * What every training run of the CLI shares, whatever its data (MNIST, event CSV files): the run directory's lock,
+ * the clean-up of an interrupted save, the progress bar, and the divergence check.
+ */
+public final class RunSupport {
+    /** The name of the lock file a run holds in its directory while it writes there. */
+    public static final String LOCK = ".plstm.lock";
+
+    private RunSupport() {
+    }
+
+    /**
+     * A run's body, given the directory's lock.
+     *
+     * @param <T> the result
+     */
+    @FunctionalInterface
+    public interface LockedBody<T> {
+        /**
+         * @return the result
+         * @throws IOException if the run fails to write
+         */
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code body} while holding the directory's lock file {@value #LOCK}: one run per directory at a time (two
+     * runs started together with the same {@code --out} both passed the check that it holds no run, and the last
+     * writer won). A finished run removes the lock file.
+     *
+     * @param outDir the run directory (created if absent)
+     * @param body   the run
+     * @param <T>    its result
+     * @return what {@code body} returned
+     * @throws IllegalStateException if another run holds the lock
+     * @throws IOException if the lock file cannot be made or {@code body} fails to write
+     */
+    public static <T> T locked(Path outDir, LockedBody<T> body) throws IOException {
+        Files.createDirectories(outDir);
+        try (FileChannel lockFile = FileChannel.open(outDir.resolve(LOCK), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = lockFile.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IllegalStateException("another run is writing to " + outDir + " (it holds " + LOCK
+                        + "); wait for it to finish or choose another --out");
+            }
+            try {
+                return body.run();
+            } finally {
+                lock.release();
+                Files.deleteIfExists(outDir.resolve(LOCK)); // a finished run leaves only its files
+            }
+        }
+    }
+
+    /**
+     * Removes the temporary files of a run killed in the middle of a save (the saved files themselves are whole) and
+     * says so on {@code out}.
+     *
+     * @param outDir the run directory
+     * @param files  the names of the files the run writes
+     * @param out    where to report
+     * @throws IOException if listing or deleting fails
+     */
+    public static void removeLeftovers(Path outDir, Collection<String> files, PrintWriter out) throws IOException {
+        int leftovers = AtomicFiles.removeLeftovers(outDir, files).size();
+        if (leftovers > 0) {
+            out.printf(Locale.ROOT, "removed %d temporary file(s) left in %s by an interrupted save%n", leftovers,
+                    outDir);
+        }
+    }
+
+    /**
+     * @param task  the bar's label, e.g. {@code epoch 3/10}
+     * @param max   the units of the epoch
+     * @param unit  the unit's name with a leading space, e.g. {@code " img"}
+     * @return an ASCII progress bar on standard error, updated twice a second
+     */
+    public static ProgressBar progressBar(String task, long max, String unit) {
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setUnit(unit, 1)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build();
+    }
+
+    /**
+     * @param trainer the trainer after a step or an epoch
+     * @return what left its valid range (the parameters: NaN/Inf, a period {@code <= 0}; or the optimiser's state:
+     *     NaN/Inf), or {@code null} if nothing did
+     */
+    public static String divergence(ClassifierTrainer trainer) {
+        try {
+            trainer.model().weights().validate("model");
+        } catch (IllegalArgumentException e) {
+            return "the parameters left their valid range (" + e.getMessage() + ")";
+        }
+        for (float[] slot : trainer.optimizer().state()) {
+            for (float v : slot) {
+                if (!Float.isFinite(v)) {
+                    return "the optimizer state is no longer finite (" + v + ")";
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,197 @@
+package org.plstm.mnist.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.plstm.mnist.Main;
+
+/**
+ * The README's walkthrough "Your own event data (CSV)", end to end through the command line (in-process): generate the
+ * paper's asynchronous frequency task as CSV, train, resume, evaluate, predict, and the regression variant; plus
+ * usage errors. Smaller than the README's run (1,200 sequences instead of 5,000) so that it stays within a minute on
+ * two cores.
+ */
+class EventsWalkthroughTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        System.out.print(out);
+        System.err.print(err);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static double number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertThat(m.find()).as("'%s' in:%n%s", regex, text).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void generateTrainResumeEvaluatePredict() throws Exception {
+        Path csv = dir.resolve("freq.csv");
+        Run g = run("events", "generate", "--out", csv.toString(), "--sequences", "1200", "--seed", "1");
+        assertThat(g.code()).isZero();
+        assertThat(Files.readAllLines(csv).get(0)).isEqualTo("seq,t,x,label,period");
+
+        Path out = dir.resolve("run");
+        // 6 epochs, then resumed to 12: the same curve as 12 epochs in one go (seeded per epoch)
+        Run t = run("events", "train", "--data", csv.toString(), "--features", "x", "--epochs", "6", "--lr", "0.01",
+                "--threads", "2", "--out", out.toString(), "--no-progress");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("classes: [0, 1]", "960 training, 120 validation, 120 test");
+        Path ck = out.resolve("checkpoint.safetensors");
+        Run r = run("events", "train", "--resume", ck.toString(), "--data", csv.toString(), "--epochs", "12",
+                "--threads", "2", "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("epoch 7/12", "epoch 12/12").doesNotContain("epoch 6/12");
+        double acc = number(r.out(), "done: test accuracy ([0-9.]+)");
+        double baseline = number(r.out(), "\\(baseline ([0-9.]+)\\)");
+        System.out.printf("walkthrough: test accuracy %.4f, majority baseline %.4f%n", acc, baseline);
+        // chance and the majority class are about 0.5 (52 % positives); seeded runs reach about 0.85
+        assertThat(acc).isGreaterThan(0.75);
+
+        for (String f : List.of("metrics.csv", "summary.json", "accuracy.png", "loss.png", "checkpoint.safetensors")) {
+            assertThat(out.resolve(f)).as(f).isRegularFile();
+        }
+        assertThat(out.resolve(".plstm.lock")).doesNotExist();
+        List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));
+        assertThat(metrics.get(0)).isEqualTo("kind,epoch,iteration,samples,loss,accuracy,samples_per_second,seconds");
+        assertThat(metrics.stream().filter(l -> l.startsWith("train,"))).hasSize(12);
+        assertThat(metrics.stream().filter(l -> l.startsWith("validation,"))).hasSize(12);
+        // the test split is scored after the last epoch of each run: the first run's (epoch 6) stays in the log
+        assertThat(metrics.stream().filter(l -> l.startsWith("test,"))).extracting(l -> l.split(",")[1])
+                .containsExactly("6", "12");
+        assertThat(metrics.stream().filter(l -> l.startsWith("batch,"))).hasSize(12 * 30); // 960 / 32
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertThat(summary.get("epochs_completed").asInt()).isEqualTo(12);
+        assertThat(summary.get("test_accuracy").asDouble()).isEqualTo(acc, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(summary.get("data").get("classes").toString()).isEqualTo("[\"0\",\"1\"]");
+        assertThat(summary.get("resumed_from").asText()).endsWith("checkpoint.safetensors");
+
+        // resuming continues the same curve, bit for bit: the epochs' rows equal those of one uninterrupted run
+        Path straight = dir.resolve("straight");
+        assertThat(run("events", "train", "--data", csv.toString(), "--features", "x", "--epochs", "12", "--lr",
+                "0.01", "--threads", "2", "--out", straight.toString(), "--no-progress").code()).isZero();
+        assertThat(epochRows(out)).isEqualTo(epochRows(straight));
+
+        Run e = run("events", "evaluate", "--checkpoint", ck.toString(), "--data", csv.toString(), "--split", "test",
+                "--threads", "2");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(number(e.out(), "accuracy ([0-9.]+)")).as("evaluate --split test = the run's test score")
+                .isEqualTo(acc, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(e.out()).contains("test of ", "(120 sequences)");
+
+        // predict on a file without the label column
+        Path unlabeled = dir.resolve("unlabeled.csv");
+        List<String> lines = Files.readAllLines(csv).subList(0, 400);
+        Files.write(unlabeled, lines.stream().map(l -> l.substring(0, l.indexOf(',', l.indexOf(',',
+                l.indexOf(',') + 1) + 1))).toList());
+        Path pred = dir.resolve("pred.csv");
+        Run p = run("events", "predict", "--checkpoint", ck.toString(), "--data", unlabeled.toString(), "--out",
+                pred.toString(), "--threads", "2");
+        assertThat(p.code()).as(p.err()).isZero();
+        try (MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
+                .with(com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withHeader())
+                .readValues(pred.toFile())) {
+            List<Map<String, String>> rows = it.readAll();
+            assertThat(rows).isNotEmpty();
+            assertThat(rows.get(0).keySet()).containsExactly("seq", "predicted", "p_0", "p_1");
+            for (Map<String, String> row : rows) {
+                double p0 = Double.parseDouble(row.get("p_0"));
+                double p1 = Double.parseDouble(row.get("p_1"));
+                assertThat(p0 + p1).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+                assertThat(row.get("predicted")).isEqualTo(p1 > p0 ? "1" : "0");
+            }
+        }
+    }
+
+    /** The train and validation rows of a run's metrics.csv without their timings. */
+    private static List<String> epochRows(Path run) throws java.io.IOException {
+        return Files.readAllLines(run.resolve("metrics.csv")).stream()
+                .filter(l -> l.startsWith("train,") || l.startsWith("validation,"))
+                .map(l -> String.join(",", java.util.Arrays.copyOf(l.split(","), 6))).toList();
+    }
+
+    @Test
+    void regressionOfThePeriodBeatsPredictingTheMean() {
+        Path csv = dir.resolve("freq.csv");
+        assertThat(run("events", "generate", "--out", csv.toString(), "--sequences", "800", "--seed", "2").code())
+                .isZero();
+        Path out = dir.resolve("reg");
+        Run t = run("events", "train", "--data", csv.toString(), "--features", "x", "--label", "period", "--task",
+                "regression", "--epochs", "8", "--lr", "0.01", "--threads", "2", "--out", out.toString(),
+                "--no-progress");
+        assertThat(t.code()).as(t.err()).isZero();
+        double rmse = number(t.out(), "done: test RMSE ([0-9.]+)");
+        double baseline = number(t.out(), "\\(baseline ([0-9.]+)\\)");
+        System.out.printf("regression walkthrough: test RMSE %.3f ms, predicting the mean %.3f ms%n", rmse, baseline);
+        assertThat(rmse).isLessThan(0.8 * baseline);
+        assertThat(out.resolve("rmse.png")).isRegularFile();
+        assertThat(out.resolve("accuracy.png")).doesNotExist();
+    }
+
+    /** A learning rate of 1e30 blows the parameters up in the first epoch: exit code 1, nothing saved. */
+    @Test
+    void divergenceStopsTheRunWithoutACheckpoint() {
+        Path csv = dir.resolve("freq.csv");
+        assertThat(run("events", "generate", "--out", csv.toString(), "--sequences", "200", "--seed", "4").code())
+                .isZero();
+        Path out = dir.resolve("div");
+        Run t = run("events", "train", "--data", csv.toString(), "--features", "x", "--optimizer", "sgd", "--lr",
+                "1e30", "--threads", "2", "--out", out.toString(), "--no-progress");
+        assertThat(t.code()).isEqualTo(Main.FAILED);
+        assertThat(t.err()).contains("training diverged at epoch 1", "last good checkpoint: none",
+                "Try a smaller learning rate (--lr, now 1.0E30)");
+        assertThat(out.resolve("checkpoint.safetensors")).doesNotExist();
+        assertThat(out.resolve(".plstm.lock")).doesNotExist();
+    }
+
+    @Test
+    void usageErrorsNameTheOption() throws Exception {
+        Path csv = dir.resolve("bad.csv");
+        Files.writeString(csv, "seq,t,x,label\na,1,0.5,0\na,2,oops,0\n");
+        Run r = run("events", "train", "--data", csv.toString(), "--out", dir.resolve("o").toString());
+        assertThat(r.code()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).contains("--data: " + csv + ": line 3, column 'x': expected a finite number, got 'oops'");
+        Run m = run("events", "train", "--data", csv.toString(), "--max-memory", "lots");
+        assertThat(m.code()).isEqualTo(Main.USAGE);
+        assertThat(m.err()).contains("--max-memory: expected bytes");
+        Run s = run("events", "train", "--data", csv.toString(), "--validation", "0.5", "--test", "0.6");
+        assertThat(s.err()).contains("--test: expected a fraction in [0, 1) with --validation + --test < 1");
+        Run task = run("events", "train", "--data", csv.toString(), "--task", "ranking");
+        assertThat(task.code()).isEqualTo(Main.USAGE);
+        assertThat(task.err()).contains("--task: expected classification, regression, got 'ranking'");
+        Run act = run("events", "train", "--data", csv.toString(), "--gate-activation", "relu");
+        assertThat(act.err()).contains("--gate-activation: expected sigmoid or hard_sigmoid, got 'relu'");
+        Run missing = run("events", "evaluate", "--checkpoint", dir.resolve("none.safetensors").toString(), "--data",
+                csv.toString());
+        assertThat(missing.code()).isEqualTo(Main.USAGE);
+        assertThat(missing.err()).contains("--checkpoint: no such file");
+        Run tiny = run("events", "train", "--data", csv.toString(), "--max-memory", "10",
+                "--out", dir.resolve("t").toString());
+        assertThat(tiny.code()).isEqualTo(Main.USAGE);
+        assertThat(tiny.err()).contains("memory limit", "(--max-memory)");
+        Run help = run("events", "--help");
+        assertThat(help.out()).contains("generate", "train", "evaluate", "predict");
+    }
+}

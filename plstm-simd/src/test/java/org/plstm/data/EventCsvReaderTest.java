@@ -1,0 +1,194 @@
+package org.plstm.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.plstm.train.LabeledSequence;
+
+class EventCsvReaderTest {
+    @TempDir
+    Path dir;
+
+    private Path file(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void groupsSortsAndKeepsFirstAppearanceOrder() throws IOException {
+        Path f = file("e.csv", """
+                seq,t,a,b,label
+                s2,5.0,1,10,dog
+                s1,3.0,2,20,cat
+                s2,1.0,3,30,dog
+
+                s1,3.0,4,40,cat
+                s1,-1.5,5,50,cat
+                "s3",7,6,"60",cat
+                """);
+        EventData d = new EventCsvReader().label("label").read(f);
+        assertThat(d.featureNames()).containsExactly("a", "b"); // all remaining
+        assertThat(d.events()).isEqualTo(6);
+        assertThat(d.sequences()).extracting(EventSequence::id).containsExactly("s2", "s1", "s3");
+        EventSequence s2 = d.sequences().get(0);
+        assertThat(s2.time()).containsExactly(1.0, 5.0);
+        assertThat(s2.x()).containsExactly(3f, 30f, 1f, 10f);
+        EventSequence s1 = d.sequences().get(1);
+        // sorted by time; the two events at t = 3 keep their file order (stable)
+        assertThat(s1.time()).containsExactly(-1.5, 3.0, 3.0);
+        assertThat(s1.x()).containsExactly(5f, 50f, 2f, 20f, 4f, 40f);
+        assertThat(s1.label()).isEqualTo("cat");
+        assertThat(d.sequences().get(2).length()).isEqualTo(1);
+
+        Labels labels = Labels.of(d.sequences().stream().map(EventSequence::label).toList());
+        assertThat(labels.names()).containsExactly("cat", "dog");
+        List<LabeledSequence> l = d.toLabeled(labels);
+        assertThat(l).extracting(LabeledSequence::label).containsExactly(1, 0, 0);
+        assertThat(l.get(1).x()).isSameAs(s1.x());
+    }
+
+    @Test
+    void listedFeaturesInTheirOrderAndOtherColumnsIgnored() throws IOException {
+        Path f = file("e.csv", "id;time;x;y;z;lab\nq;1;1;2;3;0\nq;2;4;5;6;0\n");
+        EventData d = new EventCsvReader().separator(';').id("id").time("time").features(List.of("z", "x"))
+                .label("lab").read(f);
+        assertThat(d.featureNames()).containsExactly("z", "x");
+        assertThat(d.sequences().get(0).x()).containsExactly(3f, 1f, 6f, 4f);
+    }
+
+    @Test
+    void lastEventLabelMode() throws IOException {
+        Path f = file("e.csv", "seq,t,x,y\na,2,0,late\na,1,0,early\na,2,0,tie-later-row\nb,0,0,only\n");
+        EventData d = new EventCsvReader().label("y").labelMode(EventCsvReader.LabelMode.LAST_EVENT).read(f);
+        assertThat(d.sequences()).extracting(EventSequence::label).containsExactly("tie-later-row", "only");
+        assertThatThrownBy(() -> new EventCsvReader().label("y").read(f))
+                .isInstanceOf(EventFormatException.class)
+                .hasMessage(f + ": line 3, column 'y': expected the label of sequence 'a' given on line 2 ('late'), "
+                        + "got 'early' (every event of a sequence must carry its label; per-event labels: the last "
+                        + "event's counts with label mode LAST_EVENT)");
+    }
+
+    @Test
+    void badValuesNameFileLineColumnExpectedAndActual() throws IOException {
+        String header = "seq,t,x,label\n";
+        String[][] cases = {
+            {"a,1,NaN,0\n", "line 2, column 'x': expected a finite number, got 'NaN'"},
+            {"a,1,,0\n", "line 2, column 'x': expected a finite number, got an empty value"},
+            {"a,1,abc,0\n", "line 2, column 'x': expected a finite number, got 'abc'"},
+            {"a,1,1e39,0\n", "line 2, column 'x': expected a number within float32's range (|v| <= 3.4e38), got '1e39'"},
+            {"a,1,0.5,0\na,Infinity,0.5,0\n", "line 3, column 't': expected a finite timestamp, got 'Infinity'"},
+            {"a,1,0.5,0\nb,2,0.5\n", "line 3: expected 4 fields (as the header), got 3"},
+            {",1,0.5,0\n", "line 2, column 'seq': expected a sequence id, got an empty value"},
+            {"a,1,0.5,\n", "line 2, column 'label': expected a label, got an empty value"},
+        };
+        for (String[] c : cases) {
+            Path f = file("bad.csv", header + c[0]);
+            assertThatThrownBy(() -> new EventCsvReader().label("label").read(f)).as(c[0])
+                    .isInstanceOf(EventFormatException.class).hasMessage(f + ": " + c[1]);
+        }
+        // line numbers count blank lines, and the last row needs no line break
+        Path blank = file("blank.csv", header + "a,1,0.5,0\n\n\nb,2,x,1");
+        assertThatThrownBy(() -> new EventCsvReader().read(blank))
+                .hasMessage(blank + ": line 5, column 'x': expected a finite number, got 'x'");
+        Path f = file("reg.csv", header + "a,1,0.5,big\n");
+        assertThatThrownBy(() -> new EventCsvReader().label("label").numericLabels(true).read(f))
+                .hasMessage(f + ": line 2, column 'label': expected a finite number (a regression target), got 'big'");
+        Path g = file("cols.csv", header + "a,1,0.5,0\n");
+        assertThatThrownBy(() -> new EventCsvReader().label("y").read(g))
+                .hasMessage(g + ": line 1, column 'y': expected this column for the label (label) in the header, got "
+                        + "[seq, t, x, label]");
+        assertThatThrownBy(() -> new EventCsvReader().features(List.of("t")).read(g))
+                .hasMessage(g + ": line 1, column 't': expected a feature column, got the time column");
+        Path h = file("dup.csv", "seq,t,x,x\na,1,2,3\n");
+        assertThatThrownBy(() -> new EventCsvReader().read(h))
+                .hasMessage(h + ": line 1, column 'x': expected distinct column names in the header, got this one "
+                        + "twice");
+        Path empty = file("empty.csv", "");
+        assertThatThrownBy(() -> new EventCsvReader().read(empty)).hasMessageContaining("expected a header row");
+        Path onlyHeader = file("header.csv", header);
+        assertThatThrownBy(() -> new EventCsvReader().read(onlyHeader))
+                .hasMessage(onlyHeader + ": expected at least one event row after the header, got none");
+        assertThatThrownBy(() -> new EventCsvReader().maxMemoryBytes(0))
+                .hasMessage("maxMemoryBytes: expected a value >= 1, got 0");
+    }
+
+    /**
+     * A file whose sequences need more than the bound is refused with a message, before the arrays grow past it:
+     * 10,000 events of 3 features take 10,000·(3·4 + 8) = 200,000 bytes at least; a bound of 100,000 bytes stops the
+     * read, a bound of 1 MB does not.
+     */
+    @Test
+    void memoryBoundGivesAClearErrorNotOutOfMemory() throws IOException {
+        StringBuilder sb = new StringBuilder("seq,t,a,b,c\n");
+        for (int i = 0; i < 10_000; i++) {
+            sb.append("s").append(i % 7).append(',').append(i).append(",1,2,3\n");
+        }
+        Path f = file("big.csv", sb.toString());
+        assertThatThrownBy(() -> new EventCsvReader().maxMemoryBytes(100_000).read(f))
+                .isInstanceOf(EventFormatException.class)
+                .hasMessageStartingWith(f + ": line ")
+                .hasMessageContaining("more than the memory limit of 0.1 MiB (maxMemoryBytes, by default a quarter "
+                        + "of the heap): give a larger limit and heap (-Xmx), or split the file");
+        EventData d = new EventCsvReader().maxMemoryBytes(1_000_000).read(f);
+        assertThat(d.events()).isEqualTo(10_000);
+        assertThat(d.sequences()).hasSize(7);
+        assertThat(new EventCsvReader().maxMemoryBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    @Test
+    void splitIsSeededBySequenceAndStandardizerUsesTheTrainingSplit() {
+        List<EventSequence> seqs = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            seqs.add(new EventSequence("s" + i, new float[] {i, 5f, 2 * i, 5f}, new double[] {0, 1},
+                    Integer.toString(i % 3)));
+        }
+        DataSplit a = DataSplit.of(seqs, 0.1, 0.2, 42);
+        DataSplit b = DataSplit.of(seqs, 0.1, 0.2, 42);
+        assertThat(a.train()).hasSize(70);
+        assertThat(a.validation()).hasSize(10);
+        assertThat(a.test()).hasSize(20);
+        assertThat(a.test()).isEqualTo(b.test());
+        assertThat(DataSplit.of(seqs, 0.1, 0.2, 43).test()).isNotEqualTo(a.test());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (List<EventSequence> part : List.of(a.train(), a.validation(), a.test())) {
+            part.forEach(s -> assertThat(ids.add(s.id())).as("each sequence in one part").isTrue());
+        }
+        assertThat(ids).hasSize(100);
+        assertThatThrownBy(() -> DataSplit.of(seqs, 0.5, 0.5, 1))
+                .hasMessage("validation, test: expected fractions in [0, 1) with a sum below 1, got 0.5, 0.5");
+
+        // features [x, y] with x = i, y = 5 constant over the training sequences (I = 2, T = 2)
+        Standardizer st = Standardizer.fit(List.of("x", "y"), a.train(), true);
+        double mean = 0;
+        double targetMean = 0;
+        for (EventSequence s : a.train()) {
+            mean += (s.x()[0] + s.x()[2]) / 2.0 / a.train().size();
+            targetMean += Double.parseDouble(s.label()) / a.train().size();
+        }
+        assertThat(st.mean()[0]).isCloseTo(mean, within(1e-9));
+        assertThat(st.mean()[1]).isEqualTo(5.0);
+        assertThat(st.std()[1]).as("a constant feature gets std 1").isEqualTo(1.0);
+        assertThat(st.targetMean()).isCloseTo(targetMean, within(1e-12));
+        EventSequence z = st.apply(a.test().get(0));
+        assertThat(z.x()[1]).isEqualTo(0f);
+        assertThat(z.x()[0]).isCloseTo((float) ((a.test().get(0).x()[0] - st.mean()[0]) / st.std()[0]),
+                within(1e-6f));
+        assertThat(st.unscaleTarget(st.scaleTarget(1.25))).isCloseTo(1.25, within(1e-12));
+        Standardizer back = Standardizer.fromJson(st.toJson());
+        assertThat(back.toJson()).isEqualTo(st.toJson());
+        assertThat(back.mean()).containsExactly(st.mean());
+        assertThat(Labels.of(List.of("10", "9", "1")).names()).as("numeric labels sort as numbers")
+                .containsExactly("1", "9", "10");
+        assertThatThrownBy(() -> Labels.of(List.of("a")).index("s7", "b"))
+                .hasMessage("label of sequence 's7': expected one of the classes [a] (those of the training data), "
+                        + "got 'b'");
+    }
+}
