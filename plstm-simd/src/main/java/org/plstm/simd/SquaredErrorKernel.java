@@ -28,18 +28,33 @@ final class SquaredErrorKernel {
     static double meanSquaredError(float[] dPred, float[] pred, float[] targets, int n) {
         assert n >= 1 && pred.length >= n && targets.length >= n && (dPred == null || dPred.length >= n);
         if (dPred != null) {
-            float scale = (float) (2.0 / n);
-            int bound = FS.loopBound(n);
-            int i = 0;
-            for (; i < bound; i += L) {
-                FloatVector p = FloatVector.fromArray(FS, pred, i);
-                FloatVector t = FloatVector.fromArray(FS, targets, i);
-                p.sub(t).mul(scale).intoArray(dPred, i);
-            }
-            for (; i < n; i++) {
-                dPred[i] = (pred[i] - targets[i]) * scale;
-            }
+            gradient(dPred, pred, targets, n);
         }
+        return loss(pred, targets, n);
+    }
+
+    /**
+     * {@code dPred = 2·(pred − target)/N}. The vector loop sits in a method of its own, not behind the caller's
+     * null check: C2 compiles a branch that C1 saw cold (a JVM that first evaluated, {@code dPred == null}) from that
+     * stale profile, and its vector code then falls back to the boxing Java implementation
+     * ({@code HotPathAllocationTest} caught it in a JVM that had run other tests first); see {@link CellKernel}.
+     */
+    private static void gradient(float[] dPred, float[] pred, float[] targets, int n) {
+        float scale = (float) (2.0 / n);
+        int bound = FS.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector p = FloatVector.fromArray(FS, pred, i);
+            FloatVector t = FloatVector.fromArray(FS, targets, i);
+            p.sub(t).mul(scale).intoArray(dPred, i);
+        }
+        for (; i < n; i++) {
+            dPred[i] = (pred[i] - targets[i]) * scale;
+        }
+    }
+
+    /** The mean of {@code (pred − target)²} in double, summed in index order. */
+    private static double loss(float[] pred, float[] targets, int n) {
         double sum = 0;
         for (int i = 0; i < n; i++) {
             double d = (double) pred[i] - targets[i];
