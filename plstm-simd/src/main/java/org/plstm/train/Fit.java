@@ -261,6 +261,25 @@ public final class Fit {
     }
 
     /**
+     * Trains on any source of sequences: {@link #fit(List)} after reading a non-list source once into memory
+     * ({@link LabeledSequence#collect}), since every epoch shuffles and revisits the data.
+     *
+     * @param train the training sequences (at least one): a collection, or your own {@code Iterable} (e.g.
+     *              {@code () -> cursor})
+     * @return the history
+     * @throws IllegalArgumentException if {@code train} is null, empty or yields a null, or a sequence does not fit
+     *     the model
+     * @throws IllegalStateException if the loss becomes NaN or infinite (training diverged), or the schedule gives
+     *     an invalid rate
+     * @throws UncheckedIOException if the best checkpoint cannot be written
+     */
+    public History fit(Iterable<LabeledSequence> train) {
+        Check.notNull("train", train);
+        return fit(train instanceof List<LabeledSequence> list ? list
+                : LabeledSequence.collect(train.iterator()));
+    }
+
+    /**
      * Trains (see the class comment).
      *
      * @param train the training sequences (at least one), each of the model's input size, labels below its classes

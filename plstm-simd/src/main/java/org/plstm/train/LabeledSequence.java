@@ -68,6 +68,61 @@ public record LabeledSequence(float[] x, double[] time, int label, float target)
         return new LabeledSequence(x, time, 0, target);
     }
 
+    /**
+     * The samples of a padded batch with their classes: sample {@code b} becomes a sequence of its
+     * {@code batch.length(b)} events (the padding is dropped), its arrays copied out of the batch's.
+     *
+     * @param batch  {@code [B][T][I]} features and {@code [B][T]} times, with {@code lengths} or all of length T
+     * @param labels {@code [B]} classes, {@code >= 0}
+     * @return {@code B} sequences, in the batch's order
+     * @throws IllegalArgumentException if an argument is null, {@code labels.length != B}, a value is NaN or infinite
+     *     or a label negative (naming the sample)
+     */
+    public static java.util.List<LabeledSequence> fromBatch(org.plstm.SequenceBatch batch, int[] labels) {
+        Check.notNull("batch", batch);
+        Check.notNull("labels", labels);
+        if (labels.length != batch.batch()) {
+            throw new IllegalArgumentException("labels: expected B = " + batch.batch() + " labels, got "
+                    + labels.length);
+        }
+        int steps = batch.steps();
+        int in = batch.inputSize();
+        java.util.List<LabeledSequence> out = new java.util.ArrayList<>(batch.batch());
+        for (int b = 0; b < batch.batch(); b++) {
+            int len = batch.length(b);
+            float[] x = java.util.Arrays.copyOfRange(batch.x(), b * steps * in, (b * steps + len) * in);
+            double[] t = java.util.Arrays.copyOfRange(batch.time(), b * steps, b * steps + len);
+            try {
+                out.add(new LabeledSequence(x, t, labels[b]));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("batch sample " + b + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every sequence a source yields, in order, in a new list: {@link Fit} shuffles and revisits its data every
+     * epoch, so a one-pass source (a database cursor, a generator, a file reader of your own) is read once into
+     * memory here.
+     *
+     * @param source the sequences; not closed (close it yourself if it holds a resource)
+     * @return the sequences, a mutable list
+     * @throws IllegalArgumentException if {@code source} is null or yields a null (naming its position)
+     */
+    public static java.util.List<LabeledSequence> collect(java.util.Iterator<LabeledSequence> source) {
+        Check.notNull("source", source);
+        java.util.List<LabeledSequence> out = new java.util.ArrayList<>();
+        while (source.hasNext()) {
+            LabeledSequence s = source.next();
+            if (s == null) {
+                throw new IllegalArgumentException("source: expected sequences, got null at position " + out.size());
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
     /** @return {@code T}, the number of events */
     public int length() {
         return time.length;

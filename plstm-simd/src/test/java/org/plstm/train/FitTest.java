@@ -148,4 +148,46 @@ class FitTest {
         assertThatThrownBy(() -> Fit.of(model()).fit(List.of())).hasMessage("train: expected at least one sequence, "
                 + "got none");
     }
+
+    /**
+     * The three kinds of source train the same model to the same bits: a list, a one-pass iterator of the same
+     * sequences (your own source), and the arrays of padded batches ({@link LabeledSequence#fromBatch}).
+     */
+    @Test
+    void aListAnIteratorAndBatchArraysAreTheSameData() {
+        List<LabeledSequence> data = task(60, 4);
+        Fit.History fromList = Fit.of(model()).epochs(2).seed(5).fit(data);
+        java.util.Iterator<LabeledSequence> once = data.iterator();
+        Iterable<LabeledSequence> oneShot = () -> once; // a source that can be read once only
+        Fit.History fromIterator = Fit.of(model()).epochs(2).seed(5).fit(oneShot);
+        assertThat(curve(fromIterator)).isEqualTo(curve(fromList)); // the same losses and accuracies, bit for bit
+
+        // The same sequences as padded arrays [B][T][I] with lengths, and their labels.
+        int steps = data.stream().mapToInt(LabeledSequence::length).max().orElseThrow();
+        float[] x = new float[data.size() * steps * 2];
+        double[] t = new double[data.size() * steps];
+        int[] lengths = new int[data.size()];
+        int[] labels = new int[data.size()];
+        for (int b = 0; b < data.size(); b++) {
+            LabeledSequence q = data.get(b);
+            System.arraycopy(q.x(), 0, x, b * steps * 2, q.x().length);
+            System.arraycopy(q.time(), 0, t, b * steps, q.length());
+            java.util.Arrays.fill(t, b * steps + q.length(), (b + 1) * steps, q.time()[q.length() - 1]);
+            lengths[b] = q.length();
+            labels[b] = q.label();
+        }
+        List<LabeledSequence> fromArrays = LabeledSequence.fromBatch(
+                new org.plstm.SequenceBatch(data.size(), steps, 2, x, t, lengths), labels);
+        assertThat(curve(Fit.of(model()).epochs(2).seed(5).fit(fromArrays))).isEqualTo(curve(fromList));
+
+        assertThatThrownBy(() -> LabeledSequence.collect(java.util.Arrays.asList(data.get(0), null).iterator()))
+                .hasMessage("source: expected sequences, got null at position 1");
+        assertThatThrownBy(() -> LabeledSequence.fromBatch(new org.plstm.SequenceBatch(2, 1, 2, new float[4],
+                new double[2], null), new int[] {0})).hasMessage("labels: expected B = 2 labels, got 1");
+    }
+
+    /** Each epoch's training loss and accuracy, exactly (not the wall time). */
+    private static List<String> curve(Fit.History h) {
+        return h.epochs().stream().map(e -> e.trainLoss() + "/" + e.trainAccuracy()).toList();
+    }
 }
