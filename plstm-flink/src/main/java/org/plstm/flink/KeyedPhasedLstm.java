@@ -43,9 +43,8 @@ import org.plstm.flink.typeutils.KeyedSessionStateSerializer;
  * scored when it is full, when {@link Builder#maxBatchDelay(Duration)} has passed since its first event (a
  * processing-time timer), before every checkpoint barrier, before every watermark, and at the end of the input. In a
  * bundle each key's state is read once, all its events stepped in arrival order, and the state written once; the
- * keys of a bundle are stepped together, up to 1,024 keys at a time, through one
- * {@link org.plstm.inference.SessionBatch} (each unit's weights read once for all the keys that opened it), with the
- * results of one session per key, bitwise. Because
+ * keys of a bundle go one after another through one session, or, with {@link Builder#sessionBatch(boolean)},
+ * together through one {@link org.plstm.inference.SessionBatch}, with the same results, bitwise. Because
  * the bundle is scored before the barrier, a checkpoint never holds half-scored input: no operator state beyond the
  * keyed sessions, and exactly-once results with Flink's checkpoints. Predictions of one key leave in order; those of
  * different keys in one bundle leave grouped by key.
@@ -84,7 +83,7 @@ public final class KeyedPhasedLstm implements Serializable {
     private final int emitEvery;
     private final Output output;
     private final String name;
-    private final boolean oneKeyAtATime;
+    private final boolean sessionBatch;
 
     private KeyedPhasedLstm(Builder b) {
         this.model = b.model;
@@ -92,7 +91,7 @@ public final class KeyedPhasedLstm implements Serializable {
         this.maxBatchDelayMillis = b.maxBatchDelay.toMillis();
         this.emitEvery = b.emitEvery;
         this.output = b.output;
-        this.oneKeyAtATime = b.oneKeyAtATime;
+        this.sessionBatch = b.sessionBatch;
         this.name = b.name;
     }
 
@@ -182,9 +181,9 @@ public final class KeyedPhasedLstm implements Serializable {
         return output;
     }
 
-    /** @return true if a bundle's keys go one at a time through one session ({@link Builder#oneKeyAtATime}) */
-    public boolean oneKeyAtATime() {
-        return oneKeyAtATime;
+    /** @return true if a bundle's keys are stepped together through a SessionBatch ({@link Builder#sessionBatch}) */
+    public boolean sessionBatch() {
+        return sessionBatch;
     }
 
     /** @return the operator's name in the job graph */
@@ -196,7 +195,7 @@ public final class KeyedPhasedLstm implements Serializable {
     public String toString() {
         return "KeyedPhasedLstm[" + model + ", maxBatchSize=" + maxBatchSize + ", maxBatchDelay="
                 + maxBatchDelayMillis + " ms, emitEvery=" + emitEvery + ", output="
-                + (output == null ? "default" : output) + (oneKeyAtATime ? ", oneKeyAtATime" : "") + "]";
+                + (output == null ? "default" : output) + (sessionBatch ? ", sessionBatch" : "") + "]";
     }
 
     /** Settings of a {@link KeyedPhasedLstm}; not thread-safe. */
@@ -207,7 +206,7 @@ public final class KeyedPhasedLstm implements Serializable {
         private int emitEvery = 1;
         private Output output;
         private String name = "PhasedLstm";
-        private boolean oneKeyAtATime;
+        private boolean sessionBatch;
 
         private Builder(ModelSource model) {
             this.model = model;
@@ -274,15 +273,17 @@ public final class KeyedPhasedLstm implements Serializable {
         }
 
         /**
-         * Steps a bundle's keys one after another through one {@code StreamSession} instead of together through a
-         * {@code SessionBatch} (default false). The results are the same, bit for bit; this is for comparisons and
-         * benchmarks (ThroughputBenchmark's "one key at a time" variants).
+         * Steps a bundle's keys together through one {@code SessionBatch} (up to 1,024 keys at a time, wave by wave:
+         * wave {@code r} takes every key's {@code r}-th event) instead of one after another through one
+         * {@code StreamSession} (default false). The results are the same, bit for bit. Off by default because it
+         * measured no consistent gain through Flink on the machine this was built on (plstm-flink/BENCHMARK.md:
+         * within the run-to-run noise, either way); on with a wide layer and a CPU whose L3 is the bottleneck.
          *
-         * @param on true for one key at a time
+         * @param on true to step the keys together
          * @return this builder
          */
-        public Builder oneKeyAtATime(boolean on) {
-            this.oneKeyAtATime = on;
+        public Builder sessionBatch(boolean on) {
+            this.sessionBatch = on;
             return this;
         }
 

@@ -26,7 +26,10 @@ import org.plstm.inference.StreamSession;
  * only (Flink's mailbox model: records, timers and checkpoints never run concurrently), so nothing here is
  * synchronised.
  *
- * <p>A bundle of several events is scored by one {@link SessionBatch} per task: each key of the bundle gets a slot,
+ * <p>A bundle goes key by key through one {@link StreamSession} per task ({@link #scoreKey}): the key's state is loaded
+ * from its {@link KeyedSessionState}, its events stepped, the state saved back once. With
+ * {@link KeyedPhasedLstm.Builder#sessionBatch(boolean)} a bundle of several events is scored by one
+ * {@link SessionBatch} per task instead: each key of the bundle gets a slot,
  * loaded from the key's {@link KeyedSessionState} (Flink {@link ValueState}); the keys' events are checked first (a
  * rejected event never reaches the model); then the slots are stepped together in waves, wave {@code w} taking the
  * {@code w}-th accepted event of every key that has one (keys ordered by their number of events, so a wave's keys are
@@ -104,7 +107,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         bundles = getMetricGroup().counter("plstmBundles");
         queries = getMetricGroup().counter("plstmQueriesAnswered");
         int slots = Math.min(settings.maxBatchSize(), BATCH_SLOTS);
-        batch = slots > 1 && !settings.oneKeyAtATime() ? model.newSessionBatch(slots) : null;
+        batch = slots > 1 && settings.sessionBatch() ? model.newSessionBatch(slots) : null;
         waves = new Waves(slots, inputSize);
     }
 

@@ -85,8 +85,10 @@ class KeyedPhasedLstmJobTest {
     }
 
     private static KeyedPhasedLstm plstm(int maxBatch) throws Exception {
+        // Batches of 64 and 128 (parallelism, savepoints) go through a SessionBatch, 100 (the failure and restart)
+        // key by key: the job tests cover both ways of scoring a bundle.
         return KeyedPhasedLstm.builder(ModelSource.embedded(modelFile)).maxBatchSize(maxBatch)
-                .maxBatchDelay(Duration.ofMillis(5)).build();
+                .maxBatchDelay(Duration.ofMillis(5)).sessionBatch(maxBatch % 64 == 0).build();
     }
 
     @Test

@@ -199,9 +199,9 @@ class PhasedLstmOperatorTest {
         assertThat(check.saveState().hidden(0)).as("the model really overflows").contains(Float.NaN);
 
         // Everything in one bundle (the slow path replays the key), then one event per bundle.
-        for (int batch : new int[] {100, 1}) {
-            try (var h = harness(KeyedPhasedLstm.builder(ModelSource.embedded(file)).maxBatchSize(batch).build(), 1,
-                    0)) {
+        for (int batch : new int[] {100, 1, -100}) { // -100: batches of 100 through a SessionBatch
+            try (var h = harness(KeyedPhasedLstm.builder(ModelSource.embedded(file)).maxBatchSize(Math.abs(batch))
+                    .sessionBatch(batch < 0).build(), 1, 0)) {
                 h.open();
                 for (Event<String> e : events) {
                     h.processElement(new StreamRecord<>(e));
@@ -230,15 +230,15 @@ class PhasedLstmOperatorTest {
         List<Event<String>> events = new EventStream(8, 1500, 3, true).events(6000);
         Expected expected = TestSupport.reference(model, events, 2, true);
         assertThat(expected.rejected()).hasSizeGreaterThan(100);
-        for (boolean oneKeyAtATime : new boolean[] {false, true}) {
+        for (boolean sessionBatch : new boolean[] {false, true}) {
             try (var h = harness(settings().emitEvery(2).maxBatchSize(100_000).maxBatchDelay(Duration.ofHours(1))
-                    .oneKeyAtATime(oneKeyAtATime).build(), 1, 0)) {
+                    .sessionBatch(sessionBatch).build(), 1, 0)) {
                 h.open();
                 for (Event<String> e : events) {
                     h.processElement(new StreamRecord<>(e));
                 }
                 h.prepareSnapshotPreBarrier(1);
-                assertThat(TestSupport.byKey(h.extractOutputValues())).as("oneKeyAtATime %s", oneKeyAtATime)
+                assertThat(TestSupport.byKey(h.extractOutputValues())).as("sessionBatch %s", sessionBatch)
                         .isEqualTo(expected.predictions());
                 assertThat(h.getSideOutput(KeyedPhasedLstm.rejectedTag(Types.STRING)))
                         .hasSize(expected.rejected().size());
@@ -270,9 +270,9 @@ class PhasedLstmOperatorTest {
             long answers = expected.predictions().values().stream().flatMap(List::stream)
                     .filter(p -> p.time() <= 0).count();
             assertThat(answers).as("queries answered in the reference").isGreaterThan(40);
-            for (int batch : new int[] {1, 6, 100_000}) {
-                KeyedPhasedLstm.Builder b = settings().emitEvery(3).maxBatchSize(batch)
-                        .maxBatchDelay(Duration.ofHours(1));
+            for (int batch : new int[] {1, 6, 100_000, -6, -100_000}) { // negative: the same with sessionBatch
+                KeyedPhasedLstm.Builder b = settings().emitEvery(3).maxBatchSize(Math.abs(batch))
+                        .maxBatchDelay(Duration.ofHours(1)).sessionBatch(batch < 0);
                 if (hidden) {
                     b.output(KeyedPhasedLstm.Output.HIDDEN_STATE);
                 }

@@ -67,8 +67,8 @@ import picocli.CommandLine.Option;
  *       cost per event (source, record copies between chained operators, sink);</li>
  *   <li>{@code flink chained, batch N}: source, operator and sink in one task and thread (the source is declared keyed
  *       with {@code DataStreamUtils.reinterpretAsKeyedStream}): the operator's own cost, micro-batches of N, a
- *       bundle's keys stepped together ({@code SessionBatch}); {@code one key at a time}: the same through one
- *       session, key after key ({@link KeyedPhasedLstm.Builder#oneKeyAtATime});</li>
+ *       bundle's keys stepped one after another through one session; {@code session batch}: stepped together
+ *       through a {@code SessionBatch} ({@link KeyedPhasedLstm.Builder#sessionBatch});</li>
  *   <li>{@code flink keyBy, batch N}: the same behind a real {@code keyBy} (records serialised and shuffled to another
  *       task: two threads, so events per CPU-second is the per-core figure).</li>
  * </ul>
@@ -159,7 +159,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
                     variants.add(n -> flink(model, events, n, batch, shuffle, false));
                     if (batch > 1) {
                         names.add("flink " + (shuffle ? "keyBy" : "chained") + ", batch " + batch
-                                + ", one key at a time");
+                                + ", session batch");
                         variants.add(n -> flink(model, events, n, batch, shuffle, true));
                     }
                 }
@@ -370,7 +370,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
         return new Result("", n, wall, cpu);
     }
 
-    private Result flink(BenchModel model, Events events, long n, int batch, boolean shuffle, boolean oneKeyAtATime)
+    private Result flink(BenchModel model, Events events, long n, int batch, boolean shuffle, boolean sessionBatch)
             throws Exception {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
@@ -383,7 +383,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
             out = source.map(e -> new Prediction<>(e.key(), e.time(), 1, e.features()))
                     .returns(Prediction.typeInfo(Types.LONG));
         } else {
-            KeyedPhasedLstm plstm = KeyedPhasedLstm.builder(model).maxBatchSize(batch).oneKeyAtATime(oneKeyAtATime)
+            KeyedPhasedLstm plstm = KeyedPhasedLstm.builder(model).maxBatchSize(batch).sessionBatch(sessionBatch)
                     .maxBatchDelay(Duration.ofMillis(batch == 1 ? 0 : 10)).build();
             out = shuffle ? plstm.apply(source)
                     : plstm.apply(DataStreamUtils.reinterpretAsKeyedStream(source, byKey, Types.LONG));
