@@ -233,12 +233,10 @@ public final class SessionBatch {
      */
     public void restore(int slot, float[][] h, float[][] c, double lastTime, long events) {
         checkSlot(slot);
-        checkShape("h", h);
-        checkShape("c", c);
-        for (int k = 0; k < layers.length; k++) {
-            checkFinite("h", k, h[k]);
-            checkFinite("c", k, c[k]);
-        }
+        StateArrays.checkShape("h", h, hiddenSizes);
+        StateArrays.checkShape("c", c, hiddenSizes);
+        StateArrays.checkFinite("h", h);
+        StateArrays.checkFinite("c", c);
         if (Double.isNaN(lastTime) || lastTime == Double.POSITIVE_INFINITY) {
             throw new IllegalArgumentException("lastTime: expected a finite timestamp or negative infinity, got "
                     + lastTime);
@@ -284,8 +282,8 @@ public final class SessionBatch {
      */
     public void save(int slot, float[][] h, float[][] c) {
         checkSlot(slot);
-        checkShape("h", h);
-        checkShape("c", c);
+        StateArrays.checkShape("h", h, hiddenSizes);
+        StateArrays.checkShape("c", c, hiddenSizes);
         for (int k = 0; k < layers.length; k++) {
             System.arraycopy(this.h[k], slot * stride[k], h[k], 0, hiddenSizes[k]);
             System.arraycopy(this.c[k], slot * stride[k], c[k], 0, hiddenSizes[k]);
@@ -368,24 +366,4 @@ public final class SessionBatch {
         }
     }
 
-    /** Requires {@code a} shaped {@code [depth][H_k]}; the message is built only on failure. */
-    private void checkShape(String name, float[][] a) {
-        Check.notNull(name, a);
-        if (a.length != layers.length) {
-            throw new IllegalArgumentException(name + ": expected " + layers.length + " layers, got " + a.length);
-        }
-        for (int k = 0; k < layers.length; k++) {
-            if (a[k] == null || a[k].length != hiddenSizes[k]) {
-                Check.length(name + "[" + k + "]", a[k], "H", hiddenSizes[k]);
-            }
-        }
-    }
-
-    private static void checkFinite(String name, int layer, float[] a) {
-        for (float v : a) {
-            if (!Float.isFinite(v)) {
-                Check.finite(name + "[" + layer + "]", a);
-            }
-        }
-    }
 }

@@ -196,8 +196,8 @@ public final class StreamSession {
      * @throws IllegalArgumentException if an array is null or its layer count or a layer's length is not the model's
      */
     public void saveState(float[][] h, float[][] c) {
-        checkShape("h", h);
-        checkShape("c", c);
+        StateArrays.checkShape("h", h, hiddenSizes);
+        StateArrays.checkShape("c", c, hiddenSizes);
         for (int k = 0; k < layers.length; k++) {
             System.arraycopy(states[k].h(), 0, h[k], 0, h[k].length);
             System.arraycopy(states[k].c(), 0, c[k], 0, c[k].length);
@@ -216,12 +216,10 @@ public final class StreamSession {
      *     infinite, {@code lastTime} is NaN or positive infinity, or {@code events < 0} (the session is left unchanged)
      */
     public void restoreState(float[][] h, float[][] c, double lastTime, long events) {
-        checkShape("h", h);
-        checkShape("c", c);
-        for (int k = 0; k < layers.length; k++) {
-            checkFinite("h", k, h[k]);
-            checkFinite("c", k, c[k]);
-        }
+        StateArrays.checkShape("h", h, hiddenSizes);
+        StateArrays.checkShape("c", c, hiddenSizes);
+        StateArrays.checkFinite("h", h);
+        StateArrays.checkFinite("c", c);
         if (Double.isNaN(lastTime) || lastTime == Double.POSITIVE_INFINITY) {
             throw new IllegalArgumentException("lastTime: expected a finite timestamp or negative infinity, got "
                     + lastTime);
@@ -235,31 +233,6 @@ public final class StreamSession {
         }
         this.lastTime = lastTime;
         this.events = events;
-    }
-
-    /**
-     * Requires {@code a} shaped {@code [depth][H_k]} as the model's layers. Runs per event in a stream processor, so
-     * nothing is allocated unless it fails (the message is built only then).
-     */
-    private void checkShape(String name, float[][] a) {
-        Check.notNull(name, a);
-        if (a.length != layers.length) {
-            throw new IllegalArgumentException(name + ": expected " + layers.length + " layers, got " + a.length);
-        }
-        for (int k = 0; k < layers.length; k++) {
-            if (a[k] == null || a[k].length != hiddenSizes[k]) {
-                Check.length(name + "[" + k + "]", a[k], "H", hiddenSizes[k]); // throws, with the usual message
-            }
-        }
-    }
-
-    /** {@link Check#finite} of {@code name[layer]}, its message built only on failure. */
-    private static void checkFinite(String name, int layer, float[] a) {
-        for (float v : a) {
-            if (!Float.isFinite(v)) {
-                Check.finite(name + "[" + layer + "]", a); // throws, naming the first offending index
-            }
-        }
     }
 
     /** Back to the initial state: zero h and c, no events, no last time. */

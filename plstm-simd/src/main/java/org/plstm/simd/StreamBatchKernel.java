@@ -301,20 +301,7 @@ final class StreamBatchKernel {
                 q++;
             }
         }
-        int groups = (count + L - 1) / L;
-        for (int r = count; r < groups * L; r++) {
-            int zq = (r / L) * 4 * L + r % L;
-            s.gz[zq] = 0f;
-            s.gz[zq + L] = 0f;
-            s.gz[zq + 2 * L] = 0f;
-            s.gz[zq + 3 * L] = 0f;
-            s.gc[r] = 0f;
-            s.gh[r] = 0f;
-            s.gk[r] = 0f;
-            s.gp[r] = 0f;
-            s.gp[CHUNK + r] = 0f;
-            s.gp[2 * CHUNK + r] = 0f;
-        }
+        StreamLayer.padGroups(count, s.gz, s.gc, s.gh, s.gk, s.gp, CHUNK);
     }
 
     /**
@@ -322,17 +309,7 @@ final class StreamBatchKernel {
      * {@code s.lanes[from ..]} in the single-stream kernel's fixed order, plus the bias, and its gathered state.
      */
     private static void finish(StreamLayer sl, State s, int b0, int q, int p, int j, int from, int hPad) {
-        int hidden = sl.hidden;
-        int zq = (q / L) * 4 * L + q % L;
-        for (int g = 0; g < 4; g++) {
-            float s0 = 0f;
-            float s1 = 0f;
-            for (int l = from + g * L; l < from + (g + 1) * L; l += 2) {
-                s0 += s.lanes[l];
-                s1 += s.lanes[l + 1];
-            }
-            s.gz[zq + g * L] = sl.biasU[g * hidden + j] + (s0 + s1);
-        }
+        StreamLayer.laneSums(s.lanes, from, sl.biasU, sl.hidden, j, s.gz, q);
         int at = (b0 + s.pairStream[p]) * hPad + j;
         float[] peep = sl.layer.peep;
         s.gc[q] = s.c[at];
@@ -345,7 +322,6 @@ final class StreamBatchKernel {
 
     /** The cell update of a gathered chunk, up to 4 groups of L per tile, and the scatter back to the streams. */
     private static void update(PackedLayer layer, State s, int b0, int p0, int count) {
-        int groups = (count + L - 1) / L;
         CellTile tile = s.tile;
         tile.c = s.gc;
         tile.h = s.gh;
@@ -354,19 +330,7 @@ final class StreamBatchKernel {
         tile.hOut = s.outH;
         tile.peep = s.gp;
         tile.peepStride = CHUNK;
-        for (int g0 = 0; g0 < groups; g0 += CellTile.MAX_ROWS) {
-            int rows = Math.min(CellTile.MAX_ROWS, groups - g0);
-            tile.rows = rows;
-            for (int q = 0; q < rows; q++) {
-                int v = (g0 + q) * L;
-                System.arraycopy(s.gz, 4 * v, tile.z, q * 4 * L, 4 * L);
-                tile.prev[q] = v;
-                tile.kAt[q] = v;
-                tile.next[q] = v;
-                tile.peepAt[q] = v;
-            }
-            CellKernel.forward(layer, tile);
-        }
+        StreamLayer.updateGathered(layer, tile, s.gz, count);
         int hPad = s.hPad;
         for (int q = 0; q < count; q++) {
             int at = (b0 + s.pairStream[p0 + q]) * hPad + s.pairUnit[p0 + q];

@@ -286,16 +286,7 @@ public final class StreamLayer implements LayerStream {
             cf.intoArray(s.lanes, L);
             cg.intoArray(s.lanes, 2 * L);
             co.intoArray(s.lanes, 3 * L);
-            int zq = (q / L) * 4 * L + q % L; // gathered pre-activations in blocks of [4][L], as the cell expects
-            for (int g = 0; g < 4; g++) {
-                float s0 = 0f;
-                float s1 = 0f;
-                for (int l = g * L; l < (g + 1) * L; l += 2) {
-                    s0 += s.lanes[l];
-                    s1 += s.lanes[l + 1];
-                }
-                s.gz[zq + g * L] = biasU[g * hidden + j] + (s0 + s1);
-            }
+            laneSums(s.lanes, 0, biasU, hidden, j, s.gz, q);
             s.gc[q] = s.c[j];
             s.gh[q] = s.h[j];
             s.gk[q] = s.k[j];
@@ -303,25 +294,71 @@ public final class StreamLayer implements LayerStream {
             s.gp[hPad + q] = layer.peep[hPad + j];
             s.gp[2 * hPad + q] = layer.peep[2 * hPad + j];
         }
-        int groups = (m + L - 1) / L;
-        for (int q = m; q < groups * L; q++) {
+        padGroups(m, s.gz, s.gc, s.gh, s.gk, s.gp, hPad);
+    }
+
+    /**
+     * {@code gz}'s entry for gathered position {@code q} (blocks of {@code [4][L]}, as the cell tile reads them):
+     * the lane sums of four accumulators stored at {@code lanes[from ..+4L)} (gate {@code g}'s at
+     * {@code from + g·L}), each in a fixed order (even and odd lanes in two running sums, then added: deterministic
+     * in every JIT tier), plus the bias of unit {@code j}. Shared with {@link StreamBatchKernel}, so the two compute
+     * the same bits.
+     */
+    static void laneSums(float[] lanes, int from, float[] biasU, int hidden, int j, float[] gz, int q) {
+        int zq = (q / L) * 4 * L + q % L;
+        for (int g = 0; g < 4; g++) {
+            float s0 = 0f;
+            float s1 = 0f;
+            for (int l = from + g * L; l < from + (g + 1) * L; l += 2) {
+                s0 += lanes[l];
+                s1 += lanes[l + 1];
+            }
+            gz[zq + g * L] = biasU[g * hidden + j] + (s0 + s1);
+        }
+    }
+
+    /** Zeroes the gathered positions {@code count ..} up to a whole group of {@code L} (peepholes at stride). */
+    static void padGroups(int count, float[] gz, float[] gc, float[] gh, float[] gk, float[] gp, int stride) {
+        int groups = (count + L - 1) / L;
+        for (int q = count; q < groups * L; q++) {
             int zq = (q / L) * 4 * L + q % L;
-            s.gz[zq] = 0f;
-            s.gz[zq + L] = 0f;
-            s.gz[zq + 2 * L] = 0f;
-            s.gz[zq + 3 * L] = 0f;
-            s.gc[q] = 0f;
-            s.gh[q] = 0f;
-            s.gk[q] = 0f;
-            s.gp[q] = 0f;
-            s.gp[hPad + q] = 0f;
-            s.gp[2 * hPad + q] = 0f;
+            gz[zq] = 0f;
+            gz[zq + L] = 0f;
+            gz[zq + 2 * L] = 0f;
+            gz[zq + 3 * L] = 0f;
+            gc[q] = 0f;
+            gh[q] = 0f;
+            gk[q] = 0f;
+            gp[q] = 0f;
+            gp[stride + q] = 0f;
+            gp[2 * stride + q] = 0f;
+        }
+    }
+
+    /**
+     * The cell update of {@code count} gathered positions (their pre-activations in {@code gz}, state, time gate and
+     * peepholes in the tile's arrays, set by the caller), up to 4 groups of {@code L} per tile; results in the tile's
+     * {@code cOut}, {@code hOut}. Shared with {@link StreamBatchKernel}.
+     */
+    static void updateGathered(PackedLayer layer, CellTile tile, float[] gz, int count) {
+        int groups = (count + L - 1) / L;
+        for (int g0 = 0; g0 < groups; g0 += CellTile.MAX_ROWS) {
+            int rows = Math.min(CellTile.MAX_ROWS, groups - g0);
+            tile.rows = rows;
+            for (int q = 0; q < rows; q++) {
+                int v = (g0 + q) * L;
+                System.arraycopy(gz, 4 * v, tile.z, q * 4 * L, 4 * L);
+                tile.prev[q] = v;
+                tile.kAt[q] = v;
+                tile.next[q] = v;
+                tile.peepAt[q] = v;
+            }
+            CellKernel.forward(layer, tile);
         }
     }
 
     /** The cell update of the {@code m} gathered open units, up to 4 groups of L per tile, and the scatter back. */
     private void updateOpen(State s, int m) {
-        int groups = (m + L - 1) / L;
         CellTile tile = s.tile;
         tile.c = s.gc;
         tile.h = s.gh;
@@ -330,19 +367,7 @@ public final class StreamLayer implements LayerStream {
         tile.hOut = s.outH;
         tile.peep = s.gp;
         tile.peepStride = hPad;
-        for (int g0 = 0; g0 < groups; g0 += CellTile.MAX_ROWS) {
-            int count = Math.min(CellTile.MAX_ROWS, groups - g0);
-            tile.rows = count;
-            for (int q = 0; q < count; q++) {
-                int v = (g0 + q) * L;
-                System.arraycopy(s.gz, 4 * v, tile.z, q * 4 * L, 4 * L);
-                tile.prev[q] = v;
-                tile.kAt[q] = v;
-                tile.next[q] = v;
-                tile.peepAt[q] = v;
-            }
-            CellKernel.forward(layer, tile);
-        }
+        updateGathered(layer, tile, s.gz, m);
         for (int q = 0; q < m; q++) {
             int j = s.open[q];
             s.c[j] = s.outC[q];

@@ -1,0 +1,46 @@
+package org.plstm.inference;
+
+import org.plstm.Check;
+
+/**
+ * The checks of a session's state as arrays, {@code [depth][H_k]} per layer, shared by {@link StreamSession} and
+ * {@link SessionBatch}. They run per event in a stream processor, so nothing is allocated unless one fails (the
+ * message is built only then).
+ */
+final class StateArrays {
+    private StateArrays() {
+    }
+
+    /**
+     * Requires {@code a} shaped {@code [depth][H_k]}.
+     *
+     * @throws IllegalArgumentException naming {@code name}, the expected and the actual shape
+     */
+    static void checkShape(String name, float[][] a, int[] hiddenSizes) {
+        Check.notNull(name, a);
+        if (a.length != hiddenSizes.length) {
+            throw new IllegalArgumentException(name + ": expected " + hiddenSizes.length + " layers, got "
+                    + a.length);
+        }
+        for (int k = 0; k < hiddenSizes.length; k++) {
+            if (a[k] == null || a[k].length != hiddenSizes[k]) {
+                Check.length(name + "[" + k + "]", a[k], "H", hiddenSizes[k]); // throws, with the usual message
+            }
+        }
+    }
+
+    /**
+     * Requires every value of every layer finite.
+     *
+     * @throws IllegalArgumentException naming {@code name[layer]} and the first offending index
+     */
+    static void checkFinite(String name, float[][] a) {
+        for (int k = 0; k < a.length; k++) {
+            for (float v : a[k]) {
+                if (!Float.isFinite(v)) {
+                    Check.finite(name + "[" + k + "]", a[k]); // throws, naming the first offending index
+                }
+            }
+        }
+    }
+}
