@@ -22,7 +22,8 @@ import org.plstm.flink.Event;
  * stamped {@code t}. A line that is not an event
  * (fewer than two fields, a number that does not parse) goes to the side output {@link #MALFORMED} as
  * {@code "<reason>: <line>"}; the job keeps running. The feature count is not checked here: the operator checks it
- * against the model.
+ * against the model. With a mean and a standard deviation per feature, the features are standardised as the events
+ * trainer standardised its training data.
  *
  * <p>One instance per task (Flink's rule for functions); not thread-safe.
  */
@@ -33,9 +34,30 @@ public final class CsvEvents extends ProcessFunction<String, Event<String>> {
     public static final OutputTag<String> MALFORMED = new OutputTag<>("malformed-lines", Types.STRING);
 
     private transient ObjectReader reader;
+    private final double[] mean;
+    private final double[] std;
 
-    /** A parser; Flink calls {@link #open} on each task before the first line. */
+    /** A parser that passes the features on as written; Flink calls {@link #open} on each task first. */
     public CsvEvents() {
+        this(null, null);
+    }
+
+    /**
+     * A parser that standardises the features as the events trainer did: {@code x_i -> (x_i − mean_i)/std_i},
+     * computed in double from the float32 value and rounded to float32 (the bits of {@code events predict}). An event
+     * with another number of features is passed on unchanged (the operator rejects it).
+     *
+     * @param mean per feature {@code [I]}, or null (with {@code std}) for none
+     * @param std  per feature {@code [I]}, positive
+     * @throws IllegalArgumentException if only one is null or their lengths differ
+     */
+    public CsvEvents(double[] mean, double[] std) {
+        if ((mean == null) != (std == null) || (mean != null && mean.length != std.length)) {
+            throw new IllegalArgumentException("mean, std: expected both null or of one length, got "
+                    + (mean == null ? "null" : mean.length) + " and " + (std == null ? "null" : std.length));
+        }
+        this.mean = mean == null ? null : mean.clone();
+        this.std = std == null ? null : std.clone();
     }
 
     @Override
@@ -80,6 +102,11 @@ public final class CsvEvents extends ProcessFunction<String, Event<String>> {
                 context.output(MALFORMED, "feature " + (i + 1) + ": expected a number, got \"" + fields[i + 2]
                         + "\": " + line);
                 return;
+            }
+        }
+        if (mean != null && x.length == mean.length) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) ((x[i] - mean[i]) / std[i]);
             }
         }
         out.collect(new Event<>(fields[0], t, x));

@@ -84,6 +84,10 @@ public final class CsvPredictionJob implements Callable<Integer> {
     @Option(names = "--hidden-state", description = "Emit the last hidden state instead of class probabilities.")
     boolean hiddenState;
 
+    @Option(names = "--raw-features", description = "Pass the features on as written, even when the checkpoint "
+            + "holds the standardisation its trainer applied (metadata 'standardizer', written by 'train.sh events "
+            + "train'); by default they are standardised with it, as 'events predict' does.")
+    boolean rawFeatures;
     @Option(names = "--checkpoint-interval-ms", paramLabel = "MS", defaultValue = "2000",
             description = "Checkpoint interval; output files are committed at checkpoints (default: ${DEFAULT-VALUE}).")
     long checkpointMs;
@@ -137,9 +141,15 @@ public final class CsvPredictionJob implements Callable<Integer> {
 
         FileSource<String> lines = FileSource
                 .forRecordStreamFormat(new TextLineInputFormat(), new org.apache.flink.core.fs.Path(input)).build();
+        org.plstm.data.Standardizer stats = rawFeatures ? null : standardizer();
+        CsvEvents parse = stats == null ? new CsvEvents() : new CsvEvents(stats.mean(), stats.std());
+        if (stats != null) {
+            System.err.println("CsvPredictionJob: features standardised with the checkpoint's standardizer "
+                    + stats.features() + " (as in training; --raw-features to pass them on as written)");
+        }
         SingleOutputStreamOperator<Event<String>> events = env
                 .fromSource(lines, WatermarkStrategy.noWatermarks(), "csv-lines").uid("csv-lines")
-                .process(new CsvEvents()).returns(Event.typeInfo(Types.STRING)).uid("csv-events").name("csv-events");
+                .process(parse).returns(Event.typeInfo(Types.STRING)).uid("csv-events").name("csv-events");
         SingleOutputStreamOperator<Prediction<String>> predictions = plstm.apply(events).uid("plstm");
 
         DataStream<String> predictionLines = predictions.map(Csv::line).returns(Types.STRING)
@@ -149,11 +159,44 @@ public final class CsvPredictionJob implements Callable<Integer> {
                 .name("rejected-lines")
                 .union(events.getSideOutput(CsvEvents.MALFORMED));
         if (output == null) {
-            predictionLines.print().uid("print-predictions").name("print-predictions");
-            rejectedLines.printToErr().uid("print-rejected").name("print-rejected");
+            // One printing task each: Flink prefixes a parallel print sink's lines with the subtask ("2> ").
+            predictionLines.print().uid("print-predictions").name("print-predictions").setParallelism(1);
+            rejectedLines.printToErr().uid("print-rejected").name("print-rejected").setParallelism(1);
         } else {
             predictionLines.sinkTo(csvFiles(output + "/predictions")).uid("prediction-files").name("prediction-files");
             rejectedLines.sinkTo(csvFiles(output + "/rejected")).uid("rejected-files").name("rejected-files");
+        }
+    }
+
+    /**
+     * The standardisation stored in the checkpoint by the events trainer, or null if it holds none. The checkpoint is
+     * read here, on the client: the local file of {@code --model}, or the URI of {@code --model-uri} through Flink's
+     * file systems.
+     *
+     * @throws java.io.IOException if the checkpoint cannot be read here (with advice)
+     */
+    private org.plstm.data.Standardizer standardizer() throws java.io.IOException {
+        java.nio.file.Path file = model.file;
+        java.nio.file.Path copy = null;
+        try {
+            if (file == null) {
+                org.apache.flink.core.fs.Path uri = new org.apache.flink.core.fs.Path(model.uri);
+                copy = java.nio.file.Files.createTempFile("plstm-model", ".safetensors");
+                try (java.io.InputStream in = uri.getFileSystem().open(uri)) {
+                    java.nio.file.Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } catch (java.io.IOException e) {
+                    throw new java.io.IOException("--model-uri " + model.uri + ": cannot read it on the client to "
+                            + "find the standardisation its trainer applied (" + e.getMessage() + "); pass "
+                            + "--raw-features if the model takes the features as written", e);
+                }
+                file = copy;
+            }
+            String json = org.plstm.io.Checkpoint.load(file).metadata().get("standardizer");
+            return json == null ? null : org.plstm.data.Standardizer.fromJson(json);
+        } finally {
+            if (copy != null) {
+                java.nio.file.Files.deleteIfExists(copy);
+            }
         }
     }
 

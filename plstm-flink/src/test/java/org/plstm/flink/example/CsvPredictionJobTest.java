@@ -85,6 +85,46 @@ class CsvPredictionJobTest {
                         + "predict from\"");
     }
 
+    /**
+     * A checkpoint of the events trainer holds the standardisation it trained with (metadata {@code standardizer}):
+     * the job applies it to the features, as {@code events predict} does, unless {@code --raw-features}.
+     */
+    @Test
+    void theCheckpointsStandardisationIsAppliedUnlessRawFeatures() throws Exception {
+        Path model = dir.resolve("standardised.safetensors");
+        SequenceClassifier c = SequenceClassifier.initialize(List.of(PhasedLstmConfig.builder(2, 8).build()), 2,
+                TimeGateInit.PAPER, 11);
+        org.plstm.data.Standardizer stats = new org.plstm.data.Standardizer(List.of("a", "b"),
+                new double[] {1.0, -2.0}, new double[] {2.0, 0.5}, Double.NaN, Double.NaN);
+        Checkpoint.save(model, c.weights(), null, 0, null, Map.of("standardizer", stats.toJson()));
+        Path input = dir.resolve("std-events.csv");
+        Files.writeString(input, "k,0.5,3.0,-1.0\nk,1.5,0.25,4.0\n");
+        PhasedLstmModel m = PhasedLstmModel.load(model);
+        for (boolean raw : new boolean[] {false, true}) {
+            Path out = dir.resolve("std-out-" + raw);
+            List<String> args = new ArrayList<>(List.of("--model", model.toString(), "--input", input.toString(),
+                    "--output", out.toString(), "--parallelism", "1", "--checkpoint-interval-ms", "100"));
+            if (raw) {
+                args.add("--raw-features");
+            }
+            assertThat(new CommandLine(new CsvPredictionJob()).execute(args.toArray(String[]::new))).isZero();
+            StreamSession s = m.newSession();
+            float[][] x = {{3.0f, -1.0f}, {0.25f, 4.0f}};
+            List<String> expected = new ArrayList<>();
+            double[] t = {0.5, 1.5};
+            for (int e = 0; e < 2; e++) {
+                float[] v = x[e].clone();
+                if (!raw) {
+                    for (int i = 0; i < 2; i++) {
+                        v[i] = (float) ((v[i] - stats.mean()[i]) / stats.std()[i]);
+                    }
+                }
+                expected.add(Csv.line(step(s, "k", t[e], v)));
+            }
+            assertThat(lines(out.resolve("predictions"))).as("raw %s", raw).containsExactlyElementsOf(expected);
+        }
+    }
+
     private static Prediction<String> step(StreamSession s, String key, double t, float... x) {
         s.step(x, t);
         return new Prediction<>(key, t, s.events(), s.classProbabilities().clone());
