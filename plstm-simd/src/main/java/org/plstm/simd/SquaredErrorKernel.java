@@ -1,16 +1,11 @@
 package org.plstm.simd;
 
-import static org.plstm.simd.VectorLevel.FS;
-import static org.plstm.simd.VectorLevel.L;
-
-import jdk.incubator.vector.FloatVector;
-
 /**
  * The regression head's loss on float32 rows: mean squared error {@code (1/N)·sum (pred − target)²} over
  * {@code N = B·K} values and its gradient {@code 2·(pred − target)/N}. Allocation-free.
  *
- * <p>The gradient is written by a vector loop (subtract, multiply: IEEE-exact lane-wise, so the same bits as the
- * scalar tail and as any level). The loss is summed in double, in index order, by a scalar loop over the same
+ * <p>The gradient is a plain loop that C2 vectorises (subtract, multiply: IEEE-exact per element, so the same bits
+ * at any level). The loss is summed in double, in index order, by a scalar loop over the same
  * differences: a vector {@code reduceLanes(ADD)} has an unspecified order, and the engine promises the same bits on
  * every run; {@code N} is a batch of scalars (hundreds), so this loop costs nothing beside the layers.
  */
@@ -34,21 +29,14 @@ final class SquaredErrorKernel {
     }
 
     /**
-     * {@code dPred = 2·(pred − target)/N}. The vector loop sits in a method of its own, not behind the caller's
-     * null check: C2 compiles a branch that C1 saw cold (a JVM that first evaluated, {@code dPred == null}) from that
-     * stale profile, and its vector code then falls back to the boxing Java implementation
-     * ({@code HotPathAllocationTest} caught it in a JVM that had run other tests first); see {@link CellKernel}.
+     * {@code dPred = 2·(pred − target)/N}: a plain loop, which C2 vectorises itself (subtract and multiply are exact
+     * per element, so any vector width gives these bits). Not a Vector API loop: {@code N = B·K} is a batch of
+     * scalars, and a hand-written vector loop here was seen allocating a few bytes per call now and then
+     * ({@code HotPathAllocationTest}), where C2 had compiled it from a profile of the evaluation path.
      */
     private static void gradient(float[] dPred, float[] pred, float[] targets, int n) {
         float scale = (float) (2.0 / n);
-        int bound = FS.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector p = FloatVector.fromArray(FS, pred, i);
-            FloatVector t = FloatVector.fromArray(FS, targets, i);
-            p.sub(t).mul(scale).intoArray(dPred, i);
-        }
-        for (; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             dPred[i] = (pred[i] - targets[i]) * scale;
         }
     }
