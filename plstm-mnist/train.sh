@@ -3,6 +3,7 @@
 #   ./plstm-mnist/train.sh                       # train with the defaults (PLSTM, pixel layout, 2 epochs)
 #   ./plstm-mnist/train.sh --layout row --epochs 5
 #   ./plstm-mnist/train.sh compare --layout row  # or any command: fetch, train, compare, evaluate, events, --help
+#   ./plstm-mnist/train.sh freq --sampling async  # the paper's experiments: freq [compare], event-mnist [compare]
 # Builds plstm-mnist/target/plstm-mnist.jar with Maven when it is missing or older than the sources, then runs it
 # on a JDK 25+ (found by scripts/find-jdk.sh) with the Vector API module
 # (java --add-modules jdk.incubator.vector -jar ...). JVM options go in JAVA_OPTS, e.g. an instruction level:
@@ -29,7 +30,7 @@ if stale; then
 fi
 
 case "${1:-}" in
-  fetch|train|compare|evaluate|events|help|-h|--help|-V|--version) ;;
+  fetch|train|compare|evaluate|events|freq|event-mnist|help|-h|--help|-V|--version) ;;
   *) set -- train "$@" ;;
 esac
 read -r -a java_opts <<< "${JAVA_OPTS:-}"

@@ -23,8 +23,12 @@ import org.plstm.optim.Optimizer;
  * layer.
  *
  * <p>Buffers: the trainer keeps one set of {@link LayerWorkspace}s and scratch arrays per batch shape {@code (B, T)},
- * made on first use and reused, so a steady-state step allocates nothing but its small result record; a run sees a
- * handful of shapes (full batches, the last partial batch of each split). {@link #releaseWorkspaces()} drops them.
+ * made on first use and reused, so a steady-state step allocates nothing but its small result record; a run with
+ * fixed-length sequences sees a handful of shapes (full batches, the last partial batch of each split). At most
+ * {@value #MAX_SHAPES} shapes are kept, the least recently used dropped first: batches padded to their own longest
+ * sequence (variable lengths, {@link Fit#batch}) come in as many shapes as there are lengths, and an unbounded cache
+ * ran out of heap on sequences of up to 1,250 steps (6 GiB, the frequency task's high-resolution sampling). Such
+ * runs allocate a workspace whenever a shape is not cached. {@link #releaseWorkspaces()} drops them all.
  * Evaluation shares the training workspaces (a forward pass in {@link Mode#INFERENCE} overwrites the cache, which is
  * harmless because backward only follows its own forward inside {@link #step}).
  *
@@ -40,7 +44,10 @@ public final class ClassifierTrainer {
     private final SequenceClassifier model;
     private final Optimizer optimizer;
     private final double clipNorm;
-    private final List<Shape> shapes = new ArrayList<>();
+    /** The most {@code (B, T)} shapes whose buffers are kept. */
+    static final int MAX_SHAPES = 8;
+
+    private final List<Shape> shapes = new ArrayList<>(); // most recently used first
     private Shape last;
 
     /**
@@ -213,6 +220,11 @@ public final class ClassifierTrainer {
         engine.denseForward(values, s.ws[s.ws.length - 1].hT(), model.dense(), s.batch);
     }
 
+    /** @return how many {@code (B, T)} shapes have cached buffers, at most {@value #MAX_SHAPES} (for tests) */
+    int cachedShapes() {
+        return shapes.size();
+    }
+
     /** Drops the cached workspaces and scratch arrays (they are made again on the next call). */
     public void releaseWorkspaces() {
         shapes.clear();
@@ -253,14 +265,17 @@ public final class ClassifierTrainer {
             for (int n = 0; n < shapes.size(); n++) {
                 Shape c = shapes.get(n);
                 if (c.batch == batch.batch() && c.steps == batch.steps()) {
-                    s = c;
+                    s = shapes.remove(n);
                     break;
                 }
             }
             if (s == null) {
+                if (shapes.size() >= MAX_SHAPES) {
+                    shapes.remove(shapes.size() - 1); // least recently used
+                }
                 s = new Shape(batch.batch(), batch.steps());
-                shapes.add(s);
             }
+            shapes.add(0, s);
             last = s;
         }
         return s;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
                 + "seed fferroni/PhasedLSTM-Keras examples/mnist_example.py.",
             "Run with: java --add-modules jdk.incubator.vector -jar plstm-mnist.jar <command> [options]"},
         subcommands = {FetchCommand.class, TrainCommand.class, CompareCommand.class, EvaluateCommand.class,
-            EventsCommand.class},
+            EventsCommand.class, FreqCommand.class, EventMnistCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 bad command line or option value."})
 public final class PlstmMnistCommand implements Runnable {
     @Spec
@@ -25,6 +25,6 @@ public final class PlstmMnistCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "missing command: expected fetch, train, compare, "
-                + "evaluate or events");
+                + "evaluate, events, freq or event-mnist");
     }
 }

@@ -114,6 +114,42 @@ public final class FrequencyTask {
     }
 
     /**
+     * The seed of one epoch's samples of a run: distinct for every (seed, epoch, part), the same on every JVM, so
+     * an epoch's data can be regenerated on its own (what makes {@code --resume} continue bit for bit).
+     *
+     * @param seed  the run's seed
+     * @param epoch the 1-based epoch
+     * @param test  whether the test samples (else the training samples)
+     * @return the seed to pass to {@link #generate}
+     */
+    public static long epochSeed(long seed, int epoch, boolean test) {
+        SplittableRandom r = new SplittableRandom(seed);
+        long base = r.nextLong();
+        return new SplittableRandom(base + 0x9E3779B97F4A7C15L * (2L * epoch + (test ? 1 : 0))).nextLong();
+    }
+
+    /**
+     * A sample as training data: {@code I = 1} (the signal {@code x}), or {@code I = 2} with the time channel
+     * {@code t / WINDOW} (in {@code [0, 1]}) after it, for the plain-LSTM baseline, which has no time gate.
+     *
+     * @param s           the sample
+     * @param timeChannel whether to append {@code t / }{@value #WINDOW}
+     * @return {@code x [T][I]} row-major, the times in ms, the label
+     */
+    public static LabeledSequence toLabeled(Sample s, boolean timeChannel) {
+        if (!timeChannel) {
+            return s.toLabeled();
+        }
+        int n = s.time().length;
+        float[] x = new float[2 * n];
+        for (int k = 0; k < n; k++) {
+            x[2 * k] = s.x()[k];
+            x[2 * k + 1] = (float) (s.time()[k] / WINDOW);
+        }
+        return new LabeledSequence(x, s.time(), s.label());
+    }
+
+    /**
      * One sample from a random source.
      *
      * @param rng      the source (advanced)

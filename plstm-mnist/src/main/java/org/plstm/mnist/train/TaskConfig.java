@@ -1,0 +1,209 @@
+package org.plstm.mnist.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.List;
+import java.util.Locale;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.TimeGateInit;
+import org.plstm.mnist.data.EventMnist;
+import org.plstm.mnist.data.FrequencyTask;
+import org.plstm.optim.Optimizer;
+import org.plstm.train.SequenceClassifier;
+
+/**
+ * Everything that defines a run of one of the paper's experiments ({@link TaskTrainer}): the task and its data
+ * options, the model, the optimiser and the seed, plus the engine. Immutable and validated; stored as JSON in
+ * {@code summary.json} and in every checkpoint (metadata {@code trainer}), so that {@code --resume} rebuilds the same
+ * data stream and model.
+ *
+ * @param task         {@code freq} (frequency discrimination, paper section 4.1) or {@code event-mnist}
+ * @param sampling     for {@code freq}: {@code standard}, {@code high-res} or {@code async}; for
+ *                     {@code event-mnist}: {@code none}
+ * @param model        {@code plstm} or {@code lstm} (time gate off, time given as an input channel)
+ * @param hidden       hidden units, {@code >= 1}
+ * @param epochs       total epochs, {@code >= 1}
+ * @param batch        sequences per batch, {@code >= 1}
+ * @param trainSamples training sequences per epoch ({@code freq}: fresh each epoch; {@code event-mnist}: the first
+ *                     that many training images, {@code <= 60000}), {@code >= 1}
+ * @param testSamples  test sequences scored after each epoch ({@code freq}: fresh each epoch; {@code event-mnist}:
+ *                     the first that many test images, {@code <= 10000}), {@code >= 1}
+ * @param threshold    {@code event-mnist}: the ink threshold in {@code [1, 255]}; {@code freq}: ignored (0)
+ * @param optimizer    {@code rmsprop}, {@code adam} or {@code sgd}
+ * @param learningRate {@code > 0}
+ * @param clip         global-norm gradient clipping bound, {@code 0} = off
+ * @param seed         seed of the data, the initialisation and the shuffling
+ * @param init         time-gate initialisation, {@code keras} or {@code paper}
+ * @param engine       {@code auto}, {@code simd} or {@code reference}
+ * @param threads      engine threads, {@code >= 1}
+ */
+public record TaskConfig(String task, String sampling, String model, int hidden, int epochs, int batch,
+                         int trainSamples, int testSamples, int threshold, String optimizer, double learningRate,
+                         double clip, long seed, String init, String engine, int threads) {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    /** The task name of the frequency-discrimination experiment. */
+    public static final String FREQ = "freq";
+    /** The task name of event-based sequential MNIST. */
+    public static final String EVENT_MNIST = "event-mnist";
+
+    /**
+     * Validates every field.
+     *
+     * @throws IllegalArgumentException naming the first invalid field, what it expects and what it got
+     */
+    public TaskConfig {
+        task = oneOf("task", task, FREQ, EVENT_MNIST);
+        if (task.equals(FREQ)) {
+            sampling = FrequencyTask.Sampling.parse(sampling).toString();
+            threshold = 0;
+        } else {
+            sampling = "none";
+            EventMnist.checkThreshold(threshold);
+            if (trainSamples > 60_000 || testSamples > 10_000) {
+                throw new IllegalArgumentException("train_samples, test_samples: expected at most 60000 and 10000 "
+                        + "MNIST images, got " + trainSamples + ", " + testSamples);
+            }
+        }
+        model = oneOf("model", model, "plstm", "lstm");
+        atLeast("hidden", hidden);
+        atLeast("epochs", epochs);
+        atLeast("batch", batch);
+        atLeast("train_samples", trainSamples);
+        atLeast("test_samples", testSamples);
+        atLeast("threads", threads);
+        optimizer = oneOf("optimizer", optimizer, "rmsprop", "adam", "sgd");
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning_rate: expected a finite value > 0, got " + learningRate);
+        }
+        if (!(clip >= 0) || Double.isInfinite(clip)) {
+            throw new IllegalArgumentException("clip: expected 0 (off) or a finite value > 0, got " + clip);
+        }
+        init = oneOf("init", init, "keras", "paper");
+        engine = oneOf("engine", engine, "auto", "simd", "reference");
+    }
+
+    private static String oneOf(String name, String value, String... allowed) {
+        String v = value == null ? null : value.trim().toLowerCase(Locale.ROOT);
+        if (!List.of(allowed).contains(v)) {
+            throw new IllegalArgumentException(name + ": expected " + String.join(", ", allowed) + ", got " + value);
+        }
+        return v;
+    }
+
+    private static void atLeast(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + ": expected >= 1, got " + value);
+        }
+    }
+
+    /** @return whether the model is the plain LSTM baseline (which receives time as an input channel) */
+    public boolean lstm() {
+        return model.equals("lstm");
+    }
+
+    /** @return {@code I}: 1 for the Phased LSTM, 2 for the LSTM (the time channel) */
+    public int inputSize() {
+        return lstm() ? 2 : 1;
+    }
+
+    /** @return {@code C}: 2 for {@code freq}, 10 for {@code event-mnist} */
+    public int classes() {
+        return task.equals(FREQ) ? 2 : 10;
+    }
+
+    /** @return a short name for titles and directories, e.g. {@code freq-async} or {@code event-mnist} */
+    public String name() {
+        return task.equals(FREQ) ? FREQ + "-" + sampling : task;
+    }
+
+    /** @return the layer configuration: {@code I -> H}, time gate on for {@code plstm} */
+    public PhasedLstmConfig layerConfig() {
+        return PhasedLstmConfig.builder(inputSize(), hidden).timeGate(!lstm()).build();
+    }
+
+    /** @return a freshly initialised model (seeded): one recurrent layer, last step, dense, softmax */
+    public SequenceClassifier newModel() {
+        return SequenceClassifier.initialize(List.of(layerConfig()), classes(),
+                TimeGateInit.valueOf(init.toUpperCase(Locale.ROOT)), seed);
+    }
+
+    /** @return a fresh optimiser of this configuration */
+    public Optimizer newOptimizer() {
+        return Optimizer.create(optimizer, learningRate);
+    }
+
+    /**
+     * @return the multiple of steps each batch is padded to ({@link TaskTrainer#batch}): 160 for the high-resolution
+     *     sampling (150 to 1,250 steps: 8 shapes, about 11 % padded steps on average), else 1 (each batch to its
+     *     longest sequence, at most 125 steps)
+     */
+    public int padMultiple() {
+        return sampling.equals("high-res") ? 160 : 1;
+    }
+
+    /** @return the optimiser steps of one epoch: {@code ceil(trainSamples / batch)} */
+    public long stepsPerEpoch() {
+        return (trainSamples + batch - 1) / batch;
+    }
+
+    /**
+     * @param m the model to use instead
+     * @return this configuration with another model (what {@code compare} varies)
+     */
+    public TaskConfig withModel(String m) {
+        return new TaskConfig(task, sampling, m, hidden, epochs, batch, trainSamples, testSamples, threshold,
+                optimizer, learningRate, clip, seed, init, engine, threads);
+    }
+
+    /**
+     * @param total the epochs to reach
+     * @param name  engine name
+     * @param count engine threads
+     * @return this configuration with other epochs and engine (what {@code --resume} may change)
+     */
+    public TaskConfig withRun(int total, String name, int count) {
+        return new TaskConfig(task, sampling, model, hidden, total, batch, trainSamples, testSamples, threshold,
+                optimizer, learningRate, clip, seed, init, name, count);
+    }
+
+    /**
+     * @param other another configuration
+     * @return whether both define the same run up to the epochs and the engine (a checkpoint of one continues as the
+     *     other)
+     */
+    public boolean sameRun(TaskConfig other) {
+        return withRun(1, "auto", 1).equals(other.withRun(1, "auto", 1));
+    }
+
+    /** @return the configuration as one-line JSON */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * @param json JSON written by {@link #toJson()}
+     * @return the configuration
+     * @throws IllegalArgumentException if the JSON is malformed or a value is invalid
+     */
+    public static TaskConfig fromJson(String json) {
+        try {
+            TaskConfig c = JSON.readValue(json, TaskConfig.class);
+            if (c == null) {
+                throw new IllegalArgumentException("training configuration: expected a JSON object, got " + json);
+            }
+            return c;
+        } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
+            throw new IllegalArgumentException("training configuration: expected a configuration of freq or "
+                    + "event-mnist, got: " + e.getOriginalMessage(), e);
+        }
+    }
+}
