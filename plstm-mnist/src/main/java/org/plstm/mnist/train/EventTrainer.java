@@ -136,23 +136,13 @@ public final class EventTrainer {
         }
     }
 
-    /** Receives every training step (for tests); the default does nothing. */
-    public interface Listener {
-        /**
-         * @param epoch     1-based epoch
-         * @param iteration optimiser step count after the step
-         * @param result    the step's result
-         */
-        void onStep(int epoch, long iteration, TrainStepResult result);
-    }
-
     private final EventConfig config;
     private final EventData data;
     private final Prepared prepared;
     private final Path outDir;
     private final PrintWriter out;
     private final boolean progress;
-    private Listener listener = (e, i, r) -> { };
+    private StepListener listener = (e, i, r) -> { };
 
     /**
      * @param config   the run's configuration (its features resolved: {@link EventConfig#withFeatures})
@@ -178,7 +168,7 @@ public final class EventTrainer {
      * @param l called after every training step
      * @return this
      */
-    public EventTrainer listener(Listener l) {
+    public EventTrainer listener(StepListener l) {
         this.listener = l == null ? (e, i, r) -> { } : l;
         return this;
     }

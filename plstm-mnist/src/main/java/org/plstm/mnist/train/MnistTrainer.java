@@ -68,23 +68,13 @@ public final class MnistTrainer {
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
-    /** Receives every training step (for tests and tools); the default does nothing. */
-    public interface Listener {
-        /**
-         * @param epoch     1-based epoch
-         * @param iteration optimiser step count after the step
-         * @param result    the step's result
-         */
-        void onStep(int epoch, long iteration, TrainStepResult result);
-    }
-
     private final TrainConfig config;
     private final Mnist data;
     private final PixelStats stats;
     private final Path outDir;
     private final PrintWriter out;
     private final boolean progress;
-    private Listener listener = (e, i, r) -> { };
+    private StepListener listener = (e, i, r) -> { };
 
     /**
      * @param config   the run's configuration
@@ -115,7 +105,7 @@ public final class MnistTrainer {
      * @param l called after every training step
      * @return this
      */
-    public MnistTrainer listener(Listener l) {
+    public MnistTrainer listener(StepListener l) {
         this.listener = l == null ? (e, i, r) -> { } : l;
         return this;
     }

@@ -95,22 +95,12 @@ public final class TaskTrainer {
         }
     }
 
-    /** Receives every training step (for tests); the default does nothing. */
-    public interface Listener {
-        /**
-         * @param epoch     1-based epoch
-         * @param iteration optimiser step count after the step
-         * @param result    the step's result
-         */
-        void onStep(int epoch, long iteration, TrainStepResult result);
-    }
-
     private final TaskConfig config;
     private final TaskData data;
     private final Path outDir;
     private final PrintWriter out;
     private final boolean progress;
-    private Listener listener = (e, i, r) -> { };
+    private StepListener listener = (e, i, r) -> { };
 
     /**
      * @param config   the run's configuration
@@ -135,7 +125,7 @@ public final class TaskTrainer {
      * @param l called after every training step
      * @return this
      */
-    public TaskTrainer listener(Listener l) {
+    public TaskTrainer listener(StepListener l) {
         this.listener = l == null ? (e, i, r) -> { } : l;
         return this;
     }
