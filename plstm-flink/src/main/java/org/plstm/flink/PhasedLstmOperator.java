@@ -108,7 +108,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         queries = getMetricGroup().counter("plstmQueriesAnswered");
         int slots = Math.min(settings.maxBatchSize(), BATCH_SLOTS);
         batch = slots > 1 && settings.sessionBatch() ? model.newSessionBatch(slots) : null;
-        waves = new Waves(slots, inputSize);
+        waves = batch != null ? new Waves(slots, inputSize) : null;
     }
 
     /** The most keys one {@link SessionBatch} holds; a bundle with more keys is scored in chunks of this many. */
@@ -332,7 +332,6 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
      * the slot order; the events of a wave. Reused from bundle to bundle.
      */
     static final class Waves {
-        final int capacity;
         int keys;
         final Object[] key;
         final int[] first;
@@ -357,7 +356,6 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         private int[] bucket;
 
         Waves(int capacity, int inputSize) {
-            this.capacity = capacity;
             key = new Object[capacity];
             first = new int[capacity];
             kept = new KeyedSessionState[capacity];
