@@ -44,6 +44,11 @@ public final class ModelOptions {
             description = "Clip gradients by global norm to NORM; 0 = no clipping. Default: ${DEFAULT-VALUE}.")
     double clip;
 
+    @Option(names = "--schedule", paramLabel = "constant|cosine", defaultValue = "constant",
+            description = "Learning-rate schedule: constant, or cosine (half a cosine from --lr down to 0 over all "
+                    + "the run's steps, as Keras' CosineDecay). Default: ${DEFAULT-VALUE}.")
+    String schedule;
+
     @Option(names = "--layout", paramLabel = "pixel|row", defaultValue = "pixel",
             description = "pixel: 784 steps of 1 pixel (timestamps 1..784); row: 28 steps of 28 pixels "
                     + "(timestamps 1..28). Default: ${DEFAULT-VALUE}.")
@@ -105,6 +110,10 @@ public final class ModelOptions {
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw bad(spec, "--clip: expected 0 (off) or a finite number > 0, got " + clip);
         }
+        String sched = schedule.trim().toLowerCase(Locale.ROOT);
+        if (!sched.equals("constant") && !sched.equals("cosine")) {
+            throw bad(spec, "--schedule: expected constant or cosine, got '" + schedule + "'");
+        }
         Layout lay;
         try {
             lay = Layout.parse(layout);
@@ -125,8 +134,8 @@ public final class ModelOptions {
             throw bad(spec, "--gate-activation: expected sigmoid or hard_sigmoid, got '" + gateActivation + "'");
         }
         try {
-            return new TrainConfig(model, layers, hidden, epochs, batch, opt, lr, clip, lay, trainLimit, testLimit,
-                    seed, in, act, peepholes, engine, threads);
+            return new TrainConfig(model, layers, hidden, epochs, batch, opt, lr, clip, sched, lay, trainLimit,
+                    testLimit, seed, in, act, peepholes, engine, threads);
         } catch (IllegalArgumentException e) {
             throw bad(spec, e.getMessage());
         }
@@ -150,6 +159,7 @@ public final class ModelOptions {
         pairs.put("--optimizer", new Object[] {optimizer.trim().toLowerCase(Locale.ROOT), saved.optimizer()});
         pairs.put("--lr", new Object[] {lr, saved.learningRate()});
         pairs.put("--clip", new Object[] {clip, saved.clip()});
+        pairs.put("--schedule", new Object[] {schedule.trim().toLowerCase(Locale.ROOT), saved.schedule()});
         pairs.put("--layout", new Object[] {layout.trim().toLowerCase(Locale.ROOT), saved.layout().toString()});
         pairs.put("--train-limit", new Object[] {trainLimit, saved.trainLimit()});
         pairs.put("--seed", new Object[] {seed, saved.seed()});

@@ -56,8 +56,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT",
             description = "Continue from a checkpoint.safetensors: its configuration, weights, optimiser state and "
-                    + "epoch; --epochs is the total to reach. Model and data options may be omitted (they come from "
-                    + "the checkpoint) but must not contradict it; --test-limit, --engine, --threads, --data, --out "
+                    + "epoch; --epochs is the total to reach (default: the checkpoint's run's total; a cosine schedule "
+                    + "cannot change it). Model and data options may be omitted (they come from the checkpoint) but must not contradict it; --test-limit, --engine, --threads, --data, --out "
                     + "and --progress may change.")
     Path resume;
 
@@ -199,7 +199,14 @@ public final class TrainCommand implements Callable<Integer> {
             }
             boolean modelGiven = spec.commandLine().getParseResult().hasMatchedOption("--model");
             options.requireConsistent(spec, saved, modelGiven ? kind : null);
-            config = saved.withEpochs(config.epochs()).withEngine(engine, threads);
+            int total = spec.commandLine().getParseResult().hasMatchedOption("--epochs") ? config.epochs()
+                    : saved.epochs();
+            if (saved.schedule().equals("cosine") && total != saved.epochs()) {
+                throw new ParameterException(spec.commandLine(), "--epochs: the checkpoint's cosine schedule spans "
+                        + "its run's " + saved.epochs() + " epochs, got " + total + " (omit --epochs to finish that "
+                        + "run; a longer schedule needs a new run)");
+            }
+            config = saved.withEpochs(total).withEngine(engine, threads);
             if (spec.commandLine().getParseResult().hasMatchedOption("--test-limit")) {
                 config = config.withTestLimit(options.testLimit); // only evaluation: may differ from the checkpoint's
             }

@@ -23,6 +23,7 @@ import org.plstm.io.AtomicFiles;
 import org.plstm.io.Checkpoint;
 import org.plstm.mnist.data.Mnist;
 import org.plstm.mnist.data.PixelStats;
+import org.plstm.optim.CosineDecay;
 import org.plstm.optim.Optimizer;
 import org.plstm.train.ClassifierTrainer;
 import org.plstm.train.EvalResult;
@@ -184,7 +185,9 @@ public final class MnistTrainer {
             out.printf(Locale.ROOT, "%s: %s, %d parameters; %s layout (T=%d, I=%d); %d training, %d test samples; "
                             + "%s lr %s%s; engine %s%n", config.model(), model, model.parameterCount(),
                     config.layout(), config.layout().steps(), config.layout().inputSize(), train.count(),
-                    test.count(), config.optimizer(), config.learningRate(),
+                    test.count(), config.optimizer(),
+                    config.learningRate() + (config.schedule().equals("constant") ? "" : " (" + config.schedule()
+                            + " schedule)"),
                     config.clip() > 0 ? ", clip " + config.clip() : "", engine.description());
             out.flush();
             if (!history.isEmpty()) {
@@ -257,12 +260,17 @@ public final class MnistTrainer {
                 throw new ResumeException(where + "optimizer state is " + state.name() + " but its training "
                         + "configuration names " + config.optimizer() + "; the file is inconsistent");
             }
-            if (state.learningRate() != config.learningRate()) {
-                throw new ResumeException(where + "optimizer learning rate is " + state.learningRate()
-                        + " but its training configuration has " + config.learningRate()
-                        + "; the file is inconsistent");
-            }
             long perEpoch = (trainCount + config.batch() - 1) / config.batch();
+            CosineDecay schedule = config.learningRateSchedule(trainCount);
+            // the rate of the last step taken (a schedule sets it before each step)
+            double expected = schedule == null || state.iterations() == 0 ? config.learningRate()
+                    : schedule.rate(state.iterations() - 1);
+            if (state.learningRate() != expected) {
+                throw new ResumeException(where + "optimizer learning rate is " + state.learningRate()
+                        + " but its training configuration gives " + expected + (schedule == null ? ""
+                        : " (" + config.schedule() + " schedule from " + config.learningRate() + ", step "
+                        + state.iterations() + ")") + "; the file is inconsistent");
+            }
             if (state.iterations() != epochs * perEpoch) {
                 throw new ResumeException(where + "optimizer has taken " + state.iterations() + " steps, "
                         + "expected " + epochs * perEpoch + " (" + epochs + " epochs of " + perEpoch + " batches of "
@@ -283,6 +291,7 @@ public final class MnistTrainer {
                                 MetricsLog metrics, String lastGood) {
         int n = train.count();
         int[] order = MnistBatches.epochOrder(n, config.seed(), epoch);
+        CosineDecay schedule = config.learningRateSchedule(n);
         ProgressBar bar = progress ? RunSupport.progressBar("epoch " + epoch + "/" + config.epochs(), n, " img")
                 : null;
         double lossSum = 0;
@@ -293,6 +302,9 @@ public final class MnistTrainer {
             for (int from = 0; from < n; from += config.batch()) {
                 int size = Math.min(config.batch(), n - from);
                 MnistBatches.Batch b = train.fill(order, from, size);
+                if (schedule != null) {
+                    schedule.applyTo(trainer.optimizer());
+                }
                 long t0 = System.nanoTime();
                 TrainStepResult r;
                 try {

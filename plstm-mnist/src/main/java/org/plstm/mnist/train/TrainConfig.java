@@ -1,5 +1,6 @@
 package org.plstm.mnist.train;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import org.plstm.GateActivation;
 import org.plstm.PhasedLstmConfig;
 import org.plstm.TimeGateInit;
+import org.plstm.optim.CosineDecay;
 import org.plstm.optim.Optimizer;
 import org.plstm.train.SequenceClassifier;
 
@@ -26,6 +28,9 @@ import org.plstm.train.SequenceClassifier;
  * @param optimizer      {@code rmsprop}, {@code adam} or {@code sgd} (Keras defaults besides the learning rate)
  * @param learningRate   {@code > 0}
  * @param clip           bound for gradient clipping by global norm, {@code 0} = off, else {@code > 0}
+ * @param schedule       learning-rate schedule: {@code constant}, or {@code cosine} (half a cosine from
+ *                       {@code learningRate} to 0 over all the run's steps, {@link org.plstm.optim.CosineDecay});
+ *                       null (a checkpoint written before schedules existed) reads as {@code constant}
  * @param layout         how images become sequences
  * @param trainLimit     use the first {@code N} training samples, {@code >= 1} (more than available = all)
  * @param testLimit      use the first {@code N} test samples, {@code >= 1}
@@ -36,8 +41,8 @@ import org.plstm.train.SequenceClassifier;
  * @param engine         {@code auto}, {@code simd} or {@code reference}
  * @param threads        engine threads, {@code >= 1}
  */
-@JsonPropertyOrder({"model", "layers", "hidden", "epochs", "batch", "optimizer", "learning_rate", "clip", "layout",
-        "train_limit", "test_limit", "seed", "init", "gate_activation", "peepholes", "engine", "threads"})
+@JsonPropertyOrder({"model", "layers", "hidden", "epochs", "batch", "optimizer", "learning_rate", "clip", "schedule",
+        "layout", "train_limit", "test_limit", "seed", "init", "gate_activation", "peepholes", "engine", "threads"})
 public record TrainConfig(
         @JsonProperty("model") ModelKind model,
         @JsonProperty("layers") int layers,
@@ -47,6 +52,7 @@ public record TrainConfig(
         @JsonProperty("optimizer") String optimizer,
         @JsonProperty("learning_rate") double learningRate,
         @JsonProperty("clip") double clip,
+        @JsonProperty("schedule") String schedule,
         @JsonProperty("layout") Layout layout,
         @JsonProperty("train_limit") int trainLimit,
         @JsonProperty("test_limit") int testLimit,
@@ -67,6 +73,7 @@ public record TrainConfig(
      *
      * @throws IllegalArgumentException naming the first invalid field, what it expects and what it got
      */
+    @JsonCreator
     public TrainConfig {
         if (model == null) {
             throw new IllegalArgumentException("model: expected plstm or lstm, got null");
@@ -91,6 +98,10 @@ public record TrainConfig(
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw new IllegalArgumentException("clip: expected 0 (off) or a finite value > 0, got " + clip);
         }
+        schedule = schedule == null ? "constant" : lower(schedule);
+        if (!List.of("constant", "cosine").contains(schedule)) {
+            throw new IllegalArgumentException("schedule: expected constant or cosine, got " + schedule);
+        }
         init = lower(init);
         if (!List.of("keras", "paper").contains(init)) {
             throw new IllegalArgumentException("init: expected keras or paper, got " + init);
@@ -100,6 +111,18 @@ public record TrainConfig(
         if (!List.of("auto", "simd", "reference").contains(engine)) {
             throw new IllegalArgumentException("engine: expected auto, simd or reference, got " + engine);
         }
+    }
+
+    /**
+     * A run with a constant learning rate (the configuration before schedules existed).
+     *
+     * @throws IllegalArgumentException naming the first invalid field, what it expects and what it got
+     */
+    public TrainConfig(ModelKind model, int layers, int hidden, int epochs, int batch, String optimizer,
+                       double learningRate, double clip, Layout layout, int trainLimit, int testLimit, long seed,
+                       String init, String gateActivation, boolean peepholes, String engine, int threads) {
+        this(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, "constant", layout, trainLimit,
+                testLimit, seed, init, gateActivation, peepholes, engine, threads);
     }
 
     private static void atLeast(String name, long value, long min) {
@@ -119,7 +142,7 @@ public record TrainConfig(
      * @return the default configuration
      */
     public static TrainConfig defaults() {
-        return new TrainConfig(ModelKind.PLSTM, 1, 32, 2, 128, "rmsprop", 1e-3, 0, Layout.PIXEL, 60_000, 10_000, 1,
+        return new TrainConfig(ModelKind.PLSTM, 1, 32, 2, 128, "rmsprop", 1e-3, 0, "constant", Layout.PIXEL, 60_000, 10_000, 1,
                 "keras", "sigmoid", false, "auto", Runtime.getRuntime().availableProcessors());
     }
 
@@ -147,12 +170,26 @@ public record TrainConfig(
     }
 
     /**
+     * The learning-rate schedule of this run, or null for a constant rate.
+     *
+     * @param trainSamples training samples per epoch (the steps per epoch follow from the batch size)
+     * @return a cosine decay over all {@link #epochs()} of the run, or null if {@code schedule} is {@code constant}
+     */
+    public CosineDecay learningRateSchedule(int trainSamples) {
+        if (!schedule.equals("cosine")) {
+            return null;
+        }
+        long perEpoch = (trainSamples + batch - 1) / batch;
+        return new CosineDecay(learningRate, perEpoch * epochs, 0);
+    }
+
+    /**
      * @param kind the model kind
      * @return a copy with another model kind
      */
     public TrainConfig withModel(ModelKind kind) {
-        return new TrainConfig(kind, layers, hidden, epochs, batch, optimizer, learningRate, clip, layout, trainLimit,
-                testLimit, seed, init, gateActivation, peepholes, engine, threads);
+        return new TrainConfig(kind, layers, hidden, epochs, batch, optimizer, learningRate, clip, schedule, layout,
+                trainLimit, testLimit, seed, init, gateActivation, peepholes, engine, threads);
     }
 
     /**
@@ -160,8 +197,8 @@ public record TrainConfig(
      * @return a copy with another epoch count
      */
     public TrainConfig withEpochs(int total) {
-        return new TrainConfig(model, layers, hidden, total, batch, optimizer, learningRate, clip, layout, trainLimit,
-                testLimit, seed, init, gateActivation, peepholes, engine, threads);
+        return new TrainConfig(model, layers, hidden, total, batch, optimizer, learningRate, clip, schedule, layout,
+                trainLimit, testLimit, seed, init, gateActivation, peepholes, engine, threads);
     }
 
     /**
@@ -170,8 +207,8 @@ public record TrainConfig(
      * @return a copy with another engine choice
      */
     public TrainConfig withEngine(String name, int count) {
-        return new TrainConfig(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, layout, trainLimit,
-                testLimit, seed, init, gateActivation, peepholes, name, count);
+        return new TrainConfig(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, schedule, layout,
+                trainLimit, testLimit, seed, init, gateActivation, peepholes, name, count);
     }
 
     /**
@@ -179,8 +216,8 @@ public record TrainConfig(
      * @return a copy with another test limit
      */
     public TrainConfig withTestLimit(int limit) {
-        return new TrainConfig(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, layout, trainLimit,
-                limit, seed, init, gateActivation, peepholes, engine, threads);
+        return new TrainConfig(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, schedule, layout,
+                trainLimit, limit, seed, init, gateActivation, peepholes, engine, threads);
     }
 
     /** @return this configuration as a JSON object (snake_case keys) */

@@ -59,7 +59,8 @@ class CliTest {
             {"--model=plstm|lstm", "Default: plstm."}, {"--hidden=N", "Default: 32."}, {"--layers=N", "Default: 1."},
             {"--epochs=N", "Default: 2."}, {"--batch=N", "Default: 128."},
             {"--optimizer=rmsprop|adam|sgd", "Default: rmsprop."}, {"--lr=RATE", "Default: 0.001."},
-            {"--clip=NORM", "Default: 0."}, {"--layout=pixel|row", "Default: pixel."},
+            {"--clip=NORM", "Default: 0."}, {"--schedule=constant|cosine", "Default: constant."},
+            {"--layout=pixel|row", "Default: pixel."},
             {"--train-limit=N", "Default: 60000 (all)."}, {"--test-limit=N", "Default: 10000 (all)."},
             {"--seed=N", "Default: 1."}, {"--init=keras|paper", "Default: keras."},
             {"--gate-activation=sigmoid|hard_sigmoid", "Default: sigmoid."}, {"--[no-]peepholes", "Default: false."},
@@ -89,7 +90,7 @@ class CliTest {
         "train --hidden 0", "train --hidden abc", "train --layers -1", "train --epochs 0", "train --batch 0",
         "train --lr -1", "train --lr NaN", "train --clip -0.5", "train --layout diagonal", "train --model gru",
         "train --optimizer lbfgs", "train --init random", "train --gate-activation relu", "train --engine gpu",
-        "train --threads 0", "train --threads many", "train --train-limit 0", "train --test-limit -5",
+        "train --threads 0", "train --threads many", "train --schedule step", "train --train-limit 0", "train --test-limit -5",
         "train --bogus", "train --seed x", "compare --hidden 0", "compare --model lstm", "evaluate",
         "evaluate --checkpoint /nonexistent/ck.safetensors", "evaluate --checkpoint x --batch 0",
         "train --resume /nonexistent/ck.safetensors", "frobnicate", "", "train --hidden 30000",
@@ -224,7 +225,7 @@ class CliTest {
                 "--no-progress", "--threads", "2");
         assertThat(lrRun.code()).isEqualTo(2);
         assertThat(lrRun.err()).contains("--resume: " + lr + ": the checkpoint's optimizer learning rate is 1.0E308 "
-                + "but its training configuration has 0.001; the file is inconsistent");
+                + "but its training configuration gives 0.001; the file is inconsistent");
         assertThat(dir.resolve("lr")).as("the directory made for the run is removed again").doesNotExist();
         // --resume into another run's directory is refused (it replaced that run's files)
         Path other = dir.resolve("other");

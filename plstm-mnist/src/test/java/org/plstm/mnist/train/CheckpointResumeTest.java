@@ -68,6 +68,49 @@ class CheckpointResumeTest {
     }
 
     @Test
+    void aCosineScheduleResumedAfterAKillContinuesTheSameCurveAndRates() throws Exception {
+        System.out.println("CheckpointResumeTest (cosine) seed=11");
+        TrainConfig cosine = new TrainConfig(ModelKind.PLSTM, 2, 8, 2, 32, "adam", 2e-3, 1.0, "cosine", Layout.ROW,
+                300, 64, 11, "keras", "hard_sigmoid", true, "simd", 2);
+        List<Double> straight = new ArrayList<>();
+        new MnistTrainer(cosine, RealMnist.get(), dir.resolve("straight"), new PrintWriter(new StringWriter()), false)
+                .listener((e, it, r) -> straight.add(r.loss())).run(null, null);
+
+        // the same 2-epoch run killed during epoch 2: its checkpoint is epoch 1's
+        List<Double> first = new ArrayList<>();
+        Path part = dir.resolve("killed");
+        try {
+            new MnistTrainer(cosine, RealMnist.get(), part, new PrintWriter(new StringWriter()), false)
+                    .listener((e, it, r) -> {
+                        if (e == 2) {
+                            throw new IllegalStateException("killed");
+                        }
+                        first.add(r.loss());
+                    }).run(null, null);
+        } catch (IllegalStateException expected) {
+            assertThat(expected).hasMessage("killed");
+        }
+        Path ck = part.resolve(MnistTrainer.CHECKPOINT);
+        Checkpoint.Loaded loaded = Checkpoint.load(ck);
+        assertThat(loaded.epoch()).isEqualTo(1);
+        // 10 steps per epoch, 20 in all: the rate of step 10 (index 9) is 2e-3 * (1 + cos(pi * 9 / 20)) / 2
+        assertThat(loaded.optimizer().learningRate()).isEqualTo(2e-3 * (0.5 * (1 + Math.cos(Math.PI * 9 / 20.0))));
+        List<Double> second = new ArrayList<>();
+        new MnistTrainer(cosine, RealMnist.get(), dir.resolve("resumed"), new PrintWriter(new StringWriter()), false)
+                .listener((e, it, r) -> second.add(r.loss())).run(loaded, ck);
+        List<Double> joined = new ArrayList<>(first);
+        joined.addAll(second);
+        assertThat(joined).hasSize(20).isEqualTo(straight);
+
+        // the schedule decays: a constant-rate run of the same seed has another curve after its first step
+        List<Double> constant = new ArrayList<>();
+        new MnistTrainer(config(2), RealMnist.get(), dir.resolve("constant"), new PrintWriter(new StringWriter()),
+                false).listener((e, it, r) -> constant.add(r.loss())).run(null, null);
+        assertThat(constant.get(0)).isEqualTo(straight.get(0));
+        assertThat(constant.subList(2, 20)).isNotEqualTo(straight.subList(2, 20));
+    }
+
+    @Test
     void aReloadedCheckpointPredictsExactlyTheSame() throws Exception {
         RunResult r = train(config(1), dir.resolve("run"), null, null, new ArrayList<>());
         Checkpoint.Loaded a = Checkpoint.load(r.checkpoint());

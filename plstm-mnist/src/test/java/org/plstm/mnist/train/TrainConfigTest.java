@@ -34,8 +34,17 @@ class TrainConfigTest {
         assertThat(c.engine()).isEqualTo("reference");
         String json = c.toJson();
         assertThat(json).startsWith("{\"model\":\"lstm\",\"layers\":3,\"hidden\":16,\"epochs\":5,\"batch\":64,"
-                + "\"optimizer\":\"adam\",\"learning_rate\":0.002,\"clip\":1.5,\"layout\":\"row\",\"train_limit\":1000,");
+                + "\"optimizer\":\"adam\",\"learning_rate\":0.002,\"clip\":1.5,\"schedule\":\"constant\",\"layout\":\"row\","
+                + "\"train_limit\":1000,");
         assertThat(TrainConfig.fromJson(json)).isEqualTo(c);
+        // a checkpoint written before schedules existed has no "schedule": a constant rate
+        assertThat(TrainConfig.fromJson(json.replace("\"schedule\":\"constant\",", ""))).isEqualTo(c);
+        assertThat(c.learningRateSchedule(1000)).isNull();
+        TrainConfig cosine = new TrainConfig(ModelKind.LSTM, 3, 16, 5, 64, "adam", 2e-3, 1.5, "Cosine", Layout.ROW,
+                1000, 200, -7, "paper", "hard_sigmoid", true, "reference", 3);
+        assertThat(TrainConfig.fromJson(cosine.toJson())).isEqualTo(cosine);
+        // 1000 samples in batches of 64: 16 steps per epoch, 80 in the run
+        assertThat(cosine.learningRateSchedule(1000)).isEqualTo(new org.plstm.optim.CosineDecay(2e-3, 80, 0));
         assertThat(c.layerConfigs()).hasSize(3);
         assertThat(c.layerConfigs().get(0)).isEqualTo(PhasedLstmConfig.builder(28, 16).timeGate(false)
                 .peepholes(true).gateActivation(GateActivation.HARD_SIGMOID).build());
@@ -51,6 +60,9 @@ class TrainConfigTest {
         assertThatThrownBy(() -> TrainConfig.fromJson(TrainConfig.defaults().toJson().replace("\"rmsprop\"",
                 "\"adagrad\""))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("optimizer: expected rmsprop, adam or sgd, got adagrad");
+        assertThatThrownBy(() -> TrainConfig.fromJson(TrainConfig.defaults().toJson().replace("\"constant\"",
+                "\"step\""))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("schedule: expected constant or cosine, got step");
         assertThatThrownBy(() -> TrainConfig.fromJson("{\"model\":")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("training configuration: ");
         assertThatThrownBy(() -> Layout.parse("column")).hasMessage("layout: expected pixel or row, got column");
