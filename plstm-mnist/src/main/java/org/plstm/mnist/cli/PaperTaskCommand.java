@@ -60,6 +60,11 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
             description = "Clip gradients by global norm; 0 = off. Default: ${DEFAULT-VALUE}.")
     double clip;
 
+    @Option(names = "--schedule", paramLabel = "constant|cosine", defaultValue = "constant",
+            description = "Learning-rate schedule: constant, or cosine (half a cosine from --lr down to 0 over all "
+                    + "the run's steps, as Keras' CosineDecay). Default: ${DEFAULT-VALUE}.")
+    String schedule;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "Seed of the data, the initialisation and the shuffling. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -81,7 +86,7 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
     boolean overwrite;
 
     @Option(names = "--resume", paramLabel = "PATH",
-            description = "Continue a run; --epochs is the total to reach, and the data, the shuffle and the optimiser "
+            description = "Continue a run; --epochs is the total to reach (default: the run's own total), and the data, the shuffle and the optimiser "
                     + "continue bit for bit. Without compare: its checkpoint.safetensors. With compare: the compare's "
                     + "directory (its plstm/ and lstm/ checkpoints are continued; a finished one is kept). "
                     + "The other options must be those of the run or omitted (--epochs, --engine, --threads, "
@@ -164,7 +169,7 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
             }
         }
         String[][] choices = {{"--model", m, "plstm", "lstm"}, {"--optimizer", optimizer, "rmsprop", "adam", "sgd"},
-            {"--init", init, "paper", "keras"}};
+            {"--init", init, "paper", "keras"}, {"--schedule", schedule, "constant", "cosine"}};
         for (String[] c : choices) {
             String v = c[1].trim().toLowerCase(Locale.ROOT);
             if (!List.of(c).subList(2, c.length).contains(v)) {
@@ -173,7 +178,7 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
             }
         }
         return new TaskConfig(task(), sampling(), m, hidden, epochs, batch, trainSamples(), testSamples(),
-                threshold(), optimizer, lr, clip, seed, init, engineName, threads);
+                threshold(), optimizer, lr, clip, schedule, seed, init, engineName, threads);
     }
 
     @Override
@@ -212,7 +217,7 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
                 // a model without a checkpoint yet starts with the saved configuration, not the defaults
                 TaskConfig saved = savedConfig(TrainCommand.loadCheckpoint(spec, "--resume", first), first);
                 requireConsistent(saved, base);
-                base = saved.withModel("plstm").withRun(epochs, engineName, threads);
+                base = saved.withModel("plstm").withRun(resumeEpochs(saved), engineName, threads);
             } else {
                 dir = TrainCommand.outDir(spec, out, overwrite, null, true);
             }
@@ -226,7 +231,8 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
                 Checkpoint.Loaded loaded = null;
                 if (resume != null && Files.isRegularFile(ck)) {
                     loaded = TrainCommand.loadCheckpoint(spec, "--resume", ck);
-                    c = savedConfig(loaded, ck).withRun(epochs, engineName, threads);
+                    TaskConfig savedOne = savedConfig(loaded, ck);
+                    c = savedOne.withRun(resumeEpochs(savedOne), engineName, threads);
                 }
                 results.add(runOne(c, mnist, sub, loaded, loaded == null ? null : ck));
             }
@@ -247,7 +253,7 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
             loaded = TrainCommand.loadCheckpoint(spec, "--resume", resume);
             TaskConfig saved = savedConfig(loaded, resume);
             requireConsistent(saved, config);
-            config = saved.withRun(epochs, engineName, threads);
+            config = saved.withRun(resumeEpochs(saved), engineName, threads);
             if (loaded.epoch() >= config.epochs()) {
                 throw ModelOptions.bad(spec, "--epochs: the checkpoint has completed " + loaded.epoch()
                         + " epochs; expected a total above that, got " + config.epochs());
@@ -287,6 +293,20 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * With --resume: the total epochs to reach, {@code --epochs} if given, else the checkpoint's run's; a cosine
+     * schedule spans its run's epochs, which therefore cannot change.
+     */
+    private int resumeEpochs(TaskConfig saved) {
+        int total = spec.commandLine().getParseResult().hasMatchedOption("--epochs") ? epochs : saved.epochs();
+        if (saved.schedule().equals("cosine") && total != saved.epochs()) {
+            throw ModelOptions.bad(spec, "--epochs: the checkpoint's cosine schedule spans its run's "
+                    + saved.epochs() + " epochs, got " + total + " (omit --epochs to finish that run; a longer "
+                    + "schedule needs a new run)");
+        }
+        return total;
+    }
+
     /** With --resume: options given explicitly must agree with the checkpoint's configuration. */
     private void requireConsistent(TaskConfig saved, TaskConfig given) {
         Object[][] pairs = {{"--model", given.model(), saved.model()}, {"--sampling", given.sampling(),
@@ -295,7 +315,7 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
                     saved.trainSamples()}, {"--test-samples", given.testSamples(), saved.testSamples()},
             {"--optimizer", given.optimizer(), saved.optimizer()}, {"--lr", given.learningRate(),
                 saved.learningRate()}, {"--clip", given.clip(), saved.clip()}, {"--seed", given.seed(), saved.seed()},
-            {"--init", given.init(), saved.init()}};
+            {"--init", given.init(), saved.init()}, {"--schedule", given.schedule(), saved.schedule()}};
         for (Object[] p : pairs) {
             String option = (String) p[0];
             if (spec.findOption(option) != null && spec.commandLine().getParseResult().hasMatchedOption(option)

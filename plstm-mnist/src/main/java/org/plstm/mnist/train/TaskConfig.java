@@ -1,5 +1,6 @@
 package org.plstm.mnist.train;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -9,6 +10,7 @@ import org.plstm.PhasedLstmConfig;
 import org.plstm.TimeGateInit;
 import org.plstm.mnist.data.EventMnist;
 import org.plstm.mnist.data.FrequencyTask;
+import org.plstm.optim.CosineDecay;
 import org.plstm.optim.Optimizer;
 import org.plstm.train.SequenceClassifier;
 
@@ -33,6 +35,9 @@ import org.plstm.train.SequenceClassifier;
  * @param optimizer    {@code rmsprop}, {@code adam} or {@code sgd}
  * @param learningRate {@code > 0}
  * @param clip         global-norm gradient clipping bound, {@code 0} = off
+ * @param schedule     learning-rate schedule: {@code constant}, or {@code cosine} (half a cosine from
+ *                     {@code learningRate} to 0 over all the run's steps, {@link CosineDecay}); null (a checkpoint
+ *                     written before schedules existed) reads as {@code constant}
  * @param seed         seed of the data, the initialisation and the shuffling
  * @param init         time-gate initialisation, {@code keras} or {@code paper}
  * @param engine       {@code auto}, {@code simd} or {@code reference}
@@ -40,7 +45,7 @@ import org.plstm.train.SequenceClassifier;
  */
 public record TaskConfig(String task, String sampling, String model, int hidden, int epochs, int batch,
                          int trainSamples, int testSamples, int threshold, String optimizer, double learningRate,
-                         double clip, long seed, String init, String engine, int threads) {
+                         double clip, String schedule, long seed, String init, String engine, int threads) {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     /** The task name of the frequency-discrimination experiment. */
@@ -53,6 +58,7 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
      *
      * @throws IllegalArgumentException naming the first invalid field, what it expects and what it got
      */
+    @JsonCreator
     public TaskConfig {
         task = oneOf("task", task, FREQ, EVENT_MNIST);
         if (task.equals(FREQ)) {
@@ -80,8 +86,21 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw new IllegalArgumentException("clip: expected 0 (off) or a finite value > 0, got " + clip);
         }
+        schedule = oneOf("schedule", schedule == null ? "constant" : schedule, "constant", "cosine");
         init = oneOf("init", init, "keras", "paper");
         engine = oneOf("engine", engine, "auto", "simd", "reference");
+    }
+
+    /**
+     * A run with a constant learning rate (the configuration before schedules existed).
+     *
+     * @throws IllegalArgumentException naming the first invalid field, what it expects and what it got
+     */
+    public TaskConfig(String task, String sampling, String model, int hidden, int epochs, int batch,
+                      int trainSamples, int testSamples, int threshold, String optimizer, double learningRate,
+                      double clip, long seed, String init, String engine, int threads) {
+        this(task, sampling, model, hidden, epochs, batch, trainSamples, testSamples, threshold, optimizer,
+                learningRate, clip, "constant", seed, init, engine, threads);
     }
 
     private static String oneOf(String name, String value, String... allowed) {
@@ -148,13 +167,18 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
         return (trainSamples + batch - 1) / batch;
     }
 
+    /** @return the run's learning-rate schedule over all its steps, or null for a constant rate */
+    public CosineDecay learningRateSchedule() {
+        return schedule.equals("cosine") ? new CosineDecay(learningRate, stepsPerEpoch() * epochs, 0) : null;
+    }
+
     /**
      * @param m the model to use instead
      * @return this configuration with another model (what {@code compare} varies)
      */
     public TaskConfig withModel(String m) {
         return new TaskConfig(task, sampling, m, hidden, epochs, batch, trainSamples, testSamples, threshold,
-                optimizer, learningRate, clip, seed, init, engine, threads);
+                optimizer, learningRate, clip, schedule, seed, init, engine, threads);
     }
 
     /**
@@ -165,7 +189,7 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
      */
     public TaskConfig withRun(int total, String name, int count) {
         return new TaskConfig(task, sampling, model, hidden, total, batch, trainSamples, testSamples, threshold,
-                optimizer, learningRate, clip, seed, init, name, count);
+                optimizer, learningRate, clip, schedule, seed, init, name, count);
     }
 
     /**

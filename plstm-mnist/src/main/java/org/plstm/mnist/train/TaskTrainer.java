@@ -22,6 +22,7 @@ import org.plstm.SequenceBatch;
 import org.plstm.engine.Backend;
 import org.plstm.io.AtomicFiles;
 import org.plstm.io.Checkpoint;
+import org.plstm.optim.CosineDecay;
 import org.plstm.optim.Optimizer;
 import org.plstm.train.ClassifierTrainer;
 import org.plstm.train.EvalResult;
@@ -207,9 +208,10 @@ public final class TaskTrainer {
         Path checkpoint = outDir.resolve(CHECKPOINT);
         try (Engine engine = Backend.named(config.engine()).newEngine(config.threads())) {
             ClassifierTrainer trainer = new ClassifierTrainer(engine, model, optimizer, config.clip());
-            out.printf(Locale.ROOT, "%s %s: %s, %d parameters; %d training and %d test sequences per epoch; %s lr %s%s;"
+            out.printf(Locale.ROOT, "%s %s: %s, %d parameters; %d training and %d test sequences per epoch; %s lr %s%s%s;"
                             + " engine %s%n", config.name(), config.model(), model, model.parameterCount(),
                     config.trainSamples(), config.testSamples(), config.optimizer(), config.learningRate(),
+                    config.schedule().equals("constant") ? "" : " (" + config.schedule() + " schedule)",
                     config.clip() > 0 ? ", clip " + config.clip() : "", engine.description());
             out.flush();
             for (int epoch = startEpoch + 1; epoch <= config.epochs(); epoch++) {
@@ -245,6 +247,7 @@ public final class TaskTrainer {
                 + epoch));
         ProgressBar bar = progress ? RunSupport.progressBar(config.name() + " " + config.model() + " epoch " + epoch
                 + "/" + config.epochs(), n, " seq") : null;
+        CosineDecay schedule = config.learningRateSchedule();
         double lossSum = 0;
         long correct = 0;
         int done = 0;
@@ -253,6 +256,9 @@ public final class TaskTrainer {
             for (int b = 0; b < batches.size(); b++) {
                 int[] idx = batches.get(b);
                 SequenceBatch input = batch(train, idx, config.padMultiple());
+                if (schedule != null) {
+                    schedule.applyTo(trainer.optimizer());
+                }
                 long t0 = System.nanoTime();
                 TrainStepResult r;
                 try {

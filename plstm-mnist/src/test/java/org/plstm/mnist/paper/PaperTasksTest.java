@@ -155,6 +155,38 @@ class PaperTasksTest {
     }
 
     @Test
+    void aCosineScheduleResumesOnTheSameCurveAndKeepsItsLength() throws Exception {
+        System.out.println("PaperTasksTest (cosine) seed=4");
+        TaskConfig c = new TaskConfig("freq", "async", "plstm", 8, 2, 32, 320, 64, 0, "adam", 3e-3, 1, "cosine", 4,
+                "paper", "simd", 2);
+        assertThat(c.learningRateSchedule()).isEqualTo(new org.plstm.optim.CosineDecay(3e-3, 20, 0));
+        List<Double> straight = new java.util.ArrayList<>();
+        new TaskTrainer(c, TaskData.of(c, null), dir.resolve("s"), new PrintWriter(new StringWriter()), false)
+                .listener((e, it, r) -> straight.add(r.loss())).run(null, null);
+        List<Double> joined = new java.util.ArrayList<>();
+        Path killed = dir.resolve("k");
+        try {
+            new TaskTrainer(c, TaskData.of(c, null), killed, new PrintWriter(new StringWriter()), false)
+                    .listener((e, it, r) -> {
+                        if (e == 2) {
+                            throw new IllegalStateException("killed");
+                        }
+                        joined.add(r.loss());
+                    }).run(null, null);
+        } catch (IllegalStateException expected) {
+            assertThat(expected).hasMessage("killed");
+        }
+        Path ck = killed.resolve(TaskTrainer.CHECKPOINT);
+        new TaskTrainer(c, TaskData.of(c, null), killed, new PrintWriter(new StringWriter()), false)
+                .listener((e, it, r) -> joined.add(r.loss())).run(Checkpoint.load(ck), ck);
+        assertThat(joined).hasSize(20).isEqualTo(straight);
+
+        Run longer = run("freq", "--resume", ck.toString(), "--epochs", "3", "--out", killed.toString());
+        assertThat(longer.code()).isEqualTo(2);
+        assertThat(longer.err()).contains("--epochs: the checkpoint's cosine schedule spans its run's 2 epochs, got 3");
+    }
+
+    @Test
     void eventMnistLearns() {
         Path out = dir.resolve("em");
         Run r = run("event-mnist", "--epochs", "2", "--train-samples", "3000", "--test-samples", "500", "--hidden",
