@@ -180,6 +180,27 @@ public final class ModelOptions {
         }
     }
 
+    /**
+     * With {@code --resume}: the total epochs to reach, {@code --epochs} if given, else the checkpoint's run's own
+     * total. A cosine schedule spans its run's epochs, so its total cannot change.
+     *
+     * @param spec          the command (to see whether --epochs was given)
+     * @param epochs        the --epochs value
+     * @param savedEpochs   the checkpoint's run's total
+     * @param savedSchedule the checkpoint's schedule
+     * @return the total
+     * @throws ParameterException if a cosine run's total would change
+     */
+    static int resumeEpochs(CommandSpec spec, int epochs, int savedEpochs, String savedSchedule) {
+        int total = spec.commandLine().getParseResult().hasMatchedOption("--epochs") ? epochs : savedEpochs;
+        if (savedSchedule.equals("cosine") && total != savedEpochs) {
+            throw bad(spec, "--epochs: the checkpoint's cosine schedule spans its run's " + savedEpochs
+                    + " epochs, got " + total + " (omit --epochs to finish that run; a longer schedule needs a new "
+                    + "run)");
+        }
+        return total;
+    }
+
     static void positive(CommandSpec spec, String name, int value) {
         if (value < 1) {
             throw bad(spec, name + ": expected an integer >= 1, got " + value);

@@ -298,13 +298,7 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
      * schedule spans its run's epochs, which therefore cannot change.
      */
     private int resumeEpochs(TaskConfig saved) {
-        int total = spec.commandLine().getParseResult().hasMatchedOption("--epochs") ? epochs : saved.epochs();
-        if (saved.schedule().equals("cosine") && total != saved.epochs()) {
-            throw ModelOptions.bad(spec, "--epochs: the checkpoint's cosine schedule spans its run's "
-                    + saved.epochs() + " epochs, got " + total + " (omit --epochs to finish that run; a longer "
-                    + "schedule needs a new run)");
-        }
-        return total;
+        return ModelOptions.resumeEpochs(spec, epochs, saved.epochs(), saved.schedule());
     }
 
     /** With --resume: options given explicitly must agree with the checkpoint's configuration. */

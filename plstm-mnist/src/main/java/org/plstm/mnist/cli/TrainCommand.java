@@ -199,13 +199,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             boolean modelGiven = spec.commandLine().getParseResult().hasMatchedOption("--model");
             options.requireConsistent(spec, saved, modelGiven ? kind : null);
-            int total = spec.commandLine().getParseResult().hasMatchedOption("--epochs") ? config.epochs()
-                    : saved.epochs();
-            if (saved.schedule().equals("cosine") && total != saved.epochs()) {
-                throw new ParameterException(spec.commandLine(), "--epochs: the checkpoint's cosine schedule spans "
-                        + "its run's " + saved.epochs() + " epochs, got " + total + " (omit --epochs to finish that "
-                        + "run; a longer schedule needs a new run)");
-            }
+            int total = ModelOptions.resumeEpochs(spec, config.epochs(), saved.epochs(), saved.schedule());
             config = saved.withEpochs(total).withEngine(engine, threads);
             if (spec.commandLine().getParseResult().hasMatchedOption("--test-limit")) {
                 config = config.withTestLimit(options.testLimit); // only evaluation: may differ from the checkpoint's
