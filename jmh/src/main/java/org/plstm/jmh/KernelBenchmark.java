@@ -50,16 +50,6 @@ public class KernelBenchmark {
         return probe.gateProduct();
     }
 
-    /** Weight rows per chunk of {@link #gateProductChunked}. */
-    @Param({"64"})
-    public int chunkRows;
-
-    /** @return the gate pre-activations, computed chunk by chunk of the weight strips */
-    @Benchmark
-    public float[] gateProductChunked() {
-        return probe.gateProductChunked(chunkRows);
-    }
-
     /** @return the state written */
     @Benchmark
     public float[] cellUpdate() {

@@ -26,12 +26,6 @@ import jdk.incubator.vector.FloatVector;
  * loops carry no branch.
  */
 final class GateProduct {
-    /**
-     * Weight rows per chunk of the forward's gate product ({@link #accumulateChunked}), 0 = whole strips. An
-     * experiment's knob: system property {@code plstm.simd.chunkRows}, read once.
-     */
-    static final int CHUNK_ROWS = Math.max(0, Integer.getInteger("plstm.simd.chunkRows", 0));
-
     private GateProduct() {
     }
 
@@ -116,45 +110,6 @@ final class GateProduct {
                 }
             }
             default -> throw new AssertionError(cols);
-        }
-    }
-
-    /**
-     * {@link #accumulate} with the strip cut into chunks of {@code chunkRows} weight rows: every row's tile of the
-     * first chunk, then every row's tile of the next, so a chunk of weights is read from L1 by all tiles but the
-     * first. Row {@code q}'s accumulators go to {@code out} after each chunk and come back for the next one: the
-     * same sums in the same order as {@link #accumulate}, bit for bit. Rows must have distinct {@code outAt}.
-     *
-     * @param r         the rows
-     * @param view      scratch rows of the same capacity (overwritten)
-     * @param first     first row
-     * @param count     rows
-     * @param w         the strip's array
-     * @param wOff      the strip's first float
-     * @param chunkRows weight rows per chunk, {@code >= 1}
-     */
-    static void accumulateChunked(ProductRows r, ProductRows view, int first, int count, float[] w, int wOff,
-                                  int chunkRows) {
-        int total = r.aLen + r.bLen;
-        view.a = r.a;
-        view.b = r.b;
-        view.out = r.out;
-        for (int from = 0; from < total; from += chunkRows) {
-            int to = Math.min(total, from + chunkRows);
-            int aFrom = Math.min(from, r.aLen);
-            int aTo = Math.min(to, r.aLen);
-            int bFrom = Math.max(from, r.aLen) - r.aLen;
-            int bTo = Math.max(to, r.aLen) - r.aLen;
-            view.aLen = aTo - aFrom;
-            view.bLen = bTo - bFrom;
-            view.init = from == 0 ? r.init : r.out;
-            for (int q = first; q < first + count; q++) {
-                view.aAt[q] = r.aAt[q] + aFrom;
-                view.bAt[q] = r.bAt[q] + bFrom;
-                view.initAt[q] = from == 0 ? r.initAt[q] : r.outAt[q];
-                view.outAt[q] = r.outAt[q];
-            }
-            accumulate(view, first, count, w, wOff + from * 4 * L, 4);
         }
     }
 

@@ -27,7 +27,6 @@ public final class KernelProbe {
     private final double[] kWide; // [Hp] scratch
     private final float[] z;     // [B][4Hp]
     private final GateProduct.ProductRows product;
-    private final GateProduct.ProductRows view;
     private final CellTile tile = new CellTile();
 
     private KernelProbe(int batch, int in, int hidden, long seed) {
@@ -56,7 +55,6 @@ public final class KernelProbe {
         kWide = new double[hPad];
         z = new float[batch * layer.gateWidth];
         product = new GateProduct.ProductRows(batch);
-        view = new GateProduct.ProductRows(batch);
         product.a = x;
         product.aLen = in;
         product.b = hc;
@@ -100,25 +98,6 @@ public final class KernelProbe {
                 product.outAt[b] = b * layer.gateWidth + col;
             }
             GateProduct.accumulate(product, 0, batch, layer.w, layer.stripRow(nb, 0), 4);
-        }
-        return z;
-    }
-
-    /**
-     * {@link #gateProduct} with each unit block's strip cut into chunks of {@code chunkRows} weight rows, all
-     * samples per chunk ({@link GateProduct#accumulateChunked}): the same bits.
-     *
-     * @param chunkRows weight rows per chunk, {@code >= 1}
-     * @return {@code z}, {@code [B][4Hp]} in packed column order
-     */
-    public float[] gateProductChunked(int chunkRows) {
-        for (int nb = 0; nb < layer.blocks; nb++) {
-            int col = nb * 4 * L;
-            for (int b = 0; b < batch; b++) {
-                product.initAt[b] = col;
-                product.outAt[b] = b * layer.gateWidth + col;
-            }
-            GateProduct.accumulateChunked(product, view, 0, batch, layer.w, layer.stripRow(nb, 0), chunkRows);
         }
         return z;
     }

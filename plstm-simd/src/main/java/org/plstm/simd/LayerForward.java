@@ -108,10 +108,6 @@ final class LayerForward {
                 pr.bAt[r] = ws.state(t, b);
                 pr.outAt[r] = (r % CellTile.MAX_ROWS) * 4 * L; // the row's place in its tile's z
             }
-            if (GateProduct.CHUNK_ROWS > 0 && GateProduct.CHUNK_ROWS < in + hs) {
-                chunkedStep(layer, s, tile, pr, n, nb0, nb1, batch, cache);
-                pr.out = tile.z;
-            } else
             // Unit blocks outer, sample tiles inner: a block's strip of weights streams once per tile from L2 (it
             // is read front to back, which the prefetchers follow) while the tiles' rows of h stay in L1.
             for (int nb = nb0; nb < nb1; nb++) {
@@ -155,41 +151,6 @@ final class LayerForward {
             int last = ws.state(ws.lengths[b], b);
             System.arraycopy(ws.hc, last + u0, ws.hT(), b * hs + u0, n);
             System.arraycopy(ws.cc, last + u0, ws.cT(), b * hs + u0, n);
-        }
-    }
-
-    /**
-     * One step's products and cell updates with the weight strips cut into chunks
-     * ({@link GateProduct#accumulateChunked}): per unit block, every row's pre-activations into {@code s.zRows},
-     * then the cell update tile by tile. The same bits as the unchunked loop.
-     */
-    private static void chunkedStep(PackedLayer layer, SimdWorkspace.Worker s, CellTile tile,
-                                    GateProduct.ProductRows pr, int n, int nb0, int nb1, int batch, boolean cache) {
-        pr.out = s.zRows;
-        for (int r = 0; r < n; r++) {
-            pr.outAt[r] = r * 4 * L;
-        }
-        for (int nb = nb0; nb < nb1; nb++) {
-            int u = nb * L;
-            for (int r = 0; r < n; r++) {
-                pr.initAt[r] = nb * 4 * L;
-            }
-            GateProduct.accumulateChunked(pr, s.view, 0, n, layer.w, layer.stripRow(nb, 0), GateProduct.CHUNK_ROWS);
-            for (int first = 0; first < n; first += CellTile.MAX_ROWS) {
-                int count = Math.min(CellTile.MAX_ROWS, n - first);
-                tile.rows = count;
-                for (int q = 0; q < count; q++) {
-                    tile.prev[q] = pr.bAt[first + q] + u;
-                    tile.next[q] = pr.bAt[first + q] + batch * layer.hPad + u;
-                    tile.kAt[q] = layer.timeGate ? s.kOff[first + q] + u : u;
-                    tile.peepAt[q] = u;
-                    if (cache) {
-                        tile.cacheAt[q] = tile.prev[q];
-                    }
-                }
-                System.arraycopy(s.zRows, first * 4 * L, tile.z, 0, count * 4 * L);
-                CellKernel.forward(layer, tile);
-            }
         }
     }
 

@@ -67,8 +67,6 @@ final class SimdWorkspace extends LayerWorkspace {
         final double[] kTime;   // [rowsMax] timestamps whose k rows are in kS (forward reuse)
         final int[] kOff;       // [rowsMax] offset of each row's k in kS
         final GateProduct.ProductRows product; // the rows of the step's products (x and h rows, dz rows)
-        final GateProduct.ProductRows view;    // scratch of GateProduct.accumulateChunked
-        final float[] zRows;    // [rowsMax][4L] one unit block's pre-activations of every row (chunked forward)
         final float[] dxRows;   // [rowsMax][Ip] dL/dx_t before it is copied out
         final float[] dk;       // [rowsMax][Hp] dL/dk of each row of the step
         final double[] dkSum;   // [Hp] dL/dk summed over rows sharing a timestamp
@@ -92,8 +90,6 @@ final class SimdWorkspace extends LayerWorkspace {
             kTime = new double[rowsMax];
             kOff = new int[rowsMax];
             product = new GateProduct.ProductRows(rowsMax);
-            view = new GateProduct.ProductRows(rowsMax);
-            zRows = new float[GateProduct.CHUNK_ROWS > 0 ? rowsMax * 4 * VectorLevel.L : 0];
             dxRows = new float[rowsMax * inPad];
             dk = new float[rowsMax * hPad];
             dkSum = new double[hPad];
