@@ -17,6 +17,7 @@ public abstract class Optimizer {
     /** The largest step count a restored state may hold: beyond it the step count is not exact as a double. */
     static final long MAX_ITERATIONS = 1L << 53;
 
+    private double weightDecay;
     private long iterations;
     private List<float[]> slots;
     private int[] sizes;
@@ -51,6 +52,39 @@ public abstract class Optimizer {
         this.learningRate = rate;
     }
 
+    /** @return the decoupled weight decay, 0 (the default) if off; see {@link #setWeightDecay} */
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    /**
+     * Sets the decoupled weight decay (Loshchilov &amp; Hutter, "Decoupled Weight Decay Regularization", ICLR 2019;
+     * Keras 3's {@code weight_decay} argument of every optimiser, AdamW's default 0.004): before each update, every
+     * weight matrix shrinks by {@code p −= learningRate · weightDecay · p}. Weight matrices are the tensors whose
+     * name is, or ends in {@code .}, {@code kernel}, {@code recurrent_kernel} or {@code recurrentKernel} (the
+     * layers' and the dense head's); biases, peepholes and the time gate's {@code period}, {@code shift} and
+     * {@code ratio_on} are never decayed (a decayed period would drift towards 0). Not saved in
+     * {@link #checkpointState()}: set it again after {@link #restore(OptimizerState, List)}.
+     *
+     * @param weightDecay the rate, {@code >= 0} and finite; 0 turns it off
+     * @throws IllegalArgumentException if it is negative, NaN or infinite
+     */
+    public void setWeightDecay(double weightDecay) {
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("weightDecay: expected a finite value >= 0, got " + weightDecay);
+        }
+        this.weightDecay = weightDecay;
+    }
+
+    /**
+     * @param name a parameter tensor's name
+     * @return whether {@link #setWeightDecay weight decay} applies to it (a weight matrix)
+     */
+    public static boolean decays(String name) {
+        String n = name.substring(name.lastIndexOf('.') + 1);
+        return n.equals("kernel") || n.equals("recurrent_kernel") || n.equals("recurrentKernel");
+    }
+
     /** @return the number of steps taken (Keras {@code iterations}) */
     public long iterations() {
         return iterations;
@@ -63,7 +97,8 @@ public abstract class Optimizer {
     protected abstract int slotsPerTensor();
 
     /**
-     * One update of every parameter from its gradient.
+     * One update of every parameter from its gradient (after the {@link #setWeightDecay weight decay} of the
+     * weight matrices, if set).
      *
      * @param params parameters, updated in place
      * @param grads  gradients, same count and shapes, not modified
@@ -98,8 +133,15 @@ public abstract class Optimizer {
             }
         }
         iterations++;
+        float shrink = (float) (learningRate * weightDecay);
         for (int n = 0; n < sizes.length; n++) {
-            update(n, params.get(n).data(), grads.get(n).data(), iterations);
+            float[] p = params.get(n).data();
+            if (shrink > 0 && decays(params.get(n).name())) {
+                for (int e = 0; e < p.length; e++) {
+                    p[e] -= p[e] * shrink;
+                }
+            }
+            update(n, p, grads.get(n).data(), iterations);
         }
     }
 

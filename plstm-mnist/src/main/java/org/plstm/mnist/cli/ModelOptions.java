@@ -49,6 +49,12 @@ public final class ModelOptions {
                     + "the run's steps, as Keras' CosineDecay). Default: ${DEFAULT-VALUE}.")
     String schedule;
 
+    @Option(names = "--weight-decay", paramLabel = "RATE", defaultValue = "0",
+            description = "Decoupled weight decay of the weight matrices (kernels; not biases or the time gate), as "
+                    + "Keras 3's weight_decay (AdamW: 0.004): each step first shrinks them by lr x RATE. 0 = off. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+
     @Option(names = "--layout", paramLabel = "pixel|row", defaultValue = "pixel",
             description = "pixel: 784 steps of 1 pixel (timestamps 1..784); row: 28 steps of 28 pixels "
                     + "(timestamps 1..28). Default: ${DEFAULT-VALUE}.")
@@ -110,6 +116,9 @@ public final class ModelOptions {
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw bad(spec, "--clip: expected 0 (off) or a finite number > 0, got " + clip);
         }
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw bad(spec, "--weight-decay: expected 0 (off) or a finite number > 0, got " + weightDecay);
+        }
         String sched = schedule.trim().toLowerCase(Locale.ROOT);
         if (!sched.equals("constant") && !sched.equals("cosine")) {
             throw bad(spec, "--schedule: expected constant or cosine, got '" + schedule + "'");
@@ -134,7 +143,8 @@ public final class ModelOptions {
             throw bad(spec, "--gate-activation: expected sigmoid or hard_sigmoid, got '" + gateActivation + "'");
         }
         try {
-            return new TrainConfig(model, layers, hidden, epochs, batch, opt, lr, clip, sched, lay, trainLimit,
+            return new TrainConfig(model, layers, hidden, epochs, batch, opt, lr, clip, sched, weightDecay, lay,
+                    trainLimit,
                     testLimit, seed, in, act, peepholes, engine, threads);
         } catch (IllegalArgumentException e) {
             throw bad(spec, e.getMessage());
@@ -160,6 +170,7 @@ public final class ModelOptions {
         pairs.put("--lr", new Object[] {lr, saved.learningRate()});
         pairs.put("--clip", new Object[] {clip, saved.clip()});
         pairs.put("--schedule", new Object[] {schedule.trim().toLowerCase(Locale.ROOT), saved.schedule()});
+        pairs.put("--weight-decay", new Object[] {weightDecay, saved.weightDecay()});
         pairs.put("--layout", new Object[] {layout.trim().toLowerCase(Locale.ROOT), saved.layout().toString()});
         pairs.put("--train-limit", new Object[] {trainLimit, saved.trainLimit()});
         pairs.put("--seed", new Object[] {seed, saved.seed()});

@@ -65,6 +65,12 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
                     + "the run's steps, as Keras' CosineDecay). Default: ${DEFAULT-VALUE}.")
     String schedule;
 
+    @Option(names = "--weight-decay", paramLabel = "RATE", defaultValue = "0",
+            description = "Decoupled weight decay of the weight matrices (kernels; not biases or the time gate), as "
+                    + "Keras 3's weight_decay (AdamW: 0.004): each step first shrinks them by lr x RATE. 0 = off. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "Seed of the data, the initialisation and the shuffling. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -148,6 +154,10 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw ModelOptions.bad(spec, "--clip: expected 0 (off) or a finite value > 0, got " + clip);
         }
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw ModelOptions.bad(spec, "--weight-decay: expected 0 (off) or a finite value > 0, got "
+                    + weightDecay);
+        }
         if (task().equals(TaskConfig.EVENT_MNIST)) {
             if (threshold() < 1 || threshold() > 255) {
                 throw ModelOptions.bad(spec, "--threshold: expected a pixel value in [1, 255], got " + threshold());
@@ -178,7 +188,7 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
             }
         }
         return new TaskConfig(task(), sampling(), m, hidden, epochs, batch, trainSamples(), testSamples(),
-                threshold(), optimizer, lr, clip, schedule, seed, init, engineName, threads);
+                threshold(), optimizer, lr, clip, schedule, weightDecay, seed, init, engineName, threads);
     }
 
     @Override
@@ -309,7 +319,8 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
                     saved.trainSamples()}, {"--test-samples", given.testSamples(), saved.testSamples()},
             {"--optimizer", given.optimizer(), saved.optimizer()}, {"--lr", given.learningRate(),
                 saved.learningRate()}, {"--clip", given.clip(), saved.clip()}, {"--seed", given.seed(), saved.seed()},
-            {"--init", given.init(), saved.init()}, {"--schedule", given.schedule(), saved.schedule()}};
+            {"--init", given.init(), saved.init()}, {"--schedule", given.schedule(), saved.schedule()},
+            {"--weight-decay", given.weightDecay(), saved.weightDecay()}};
         for (Object[] p : pairs) {
             String option = (String) p[0];
             if (spec.findOption(option) != null && spec.commandLine().getParseResult().hasMatchedOption(option)

@@ -142,6 +142,7 @@ public final class MnistTrainer {
             }
             optimizer = resume.optimizer() == null ? config.newOptimizer()
                     : Optimizer.restore(resume.optimizer(), model.tensors());
+            optimizer.setWeightDecay(config.weightDecay()); // not part of the optimiser's saved state
             startEpoch = Math.toIntExact(resume.epoch());
             history.addAll(parseHistory(resume.metadata().get("history")));
             checkResumable(resume, history, train.count());
@@ -188,7 +189,8 @@ public final class MnistTrainer {
                     test.count(), config.optimizer(),
                     config.learningRate() + (config.schedule().equals("constant") ? "" : " (" + config.schedule()
                             + " schedule)"),
-                    config.clip() > 0 ? ", clip " + config.clip() : "", engine.description());
+                    (config.clip() > 0 ? ", clip " + config.clip() : "")
+                            + (config.weightDecay() > 0 ? ", weight decay " + config.weightDecay() : ""), engine.description());
             out.flush();
             if (!history.isEmpty()) {
                 // the reports of the resumed epochs, as the checkpoint has them (a run killed between its reports

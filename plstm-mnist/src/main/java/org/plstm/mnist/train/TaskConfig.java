@@ -38,6 +38,8 @@ import org.plstm.train.SequenceClassifier;
  * @param schedule     learning-rate schedule: {@code constant}, or {@code cosine} (half a cosine from
  *                     {@code learningRate} to 0 over all the run's steps, {@link CosineDecay}); null (a checkpoint
  *                     written before schedules existed) reads as {@code constant}
+ * @param weightDecay  decoupled weight decay of the weight matrices, {@code >= 0}, 0 = off
+ *                     ({@link Optimizer#setWeightDecay}); absent in older checkpoints: 0
  * @param seed         seed of the data, the initialisation and the shuffling
  * @param init         time-gate initialisation, {@code keras} or {@code paper}
  * @param engine       {@code auto}, {@code simd} or {@code reference}
@@ -45,7 +47,7 @@ import org.plstm.train.SequenceClassifier;
  */
 public record TaskConfig(String task, String sampling, String model, int hidden, int epochs, int batch,
                          int trainSamples, int testSamples, int threshold, String optimizer, double learningRate,
-                         double clip, String schedule, long seed, String init, String engine, int threads) {
+                         double clip, String schedule, double weightDecay, long seed, String init, String engine, int threads) {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     /** The task name of the frequency-discrimination experiment. */
@@ -86,6 +88,10 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw new IllegalArgumentException("clip: expected 0 (off) or a finite value > 0, got " + clip);
         }
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("weightDecay: expected 0 (off) or a finite value > 0, got "
+                    + weightDecay);
+        }
         schedule = oneOf("schedule", schedule == null ? "constant" : schedule, "constant", "cosine");
         init = oneOf("init", init, "keras", "paper");
         engine = oneOf("engine", engine, "auto", "simd", "reference");
@@ -100,7 +106,7 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
                       int trainSamples, int testSamples, int threshold, String optimizer, double learningRate,
                       double clip, long seed, String init, String engine, int threads) {
         this(task, sampling, model, hidden, epochs, batch, trainSamples, testSamples, threshold, optimizer,
-                learningRate, clip, "constant", seed, init, engine, threads);
+                learningRate, clip, "constant", 0, seed, init, engine, threads);
     }
 
     private static String oneOf(String name, String value, String... allowed) {
@@ -150,7 +156,9 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
 
     /** @return a fresh optimiser of this configuration */
     public Optimizer newOptimizer() {
-        return Optimizer.create(optimizer, learningRate);
+        Optimizer o = Optimizer.create(optimizer, learningRate);
+        o.setWeightDecay(weightDecay);
+        return o;
     }
 
     /**
@@ -178,7 +186,7 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
      */
     public TaskConfig withModel(String m) {
         return new TaskConfig(task, sampling, m, hidden, epochs, batch, trainSamples, testSamples, threshold,
-                optimizer, learningRate, clip, schedule, seed, init, engine, threads);
+                optimizer, learningRate, clip, schedule, weightDecay, seed, init, engine, threads);
     }
 
     /**
@@ -189,7 +197,7 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
      */
     public TaskConfig withRun(int total, String name, int count) {
         return new TaskConfig(task, sampling, model, hidden, total, batch, trainSamples, testSamples, threshold,
-                optimizer, learningRate, clip, schedule, seed, init, name, count);
+                optimizer, learningRate, clip, schedule, weightDecay, seed, init, name, count);
     }
 
     /**

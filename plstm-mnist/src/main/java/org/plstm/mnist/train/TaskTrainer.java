@@ -168,6 +168,7 @@ public final class TaskTrainer {
             }
             optimizer = resume.optimizer() == null ? config.newOptimizer()
                     : Optimizer.restore(resume.optimizer(), model.tensors());
+            optimizer.setWeightDecay(config.weightDecay()); // not part of the optimiser's saved state
             startEpoch = Math.toIntExact(resume.epoch());
             history.addAll(parseHistory(resume.metadata().get("history")));
             if (history.size() != startEpoch) {
@@ -212,7 +213,9 @@ public final class TaskTrainer {
                             + " engine %s%n", config.name(), config.model(), model, model.parameterCount(),
                     config.trainSamples(), config.testSamples(), config.optimizer(), config.learningRate(),
                     config.schedule().equals("constant") ? "" : " (" + config.schedule() + " schedule)",
-                    config.clip() > 0 ? ", clip " + config.clip() : "", engine.description());
+                    (config.clip() > 0 ? ", clip " + config.clip() : "")
+                            + (config.weightDecay() > 0 ? ", weight decay " + config.weightDecay() : ""),
+                    engine.description());
             out.flush();
             for (int epoch = startEpoch + 1; epoch <= config.epochs(); epoch++) {
                 String lastGood = epoch - 1 > startEpoch ? checkpoint + " (epoch " + (epoch - 1) + ")"

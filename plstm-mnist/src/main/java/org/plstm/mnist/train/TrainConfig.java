@@ -31,6 +31,8 @@ import org.plstm.train.SequenceClassifier;
  * @param schedule       learning-rate schedule: {@code constant}, or {@code cosine} (half a cosine from
  *                       {@code learningRate} to 0 over all the run's steps, {@link org.plstm.optim.CosineDecay});
  *                       null (a checkpoint written before schedules existed) reads as {@code constant}
+ * @param weightDecay    decoupled weight decay of the weight matrices, {@code >= 0}, 0 = off
+ *                       ({@link Optimizer#setWeightDecay}); absent in older checkpoints: 0
  * @param layout         how images become sequences
  * @param trainLimit     use the first {@code N} training samples, {@code >= 1} (more than available = all)
  * @param testLimit      use the first {@code N} test samples, {@code >= 1}
@@ -42,7 +44,7 @@ import org.plstm.train.SequenceClassifier;
  * @param threads        engine threads, {@code >= 1}
  */
 @JsonPropertyOrder({"model", "layers", "hidden", "epochs", "batch", "optimizer", "learning_rate", "clip", "schedule",
-        "layout", "train_limit", "test_limit", "seed", "init", "gate_activation", "peepholes", "engine", "threads"})
+        "weight_decay", "layout", "train_limit", "test_limit", "seed", "init", "gate_activation", "peepholes", "engine", "threads"})
 public record TrainConfig(
         @JsonProperty("model") ModelKind model,
         @JsonProperty("layers") int layers,
@@ -53,6 +55,7 @@ public record TrainConfig(
         @JsonProperty("learning_rate") double learningRate,
         @JsonProperty("clip") double clip,
         @JsonProperty("schedule") String schedule,
+        @JsonProperty("weight_decay") double weightDecay,
         @JsonProperty("layout") Layout layout,
         @JsonProperty("train_limit") int trainLimit,
         @JsonProperty("test_limit") int testLimit,
@@ -102,6 +105,10 @@ public record TrainConfig(
         if (!List.of("constant", "cosine").contains(schedule)) {
             throw new IllegalArgumentException("schedule: expected constant or cosine, got " + schedule);
         }
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("weight_decay: expected 0 (off) or a finite value > 0, got "
+                    + weightDecay);
+        }
         init = lower(init);
         if (!List.of("keras", "paper").contains(init)) {
             throw new IllegalArgumentException("init: expected keras or paper, got " + init);
@@ -121,7 +128,7 @@ public record TrainConfig(
     public TrainConfig(ModelKind model, int layers, int hidden, int epochs, int batch, String optimizer,
                        double learningRate, double clip, Layout layout, int trainLimit, int testLimit, long seed,
                        String init, String gateActivation, boolean peepholes, String engine, int threads) {
-        this(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, "constant", layout, trainLimit,
+        this(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, "constant", 0, layout, trainLimit,
                 testLimit, seed, init, gateActivation, peepholes, engine, threads);
     }
 
@@ -142,7 +149,7 @@ public record TrainConfig(
      * @return the default configuration
      */
     public static TrainConfig defaults() {
-        return new TrainConfig(ModelKind.PLSTM, 1, 32, 2, 128, "rmsprop", 1e-3, 0, "constant", Layout.PIXEL, 60_000, 10_000, 1,
+        return new TrainConfig(ModelKind.PLSTM, 1, 32, 2, 128, "rmsprop", 1e-3, 0, "constant", 0, Layout.PIXEL, 60_000, 10_000, 1,
                 "keras", "sigmoid", false, "auto", Runtime.getRuntime().availableProcessors());
     }
 
@@ -166,7 +173,9 @@ public record TrainConfig(
 
     /** @return a fresh optimiser of this configuration */
     public Optimizer newOptimizer() {
-        return Optimizer.create(optimizer, learningRate);
+        Optimizer o = Optimizer.create(optimizer, learningRate);
+        o.setWeightDecay(weightDecay);
+        return o;
     }
 
     /**
@@ -188,8 +197,8 @@ public record TrainConfig(
      * @return a copy with another model kind
      */
     public TrainConfig withModel(ModelKind kind) {
-        return new TrainConfig(kind, layers, hidden, epochs, batch, optimizer, learningRate, clip, schedule, layout,
-                trainLimit, testLimit, seed, init, gateActivation, peepholes, engine, threads);
+        return new TrainConfig(kind, layers, hidden, epochs, batch, optimizer, learningRate, clip, schedule,
+                weightDecay, layout, trainLimit, testLimit, seed, init, gateActivation, peepholes, engine, threads);
     }
 
     /**
@@ -197,8 +206,8 @@ public record TrainConfig(
      * @return a copy with another epoch count
      */
     public TrainConfig withEpochs(int total) {
-        return new TrainConfig(model, layers, hidden, total, batch, optimizer, learningRate, clip, schedule, layout,
-                trainLimit, testLimit, seed, init, gateActivation, peepholes, engine, threads);
+        return new TrainConfig(model, layers, hidden, total, batch, optimizer, learningRate, clip, schedule,
+                weightDecay, layout, trainLimit, testLimit, seed, init, gateActivation, peepholes, engine, threads);
     }
 
     /**
@@ -207,8 +216,8 @@ public record TrainConfig(
      * @return a copy with another engine choice
      */
     public TrainConfig withEngine(String name, int count) {
-        return new TrainConfig(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, schedule, layout,
-                trainLimit, testLimit, seed, init, gateActivation, peepholes, name, count);
+        return new TrainConfig(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, schedule,
+                weightDecay, layout, trainLimit, testLimit, seed, init, gateActivation, peepholes, name, count);
     }
 
     /**
@@ -216,8 +225,8 @@ public record TrainConfig(
      * @return a copy with another test limit
      */
     public TrainConfig withTestLimit(int limit) {
-        return new TrainConfig(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, schedule, layout,
-                trainLimit, limit, seed, init, gateActivation, peepholes, engine, threads);
+        return new TrainConfig(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, schedule,
+                weightDecay, layout, trainLimit, limit, seed, init, gateActivation, peepholes, engine, threads);
     }
 
     /** @return this configuration as a JSON object (snake_case keys) */

@@ -68,9 +68,9 @@ class CheckpointResumeTest {
     }
 
     @Test
-    void aCosineScheduleResumedAfterAKillContinuesTheSameCurveAndRates() throws Exception {
+    void aCosineScheduleWithWeightDecayResumedAfterAKillContinuesTheSameCurveAndRates() throws Exception {
         System.out.println("CheckpointResumeTest (cosine) seed=11");
-        TrainConfig cosine = new TrainConfig(ModelKind.PLSTM, 2, 8, 2, 32, "adam", 2e-3, 1.0, "cosine", Layout.ROW,
+        TrainConfig cosine = new TrainConfig(ModelKind.PLSTM, 2, 8, 2, 32, "adam", 2e-3, 1.0, "cosine", 1e-3, Layout.ROW,
                 300, 64, 11, "keras", "hard_sigmoid", true, "simd", 2);
         List<Double> straight = new ArrayList<>();
         new MnistTrainer(cosine, RealMnist.get(), dir.resolve("straight"), new PrintWriter(new StringWriter()), false)

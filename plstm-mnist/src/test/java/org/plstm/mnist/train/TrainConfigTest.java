@@ -34,15 +34,17 @@ class TrainConfigTest {
         assertThat(c.engine()).isEqualTo("reference");
         String json = c.toJson();
         assertThat(json).startsWith("{\"model\":\"lstm\",\"layers\":3,\"hidden\":16,\"epochs\":5,\"batch\":64,"
-                + "\"optimizer\":\"adam\",\"learning_rate\":0.002,\"clip\":1.5,\"schedule\":\"constant\",\"layout\":\"row\","
+                + "\"optimizer\":\"adam\",\"learning_rate\":0.002,\"clip\":1.5,\"schedule\":\"constant\",\"weight_decay\":0.0,"
+                + "\"layout\":\"row\","
                 + "\"train_limit\":1000,");
         assertThat(TrainConfig.fromJson(json)).isEqualTo(c);
         // a checkpoint written before schedules existed has no "schedule": a constant rate
-        assertThat(TrainConfig.fromJson(json.replace("\"schedule\":\"constant\",", ""))).isEqualTo(c);
+        assertThat(TrainConfig.fromJson(json.replace("\"schedule\":\"constant\",\"weight_decay\":0.0,", ""))).isEqualTo(c);
         assertThat(c.learningRateSchedule(1000)).isNull();
-        TrainConfig cosine = new TrainConfig(ModelKind.LSTM, 3, 16, 5, 64, "adam", 2e-3, 1.5, "Cosine", Layout.ROW,
+        TrainConfig cosine = new TrainConfig(ModelKind.LSTM, 3, 16, 5, 64, "adam", 2e-3, 1.5, "Cosine", 1e-4, Layout.ROW,
                 1000, 200, -7, "paper", "hard_sigmoid", true, "reference", 3);
         assertThat(TrainConfig.fromJson(cosine.toJson())).isEqualTo(cosine);
+        assertThat(cosine.newOptimizer().weightDecay()).isEqualTo(1e-4);
         // 1000 samples in batches of 64: 16 steps per epoch, 80 in the run
         assertThat(cosine.learningRateSchedule(1000)).isEqualTo(new org.plstm.optim.CosineDecay(2e-3, 80, 0));
         assertThat(c.layerConfigs()).hasSize(3);
