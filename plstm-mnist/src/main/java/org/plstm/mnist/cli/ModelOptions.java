@@ -9,6 +9,7 @@ import org.plstm.mnist.train.Layout;
 import org.plstm.mnist.train.ModelKind;
 import org.plstm.mnist.train.TrainConfig;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -44,16 +45,8 @@ public final class ModelOptions {
             description = "Clip gradients by global norm to NORM; 0 = no clipping. Default: ${DEFAULT-VALUE}.")
     double clip;
 
-    @Option(names = "--schedule", paramLabel = "constant|cosine", defaultValue = "constant",
-            description = "Learning-rate schedule: constant, or cosine (half a cosine from --lr down to 0 over all "
-                    + "the run's steps, as Keras' CosineDecay). Default: ${DEFAULT-VALUE}.")
-    String schedule;
-
-    @Option(names = "--weight-decay", paramLabel = "RATE", defaultValue = "0",
-            description = "Decoupled weight decay of the weight matrices (kernels; not biases or the time gate), as "
-                    + "Keras 3's weight_decay (AdamW: 0.004): each step first shrinks them by lr x RATE. 0 = off. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    double weightDecay;
+    @Mixin
+    ScheduleOptions schedule;
 
     @Option(names = "--layout", paramLabel = "pixel|row", defaultValue = "pixel",
             description = "pixel: 784 steps of 1 pixel (timestamps 1..784); row: 28 steps of 28 pixels "
@@ -116,13 +109,7 @@ public final class ModelOptions {
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw bad(spec, "--clip: expected 0 (off) or a finite number > 0, got " + clip);
         }
-        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw bad(spec, "--weight-decay: expected 0 (off) or a finite number > 0, got " + weightDecay);
-        }
-        String sched = schedule.trim().toLowerCase(Locale.ROOT);
-        if (!sched.equals("constant") && !sched.equals("cosine")) {
-            throw bad(spec, "--schedule: expected constant or cosine, got '" + schedule + "'");
-        }
+        String sched = schedule.validated(spec);
         Layout lay;
         try {
             lay = Layout.parse(layout);
@@ -143,7 +130,7 @@ public final class ModelOptions {
             throw bad(spec, "--gate-activation: expected sigmoid or hard_sigmoid, got '" + gateActivation + "'");
         }
         try {
-            return new TrainConfig(model, layers, hidden, epochs, batch, opt, lr, clip, sched, weightDecay, lay,
+            return new TrainConfig(model, layers, hidden, epochs, batch, opt, lr, clip, sched, schedule.weightDecay(), lay,
                     trainLimit,
                     testLimit, seed, in, act, peepholes, engine, threads);
         } catch (IllegalArgumentException e) {
@@ -169,8 +156,8 @@ public final class ModelOptions {
         pairs.put("--optimizer", new Object[] {optimizer.trim().toLowerCase(Locale.ROOT), saved.optimizer()});
         pairs.put("--lr", new Object[] {lr, saved.learningRate()});
         pairs.put("--clip", new Object[] {clip, saved.clip()});
-        pairs.put("--schedule", new Object[] {schedule.trim().toLowerCase(Locale.ROOT), saved.schedule()});
-        pairs.put("--weight-decay", new Object[] {weightDecay, saved.weightDecay()});
+        pairs.put("--schedule", new Object[] {schedule.schedule.trim().toLowerCase(Locale.ROOT), saved.schedule()});
+        pairs.put("--weight-decay", new Object[] {schedule.weightDecay(), saved.weightDecay()});
         pairs.put("--layout", new Object[] {layout.trim().toLowerCase(Locale.ROOT), saved.layout().toString()});
         pairs.put("--train-limit", new Object[] {trainLimit, saved.trainLimit()});
         pairs.put("--seed", new Object[] {seed, saved.seed()});

@@ -60,16 +60,8 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
             description = "Clip gradients by global norm; 0 = off. Default: ${DEFAULT-VALUE}.")
     double clip;
 
-    @Option(names = "--schedule", paramLabel = "constant|cosine", defaultValue = "constant",
-            description = "Learning-rate schedule: constant, or cosine (half a cosine from --lr down to 0 over all "
-                    + "the run's steps, as Keras' CosineDecay). Default: ${DEFAULT-VALUE}.")
-    String schedule;
-
-    @Option(names = "--weight-decay", paramLabel = "RATE", defaultValue = "0",
-            description = "Decoupled weight decay of the weight matrices (kernels; not biases or the time gate), as "
-                    + "Keras 3's weight_decay (AdamW: 0.004): each step first shrinks them by lr x RATE. 0 = off. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    double weightDecay;
+    @Mixin
+    ScheduleOptions schedule;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "Seed of the data, the initialisation and the shuffling. Default: ${DEFAULT-VALUE}.")
@@ -154,10 +146,7 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw ModelOptions.bad(spec, "--clip: expected 0 (off) or a finite value > 0, got " + clip);
         }
-        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw ModelOptions.bad(spec, "--weight-decay: expected 0 (off) or a finite value > 0, got "
-                    + weightDecay);
-        }
+        String sched = schedule.validated(spec);
         if (task().equals(TaskConfig.EVENT_MNIST)) {
             if (threshold() < 1 || threshold() > 255) {
                 throw ModelOptions.bad(spec, "--threshold: expected a pixel value in [1, 255], got " + threshold());
@@ -179,7 +168,7 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
             }
         }
         String[][] choices = {{"--model", m, "plstm", "lstm"}, {"--optimizer", optimizer, "rmsprop", "adam", "sgd"},
-            {"--init", init, "paper", "keras"}, {"--schedule", schedule, "constant", "cosine"}};
+            {"--init", init, "paper", "keras"}};
         for (String[] c : choices) {
             String v = c[1].trim().toLowerCase(Locale.ROOT);
             if (!List.of(c).subList(2, c.length).contains(v)) {
@@ -188,7 +177,7 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
             }
         }
         return new TaskConfig(task(), sampling(), m, hidden, epochs, batch, trainSamples(), testSamples(),
-                threshold(), optimizer, lr, clip, schedule, weightDecay, seed, init, engineName, threads);
+                threshold(), optimizer, lr, clip, sched, schedule.weightDecay(), seed, init, engineName, threads);
     }
 
     @Override
