@@ -112,6 +112,9 @@ public final class EventsTrainCommand implements Callable<Integer> {
             description = "Clip gradients by global norm; 0 = off. Default: ${DEFAULT-VALUE}.")
     double clip;
 
+    @Mixin
+    ScheduleOptions schedule;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "Seed of the split, the initialisation and the shuffling. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -143,8 +146,8 @@ public final class EventsTrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT",
             description = "Continue from a checkpoint.safetensors of events train: its configuration, weights, "
-                    + "optimiser state and epoch; --epochs is the total to reach. Options that define the data, split "
-                    + "and model may be omitted but must not contradict it; --data, --epochs, --engine, --threads, "
+                    + "optimiser state and epoch; --epochs is the total to reach (default: the run's own). Options "
+                    + "that define the data, split and model may be omitted but must not contradict it; --data, --epochs, --engine, --threads, "
                     + "--out and --progress may change.")
     Path resume;
 
@@ -172,8 +175,10 @@ public final class EventsTrainCommand implements Callable<Integer> {
         named.put("--init", init);
         named.put("--gate-activation", gateActivation);
         try {
+            String sched = schedule.validated(spec);
             return new EventConfig(task, model, id, time, features, label, labelPer, validation, test, layers, hidden,
-                    epochs, batch, optimizer, lr, clip, seed, init, gateActivation, peepholes, engineName, threads);
+                    epochs, batch, optimizer, lr, clip, sched, schedule.weightDecay(), seed, init, gateActivation,
+                    peepholes, engineName, threads);
         } catch (IllegalArgumentException e) {
             // name the option whose value was refused
             String field = e.getMessage().substring(0, Math.max(0, e.getMessage().indexOf(':')));
@@ -207,7 +212,8 @@ public final class EventsTrainCommand implements Callable<Integer> {
                         + "events train (" + e.getMessage() + ")");
             }
             requireConsistent(saved);
-            config = saved.withRun(epochs, engineName, threads);
+            config = saved.withRun(ModelOptions.resumeEpochs(spec, epochs, saved.epochs(), saved.schedule()),
+                    engineName, threads);
             if (loaded.epoch() >= config.epochs()) {
                 throw new ParameterException(spec.commandLine(), "--epochs: the checkpoint has completed "
                         + loaded.epoch() + " epochs; expected a total above that, got " + config.epochs());
@@ -268,6 +274,8 @@ public final class EventsTrainCommand implements Callable<Integer> {
         pairs.put("--optimizer", new Object[] {optimizer.trim().toLowerCase(Locale.ROOT), saved.optimizer()});
         pairs.put("--lr", new Object[] {lr, saved.learningRate()});
         pairs.put("--clip", new Object[] {clip, saved.clip()});
+        pairs.put("--schedule", new Object[] {schedule.schedule.trim().toLowerCase(Locale.ROOT), saved.schedule()});
+        pairs.put("--weight-decay", new Object[] {schedule.weightDecay(), saved.weightDecay()});
         pairs.put("--seed", new Object[] {seed, saved.seed()});
         pairs.put("--init", new Object[] {init.trim().toLowerCase(Locale.ROOT), saved.init()});
         pairs.put("--peepholes", new Object[] {peepholes, saved.peepholes()});

@@ -9,6 +9,7 @@ import org.plstm.GateActivation;
 import org.plstm.PhasedLstmConfig;
 import org.plstm.TimeGateInit;
 import org.plstm.data.EventCsvReader;
+import org.plstm.optim.CosineDecay;
 import org.plstm.optim.Optimizer;
 import org.plstm.train.SequenceClassifier;
 
@@ -35,6 +36,10 @@ import org.plstm.train.SequenceClassifier;
  * @param optimizer      {@code rmsprop}, {@code adam} or {@code sgd}
  * @param learningRate   {@code > 0}
  * @param clip           global-norm clipping bound, {@code 0} = off
+ * @param schedule       learning-rate schedule, {@code constant} or {@code cosine} (over all the run's steps,
+ *                       {@link CosineDecay}); null (older checkpoints) reads as {@code constant}
+ * @param weightDecay    decoupled weight decay of the weight matrices, {@code >= 0}, 0 = off
+ *                       ({@link Optimizer#setWeightDecay})
  * @param seed           seed of the split, the initialisation and the per-epoch shuffling
  * @param init           time-gate initialisation, {@code keras} or {@code paper}
  * @param gateActivation {@code sigmoid} or {@code hard_sigmoid}
@@ -45,7 +50,7 @@ import org.plstm.train.SequenceClassifier;
 public record EventConfig(String task, String model, String idColumn, String timeColumn, List<String> features,
                           String labelColumn, String labelMode, double validation, double test, int layers,
                           int hidden, int epochs, int batch, String optimizer, double learningRate, double clip,
-                          long seed, String init, String gateActivation, boolean peepholes, String engine,
+                          String schedule, double weightDecay, long seed, String init, String gateActivation, boolean peepholes, String engine,
                           int threads) {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -80,6 +85,11 @@ public record EventConfig(String task, String model, String idColumn, String tim
         }
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw new IllegalArgumentException("clip: expected 0 (off) or a finite value > 0, got " + clip);
+        }
+        schedule = oneOf("schedule", schedule == null ? "constant" : schedule, "constant", "cosine");
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("weight_decay: expected 0 (off) or a finite value > 0, got "
+                    + weightDecay);
         }
         init = oneOf("init", init, "keras", "paper");
         gateActivation = GateActivation.fromKerasName(gateActivation).kerasName();
@@ -143,7 +153,18 @@ public record EventConfig(String task, String model, String idColumn, String tim
 
     /** @return a fresh optimiser of this configuration */
     public Optimizer newOptimizer() {
-        return Optimizer.create(optimizer, learningRate);
+        Optimizer o = Optimizer.create(optimizer, learningRate);
+        o.setWeightDecay(weightDecay);
+        return o;
+    }
+
+    /**
+     * @param trainCount training sequences per epoch (the steps per epoch follow from the batch size)
+     * @return the cosine decay over all the run's steps, or null for a constant rate
+     */
+    public CosineDecay learningRateSchedule(int trainCount) {
+        long perEpoch = (trainCount + batch - 1) / batch;
+        return schedule.equals("cosine") ? new CosineDecay(learningRate, perEpoch * epochs, 0) : null;
     }
 
     /**
@@ -152,8 +173,8 @@ public record EventConfig(String task, String model, String idColumn, String tim
      */
     public EventConfig withFeatures(List<String> resolved) {
         return new EventConfig(task, model, idColumn, timeColumn, resolved, labelColumn, labelMode, validation, test,
-                layers, hidden, epochs, batch, optimizer, learningRate, clip, seed, init, gateActivation, peepholes,
-                engine, threads);
+                layers, hidden, epochs, batch, optimizer, learningRate, clip, schedule, weightDecay, seed, init,
+                gateActivation, peepholes, engine, threads);
     }
 
     /**
@@ -164,8 +185,8 @@ public record EventConfig(String task, String model, String idColumn, String tim
      */
     public EventConfig withRun(int total, String name, int count) {
         return new EventConfig(task, model, idColumn, timeColumn, features, labelColumn, labelMode, validation, test,
-                layers, hidden, total, batch, optimizer, learningRate, clip, seed, init, gateActivation, peepholes,
-                name, count);
+                layers, hidden, total, batch, optimizer, learningRate, clip, schedule, weightDecay, seed, init,
+                gateActivation, peepholes, name, count);
     }
 
     /** @return the configuration as one-line JSON */

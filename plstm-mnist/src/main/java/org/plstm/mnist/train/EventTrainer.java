@@ -28,6 +28,7 @@ import org.plstm.data.Standardizer;
 import org.plstm.engine.Backend;
 import org.plstm.io.AtomicFiles;
 import org.plstm.io.Checkpoint;
+import org.plstm.optim.CosineDecay;
 import org.plstm.optim.Optimizer;
 import org.plstm.train.ClassifierTrainer;
 import org.plstm.train.EvalResult;
@@ -275,6 +276,7 @@ public final class EventTrainer {
             }
             optimizer = resume.optimizer() == null ? config.newOptimizer()
                     : Optimizer.restore(resume.optimizer(), model.tensors());
+            optimizer.setWeightDecay(config.weightDecay()); // not part of the optimiser's saved state
             startEpoch = Math.toIntExact(resume.epoch());
             history.addAll(parseHistory(resume.metadata().get("history")));
             if (history.size() != startEpoch) {
@@ -324,11 +326,11 @@ public final class EventTrainer {
         try (Engine engine = Backend.named(config.engine()).newEngine(config.threads())) {
             ClassifierTrainer trainer = new ClassifierTrainer(engine, model, optimizer, config.clip());
             out.printf(Locale.ROOT, "%s %s: %s, %d parameters; %d features %s; %d sequences (%d events): %d training, "
-                            + "%d validation, %d test; %s lr %s%s; engine %s%n", config.model(), config.task(), model,
+                            + "%d validation, %d test; %s; engine %s%n", config.model(), config.task(), model,
                     model.parameterCount(), data.inputSize(), data.featureNames(), data.sequences().size(),
                     data.events(), prepared.train().size(), prepared.validation().size(), prepared.test().size(),
-                    config.optimizer(), config.learningRate(), config.clip() > 0 ? ", clip " + config.clip() : "",
-                    engine.description());
+                    RunSupport.optimizerSummary(config.optimizer(), config.learningRate(), config.schedule(),
+                            config.clip(), config.weightDecay()), engine.description());
             if (prepared.labels() != null) {
                 out.printf(Locale.ROOT, "classes: %s%n", prepared.labels());
             }
@@ -376,6 +378,7 @@ public final class EventTrainer {
                 new SplittableRandom(config.seed() * 1_000_003L + epoch));
         ProgressBar bar = progress ? RunSupport.progressBar("epoch " + epoch + "/" + config.epochs(), n, " seq")
                 : null;
+        CosineDecay schedule = config.learningRateSchedule(n);
         double lossSum = 0;
         double metricSum = 0;
         long start = System.nanoTime();
@@ -384,6 +387,9 @@ public final class EventTrainer {
             for (int b = 0; b < batches.size(); b++) {
                 int[] idx = batches.get(b);
                 SequenceBatch input = Fit.batch(train.sequences(), idx);
+                if (schedule != null) {
+                    schedule.applyTo(trainer.optimizer());
+                }
                 long t0 = System.nanoTime();
                 TrainStepResult r;
                 try {

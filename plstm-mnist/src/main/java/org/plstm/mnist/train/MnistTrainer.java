@@ -184,13 +184,10 @@ public final class MnistTrainer {
         try (Engine engine = Backend.named(config.engine()).newEngine(config.threads())) {
             ClassifierTrainer trainer = new ClassifierTrainer(engine, model, optimizer, config.clip());
             out.printf(Locale.ROOT, "%s: %s, %d parameters; %s layout (T=%d, I=%d); %d training, %d test samples; "
-                            + "%s lr %s%s; engine %s%n", config.model(), model, model.parameterCount(),
+                            + "%s; engine %s%n", config.model(), model, model.parameterCount(),
                     config.layout(), config.layout().steps(), config.layout().inputSize(), train.count(),
-                    test.count(), config.optimizer(),
-                    config.learningRate() + (config.schedule().equals("constant") ? "" : " (" + config.schedule()
-                            + " schedule)"),
-                    (config.clip() > 0 ? ", clip " + config.clip() : "")
-                            + (config.weightDecay() > 0 ? ", weight decay " + config.weightDecay() : ""), engine.description());
+                    test.count(), RunSupport.optimizerSummary(config.optimizer(), config.learningRate(),
+                            config.schedule(), config.clip(), config.weightDecay()), engine.description());
             out.flush();
             if (!history.isEmpty()) {
                 // the reports of the resumed epochs, as the checkpoint has them (a run killed between its reports

@@ -124,4 +124,21 @@ public final class RunSupport {
         }
         return null;
     }
+
+    /**
+     * The optimiser part of a run's first line, e.g. {@code adam lr 0.002 (cosine schedule), clip 1.0, weight decay
+     * 0.1}.
+     *
+     * @param optimizer    its name
+     * @param learningRate the (initial) learning rate
+     * @param schedule     {@code constant} or {@code cosine}
+     * @param clip         the clipping bound, 0 = off
+     * @param weightDecay  the weight decay, 0 = off
+     * @return the text
+     */
+    static String optimizerSummary(String optimizer, double learningRate, String schedule, double clip,
+                                   double weightDecay) {
+        return optimizer + " lr " + learningRate + (schedule.equals("constant") ? "" : " (" + schedule + " schedule)")
+                + (clip > 0 ? ", clip " + clip : "") + (weightDecay > 0 ? ", weight decay " + weightDecay : "");
+    }
 }

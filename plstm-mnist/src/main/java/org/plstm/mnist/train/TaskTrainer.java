@@ -209,12 +209,10 @@ public final class TaskTrainer {
         Path checkpoint = outDir.resolve(CHECKPOINT);
         try (Engine engine = Backend.named(config.engine()).newEngine(config.threads())) {
             ClassifierTrainer trainer = new ClassifierTrainer(engine, model, optimizer, config.clip());
-            out.printf(Locale.ROOT, "%s %s: %s, %d parameters; %d training and %d test sequences per epoch; %s lr %s%s%s;"
+            out.printf(Locale.ROOT, "%s %s: %s, %d parameters; %d training and %d test sequences per epoch; %s;"
                             + " engine %s%n", config.name(), config.model(), model, model.parameterCount(),
-                    config.trainSamples(), config.testSamples(), config.optimizer(), config.learningRate(),
-                    config.schedule().equals("constant") ? "" : " (" + config.schedule() + " schedule)",
-                    (config.clip() > 0 ? ", clip " + config.clip() : "")
-                            + (config.weightDecay() > 0 ? ", weight decay " + config.weightDecay() : ""),
+                    config.trainSamples(), config.testSamples(), RunSupport.optimizerSummary(config.optimizer(),
+                            config.learningRate(), config.schedule(), config.clip(), config.weightDecay()),
                     engine.description());
             out.flush();
             for (int epoch = startEpoch + 1; epoch <= config.epochs(); epoch++) {

@@ -150,6 +150,28 @@ class EventsWalkthroughTest {
         assertThat(out.resolve("accuracy.png")).doesNotExist();
     }
 
+    /** --schedule cosine and --weight-decay reach the trainer, are saved, and a cosine run keeps its length. */
+    @Test
+    void cosineScheduleAndWeightDecay() {
+        Path csv = dir.resolve("freq.csv");
+        assertThat(run("events", "generate", "--out", csv.toString(), "--sequences", "200", "--seed", "6").code())
+                .isZero();
+        Path out = dir.resolve("cos");
+        Run t = run("events", "train", "--data", csv.toString(), "--features", "x", "--epochs", "2", "--schedule",
+                "cosine", "--weight-decay", "0.01", "--threads", "2", "--out", out.toString(), "--no-progress");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("(cosine schedule)", "weight decay 0.01");
+        Path ck = out.resolve("checkpoint.safetensors");
+        Run longer = run("events", "train", "--resume", ck.toString(), "--data", csv.toString(), "--epochs", "3",
+                "--out", out.toString());
+        assertThat(longer.code()).isEqualTo(2);
+        assertThat(longer.err()).contains("--epochs: the checkpoint's cosine schedule spans its run's 2 epochs, got 3");
+        Run other = run("events", "train", "--resume", ck.toString(), "--data", csv.toString(), "--weight-decay", "0",
+                "--out", out.toString());
+        assertThat(other.code()).isEqualTo(2);
+        assertThat(other.err()).contains("--weight-decay: the checkpoint was trained with 0.01, got 0.0");
+    }
+
     /** A learning rate of 1e30 blows the parameters up in the first epoch: exit code 1, nothing saved. */
     @Test
     void divergenceStopsTheRunWithoutACheckpoint() {
