@@ -47,7 +47,8 @@ import org.plstm.train.SequenceClassifier;
  */
 public record TaskConfig(String task, String sampling, String model, int hidden, int epochs, int batch,
                          int trainSamples, int testSamples, int threshold, String optimizer, double learningRate,
-                         double clip, String schedule, double weightDecay, long seed, String init, String engine, int threads) {
+                         double clip, String schedule, double weightDecay, long seed, String init, String engine,
+                         int threads) {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     /** The task name of the frequency-discrimination experiment. */
