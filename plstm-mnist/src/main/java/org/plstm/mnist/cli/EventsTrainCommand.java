@@ -146,9 +146,10 @@ public final class EventsTrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT",
             description = "Continue from a checkpoint.safetensors of events train: its configuration, weights, "
-                    + "optimiser state and epoch; --epochs is the total to reach (default: the run's own). Options "
-                    + "that define the data, split and model may be omitted but must not contradict it; --data, --epochs, --engine, --threads, "
-                    + "--out and --progress may change.")
+                    + "optimiser state and epoch; --epochs is the total to reach (default: the run's own; a cosine "
+                    + "schedule cannot change it). Options that define the data, split and model may be omitted but "
+                    + "must not contradict it; --data, --epochs, --engine, --threads, --out and --progress may "
+                    + "change.")
     Path resume;
 
     /** Creates the command (picocli instantiates it). */
@@ -212,12 +213,8 @@ public final class EventsTrainCommand implements Callable<Integer> {
                         + "events train (" + e.getMessage() + ")");
             }
             requireConsistent(saved);
-            config = saved.withRun(ModelOptions.resumeEpochs(spec, epochs, saved.epochs(), saved.schedule()),
-                    engineName, threads);
-            if (loaded.epoch() >= config.epochs()) {
-                throw new ParameterException(spec.commandLine(), "--epochs: the checkpoint has completed "
-                        + loaded.epoch() + " epochs; expected a total above that, got " + config.epochs());
-            }
+            config = saved.withRun(ModelOptions.resumeEpochs(spec, epochs, saved.epochs(), saved.schedule(),
+                    loaded.epoch()), engineName, threads);
         }
         EventData events = EventsCommand.read(spec, config.reader(maxBytes), data);
         config = config.withFeatures(events.featureNames());

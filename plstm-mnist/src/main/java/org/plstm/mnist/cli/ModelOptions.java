@@ -134,7 +134,9 @@ public final class ModelOptions {
                     trainLimit,
                     testLimit, seed, in, act, peepholes, engine, threads);
         } catch (IllegalArgumentException e) {
-            throw bad(spec, e.getMessage());
+            String m = e.getMessage();
+            throw bad(spec, m.startsWith("weight_decay:") ? "--weight-decay" + m.substring("weight_decay".length())
+                    : m);
         }
     }
 
@@ -180,21 +182,36 @@ public final class ModelOptions {
 
     /**
      * With {@code --resume}: the total epochs to reach, {@code --epochs} if given, else the checkpoint's run's own
-     * total. A cosine schedule spans its run's epochs, so its total cannot change.
+     * total. A cosine schedule spans its run's epochs, so its total cannot change. The total must lie above the
+     * epochs the checkpoint has completed.
      *
      * @param spec          the command (to see whether --epochs was given)
      * @param epochs        the --epochs value
      * @param savedEpochs   the checkpoint's run's total
      * @param savedSchedule the checkpoint's schedule
+     * @param completed     the epochs the checkpoint has completed, or -1 not to check (compare keeps a finished
+     *                      model as it is)
      * @return the total
-     * @throws ParameterException if a cosine run's total would change
+     * @throws ParameterException if a cosine run's total would change, or nothing is left to train
      */
-    static int resumeEpochs(CommandSpec spec, int epochs, int savedEpochs, String savedSchedule) {
-        int total = spec.commandLine().getParseResult().hasMatchedOption("--epochs") ? epochs : savedEpochs;
-        if (savedSchedule.equals("cosine") && total != savedEpochs) {
+    static int resumeEpochs(CommandSpec spec, int epochs, int savedEpochs, String savedSchedule, long completed) {
+        boolean given = spec.commandLine().getParseResult().hasMatchedOption("--epochs");
+        int total = given ? epochs : savedEpochs;
+        boolean cosine = savedSchedule.equals("cosine");
+        boolean finished = completed >= savedEpochs;
+        if (!given && finished) {
+            throw bad(spec, "--resume: the run is complete (epoch " + completed + " of " + savedEpochs + "); "
+                    + (cosine ? "its cosine schedule cannot be lengthened: start a new run to train longer"
+                    : "pass --epochs above " + completed + " to train on"));
+        }
+        if (cosine && total != savedEpochs) {
             throw bad(spec, "--epochs: the checkpoint's cosine schedule spans its run's " + savedEpochs
-                    + " epochs, got " + total + " (omit --epochs to finish that run; a longer schedule needs a new "
-                    + "run)");
+                    + " epochs, got " + total + (finished ? " (the run is complete; a longer schedule needs a new run)"
+                    : " (omit --epochs to finish that run; a longer schedule needs a new run)"));
+        }
+        if (completed >= total) {
+            throw bad(spec, "--epochs: the checkpoint has completed " + completed + " epoch" + (completed == 1 ? ""
+                    : "s") + "; expected a total above that, got " + total);
         }
         return total;
     }

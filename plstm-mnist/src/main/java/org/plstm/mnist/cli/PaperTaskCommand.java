@@ -84,8 +84,8 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
     boolean overwrite;
 
     @Option(names = "--resume", paramLabel = "PATH",
-            description = "Continue a run; --epochs is the total to reach (default: the run's own total), and the data, the shuffle and the optimiser "
-                    + "continue bit for bit. Without compare: its checkpoint.safetensors. With compare: the compare's "
+            description = "Continue a run; --epochs is the total to reach (default: the run's own total; a cosine "
+                    + "schedule cannot change it), and the data, the shuffle and the optimiser continue bit for bit. Without compare: its checkpoint.safetensors. With compare: the compare's "
                     + "directory (its plstm/ and lstm/ checkpoints are continued; a finished one is kept). "
                     + "The other options must be those of the run or omitted (--epochs, --engine, --threads, "
                     + "--progress may change).")
@@ -176,8 +176,13 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
                         + ", got '" + c[1] + "'");
             }
         }
-        return new TaskConfig(task(), sampling(), m, hidden, epochs, batch, trainSamples(), testSamples(),
-                threshold(), optimizer, lr, clip, sched, schedule.weightDecay(), seed, init, engineName, threads);
+        try {
+            return new TaskConfig(task(), sampling(), m, hidden, epochs, batch, trainSamples(), testSamples(),
+                    threshold(), optimizer, lr, clip, sched, schedule.weightDecay(), seed, init, engineName, threads);
+        } catch (IllegalArgumentException e) {
+            throw ModelOptions.bad(spec, e.getMessage().startsWith("weightDecay:")
+                    ? "--weight-decay" + e.getMessage().substring("weightDecay".length()) : e.getMessage());
+        }
     }
 
     @Override
@@ -216,7 +221,7 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
                 // a model without a checkpoint yet starts with the saved configuration, not the defaults
                 TaskConfig saved = savedConfig(TrainCommand.loadCheckpoint(spec, "--resume", first), first);
                 requireConsistent(saved, base);
-                base = saved.withModel("plstm").withRun(resumeEpochs(saved), engineName, threads);
+                base = saved.withModel("plstm").withRun(resumeEpochs(saved, -1), engineName, threads);
             } else {
                 dir = TrainCommand.outDir(spec, out, overwrite, null, true);
             }
@@ -231,7 +236,7 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
                 if (resume != null && Files.isRegularFile(ck)) {
                     loaded = TrainCommand.loadCheckpoint(spec, "--resume", ck);
                     TaskConfig savedOne = savedConfig(loaded, ck);
-                    c = savedOne.withRun(resumeEpochs(savedOne), engineName, threads);
+                    c = savedOne.withRun(resumeEpochs(savedOne, -1), engineName, threads);
                 }
                 results.add(runOne(c, mnist, sub, loaded, loaded == null ? null : ck));
             }
@@ -252,11 +257,7 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
             loaded = TrainCommand.loadCheckpoint(spec, "--resume", resume);
             TaskConfig saved = savedConfig(loaded, resume);
             requireConsistent(saved, config);
-            config = saved.withRun(resumeEpochs(saved), engineName, threads);
-            if (loaded.epoch() >= config.epochs()) {
-                throw ModelOptions.bad(spec, "--epochs: the checkpoint has completed " + loaded.epoch()
-                        + " epochs; expected a total above that, got " + config.epochs());
-            }
+            config = saved.withRun(resumeEpochs(saved, loaded.epoch()), engineName, threads);
         }
         Path dir = TrainCommand.outDir(spec, out, overwrite, resume, true);
         w.println("output: " + dir);
@@ -296,8 +297,8 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
      * With --resume: the total epochs to reach, {@code --epochs} if given, else the checkpoint's run's; a cosine
      * schedule spans its run's epochs, which therefore cannot change.
      */
-    private int resumeEpochs(TaskConfig saved) {
-        return ModelOptions.resumeEpochs(spec, epochs, saved.epochs(), saved.schedule());
+    private int resumeEpochs(TaskConfig saved, long completed) {
+        return ModelOptions.resumeEpochs(spec, epochs, saved.epochs(), saved.schedule(), completed);
     }
 
     /** With --resume: options given explicitly must agree with the checkpoint's configuration. */

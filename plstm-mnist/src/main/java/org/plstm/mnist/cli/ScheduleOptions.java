@@ -17,7 +17,8 @@ public final class ScheduleOptions {
 
     @Option(names = "--weight-decay", paramLabel = "RATE", defaultValue = "0",
             description = "Decoupled weight decay of the weight matrices (kernels; not biases or the time gate), as "
-                    + "Keras 3's weight_decay (AdamW: 0.004): each step first shrinks them by lr x RATE. 0 = off. "
+                    + "Keras 3's weight_decay (AdamW's default is 0.004): each step first multiplies them by "
+                    + "(1 - lr x RATE), lr the step's (scheduled) rate; lr x RATE must stay below 1. 0 = off. "
                     + "Default: ${DEFAULT-VALUE}.")
     double weightDecay;
 
@@ -34,6 +35,9 @@ public final class ScheduleOptions {
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             throw ModelOptions.bad(spec, "--weight-decay: expected 0 (off) or a finite number > 0, got "
                     + weightDecay);
+        }
+        if (weightDecay == 0) {
+            weightDecay = 0; // -0 is 0 (the configuration and a resume compare them as text)
         }
         String s = schedule.trim().toLowerCase(Locale.ROOT);
         if (!s.equals("constant") && !s.equals("cosine")) {

@@ -199,14 +199,11 @@ public final class TrainCommand implements Callable<Integer> {
             }
             boolean modelGiven = spec.commandLine().getParseResult().hasMatchedOption("--model");
             options.requireConsistent(spec, saved, modelGiven ? kind : null);
-            int total = ModelOptions.resumeEpochs(spec, config.epochs(), saved.epochs(), saved.schedule());
+            int total = ModelOptions.resumeEpochs(spec, config.epochs(), saved.epochs(), saved.schedule(),
+                    loaded.epoch());
             config = saved.withEpochs(total).withEngine(engine, threads);
             if (spec.commandLine().getParseResult().hasMatchedOption("--test-limit")) {
                 config = config.withTestLimit(options.testLimit); // only evaluation: may differ from the checkpoint's
-            }
-            if (loaded.epoch() >= config.epochs()) {
-                throw new ParameterException(spec.commandLine(), "--epochs: the checkpoint has completed "
-                        + loaded.epoch() + " epochs; expected a total above that, got " + config.epochs());
             }
         }
         boolean existed = out != null && Files.isDirectory(out);

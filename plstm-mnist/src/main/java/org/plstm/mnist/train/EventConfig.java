@@ -91,6 +91,12 @@ public record EventConfig(String task, String model, String idColumn, String tim
             throw new IllegalArgumentException("weight_decay: expected 0 (off) or a finite value > 0, got "
                     + weightDecay);
         }
+        weightDecay = weightDecay == 0 ? 0 : weightDecay; // -0 is 0
+        clip = clip == 0 ? 0 : clip;
+        if (!(learningRate * weightDecay < 1)) {
+            throw new IllegalArgumentException("weight_decay: expected learning rate x weight decay below 1 (each step "
+                    + "multiplies the weights by 1 - their product), got " + learningRate + " x " + weightDecay);
+        }
         init = oneOf("init", init, "keras", "paper");
         gateActivation = GateActivation.fromKerasName(gateActivation).kerasName();
         engine = oneOf("engine", engine, "auto", "simd", "reference");

@@ -93,6 +93,12 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
             throw new IllegalArgumentException("weightDecay: expected 0 (off) or a finite value > 0, got "
                     + weightDecay);
         }
+        weightDecay = weightDecay == 0 ? 0 : weightDecay; // -0 is 0
+        clip = clip == 0 ? 0 : clip;
+        if (!(learningRate * weightDecay < 1)) {
+            throw new IllegalArgumentException("weightDecay: expected learning rate x weight decay below 1 (each step "
+                    + "multiplies the weights by 1 - their product), got " + learningRate + " x " + weightDecay);
+        }
         schedule = oneOf("schedule", schedule == null ? "constant" : schedule, "constant", "cosine");
         init = oneOf("init", init, "keras", "paper");
         engine = oneOf("engine", engine, "auto", "simd", "reference");

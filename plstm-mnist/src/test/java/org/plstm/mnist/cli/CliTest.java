@@ -248,7 +248,12 @@ class CliTest {
         assertThat(conflict.err()).contains("--hidden: the checkpoint was trained with 8, got 16");
         Run done = run("train", "--resume", ck.toString(), "--epochs", "1", "--out", dir.resolve("y").toString());
         assertThat(done.code()).isEqualTo(2);
-        assertThat(done.err()).contains("--epochs: the checkpoint has completed 1 epochs");
+        assertThat(done.err()).contains("--epochs: the checkpoint has completed 1 epoch; expected a total above that, "
+                + "got 1");
+        Run complete = run("train", "--resume", ck.toString(), "--out", dir.resolve("y").toString());
+        assertThat(complete.code()).isEqualTo(2);
+        assertThat(complete.err()).contains("--resume: the run is complete (epoch 1 of 1); pass --epochs above 1 to "
+                + "train on");
 
         Path out2 = dir.resolve("resumed");
         Run res = run("train", "--resume", ck.toString(), "--epochs", "2", "--out", out2.toString(), "--no-progress",

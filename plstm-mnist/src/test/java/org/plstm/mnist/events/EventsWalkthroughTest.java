@@ -165,7 +165,25 @@ class EventsWalkthroughTest {
         Run longer = run("events", "train", "--resume", ck.toString(), "--data", csv.toString(), "--epochs", "3",
                 "--out", out.toString());
         assertThat(longer.code()).isEqualTo(2);
-        assertThat(longer.err()).contains("--epochs: the checkpoint's cosine schedule spans its run's 2 epochs, got 3");
+        assertThat(longer.err()).contains("--epochs: the checkpoint's cosine schedule spans its run's 2 epochs, got 3 "
+                + "(the run is complete; a longer schedule needs a new run)");
+        Run complete = run("events", "train", "--resume", ck.toString(), "--data", csv.toString(), "--out",
+                out.toString());
+        assertThat(complete.code()).isEqualTo(2);
+        assertThat(complete.err()).contains("--resume: the run is complete (epoch 2 of 2); its cosine schedule cannot "
+                + "be lengthened: start a new run to train longer");
+        // -0 is 0: a run given --weight-decay -0 resumes with --weight-decay 0 (and reads back as 0)
+        Path zero = dir.resolve("zero");
+        Run z = run("events", "train", "--data", csv.toString(), "--features", "x", "--epochs", "1", "--weight-decay",
+                "-0", "--threads", "2", "--out", zero.toString(), "--no-progress");
+        assertThat(z.code()).as(z.err()).isZero();
+        Run zr = run("events", "train", "--resume", zero.resolve("checkpoint.safetensors").toString(), "--data",
+                csv.toString(), "--epochs", "2", "--weight-decay", "0", "--threads", "2", "--out", zero.toString(),
+                "--no-progress");
+        assertThat(zr.code()).as(zr.err()).isZero();
+        Run big = run("events", "train", "--data", csv.toString(), "--lr", "1", "--weight-decay", "3");
+        assertThat(big.code()).isEqualTo(2);
+        assertThat(big.err()).contains("--weight-decay: expected learning rate x weight decay below 1");
         Run other = run("events", "train", "--resume", ck.toString(), "--data", csv.toString(), "--weight-decay", "0",
                 "--out", out.toString());
         assertThat(other.code()).isEqualTo(2);

@@ -183,7 +183,8 @@ class PaperTasksTest {
 
         Run longer = run("freq", "--resume", ck.toString(), "--epochs", "3", "--out", killed.toString());
         assertThat(longer.code()).isEqualTo(2);
-        assertThat(longer.err()).contains("--epochs: the checkpoint's cosine schedule spans its run's 2 epochs, got 3");
+        assertThat(longer.err()).contains("--epochs: the checkpoint's cosine schedule spans its run's 2 epochs, got 3 "
+                + "(the run is complete; a longer schedule needs a new run)");
     }
 
     @Test
