@@ -87,16 +87,8 @@ public record EventConfig(String task, String model, String idColumn, String tim
             throw new IllegalArgumentException("clip: expected 0 (off) or a finite value > 0, got " + clip);
         }
         schedule = oneOf("schedule", schedule == null ? "constant" : schedule, "constant", "cosine");
-        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("weight_decay: expected 0 (off) or a finite value > 0, got "
-                    + weightDecay);
-        }
-        weightDecay = weightDecay == 0 ? 0 : weightDecay; // -0 is 0
-        clip = clip == 0 ? 0 : clip;
-        if (!(learningRate * weightDecay < 1)) {
-            throw new IllegalArgumentException("weight_decay: expected learning rate x weight decay below 1 (each step "
-                    + "multiplies the weights by 1 - their product), got " + learningRate + " x " + weightDecay);
-        }
+        weightDecay = RunSupport.weightDecay("weight_decay", learningRate, weightDecay);
+        clip = clip == 0 ? 0 : clip; // -0 is 0
         init = oneOf("init", init, "keras", "paper");
         gateActivation = GateActivation.fromKerasName(gateActivation).kerasName();
         engine = oneOf("engine", engine, "auto", "simd", "reference");

@@ -141,4 +141,25 @@ public final class RunSupport {
         return optimizer + " lr " + learningRate + (schedule.equals("constant") ? "" : " (" + schedule + " schedule)")
                 + (clip > 0 ? ", clip " + clip : "") + (weightDecay > 0 ? ", weight decay " + weightDecay : "");
     }
+
+    /**
+     * Validates a run's weight decay ({@code org.plstm.optim.Optimizer#setWeightDecay}).
+     *
+     * @param field        the configuration field's name, for the message
+     * @param learningRate the (initial) learning rate, already validated
+     * @param weightDecay  the value
+     * @return the value, with -0 read as 0
+     * @throws IllegalArgumentException if it is negative, NaN or infinite, or {@code learningRate · weightDecay >= 1}
+     *     (each step multiplies the weights by {@code 1 - learningRate · weightDecay})
+     */
+    static double weightDecay(String field, double learningRate, double weightDecay) {
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException(field + ": expected 0 (off) or a finite value > 0, got " + weightDecay);
+        }
+        if (!(learningRate * weightDecay < 1)) {
+            throw new IllegalArgumentException(field + ": expected learning rate x weight decay below 1 (each step "
+                    + "multiplies the weights by 1 - their product), got " + learningRate + " x " + weightDecay);
+        }
+        return weightDecay == 0 ? 0 : weightDecay;
+    }
 }

@@ -89,16 +89,8 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw new IllegalArgumentException("clip: expected 0 (off) or a finite value > 0, got " + clip);
         }
-        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("weightDecay: expected 0 (off) or a finite value > 0, got "
-                    + weightDecay);
-        }
-        weightDecay = weightDecay == 0 ? 0 : weightDecay; // -0 is 0
-        clip = clip == 0 ? 0 : clip;
-        if (!(learningRate * weightDecay < 1)) {
-            throw new IllegalArgumentException("weightDecay: expected learning rate x weight decay below 1 (each step "
-                    + "multiplies the weights by 1 - their product), got " + learningRate + " x " + weightDecay);
-        }
+        weightDecay = RunSupport.weightDecay("weightDecay", learningRate, weightDecay);
+        clip = clip == 0 ? 0 : clip; // -0 is 0
         schedule = oneOf("schedule", schedule == null ? "constant" : schedule, "constant", "cosine");
         init = oneOf("init", init, "keras", "paper");
         engine = oneOf("engine", engine, "auto", "simd", "reference");

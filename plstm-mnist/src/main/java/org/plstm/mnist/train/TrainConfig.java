@@ -105,16 +105,8 @@ public record TrainConfig(
         if (!List.of("constant", "cosine").contains(schedule)) {
             throw new IllegalArgumentException("schedule: expected constant or cosine, got " + schedule);
         }
-        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("weight_decay: expected 0 (off) or a finite value > 0, got "
-                    + weightDecay);
-        }
-        weightDecay = weightDecay == 0 ? 0 : weightDecay; // -0 is 0
-        clip = clip == 0 ? 0 : clip;
-        if (!(learningRate * weightDecay < 1)) {
-            throw new IllegalArgumentException("weight_decay: expected learning rate x weight decay below 1 (each step "
-                    + "multiplies the weights by 1 - their product), got " + learningRate + " x " + weightDecay);
-        }
+        weightDecay = RunSupport.weightDecay("weight_decay", learningRate, weightDecay);
+        clip = clip == 0 ? 0 : clip; // -0 is 0
         init = lower(init);
         if (!List.of("keras", "paper").contains(init)) {
             throw new IllegalArgumentException("init: expected keras or paper, got " + init);
