@@ -60,9 +60,9 @@ public record EventConfig(String task, String model, String idColumn, String tim
      * @throws IllegalArgumentException naming the first invalid field, what it expects and what it got
      */
     public EventConfig {
-        task = oneOf("task", task, "classification", "regression");
-        model = oneOf("model", model, "plstm", "lstm");
-        labelMode = oneOf("label_mode", labelMode, "sequence", "last-event");
+        task = RunSupport.oneOf("task", task, "classification", "regression");
+        model = RunSupport.oneOf("model", model, "plstm", "lstm");
+        labelMode = RunSupport.oneOf("label_mode", labelMode, "sequence", "last-event");
         for (String[] c : new String[][] {{"id_column", idColumn}, {"time_column", timeColumn},
             {"label_column", labelColumn}}) {
             if (c[1] == null || c[1].isBlank()) {
@@ -74,39 +74,27 @@ public record EventConfig(String task, String model, String idColumn, String tim
             throw new IllegalArgumentException("validation, test: expected fractions in [0, 1) with a sum below 1, "
                     + "got " + validation + ", " + test);
         }
-        atLeast("layers", layers);
-        atLeast("hidden", hidden);
-        atLeast("epochs", epochs);
-        atLeast("batch", batch);
-        atLeast("threads", threads);
-        optimizer = oneOf("optimizer", optimizer, "rmsprop", "adam", "sgd");
+        RunSupport.atLeastOne("layers", layers);
+        RunSupport.atLeastOne("hidden", hidden);
+        RunSupport.atLeastOne("epochs", epochs);
+        RunSupport.atLeastOne("batch", batch);
+        RunSupport.atLeastOne("threads", threads);
+        optimizer = RunSupport.oneOf("optimizer", optimizer, "rmsprop", "adam", "sgd");
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learning_rate: expected a finite value > 0, got " + learningRate);
         }
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw new IllegalArgumentException("clip: expected 0 (off) or a finite value > 0, got " + clip);
         }
-        schedule = oneOf("schedule", schedule == null ? "constant" : schedule, "constant", "cosine");
+        schedule = RunSupport.oneOf("schedule", schedule == null ? "constant" : schedule, "constant", "cosine");
         weightDecay = RunSupport.weightDecay("weight_decay", learningRate, weightDecay);
         clip = clip == 0 ? 0 : clip; // -0 is 0
-        init = oneOf("init", init, "keras", "paper");
+        init = RunSupport.oneOf("init", init, "keras", "paper");
         gateActivation = GateActivation.fromKerasName(gateActivation).kerasName();
-        engine = oneOf("engine", engine, "auto", "simd", "reference");
+        engine = RunSupport.oneOf("engine", engine, "auto", "simd", "reference");
     }
 
-    private static String oneOf(String name, String value, String... allowed) {
-        String v = value == null ? null : value.trim().toLowerCase(Locale.ROOT);
-        if (!List.of(allowed).contains(v)) {
-            throw new IllegalArgumentException(name + ": expected " + String.join(", ", allowed) + ", got " + value);
-        }
-        return v;
-    }
 
-    private static void atLeast(String name, long value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + ": expected >= 1, got " + value);
-        }
-    }
 
     /** @return whether the task is regression */
     public boolean regression() {
@@ -202,18 +190,6 @@ public record EventConfig(String task, String model, String idColumn, String tim
      * @throws IllegalArgumentException if the JSON is malformed or a value is invalid
      */
     public static EventConfig fromJson(String json) {
-        try {
-            EventConfig c = JSON.readValue(json, EventConfig.class);
-            if (c == null) {
-                throw new IllegalArgumentException("training configuration: expected a JSON object, got " + json);
-            }
-            return c;
-        } catch (JsonProcessingException e) {
-            if (e.getCause() instanceof IllegalArgumentException iae) {
-                throw iae;
-            }
-            throw new IllegalArgumentException("training configuration: expected an event training configuration, "
-                    + "got: " + e.getOriginalMessage(), e);
-        }
+        return RunSupport.readConfig(json, EventConfig.class, "an event training configuration");
     }
 }

@@ -1,5 +1,8 @@
 package org.plstm.mnist.train;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
@@ -9,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -162,4 +166,58 @@ public final class RunSupport {
         }
         return weightDecay == 0 ? 0 : weightDecay;
     }
+
+    /**
+     * @param name    the configuration field, for the message
+     * @param value   the value, case and surrounding blanks ignored
+     * @param allowed the accepted values, lower case
+     * @return the value, trimmed and in lower case
+     * @throws IllegalArgumentException if it is none of them
+     */
+    static String oneOf(String name, String value, String... allowed) {
+        String v = value == null ? null : value.trim().toLowerCase(Locale.ROOT);
+        if (!List.of(allowed).contains(v)) {
+            throw new IllegalArgumentException(name + ": expected " + String.join(", ", allowed) + ", got " + value);
+        }
+        return v;
+    }
+
+    /**
+     * @param name  the configuration field, for the message
+     * @param value the value
+     * @throws IllegalArgumentException if it is below 1
+     */
+    static void atLeastOne(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + ": expected >= 1, got " + value);
+        }
+    }
+
+    /**
+     * Reads a run configuration written as JSON by Jackson (its constructor validates it).
+     *
+     * @param json  the text
+     * @param type  the configuration's record type
+     * @param what  what a configuration of this type is, for the message
+     * @param <T>   the type
+     * @return the configuration
+     * @throws IllegalArgumentException if the JSON is malformed, not an object, or a value is invalid
+     */
+    static <T> T readConfig(String json, Class<T> type, String what) {
+        try {
+            T c = CONFIG_JSON.readValue(json, type);
+            if (c == null) {
+                throw new IllegalArgumentException("training configuration: expected a JSON object, got " + json);
+            }
+            return c;
+        } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
+            throw new IllegalArgumentException("training configuration: expected " + what + ", got: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static final ObjectMapper CONFIG_JSON = JsonMapper.builder().build();
 }

@@ -63,7 +63,7 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
      */
     @JsonCreator
     public TaskConfig {
-        task = oneOf("task", task, FREQ, EVENT_MNIST);
+        task = RunSupport.oneOf("task", task, FREQ, EVENT_MNIST);
         if (task.equals(FREQ)) {
             sampling = FrequencyTask.Sampling.parse(sampling).toString();
             threshold = 0;
@@ -75,14 +75,14 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
                         + "MNIST images, got " + trainSamples + ", " + testSamples);
             }
         }
-        model = oneOf("model", model, "plstm", "lstm");
-        atLeast("hidden", hidden);
-        atLeast("epochs", epochs);
-        atLeast("batch", batch);
-        atLeast("train_samples", trainSamples);
-        atLeast("test_samples", testSamples);
-        atLeast("threads", threads);
-        optimizer = oneOf("optimizer", optimizer, "rmsprop", "adam", "sgd");
+        model = RunSupport.oneOf("model", model, "plstm", "lstm");
+        RunSupport.atLeastOne("hidden", hidden);
+        RunSupport.atLeastOne("epochs", epochs);
+        RunSupport.atLeastOne("batch", batch);
+        RunSupport.atLeastOne("train_samples", trainSamples);
+        RunSupport.atLeastOne("test_samples", testSamples);
+        RunSupport.atLeastOne("threads", threads);
+        optimizer = RunSupport.oneOf("optimizer", optimizer, "rmsprop", "adam", "sgd");
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learning_rate: expected a finite value > 0, got " + learningRate);
         }
@@ -91,9 +91,9 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
         }
         weightDecay = RunSupport.weightDecay("weightDecay", learningRate, weightDecay);
         clip = clip == 0 ? 0 : clip; // -0 is 0
-        schedule = oneOf("schedule", schedule == null ? "constant" : schedule, "constant", "cosine");
-        init = oneOf("init", init, "keras", "paper");
-        engine = oneOf("engine", engine, "auto", "simd", "reference");
+        schedule = RunSupport.oneOf("schedule", schedule == null ? "constant" : schedule, "constant", "cosine");
+        init = RunSupport.oneOf("init", init, "keras", "paper");
+        engine = RunSupport.oneOf("engine", engine, "auto", "simd", "reference");
     }
 
     /**
@@ -108,19 +108,7 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
                 learningRate, clip, "constant", 0, seed, init, engine, threads);
     }
 
-    private static String oneOf(String name, String value, String... allowed) {
-        String v = value == null ? null : value.trim().toLowerCase(Locale.ROOT);
-        if (!List.of(allowed).contains(v)) {
-            throw new IllegalArgumentException(name + ": expected " + String.join(", ", allowed) + ", got " + value);
-        }
-        return v;
-    }
 
-    private static void atLeast(String name, long value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + ": expected >= 1, got " + value);
-        }
-    }
 
     /** @return whether the model is the plain LSTM baseline (which receives time as an input channel) */
     public boolean lstm() {
@@ -223,18 +211,6 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
      * @throws IllegalArgumentException if the JSON is malformed or a value is invalid
      */
     public static TaskConfig fromJson(String json) {
-        try {
-            TaskConfig c = JSON.readValue(json, TaskConfig.class);
-            if (c == null) {
-                throw new IllegalArgumentException("training configuration: expected a JSON object, got " + json);
-            }
-            return c;
-        } catch (JsonProcessingException e) {
-            if (e.getCause() instanceof IllegalArgumentException iae) {
-                throw iae;
-            }
-            throw new IllegalArgumentException("training configuration: expected a configuration of freq or "
-                    + "event-mnist, got: " + e.getOriginalMessage(), e);
-        }
+        return RunSupport.readConfig(json, TaskConfig.class, "a configuration of freq or event-mnist");
     }
 }
