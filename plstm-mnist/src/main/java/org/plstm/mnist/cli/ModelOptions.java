@@ -48,6 +48,13 @@ public final class ModelOptions {
     @Mixin
     ScheduleOptions schedule;
 
+    @Option(names = "--translate", paramLabel = "PIXELS", defaultValue = "0",
+            description = "Data augmentation: move each training image by a random whole number of pixels in "
+                    + "[-PIXELS, PIXELS] along each axis, anew every epoch (as Keras' RandomTranslation, in pixels; "
+                    + "background fills the vacated pixels); test images are never moved. 0 to "
+                    + TrainConfig.MAX_TRANSLATE + "; 0 = off. Default: ${DEFAULT-VALUE}.")
+    int translate;
+
     @Option(names = "--layout", paramLabel = "pixel|row", defaultValue = "pixel",
             description = "pixel: 784 steps of 1 pixel (timestamps 1..784); row: 28 steps of 28 pixels "
                     + "(timestamps 1..28). Default: ${DEFAULT-VALUE}.")
@@ -110,6 +117,10 @@ public final class ModelOptions {
             throw bad(spec, "--clip: expected 0 (off) or a finite number > 0, got " + clip);
         }
         String sched = schedule.validated(spec);
+        if (translate < 0 || translate > TrainConfig.MAX_TRANSLATE) {
+            throw bad(spec, "--translate: expected 0 (off) to " + TrainConfig.MAX_TRANSLATE + " pixels, got "
+                    + translate);
+        }
         Layout lay;
         try {
             lay = Layout.parse(layout);
@@ -130,7 +141,7 @@ public final class ModelOptions {
             throw bad(spec, "--gate-activation: expected sigmoid or hard_sigmoid, got '" + gateActivation + "'");
         }
         try {
-            return new TrainConfig(model, layers, hidden, epochs, batch, opt, lr, clip, sched, schedule.weightDecay(), lay,
+            return new TrainConfig(model, layers, hidden, epochs, batch, opt, lr, clip, sched, schedule.weightDecay(), translate, lay,
                     trainLimit,
                     testLimit, seed, in, act, peepholes, engine, threads);
         } catch (IllegalArgumentException e) {
@@ -160,6 +171,7 @@ public final class ModelOptions {
         pairs.put("--clip", new Object[] {clip, saved.clip()});
         pairs.put("--schedule", new Object[] {schedule.schedule.trim().toLowerCase(Locale.ROOT), saved.schedule()});
         pairs.put("--weight-decay", new Object[] {schedule.weightDecay(), saved.weightDecay()});
+        pairs.put("--translate", new Object[] {translate, saved.translate()});
         pairs.put("--layout", new Object[] {layout.trim().toLowerCase(Locale.ROOT), saved.layout().toString()});
         pairs.put("--train-limit", new Object[] {trainLimit, saved.trainLimit()});
         pairs.put("--seed", new Object[] {seed, saved.seed()});

@@ -111,7 +111,34 @@ public final class MnistBatches {
      * @throws IllegalArgumentException if the range or an index is out of bounds
      */
     public Batch fill(int[] order, int from, int size) {
+        return fill(order, from, size, 0, 0, 0);
+    }
+
+    /**
+     * Fills the batch of samples {@code order[from], ..., order[from + size − 1]}, each image translated by a random
+     * whole number of pixels (data augmentation, as Keras' {@code RandomTranslation} with {@code fill_mode
+     * "constant"} and {@code fill_value 0}, in pixels rather than fractions): a sample is moved by {@code dy} rows and
+     * {@code dx} columns, both uniform on {@code [−maxPixels, maxPixels]}; pixels moved out of the image are dropped,
+     * the vacated ones are background (raw value 0, standardised like every pixel). The offsets are a pure function of
+     * {@code (seed, epoch, sample index)} ({@link #translation}), so a resumed run sees the same images.
+     *
+     * @param order     sample indices (a permutation, or the identity for evaluation)
+     * @param from      first position in {@code order}
+     * @param size      {@code B >= 1}
+     * @param maxPixels largest translation in each direction, {@code 0 <= maxPixels < min(rows, cols)}; 0 = none
+     * @param seed      the run's seed
+     * @param epoch     the 1-based epoch number
+     * @return the filled batch (buffers reused per size)
+     * @throws IllegalArgumentException if the range, an index or {@code maxPixels} is out of bounds
+     */
+    public Batch fill(int[] order, int from, int size, int maxPixels, long seed, int epoch) {
         Objects.requireNonNull(order, "order");
+        int rows = split.rows();
+        int cols = split.cols();
+        if (maxPixels < 0 || maxPixels >= Math.min(rows, cols)) {
+            throw new IllegalArgumentException("maxPixels: expected 0 <= maxPixels < " + Math.min(rows, cols)
+                    + ", got " + maxPixels);
+        }
         if (size < 1 || from < 0 || from + size > order.length) {
             throw new IllegalArgumentException("from/size: expected a range inside [0, " + order.length + "), got from "
                     + from + " size " + size);
@@ -139,8 +166,23 @@ public final class MnistBatches {
             }
             int src = sample * image;
             int dst = b * image;
-            for (int p = 0; p < image; p++) {
-                x[dst + p] = table[pixels[src + p] & 0xFF];
+            if (maxPixels == 0) {
+                for (int p = 0; p < image; p++) {
+                    x[dst + p] = table[pixels[src + p] & 0xFF];
+                }
+            } else {
+                long offsets = translation(seed, epoch, sample, maxPixels);
+                int dy = (int) (offsets >> 32);
+                int dx = (int) offsets;
+                float background = table[0];
+                for (int r = 0; r < rows; r++) {
+                    int sr = r - dy; // output (r, c) is input (r - dy, c - dx)
+                    for (int c = 0; c < cols; c++) {
+                        int sc = c - dx;
+                        x[dst + r * cols + c] = sr >= 0 && sr < rows && sc >= 0 && sc < cols
+                                ? table[pixels[src + sr * cols + sc] & 0xFF] : background;
+                    }
+                }
             }
             batch.labels[b] = labels[sample];
         }
@@ -181,6 +223,25 @@ public final class MnistBatches {
             order[j] = t;
         }
         return order;
+    }
+
+    /**
+     * The translation of one training sample in one epoch: rows {@code dy} in the high 32 bits and columns {@code dx}
+     * in the low 32 bits, each uniform on {@code [−maxPixels, maxPixels]}, from a generator seeded from
+     * {@code (seed, epoch, sample)} only (independent of the batch the sample lands in and of what ran before).
+     *
+     * @param seed      the run's seed
+     * @param epoch     the 1-based epoch number
+     * @param sample    the sample's index in its split
+     * @param maxPixels largest translation, {@code >= 0}
+     * @return {@code ((long) dy << 32) | (dx & 0xFFFFFFFFL)}
+     */
+    static long translation(long seed, int epoch, int sample, int maxPixels) {
+        SplittableRandom rng = new SplittableRandom(mix(mix(seed * 0x9E3779B97F4A7C15L + epoch + 0x1B873593L)
+                + sample));
+        int dy = rng.nextInt(2 * maxPixels + 1) - maxPixels;
+        int dx = rng.nextInt(2 * maxPixels + 1) - maxPixels;
+        return ((long) dy << 32) | (dx & 0xFFFFFFFFL);
     }
 
     /** The SplitMix64 finaliser: decorrelates nearby seeds. */

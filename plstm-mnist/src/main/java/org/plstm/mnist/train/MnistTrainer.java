@@ -187,7 +187,9 @@ public final class MnistTrainer {
                             + "%s; engine %s%n", config.model(), model, model.parameterCount(),
                     config.layout(), config.layout().steps(), config.layout().inputSize(), train.count(),
                     test.count(), RunSupport.optimizerSummary(config.optimizer(), config.learningRate(),
-                            config.schedule(), config.clip(), config.weightDecay()), engine.description());
+                            config.schedule(), config.clip(), config.weightDecay())
+                            + (config.translate() > 0 ? "; training images moved by up to " + config.translate()
+                            + " px" : ""), engine.description());
             out.flush();
             if (!history.isEmpty()) {
                 // the reports of the resumed epochs, as the checkpoint has them (a run killed between its reports
@@ -300,7 +302,7 @@ public final class MnistTrainer {
         try {
             for (int from = 0; from < n; from += config.batch()) {
                 int size = Math.min(config.batch(), n - from);
-                MnistBatches.Batch b = train.fill(order, from, size);
+                MnistBatches.Batch b = train.fill(order, from, size, config.translate(), config.seed(), epoch);
                 if (schedule != null) {
                     schedule.applyTo(trainer.optimizer());
                 }

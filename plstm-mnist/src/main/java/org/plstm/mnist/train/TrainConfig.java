@@ -33,6 +33,10 @@ import org.plstm.train.SequenceClassifier;
  *                       null (a checkpoint written before schedules existed) reads as {@code constant}
  * @param weightDecay    decoupled weight decay of the weight matrices, {@code >= 0}, 0 = off
  *                       ({@link Optimizer#setWeightDecay}); absent in older checkpoints: 0
+ * @param translate      data augmentation: each training image is moved by a random number of pixels in
+ *                       {@code [−translate, translate]} along each axis, anew every epoch
+ *                       ({@link MnistBatches#fill(int[], int, int, int, long, int)}); {@code 0 <= translate <= 13},
+ *                       0 = off (absent in older checkpoints: 0); test images are never moved
  * @param layout         how images become sequences
  * @param trainLimit     use the first {@code N} training samples, {@code >= 1} (more than available = all)
  * @param testLimit      use the first {@code N} test samples, {@code >= 1}
@@ -44,7 +48,7 @@ import org.plstm.train.SequenceClassifier;
  * @param threads        engine threads, {@code >= 1}
  */
 @JsonPropertyOrder({"model", "layers", "hidden", "epochs", "batch", "optimizer", "learning_rate", "clip", "schedule",
-        "weight_decay", "layout", "train_limit", "test_limit", "seed", "init", "gate_activation", "peepholes", "engine", "threads"})
+        "weight_decay", "translate", "layout", "train_limit", "test_limit", "seed", "init", "gate_activation", "peepholes", "engine", "threads"})
 public record TrainConfig(
         @JsonProperty("model") ModelKind model,
         @JsonProperty("layers") int layers,
@@ -56,6 +60,7 @@ public record TrainConfig(
         @JsonProperty("clip") double clip,
         @JsonProperty("schedule") String schedule,
         @JsonProperty("weight_decay") double weightDecay,
+        @JsonProperty("translate") int translate,
         @JsonProperty("layout") Layout layout,
         @JsonProperty("train_limit") int trainLimit,
         @JsonProperty("test_limit") int testLimit,
@@ -65,6 +70,9 @@ public record TrainConfig(
         @JsonProperty("peepholes") boolean peepholes,
         @JsonProperty("engine") String engine,
         @JsonProperty("threads") int threads) {
+
+    /** The largest {@code translate}: half of MNIST's 28-pixel side less one. */
+    public static final int MAX_TRANSLATE = 13;
 
     /** Number of MNIST classes. */
     public static final int CLASSES = 10;
@@ -107,6 +115,10 @@ public record TrainConfig(
         }
         weightDecay = RunSupport.weightDecay("weight_decay", learningRate, weightDecay);
         clip = clip == 0 ? 0 : clip; // -0 is 0
+        if (translate < 0 || translate > MAX_TRANSLATE) {
+            throw new IllegalArgumentException("translate: expected 0 (off) to " + MAX_TRANSLATE + " pixels, got "
+                    + translate);
+        }
         init = lower(init);
         if (!List.of("keras", "paper").contains(init)) {
             throw new IllegalArgumentException("init: expected keras or paper, got " + init);
@@ -126,7 +138,7 @@ public record TrainConfig(
     public TrainConfig(ModelKind model, int layers, int hidden, int epochs, int batch, String optimizer,
                        double learningRate, double clip, Layout layout, int trainLimit, int testLimit, long seed,
                        String init, String gateActivation, boolean peepholes, String engine, int threads) {
-        this(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, "constant", 0, layout, trainLimit,
+        this(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, "constant", 0, 0, layout, trainLimit,
                 testLimit, seed, init, gateActivation, peepholes, engine, threads);
     }
 
@@ -147,7 +159,7 @@ public record TrainConfig(
      * @return the default configuration
      */
     public static TrainConfig defaults() {
-        return new TrainConfig(ModelKind.PLSTM, 1, 32, 2, 128, "rmsprop", 1e-3, 0, "constant", 0, Layout.PIXEL, 60_000, 10_000, 1,
+        return new TrainConfig(ModelKind.PLSTM, 1, 32, 2, 128, "rmsprop", 1e-3, 0, "constant", 0, 0, Layout.PIXEL, 60_000, 10_000, 1,
                 "keras", "sigmoid", false, "auto", Runtime.getRuntime().availableProcessors());
     }
 
@@ -196,7 +208,7 @@ public record TrainConfig(
      */
     public TrainConfig withModel(ModelKind kind) {
         return new TrainConfig(kind, layers, hidden, epochs, batch, optimizer, learningRate, clip, schedule,
-                weightDecay, layout, trainLimit, testLimit, seed, init, gateActivation, peepholes, engine, threads);
+                weightDecay, translate, layout, trainLimit, testLimit, seed, init, gateActivation, peepholes, engine, threads);
     }
 
     /**
@@ -205,7 +217,7 @@ public record TrainConfig(
      */
     public TrainConfig withEpochs(int total) {
         return new TrainConfig(model, layers, hidden, total, batch, optimizer, learningRate, clip, schedule,
-                weightDecay, layout, trainLimit, testLimit, seed, init, gateActivation, peepholes, engine, threads);
+                weightDecay, translate, layout, trainLimit, testLimit, seed, init, gateActivation, peepholes, engine, threads);
     }
 
     /**
@@ -215,7 +227,7 @@ public record TrainConfig(
      */
     public TrainConfig withEngine(String name, int count) {
         return new TrainConfig(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, schedule,
-                weightDecay, layout, trainLimit, testLimit, seed, init, gateActivation, peepholes, name, count);
+                weightDecay, translate, layout, trainLimit, testLimit, seed, init, gateActivation, peepholes, name, count);
     }
 
     /**
@@ -224,7 +236,17 @@ public record TrainConfig(
      */
     public TrainConfig withTestLimit(int limit) {
         return new TrainConfig(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, schedule,
-                weightDecay, layout, trainLimit, limit, seed, init, gateActivation, peepholes, engine, threads);
+                weightDecay, translate, layout, trainLimit, limit, seed, init, gateActivation, peepholes, engine, threads);
+    }
+
+    /**
+     * @param pixels largest translation of the training images, {@code 0..}{@link #MAX_TRANSLATE}
+     * @return a copy with another augmentation
+     */
+    public TrainConfig withTranslate(int pixels) {
+        return new TrainConfig(model, layers, hidden, epochs, batch, optimizer, learningRate, clip, schedule,
+                weightDecay, pixels, layout, trainLimit, testLimit, seed, init, gateActivation, peepholes, engine,
+                threads);
     }
 
     /** @return this configuration as a JSON object (snake_case keys) */

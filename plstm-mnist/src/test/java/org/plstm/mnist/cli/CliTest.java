@@ -60,7 +60,7 @@ class CliTest {
             {"--epochs=N", "Default: 2."}, {"--batch=N", "Default: 128."},
             {"--optimizer=rmsprop|adam|sgd", "Default: rmsprop."}, {"--lr=RATE", "Default: 0.001."},
             {"--clip=NORM", "Default: 0."}, {"--schedule=constant|cosine", "Default: constant."},
-            {"--weight-decay=RATE", "Default: 0."},
+            {"--weight-decay=RATE", "Default: 0."}, {"--translate=PIXELS", "Default: 0."},
             {"--layout=pixel|row", "Default: pixel."},
             {"--train-limit=N", "Default: 60000 (all)."}, {"--test-limit=N", "Default: 10000 (all)."},
             {"--seed=N", "Default: 1."}, {"--init=keras|paper", "Default: keras."},
@@ -91,7 +91,8 @@ class CliTest {
         "train --hidden 0", "train --hidden abc", "train --layers -1", "train --epochs 0", "train --batch 0",
         "train --lr -1", "train --lr NaN", "train --clip -0.5", "train --layout diagonal", "train --model gru",
         "train --optimizer lbfgs", "train --init random", "train --gate-activation relu", "train --engine gpu",
-        "train --threads 0", "train --threads many", "train --schedule step", "train --weight-decay -1", "train --train-limit 0", "train --test-limit -5",
+        "train --threads 0", "train --threads many", "train --schedule step", "train --weight-decay -1",
+        "train --translate -1", "train --translate 14", "train --train-limit 0", "train --test-limit -5",
         "train --bogus", "train --seed x", "compare --hidden 0", "compare --model lstm", "evaluate",
         "evaluate --checkpoint /nonexistent/ck.safetensors", "evaluate --checkpoint x --batch 0",
         "train --resume /nonexistent/ck.safetensors", "frobnicate", "", "train --hidden 30000",
@@ -118,6 +119,8 @@ class CliTest {
                 .contains("--checkpoint: no such file: /nonexistent/ck.safetensors");
         assertThat(run("evaluate", "--checkpoint", "/").err())
                 .contains("--checkpoint: expected a checkpoint file, got the directory /");
+        assertThat(run("train", "--translate", "14").err()).contains("--translate: expected 0 (off) to 13 pixels, "
+                + "got 14");
         assertThat(run("train", "--hidden", "30000").err()).contains("--hidden: 30000 is too large: hiddenSize "
                 + "(recurrentKernel [H][4H], padded): expected at most 2147483647 elements");
     }
@@ -246,6 +249,10 @@ class CliTest {
                 dir.resolve("x").toString());
         assertThat(conflict.code()).isEqualTo(2);
         assertThat(conflict.err()).contains("--hidden: the checkpoint was trained with 8, got 16");
+        Run moved = run("train", "--resume", ck.toString(), "--epochs", "2", "--translate", "2", "--out",
+                dir.resolve("x").toString());
+        assertThat(moved.code()).isEqualTo(2);
+        assertThat(moved.err()).contains("--translate: the checkpoint was trained with 0, got 2");
         Run done = run("train", "--resume", ck.toString(), "--epochs", "1", "--out", dir.resolve("y").toString());
         assertThat(done.code()).isEqualTo(2);
         assertThat(done.err()).contains("--epochs: the checkpoint has completed 1 epoch; expected a total above that, "

@@ -68,9 +68,9 @@ class CheckpointResumeTest {
     }
 
     @Test
-    void aCosineScheduleWithWeightDecayResumedAfterAKillContinuesTheSameCurveAndRates() throws Exception {
+    void aCosineScheduleWithWeightDecayAndTranslationResumedAfterAKillContinuesTheSameCurveAndRates() throws Exception {
         System.out.println("CheckpointResumeTest (cosine) seed=11");
-        TrainConfig cosine = new TrainConfig(ModelKind.PLSTM, 2, 8, 2, 32, "adam", 2e-3, 1.0, "cosine", 1e-3, Layout.ROW,
+        TrainConfig cosine = new TrainConfig(ModelKind.PLSTM, 2, 8, 2, 32, "adam", 2e-3, 1.0, "cosine", 1e-3, 2, Layout.ROW,
                 300, 64, 11, "keras", "hard_sigmoid", true, "simd", 2);
         List<Double> straight = new ArrayList<>();
         new MnistTrainer(cosine, RealMnist.get(), dir.resolve("straight"), new PrintWriter(new StringWriter()), false)
@@ -103,11 +103,18 @@ class CheckpointResumeTest {
         assertThat(joined).hasSize(20).isEqualTo(straight);
 
         // the schedule decays: a constant-rate run of the same seed has another curve after its first step
+        TrainConfig constantRate = new TrainConfig(ModelKind.PLSTM, 2, 8, 2, 32, "adam", 2e-3, 1.0, "constant", 1e-3,
+                2, Layout.ROW, 300, 64, 11, "keras", "hard_sigmoid", true, "simd", 2);
         List<Double> constant = new ArrayList<>();
-        new MnistTrainer(config(2), RealMnist.get(), dir.resolve("constant"), new PrintWriter(new StringWriter()),
+        new MnistTrainer(constantRate, RealMnist.get(), dir.resolve("constant"), new PrintWriter(new StringWriter()),
                 false).listener((e, it, r) -> constant.add(r.loss())).run(null, null);
         assertThat(constant.get(0)).isEqualTo(straight.get(0));
         assertThat(constant.subList(2, 20)).isNotEqualTo(straight.subList(2, 20));
+        // and the images were moved: the same run without translation starts from another loss
+        List<Double> unmoved = new ArrayList<>();
+        new MnistTrainer(cosine.withTranslate(0), RealMnist.get(), dir.resolve("unmoved"),
+                new PrintWriter(new StringWriter()), false).listener((e, it, r) -> unmoved.add(r.loss())).run(null, null);
+        assertThat(unmoved.get(0)).isNotEqualTo(straight.get(0));
     }
 
     @Test

@@ -35,16 +35,19 @@ class TrainConfigTest {
         String json = c.toJson();
         assertThat(json).startsWith("{\"model\":\"lstm\",\"layers\":3,\"hidden\":16,\"epochs\":5,\"batch\":64,"
                 + "\"optimizer\":\"adam\",\"learning_rate\":0.002,\"clip\":1.5,\"schedule\":\"constant\",\"weight_decay\":0.0,"
-                + "\"layout\":\"row\","
+                + "\"translate\":0,\"layout\":\"row\","
                 + "\"train_limit\":1000,");
         assertThat(TrainConfig.fromJson(json)).isEqualTo(c);
-        // a checkpoint written before schedules existed has no "schedule": a constant rate
-        assertThat(TrainConfig.fromJson(json.replace("\"schedule\":\"constant\",\"weight_decay\":0.0,", ""))).isEqualTo(c);
+        // a checkpoint written before schedules and augmentation existed has none of them: constant, off, off
+        assertThat(json).contains("\"schedule\":\"constant\",\"weight_decay\":0.0,\"translate\":0,");
+        assertThat(TrainConfig.fromJson(json.replace("\"schedule\":\"constant\",\"weight_decay\":0.0,\"translate\":0,",
+                ""))).isEqualTo(c);
         assertThat(c.learningRateSchedule(1000)).isNull();
-        TrainConfig cosine = new TrainConfig(ModelKind.LSTM, 3, 16, 5, 64, "adam", 2e-3, 1.5, "Cosine", 1e-4, Layout.ROW,
+        TrainConfig cosine = new TrainConfig(ModelKind.LSTM, 3, 16, 5, 64, "adam", 2e-3, 1.5, "Cosine", 1e-4, 3, Layout.ROW,
                 1000, 200, -7, "paper", "hard_sigmoid", true, "reference", 3);
         assertThat(TrainConfig.fromJson(cosine.toJson())).isEqualTo(cosine);
         assertThat(cosine.newOptimizer().weightDecay()).isEqualTo(1e-4);
+        assertThat(cosine.translate()).isEqualTo(3);
         // 1000 samples in batches of 64: 16 steps per epoch, 80 in the run
         assertThat(cosine.learningRateSchedule(1000)).isEqualTo(new org.plstm.optim.CosineDecay(2e-3, 80, 0));
         assertThat(c.layerConfigs()).hasSize(3);
@@ -65,6 +68,11 @@ class TrainConfigTest {
         assertThatThrownBy(() -> TrainConfig.fromJson(TrainConfig.defaults().toJson().replace("\"constant\"",
                 "\"step\""))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("schedule: expected constant or cosine, got step");
+        for (int bad : new int[] {-1, 14}) {
+            assertThatThrownBy(() -> TrainConfig.fromJson(TrainConfig.defaults().toJson().replace("\"translate\":0",
+                    "\"translate\":" + bad))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("translate: expected 0 (off) to 13 pixels, got " + bad);
+        }
         assertThatThrownBy(() -> TrainConfig.fromJson("{\"model\":")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("training configuration: ");
         assertThatThrownBy(() -> Layout.parse("column")).hasMessage("layout: expected pixel or row, got column");
