@@ -170,12 +170,12 @@ final class CellKernel {
         }
     }
 
-    // Scratch layout of CellTile.e, L floats per row and slot: gate inputs [4 rows][i, f] | g [4] | c~ [4] |
-    // tanh(c~) [4] | o [4].
-    private static final int G = 8 * L;
-    private static final int C = 12 * L;
-    private static final int T = 16 * L;
-    private static final int O = 20 * L;
+    // Scratch layout of CellTile.e, L floats per row and slot, R = CellTile.MAX_ROWS: gate inputs [R rows][i, f] |
+    // g [R] | c~ [R] | tanh(c~) [R] | o [R].
+    private static final int G = 2 * CellTile.MAX_ROWS * L;
+    private static final int C = 3 * CellTile.MAX_ROWS * L;
+    private static final int T = 4 * CellTile.MAX_ROWS * L;
+    private static final int O = 5 * CellTile.MAX_ROWS * L;
 
     /** {@code fma(a, b, c)} with hardware FMA, else {@code a·b + c}: the rule of every kernel. */
     private static float madd(float a, float b, float c) {

@@ -8,14 +8,17 @@ import static org.plstm.simd.VectorLevel.L;
  * units. Arrays are set once per pass; offsets per tile. Per-worker scratch, not thread-safe.
  */
 final class CellTile {
-    /** Rows per tile at most. */
-    static final int MAX_ROWS = 4;
+    /**
+     * Rows per tile at most: 6, so that a tile is one 6-row register tile of the gate product at levels with 32
+     * vector registers ({@link GateProduct}), or three 2-row ones with 16.
+     */
+    static final int MAX_ROWS = 6;
     /** Scratch floats of the cell update: per row i, f, g, c~, tanh(c~), o ({@link CellKernel}'s layout). */
     static final int SCRATCH = MAX_ROWS * 6 * L;
 
-    /** Rows in this tile, {@code 1..4}. */
+    /** Rows in this tile, {@code 1..MAX_ROWS}. */
     int rows;
-    /** Pre-activations {@code [4 rows][i, f, g, o][L]}, written by the gate product. */
+    /** Pre-activations {@code [MAX_ROWS rows][i, f, g, o][L]}, written by the gate product. */
     final float[] z = new float[MAX_ROWS * 4 * L];
 
     /** Previous state {@code c_{t-1}}, {@code h_{t-1}}: row {@code q} at {@code prev[q]}. */
@@ -45,7 +48,7 @@ final class CellTile {
     float[] go;
     float[] tc;
     final int[] cacheAt = new int[MAX_ROWS];
-    /** Where the caches of a tile that keeps none go: {@code [4 rows][L]}, overwritten. */
+    /** Where the caches of a tile that keeps none go: {@code [MAX_ROWS rows][L]}, overwritten. */
     final float[] sink = new float[MAX_ROWS * L];
     /** 1 for the hard sigmoid, 0 for the logistic sigmoid (a mask in the kernels, not a branch). */
     float hard;
