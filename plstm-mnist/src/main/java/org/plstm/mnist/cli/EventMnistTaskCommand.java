@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.plstm.mnist.data.Mnist;
 import org.plstm.mnist.train.TaskConfig;
+import org.plstm.mnist.train.TrainConfig;
 import picocli.CommandLine.Option;
 
 /** Event-based MNIST's options and data, shared by {@code event-mnist} and {@code event-mnist compare}. */
@@ -12,6 +13,13 @@ abstract class EventMnistTaskCommand extends PaperTaskCommand {
             description = "A pixel is ink iff its value is >= VALUE (1 to 255); an event is a change of ink along "
                     + "the row-major scan. Default: ${DEFAULT-VALUE}.")
     int threshold;
+
+    @Option(names = "--translate", paramLabel = "PIXELS", defaultValue = "0",
+            description = "Data augmentation: move each training image by a random whole number of pixels in "
+                    + "[-PIXELS, PIXELS] along each axis, anew every epoch, before it becomes events (as Keras' "
+                    + "RandomTranslation, in pixels); test images are never moved. 0 to " + TrainConfig.MAX_TRANSLATE
+                    + "; 0 = off. Default: ${DEFAULT-VALUE}.")
+    int translate;
 
     @Option(names = "--train-samples", paramLabel = "N", defaultValue = "60000",
             description = "Training images (the first N of the 60000). Default: ${DEFAULT-VALUE}.")
@@ -38,6 +46,11 @@ abstract class EventMnistTaskCommand extends PaperTaskCommand {
     @Override
     int threshold() {
         return threshold;
+    }
+
+    @Override
+    int translate() {
+        return translate;
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.plstm.mnist.train.MnistTrainer;
 import org.plstm.mnist.train.TaskConfig;
 import org.plstm.mnist.train.TaskData;
 import org.plstm.mnist.train.TaskTrainer;
+import org.plstm.mnist.train.TrainConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -111,6 +112,11 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** @return the {@code --translate} value ({@code event-mnist}), or 0 */
+    int translate() {
+        return 0;
+    }
+
     /** @return the {@code --train-samples} value */
     abstract int trainSamples();
 
@@ -151,6 +157,10 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
             if (threshold() < 1 || threshold() > 255) {
                 throw ModelOptions.bad(spec, "--threshold: expected a pixel value in [1, 255], got " + threshold());
             }
+            if (translate() < 0 || translate() > TrainConfig.MAX_TRANSLATE) {
+                throw ModelOptions.bad(spec, "--translate: expected 0 (off) to " + TrainConfig.MAX_TRANSLATE
+                        + " pixels, got " + translate());
+            }
             if (trainSamples() > 60_000) {
                 throw ModelOptions.bad(spec, "--train-samples: expected at most 60000 (the MNIST training images), "
                         + "got " + trainSamples());
@@ -178,7 +188,8 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
         }
         try {
             return new TaskConfig(task(), sampling(), m, hidden, epochs, batch, trainSamples(), testSamples(),
-                    threshold(), optimizer, lr, clip, sched, schedule.weightDecay(), seed, init, engineName, threads);
+                    threshold(), optimizer, lr, clip, sched, schedule.weightDecay(), translate(), seed, init, engineName,
+                    threads);
         } catch (IllegalArgumentException e) {
             throw ModelOptions.bad(spec, e.getMessage().startsWith("weightDecay:")
                     ? "--weight-decay" + e.getMessage().substring("weightDecay".length()) : e.getMessage());
@@ -310,7 +321,8 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
             {"--optimizer", given.optimizer(), saved.optimizer()}, {"--lr", given.learningRate(),
                 saved.learningRate()}, {"--clip", given.clip(), saved.clip()}, {"--seed", given.seed(), saved.seed()},
             {"--init", given.init(), saved.init()}, {"--schedule", given.schedule(), saved.schedule()},
-            {"--weight-decay", given.weightDecay(), saved.weightDecay()}};
+            {"--weight-decay", given.weightDecay(), saved.weightDecay()}, {"--translate", given.translate(),
+                saved.translate()}};
         for (Object[] p : pairs) {
             String option = (String) p[0];
             if (spec.findOption(option) != null && spec.commandLine().getParseResult().hasMatchedOption(option)

@@ -41,7 +41,32 @@ public final class EventMnist {
      * @throws IndexOutOfBoundsException if {@code sample} is out of range
      */
     public static LabeledSequence events(MnistSplit split, int sample, int threshold, boolean gap) {
+        return events(split, sample, threshold, gap, 0, 0);
+    }
+
+    /**
+     * The events of one image moved by {@code dy} rows and {@code dx} columns first (data augmentation): the moved
+     * image's pixel {@code (r, c)} is the original's {@code (r − dy, c − dx)}, or background (0, never ink) where that
+     * lies outside the image. {@code dy = dx = 0} is {@link #events(MnistSplit, int, int, boolean)}.
+     *
+     * @param split     the images
+     * @param sample    the image's index
+     * @param threshold the ink threshold, in {@code [1, 255]}
+     * @param gap       whether to append the time-gap channel (the LSTM baseline)
+     * @param dy        rows to move down (negative: up), {@code |dy| < rows}
+     * @param dx        columns to move right (negative: left), {@code |dx| < cols}
+     * @return the moved image's events, as {@link #events(MnistSplit, int, int, boolean)}
+     * @throws IllegalArgumentException if the threshold or an offset is out of range
+     * @throws IndexOutOfBoundsException if {@code sample} is out of range
+     */
+    public static LabeledSequence events(MnistSplit split, int sample, int threshold, boolean gap, int dy, int dx) {
         checkThreshold(threshold);
+        int rows = split.rows();
+        int cols = split.cols();
+        if (Math.abs(dy) >= rows || Math.abs(dx) >= cols) {
+            throw new IllegalArgumentException("dy, dx: expected |dy| < " + rows + " and |dx| < " + cols + ", got "
+                    + dy + ", " + dx);
+        }
         int size = split.imageSize();
         int base = sample * size;
         if (sample < 0 || sample >= split.count()) {
@@ -52,7 +77,9 @@ public final class EventMnist {
         List<Integer> polarity = new ArrayList<>();
         boolean on = false;
         for (int k = 0; k < size; k++) {
-            boolean now = (px[base + k] & 0xFF) >= threshold;
+            int r = k / cols - dy;
+            int c = k % cols - dx;
+            boolean now = r >= 0 && r < rows && c >= 0 && c < cols && (px[base + r * cols + c] & 0xFF) >= threshold;
             if (now != on) {
                 times.add(k);
                 polarity.add(now ? 1 : -1);

@@ -40,6 +40,10 @@ import org.plstm.train.SequenceClassifier;
  *                     written before schedules existed) reads as {@code constant}
  * @param weightDecay  decoupled weight decay of the weight matrices, {@code >= 0}, 0 = off
  *                     ({@link Optimizer#setWeightDecay}); absent in older checkpoints: 0
+ * @param translate    {@code event-mnist}: data augmentation, each training image is moved by a random whole number
+ *                     of pixels in {@code [−translate, translate]} along each axis, anew every epoch, before it
+ *                     becomes events ({@link TaskData#eventMnist}); {@code 0..}{@link TrainConfig#MAX_TRANSLATE},
+ *                     0 = off (absent in older checkpoints: 0); test images are never moved. {@code freq}: 0
  * @param seed         seed of the data, the initialisation and the shuffling
  * @param init         time-gate initialisation, {@code keras} or {@code paper}
  * @param engine       {@code auto}, {@code simd} or {@code reference}
@@ -47,8 +51,8 @@ import org.plstm.train.SequenceClassifier;
  */
 public record TaskConfig(String task, String sampling, String model, int hidden, int epochs, int batch,
                          int trainSamples, int testSamples, int threshold, String optimizer, double learningRate,
-                         double clip, String schedule, double weightDecay, long seed, String init, String engine,
-                         int threads) {
+                         double clip, String schedule, double weightDecay, int translate, long seed, String init,
+                         String engine, int threads) {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     /** The task name of the frequency-discrimination experiment. */
@@ -67,9 +71,17 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
         if (task.equals(FREQ)) {
             sampling = FrequencyTask.Sampling.parse(sampling).toString();
             threshold = 0;
+            if (translate != 0) {
+                throw new IllegalArgumentException("translate: expected 0 for freq (it moves MNIST images), got "
+                        + translate);
+            }
         } else {
             sampling = "none";
             EventMnist.checkThreshold(threshold);
+            if (translate < 0 || translate > TrainConfig.MAX_TRANSLATE) {
+                throw new IllegalArgumentException("translate: expected 0 (off) to " + TrainConfig.MAX_TRANSLATE
+                        + " pixels, got " + translate);
+            }
             if (trainSamples > 60_000 || testSamples > 10_000) {
                 throw new IllegalArgumentException("train_samples, test_samples: expected at most 60000 and 10000 "
                         + "MNIST images, got " + trainSamples + ", " + testSamples);
@@ -105,7 +117,7 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
                       int trainSamples, int testSamples, int threshold, String optimizer, double learningRate,
                       double clip, long seed, String init, String engine, int threads) {
         this(task, sampling, model, hidden, epochs, batch, trainSamples, testSamples, threshold, optimizer,
-                learningRate, clip, "constant", 0, seed, init, engine, threads);
+                learningRate, clip, "constant", 0, 0, seed, init, engine, threads);
     }
 
 
@@ -173,7 +185,7 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
      */
     public TaskConfig withModel(String m) {
         return new TaskConfig(task, sampling, m, hidden, epochs, batch, trainSamples, testSamples, threshold,
-                optimizer, learningRate, clip, schedule, weightDecay, seed, init, engine, threads);
+                optimizer, learningRate, clip, schedule, weightDecay, translate, seed, init, engine, threads);
     }
 
     /**
@@ -184,7 +196,7 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
      */
     public TaskConfig withRun(int total, String name, int count) {
         return new TaskConfig(task, sampling, model, hidden, total, batch, trainSamples, testSamples, threshold,
-                optimizer, learningRate, clip, schedule, weightDecay, seed, init, name, count);
+                optimizer, learningRate, clip, schedule, weightDecay, translate, seed, init, name, count);
     }
 
     /**

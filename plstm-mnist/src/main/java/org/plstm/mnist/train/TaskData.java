@@ -80,7 +80,10 @@ public interface TaskData {
 
     /**
      * Event-based MNIST ({@link EventMnist}): the first {@code trainSamples} training and {@code testSamples} test
-     * images as event sequences, the same every epoch (converted once); the LSTM gets the time-gap channel.
+     * images as event sequences; the LSTM gets the time-gap channel. The test images, and without
+     * {@code translate} the training images, are the same every epoch (converted once); with it, each training image
+     * is moved by its epoch's offsets ({@link MnistBatches#translation}, a pure function of the seed, the epoch and
+     * the image) before it becomes events, so it gives other events every epoch.
      *
      * @param config an {@code event-mnist} configuration
      * @param mnist  the images
@@ -92,10 +95,20 @@ public interface TaskData {
                 config.threshold(), gap));
         List<LabeledSequence> test = List.copyOf(EventMnist.firstImages(mnist.test(), config.testSamples(),
                 config.threshold(), gap));
+        int translate = config.translate();
         return new TaskData() {
             @Override
             public List<LabeledSequence> train(int epoch) {
-                return train;
+                if (translate == 0) {
+                    return train;
+                }
+                List<LabeledSequence> moved = new ArrayList<>(train.size());
+                for (int i = 0; i < train.size(); i++) {
+                    long offsets = MnistBatches.translation(config.seed(), epoch, i, translate);
+                    moved.add(EventMnist.events(mnist.train(), i, config.threshold(), gap, (int) (offsets >> 32),
+                            (int) offsets));
+                }
+                return moved;
             }
 
             @Override

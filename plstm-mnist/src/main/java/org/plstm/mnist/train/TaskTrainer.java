@@ -212,8 +212,9 @@ public final class TaskTrainer {
             out.printf(Locale.ROOT, "%s %s: %s, %d parameters; %d training and %d test sequences per epoch; %s;"
                             + " engine %s%n", config.name(), config.model(), model, model.parameterCount(),
                     config.trainSamples(), config.testSamples(), RunSupport.optimizerSummary(config.optimizer(),
-                            config.learningRate(), config.schedule(), config.clip(), config.weightDecay()),
-                    engine.description());
+                            config.learningRate(), config.schedule(), config.clip(), config.weightDecay())
+                            + (config.translate() > 0 ? "; training images moved by up to " + config.translate()
+                            + " px" : ""), engine.description());
             out.flush();
             for (int epoch = startEpoch + 1; epoch <= config.epochs(); epoch++) {
                 String lastGood = epoch - 1 > startEpoch ? checkpoint + " (epoch " + (epoch - 1) + ")"

@@ -48,6 +48,25 @@ class EventMnistTest {
     }
 
     @Test
+    void aMovedImageGivesTheEventsOfItsMovedInk() {
+        // image 0's bar (row 1, columns 1..2) moved down 1 and left 1: row 2, columns 0..1, scan positions 8..9
+        LabeledSequence moved = EventMnist.events(images(), 0, 128, false, 1, -1);
+        assertThat(moved.time()).containsExactly(8.0, 10.0);
+        assertThat(moved.x()).containsExactly(1f, -1f);
+        assertThat(moved.label()).isEqualTo(7);
+        // up 1 and right 2: row 0, column 3 (column 4 fell off the image), ink up to the row's end
+        assertThat(EventMnist.events(images(), 0, 128, false, -1, 2).time()).containsExactly(3.0, 4.0);
+        // image 1's only ink pixel (2, 3) moved right: gone, so a blank image's one neutral event
+        assertThat(EventMnist.events(images(), 1, 128, false, 0, 1).time()).containsExactly(0.0);
+        // no move is the plain conversion
+        assertThat(EventMnist.events(images(), 0, 128, true, 0, 0).x())
+                .containsExactly(EventMnist.events(images(), 0, 128, true).x());
+        assertThatThrownBy(() -> EventMnist.events(images(), 0, 128, false, 3, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("dy, dx: expected |dy| < 3 and |dx| < 4, got 3, 0");
+    }
+
+    @Test
     void badArgumentsAreRefused() {
         assertThatThrownBy(() -> EventMnist.events(images(), 0, 0, false)).hasMessageContaining("threshold")
                 .hasMessageContaining("got 0");

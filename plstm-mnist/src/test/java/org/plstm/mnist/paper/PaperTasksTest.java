@@ -157,7 +157,7 @@ class PaperTasksTest {
     @Test
     void aCosineScheduleResumesOnTheSameCurveAndKeepsItsLength() throws Exception {
         System.out.println("PaperTasksTest (cosine) seed=4");
-        TaskConfig c = new TaskConfig("freq", "async", "plstm", 8, 2, 32, 320, 64, 0, "adam", 3e-3, 1, "cosine", 0, 4,
+        TaskConfig c = new TaskConfig("freq", "async", "plstm", 8, 2, 32, 320, 64, 0, "adam", 3e-3, 1, "cosine", 0, 0, 4,
                 "paper", "simd", 2);
         assertThat(c.learningRateSchedule()).isEqualTo(new org.plstm.optim.CosineDecay(3e-3, 20, 0));
         List<Double> straight = new java.util.ArrayList<>();
