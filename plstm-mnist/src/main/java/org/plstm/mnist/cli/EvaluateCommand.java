@@ -1,5 +1,8 @@
 package org.plstm.mnist.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -57,6 +60,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         String engineName = runtime.engine(spec);
         int threads = runtime.threads(spec);
         Checkpoint.Loaded loaded = TrainCommand.loadCheckpoint(spec, "--checkpoint", checkpoint);
+        String other = otherTrainer(loaded.trainer());
+        if (other != null) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint: " + checkpoint + " is a checkpoint of "
+                    + other);
+        }
         Layout layout;
         try {
             layout = loaded.trainer() != null ? TrainConfig.fromJson(loaded.trainer()).layout()
@@ -117,5 +125,33 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--checkpoint: " + checkpoint + ": metadata " + key
                     + " must be a number, got " + (value == null ? "nothing" : "'" + value + "'"));
         }
+    }
+
+    /**
+     * @param trainer a checkpoint's {@code trainer} metadata (JSON), or null
+     * @return what wrote it and how to score it, if it is not a sequential-MNIST run's ({@code train},
+     *     {@code compare}); else null
+     */
+    static String otherTrainer(String trainer) {
+        if (trainer == null) {
+            return null;
+        }
+        String task;
+        try {
+            JsonNode node = new ObjectMapper().readTree(trainer);
+            task = node != null && node.hasNonNull("task") ? node.get("task").asText() : null;
+        } catch (JsonProcessingException e) {
+            return null; // the configuration parser below says what is wrong
+        }
+        if (task == null) {
+            return null;
+        }
+        if (task.equals("freq") || task.equals("event-mnist")) {
+            return "'" + task + "' (the paper's experiment), not of sequential MNIST; evaluate scores the checkpoints "
+                    + "of train and compare (a " + task + " run's test accuracy after every epoch is in its "
+                    + "summary.json)";
+        }
+        return "'events train' (your own CSV data), not of sequential MNIST; score it with 'events evaluate "
+                + "--checkpoint FILE --data CSV'";
     }
 }

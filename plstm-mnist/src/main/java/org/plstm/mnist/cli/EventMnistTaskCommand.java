@@ -17,7 +17,8 @@ abstract class EventMnistTaskCommand extends PaperTaskCommand {
     @Option(names = "--translate", paramLabel = "PIXELS", defaultValue = "0",
             description = "Data augmentation: move each training image by a random whole number of pixels in "
                     + "[-PIXELS, PIXELS] along each axis, anew every epoch, before it becomes events (as Keras' "
-                    + "RandomTranslation, in pixels); test images are never moved. 0 to " + TrainConfig.MAX_TRANSLATE
+                    + "RandomTranslation, in pixels; background fills the vacated pixels); test images are never "
+                    + "moved. 0 to " + TrainConfig.MAX_TRANSLATE
                     + "; 0 = off. Default: ${DEFAULT-VALUE}.")
     int translate;
 

@@ -100,6 +100,11 @@ class EventsWalkthroughTest {
         assertThat(number(e.out(), "accuracy ([0-9.]+)")).as("evaluate --split test = the run's test score")
                 .isEqualTo(acc, org.assertj.core.data.Offset.offset(1e-4));
         assertThat(e.out()).contains("test of ", "(120 sequences)");
+        // the sequential-MNIST evaluate points at events evaluate
+        Run wrong = run("evaluate", "--checkpoint", ck.toString());
+        assertThat(wrong.code()).isEqualTo(2);
+        assertThat(wrong.err()).contains("is a checkpoint of 'events train' (your own CSV data), not of sequential "
+                + "MNIST; score it with 'events evaluate --checkpoint FILE --data CSV'");
 
         // predict on a file without the label column
         Path unlabeled = dir.resolve("unlabeled.csv");

@@ -152,6 +152,11 @@ class PaperTasksTest {
                 parts.toString());
         assertThat(contradict.code()).isEqualTo(2);
         assertThat(contradict.err()).contains("--hidden: the checkpoint was trained with 32, got 16");
+        // the sequential-MNIST evaluate says what the file is instead of failing on a missing layout
+        Run evaluate = run("evaluate", "--checkpoint", ck.toString());
+        assertThat(evaluate.code()).isEqualTo(2);
+        assertThat(evaluate.err()).contains("--checkpoint: " + ck + " is a checkpoint of 'freq' (the paper's "
+                + "experiment), not of sequential MNIST; evaluate scores the checkpoints of train and compare");
     }
 
     @Test
