@@ -3,6 +3,7 @@ package org.plstm.simd;
 import static org.plstm.simd.VectorLevel.FMA;
 import static org.plstm.simd.VectorLevel.FS;
 import static org.plstm.simd.VectorLevel.L;
+import static org.plstm.simd.VectorLevel.PRODUCT_ROWS;
 import static org.plstm.simd.VectorLevel.TILE_ROWS;
 
 import jdk.incubator.vector.FloatVector;
@@ -73,7 +74,7 @@ final class GateProduct {
         int end = first + count;
         switch (cols) {
             case 4 -> {
-                if (TILE_ROWS == 4) {
+                if (PRODUCT_ROWS == 6) {
                     for (; q + 6 <= end; q += 6) {
                         rows6x4(r, q, w, wOff);
                     }

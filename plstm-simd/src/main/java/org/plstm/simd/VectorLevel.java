@@ -61,8 +61,13 @@ public final class VectorLevel {
     static final boolean MASKS = !X86 || USE_AVX != 0;
     /** Vector registers of the level: 32 with AVX-512 or on ARM, 16 on x86 below AVX-512 (and by default). */
     static final int REGISTERS = (X86 && USE_AVX >= 3) || AARCH64 ? 32 : 16;
-    /** Samples per gate-product register tile (see the class comment). */
+    /**
+     * Samples per register tile of the narrower gate products (2 or 1 vectors per strip row) and of the weight
+     * gradients (see the class comment); the 4-vector-wide gate product takes {@link #PRODUCT_ROWS}.
+     */
     static final int TILE_ROWS = REGISTERS >= 32 ? 4 : 2;
+    /** Samples per register tile of the 4-vector-wide gate product (the forward's): 6 with 32 registers, else 2. */
+    static final int PRODUCT_ROWS = REGISTERS >= 32 ? 6 : 2;
 
     private VectorLevel() {
     }
@@ -87,13 +92,13 @@ public final class VectorLevel {
         return FMA;
     }
 
-    /** @return samples per gate-product register tile */
+    /** @return samples per register tile of the forward's gate product (4 vectors wide) */
     public static int tileRows() {
-        return TILE_ROWS;
+        return PRODUCT_ROWS;
     }
 
     /**
-     * @return the level in a few words, e.g. {@code "AVX-512, 512-bit, FMA, tile 4x4"} or
+     * @return the level in a few words, e.g. {@code "AVX-512, 512-bit, FMA, tile 6x4"} or
      *     {@code "SSE (UseAVX=0), 128-bit, no FMA, tile 2x4, scalar elementwise"}
      */
     public static String describe() {
@@ -111,7 +116,7 @@ public final class VectorLevel {
         } else {
             isa = ARCH.isEmpty() ? "unknown CPU" : ARCH;
         }
-        return isa + ", " + vectorBitSize() + "-bit, " + (FMA ? "FMA" : "no FMA") + ", tile " + TILE_ROWS + "x4"
+        return isa + ", " + vectorBitSize() + "-bit, " + (FMA ? "FMA" : "no FMA") + ", tile " + PRODUCT_ROWS + "x4"
                 + (MASKS ? "" : ", scalar elementwise");
     }
 
