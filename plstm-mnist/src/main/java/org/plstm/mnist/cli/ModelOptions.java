@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.plstm.PhasedLstmConfig;
 import org.plstm.mnist.train.Layout;
 import org.plstm.mnist.train.ModelKind;
+import org.plstm.mnist.train.RunSupport;
 import org.plstm.mnist.train.TrainConfig;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -117,9 +118,10 @@ public final class ModelOptions {
             throw bad(spec, "--clip: expected 0 (off) or a finite number > 0, got " + clip);
         }
         String sched = schedule.validated(spec);
-        if (translate < 0 || translate > TrainConfig.MAX_TRANSLATE) {
-            throw bad(spec, "--translate: expected 0 (off) to " + TrainConfig.MAX_TRANSLATE + " pixels, got "
-                    + translate);
+        try {
+            RunSupport.translate("--translate", translate);
+        } catch (IllegalArgumentException e) {
+            throw bad(spec, e.getMessage());
         }
         Layout lay;
         try {

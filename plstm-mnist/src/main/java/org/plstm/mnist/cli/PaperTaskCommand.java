@@ -12,10 +12,10 @@ import org.plstm.io.Checkpoint;
 import org.plstm.mnist.data.Mnist;
 import org.plstm.mnist.data.MnistFetcher;
 import org.plstm.mnist.train.MnistTrainer;
+import org.plstm.mnist.train.RunSupport;
 import org.plstm.mnist.train.TaskConfig;
 import org.plstm.mnist.train.TaskData;
 import org.plstm.mnist.train.TaskTrainer;
-import org.plstm.mnist.train.TrainConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -157,9 +157,10 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
             if (threshold() < 1 || threshold() > 255) {
                 throw ModelOptions.bad(spec, "--threshold: expected a pixel value in [1, 255], got " + threshold());
             }
-            if (translate() < 0 || translate() > TrainConfig.MAX_TRANSLATE) {
-                throw ModelOptions.bad(spec, "--translate: expected 0 (off) to " + TrainConfig.MAX_TRANSLATE
-                        + " pixels, got " + translate());
+            try {
+                RunSupport.translate("--translate", translate());
+            } catch (IllegalArgumentException e) {
+                throw ModelOptions.bad(spec, e.getMessage());
             }
             if (trainSamples() > 60_000) {
                 throw ModelOptions.bad(spec, "--train-samples: expected at most 60000 (the MNIST training images), "

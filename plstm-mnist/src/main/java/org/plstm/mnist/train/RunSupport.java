@@ -147,6 +147,22 @@ public final class RunSupport {
     }
 
     /**
+     * Validates a run's image translation ({@code --translate}, data augmentation).
+     *
+     * @param field  the configuration field's or option's name, for the message
+     * @param pixels the largest move along each axis
+     * @return the value
+     * @throws IllegalArgumentException unless {@code 0 <= pixels <= }{@link TrainConfig#MAX_TRANSLATE}
+     */
+    public static int translate(String field, int pixels) {
+        if (pixels < 0 || pixels > TrainConfig.MAX_TRANSLATE) {
+            throw new IllegalArgumentException(field + ": expected 0 (off) to " + TrainConfig.MAX_TRANSLATE
+                    + " pixels, got " + pixels);
+        }
+        return pixels;
+    }
+
+    /**
      * Validates a run's weight decay ({@code org.plstm.optim.Optimizer#setWeightDecay}).
      *
      * @param field        the configuration field's name, for the message

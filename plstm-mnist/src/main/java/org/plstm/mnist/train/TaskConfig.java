@@ -78,10 +78,7 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
         } else {
             sampling = "none";
             EventMnist.checkThreshold(threshold);
-            if (translate < 0 || translate > TrainConfig.MAX_TRANSLATE) {
-                throw new IllegalArgumentException("translate: expected 0 (off) to " + TrainConfig.MAX_TRANSLATE
-                        + " pixels, got " + translate);
-            }
+            RunSupport.translate("translate", translate);
             if (trainSamples > 60_000 || testSamples > 10_000) {
                 throw new IllegalArgumentException("train_samples, test_samples: expected at most 60000 and 10000 "
                         + "MNIST images, got " + trainSamples + ", " + testSamples);

@@ -115,10 +115,7 @@ public record TrainConfig(
         }
         weightDecay = RunSupport.weightDecay("weight_decay", learningRate, weightDecay);
         clip = clip == 0 ? 0 : clip; // -0 is 0
-        if (translate < 0 || translate > MAX_TRANSLATE) {
-            throw new IllegalArgumentException("translate: expected 0 (off) to " + MAX_TRANSLATE + " pixels, got "
-                    + translate);
-        }
+        RunSupport.translate("translate", translate);
         init = lower(init);
         if (!List.of("keras", "paper").contains(init)) {
             throw new IllegalArgumentException("init: expected keras or paper, got " + init);
