@@ -20,7 +20,10 @@ import jdk.incubator.vector.FloatVector;
  * vectors and broadcasts one value per row per step of {@code i}: the weights are read once per tile, the row values
  * once per column group. The tiles fill the level's registers: with 32 (AVX-512), 6 rows × 4 vectors (24
  * accumulators, 4 weight vectors, broadcasts; 10 loads per 24 FMAs instead of 8 per 16 with 4 rows), then 4-row
- * tiles, and 4 × 2, 4 × 1 for narrower strips; with 16 (AVX2, 128-bit), {@link VectorLevel#TILE_ROWS} = 2 rows. Every row sums in the same order (i ascending from its initial value, segment
+ * tiles, and 4 × 2, 4 × 1 for narrower strips; with 16 (AVX2, 128-bit), {@link VectorLevel#TILE_ROWS} = 2 rows;
+ * with SSE only, 1 row for 4-vector strips ({@link VectorLevel#PRODUCT_ROWS}: two-operand instructions need copies,
+ * and 2 rows spilled). The same kernels compute the weight gradients ({@link WeightGradients#run}) on packed
+ * operands. Every row sums in the same order (i ascending from its initial value, segment
  * {@code a} before {@code b}) whatever tile it falls in, so results do not depend on the tiling or the thread split.
  *
  * <p>Without hardware FMA ({@link VectorLevel#FMA}) the kernels multiply and add. The {@code FMA ? ... : ...} choices
@@ -60,7 +63,7 @@ final class GateProduct {
     /**
      * {@code out[outAt[q] .. + cols·L) = init[initAt[q] ..] + sum_i [a, b][q][i] · w[wOff + i·cols·L ..]} for rows
      * {@code q} in {@code [first, first + count)}, in tiles of 6 and 4 rows (4 vectors wide) or 4 rows (narrower)
-     * with 32 registers, of 2 rows with 16, then 2 and 1.
+     * with 32 registers, of 2 rows with 16 (1 row for 4 vectors with SSE only), then 2 and 1.
      *
      * @param r     the rows (segments, initial values, outputs)
      * @param first first row
@@ -82,10 +85,12 @@ final class GateProduct {
                         rows4x4(r, q, w, wOff);
                     }
                 }
-                for (; q + 2 <= end; q += 2) {
-                    rows2x4(r, q, w, wOff);
+                if (PRODUCT_ROWS >= 2) {
+                    for (; q + 2 <= end; q += 2) {
+                        rows2x4(r, q, w, wOff);
+                    }
                 }
-                if (q < end) {
+                for (; q < end; q++) {
                     rows1x4(r, q, w, wOff);
                 }
             }

@@ -21,7 +21,7 @@ final class SimdWorkspace extends LayerWorkspace {
     final int hPad;          // Hp
     final int gateWidth;     // 4·Hp
     final int dwRows;        // I + H: rows of the packed weight gradient (its bias row is dwBias)
-    final int[] dwBlockStart; // blocks of up to 4 rows of dw, never straddling the kernel / recurrentKernel rows
+    final int[] dwBlockStart; // blocks of up to DW_BLOCK_ROWS rows of dw, never straddling kernel / recurrentKernel
     final int[] dwBlockCount;
 
     final float[] hc;        // [T+1][B][Hp]
@@ -54,6 +54,8 @@ final class SimdWorkspace extends LayerWorkspace {
      */
     final boolean fusedWeightGradients;
     static final int FUSED_WEIGHT_GRADIENT_BYTES = 256 * 1024;
+    /** Rows of {@code dw} per weight-gradient tile: a multiple of every register tile's rows (6, 4, 2, 1). */
+    static final int DW_BLOCK_ROWS = 12;
 
     final Worker[] workers;
 
@@ -80,9 +82,15 @@ final class SimdWorkspace extends LayerWorkspace {
         final int[] stepX;
         final float[] slope;    // [5][L] scratch of the vector cell backward (CellKernel)
         final float[] dzStep;   // [rowsMax][4Hp] dz of the current step (fused mode: never written to ws.dz)
+        // The weight-gradient pass after the recurrence (large layers), one chunk of rows at a time, packed so that
+        // the pass is a plain blocked product (GateProduct): [x_t, h_{t-1}] transposed, and dz by unit block.
+        final float[] gradA;    // [I+H][rows of the chunk]
+        final float[] gradDz;   // [NB][rows of the chunk][4L]
+        final int[] gradPacked; // [NB] 1 + the chunk whose dz is packed for block nb (0: none)
+        final GateProduct.ProductRows gradRows; // DW_BLOCK_ROWS rows: the rows of dw of one tile
         float[] dz;             // where the backward writes dz: dzStep (fused mode) or the workspace's [T][B][4Hp]
 
-        Worker(int rowsMax, int hPad, int inPad, int gateWidth, int dwSize) {
+        Worker(int rowsMax, int hPad, int inPad, int gateWidth, int dwSize, int chunk, int dwRows, int blocks) {
             rows = new int[rowsMax];
             kS = new float[rowsMax * hPad];
             phi = new double[hPad];
@@ -103,6 +111,10 @@ final class SimdWorkspace extends LayerWorkspace {
             stepX = new int[rowsMax];
             slope = new float[5 * VectorLevel.L];
             dzStep = new float[dwSize == 0 ? 0 : rowsMax * gateWidth];
+            gradA = new float[chunk * dwRows];
+            gradDz = new float[chunk * gateWidth];
+            gradPacked = new int[chunk == 0 ? 0 : blocks];
+            gradRows = new GateProduct.ProductRows(DW_BLOCK_ROWS);
         }
     }
 
@@ -115,17 +127,17 @@ final class SimdWorkspace extends LayerWorkspace {
         hPad = layer.hPad;
         gateWidth = layer.gateWidth;
         dwRows = in + hidden;
-        int nBlocks = (in + 3) / 4 + (hidden + 3) / 4;
+        int nBlocks = (in + DW_BLOCK_ROWS - 1) / DW_BLOCK_ROWS + (hidden + DW_BLOCK_ROWS - 1) / DW_BLOCK_ROWS;
         dwBlockStart = new int[nBlocks];
         dwBlockCount = new int[nBlocks];
         int block = 0;
-        for (int r = 0; r < in; r += 4) {
+        for (int r = 0; r < in; r += DW_BLOCK_ROWS) {
             dwBlockStart[block] = r;
-            dwBlockCount[block++] = Math.min(4, in - r);
+            dwBlockCount[block++] = Math.min(DW_BLOCK_ROWS, in - r);
         }
-        for (int r = 0; r < hidden; r += 4) {
+        for (int r = 0; r < hidden; r += DW_BLOCK_ROWS) {
             dwBlockStart[block] = in + r;
-            dwBlockCount[block++] = Math.min(4, hidden - r);
+            dwBlockCount[block++] = Math.min(DW_BLOCK_ROWS, hidden - r);
         }
         Check.elements("batch·steps (gate cache [T][B][4H], padded)", batch, steps, gateWidth);
         Check.elements("batch·steps (state cache [T+1][B][H], padded)", batch, steps + 1L, hPad);
@@ -167,7 +179,8 @@ final class SimdWorkspace extends LayerWorkspace {
         int rowsMax = unitSplit ? batch : (batch + parts - 1) / parts;
         workers = new Worker[threads];
         for (int w = 0; w < threads; w++) {
-            workers[w] = new Worker(rowsMax, hPad, layer.inPad, gateWidth, fusedWeightGradients ? dw.length : 0);
+            workers[w] = new Worker(rowsMax, hPad, layer.inPad, gateWidth, fusedWeightGradients ? dw.length : 0,
+                    fusedWeightGradients ? 0 : chunk, dwRows, layer.blocks);
         }
     }
 

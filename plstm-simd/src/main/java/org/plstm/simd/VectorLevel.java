@@ -34,6 +34,12 @@ import jdk.incubator.vector.VectorSpecies;
  *       34; at AVX-512 4 × 4 reached 192 of a 219 GFLOP/s peak). With 32, the 4-vector-wide product
  *       ({@link GateProduct}) takes 6 rows at a time (24 accumulators): {@code KernelBenchmark.gateProduct} (b),
  *       1 thread, AMD Zen 5, two alternating runs: 214-219 µs against 262-265 µs for 4 rows.</li>
+ *   <li>{@link #SSE}: SSE's instructions have two operands (the destination is a source), so every multiply of a
+ *       weight reused by another row needs a copy, and the 2 × 4 tile's 8 accumulators, 4 weights, 2 broadcasts and
+ *       the copies no longer fit 16 registers: C2 spilled an accumulator to the stack inside the loop (seen in the
+ *       compiled code), so every step waited on a store and a reload. The 4-vector-wide product takes 1 row at a
+ *       time there ({@link #PRODUCT_ROWS} = 1: 4 accumulators, no spill): {@code KernelBenchmark.gateProduct} (b)
+ *       at {@code UseAVX=0}, 1 thread, 2,278-2,333 µs with 2 rows against 1,331 µs.</li>
  * </ul>
  *
  * <p>The SIMD kernels need vectors of at least 128 bits (4 float and 2 double lanes); {@link #usable()} says whether
@@ -59,15 +65,21 @@ public final class VectorLevel {
     static final boolean FMA = booleanOption("UseFMA", true);
     /** Float compares, blends, min/max and mask extraction are intrinsified (not on x86 with SSE only). */
     static final boolean MASKS = !X86 || USE_AVX != 0;
+    /** x86 with SSE only ({@code UseAVX=0}): two-operand instructions, no FMA (see {@link #TILE_ROWS}). */
+    static final boolean SSE = X86 && USE_AVX == 0;
     /** Vector registers of the level: 32 with AVX-512 or on ARM, 16 on x86 below AVX-512 (and by default). */
     static final int REGISTERS = (X86 && USE_AVX >= 3) || AARCH64 ? 32 : 16;
     /**
-     * Samples per register tile of the narrower gate products (2 or 1 vectors per strip row) and of the weight
-     * gradients (see the class comment); the 4-vector-wide gate product takes {@link #PRODUCT_ROWS}.
+     * Samples per register tile of the narrower gate products (2 or 1 vectors per strip row) and rows of {@code dW}
+     * per tile of the small layers' fused weight gradients ({@link WeightGradients#tile}); the 4-vector-wide gate
+     * product (forward, backward, and the large layers' weight gradients) takes {@link #PRODUCT_ROWS}.
      */
     static final int TILE_ROWS = REGISTERS >= 32 ? 4 : 2;
-    /** Samples per register tile of the 4-vector-wide gate product (the forward's): 6 with 32 registers, else 2. */
-    static final int PRODUCT_ROWS = REGISTERS >= 32 ? 6 : 2;
+    /**
+     * Samples per register tile of the 4-vector-wide gate product (the forward's, and the weight gradients'): 6 with
+     * 32 registers, 1 with SSE only (see {@link #SSE}), else 2.
+     */
+    static final int PRODUCT_ROWS = REGISTERS >= 32 ? 6 : SSE ? 1 : 2;
 
     private VectorLevel() {
     }
@@ -99,7 +111,7 @@ public final class VectorLevel {
 
     /**
      * @return the level in a few words, e.g. {@code "AVX-512, 512-bit, FMA, tile 6x4"} or
-     *     {@code "SSE (UseAVX=0), 128-bit, no FMA, tile 2x4, scalar elementwise"}
+     *     {@code "SSE (UseAVX=0), 128-bit, no FMA, tile 1x4, scalar elementwise"}
      */
     public static String describe() {
         String isa;

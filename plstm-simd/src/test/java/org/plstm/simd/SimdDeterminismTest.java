@@ -56,4 +56,38 @@ class SimdDeterminismTest {
             }
         }
     }
+
+    @Test
+    void largeLayerWeightGradientsDoNotDependOnTheWorkers() {
+        // I + H = 70 + 101 rows of 4·Hp columns (Hp = 101 rounded up to the lanes): above
+        // SimdWorkspace.FUSED_WEIGHT_GRADIENT_BYTES at every width, so the weight gradients run as the packed pass
+        // after the recurrence (WeightGradients.run), split over the workers by output tile and chunked by rows
+        // (variable lengths: some rows are padding). Each element sums the rows in ascending order whatever the
+        // split: the same bits with 1, 2 and 3 threads.
+        int in = 70;
+        int hidden = 101;
+        int lanes = SimdEngine.floatLanes();
+        int hPad = (hidden + lanes - 1) / lanes * lanes;
+        assertThat((long) (in + hidden) * 4 * hPad * Float.BYTES).as("packed weight gradient bytes")
+                .isGreaterThan(SimdWorkspace.FUSED_WEIGHT_GRADIENT_BYTES);
+        CrossCheckCase c = new CrossCheckCase(new CrossCheckCase.Spec(7, 30, in, hidden, false, false, true, true,
+                true, true, true, 0, 777));
+        CrossCheckCase.Actual one;
+        try (SimdEngine e = new SimdEngine(1)) {
+            one = c.run(e, 1);
+        }
+        for (int threads : new int[] {2, 3}) {
+            try (SimdEngine e = new SimdEngine(threads)) {
+                CrossCheckCase.Actual many = c.run(e, 1);
+                for (String name : new String[] {"kernel", "recurrentKernel", "bias"}) {
+                    assertThat(tensor(many, name)).as("%s with %d threads", name, threads)
+                            .isEqualTo(tensor(one, name));
+                }
+            }
+        }
+    }
+
+    private static float[] tensor(CrossCheckCase.Actual a, String name) {
+        return a.grads().tensors().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().data();
+    }
 }
