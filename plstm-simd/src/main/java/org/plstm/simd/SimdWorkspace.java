@@ -45,7 +45,10 @@ final class SimdWorkspace extends LayerWorkspace {
     final int[] rowH;
     final int[] rowX;
     int rowCount;
-    /** Rows per weight-gradient chunk: about 256 KiB of dz, so a chunk stays in L2 while the tiles sweep it. */
+    /**
+     * Rows per weight-gradient chunk: about 256 KiB of dz, so a chunk stays in L2 while the tiles sweep it, and at
+     * most about 1 MiB of packed {@code [x, h]} rows (a worker's {@code gradA}) for layers with very many inputs.
+     */
     final int chunk;
     /**
      * Weight gradients accumulated per step inside the backward recurrence, into one buffer per worker, when that
@@ -173,7 +176,9 @@ final class SimdWorkspace extends LayerWorkspace {
         rowDz = new int[batch * steps];
         rowH = new int[batch * steps];
         rowX = new int[batch * steps];
-        chunk = Math.max(16, Math.min(1024, (256 * 1024) / (4 * gateWidth)));
+        int dzRows = (256 * 1024) / (4 * gateWidth);
+        int aRows = (1024 * 1024) / (4 * dwRows);
+        chunk = Math.max(16, Math.min(1024, Math.min(dzRows, aRows)));
         parts = unitSplit ? threads : Math.min(threads, batch);
         barrier = unitSplit ? new StepBarrier(parts) : null;
         int rowsMax = unitSplit ? batch : (batch + parts - 1) / parts;
