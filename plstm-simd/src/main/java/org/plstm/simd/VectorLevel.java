@@ -63,10 +63,10 @@ public final class VectorLevel {
     static final int USE_AVX = X86 ? intOption("UseAVX", -1) : -1;
     /** Hardware fused multiply-add is used by vector {@code fma}. */
     static final boolean FMA = booleanOption("UseFMA", true);
-    /** Float compares, blends, min/max and mask extraction are intrinsified (not on x86 with SSE only). */
-    static final boolean MASKS = !X86 || USE_AVX != 0;
-    /** x86 with SSE only ({@code UseAVX=0}): two-operand instructions, no FMA (see {@link #TILE_ROWS}). */
+    /** x86 with SSE only ({@code UseAVX=0}): two-operand instructions, no FMA (see {@link #PRODUCT_ROWS}). */
     static final boolean SSE = X86 && USE_AVX == 0;
+    /** Float compares, blends, min/max and mask extraction are intrinsified: everywhere but {@link #SSE}. */
+    static final boolean MASKS = !SSE;
     /** Vector registers of the level: 32 with AVX-512 or on ARM, 16 on x86 below AVX-512 (and by default). */
     static final int REGISTERS = (X86 && USE_AVX >= 3) || AARCH64 ? 32 : 16;
     /**

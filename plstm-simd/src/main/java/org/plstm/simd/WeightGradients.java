@@ -4,6 +4,7 @@ import static org.plstm.simd.VectorLevel.FMA;
 import static org.plstm.simd.VectorLevel.FS;
 import static org.plstm.simd.VectorLevel.L;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import org.plstm.PhasedLstmConfig;
 import org.plstm.PhasedLstmParams;
@@ -79,7 +80,7 @@ final class WeightGradients {
         SimdWorkspace.Worker s = ws.workers[w];
         float[] x = pass.input().x();
         int[] packed = s.gradPacked;
-        java.util.Arrays.fill(packed, 0);
+        Arrays.fill(packed, 0);
         GateProduct.ProductRows pr = s.gradRows;
         pr.a = s.gradA;
         pr.bLen = 0;
