@@ -4,6 +4,7 @@ import static org.plstm.simd.VectorLevel.FMA;
 import static org.plstm.simd.VectorLevel.FS;
 import static org.plstm.simd.VectorLevel.L;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import org.plstm.Check;
@@ -18,8 +19,7 @@ import org.plstm.engine.LayerStream;
  * <p>Two paths. {@link #stepDense} updates every unit: the gate product is the engine's blocked kernel
  * ({@link GateProduct}) for one sample, and the result equals {@link SimdEngine}'s batched forward bitwise.
  * {@link #stepSkipping} is event-driven (the paper's "order of magnitude fewer computes", section 3): it first
- * evaluates the time gate of every unit, then computes gates and state only for the units whose gate is open
- * ({@code k > 0}), reading only their columns of {@code kernel} and {@code recurrentKernel} (kept unit-major: each
+ * evaluates the time gate, then computes gates and state only for the units whose gate is open ({@code k > 0}), reading only their columns of {@code kernel} and {@code recurrentKernel} (kept unit-major: each
  * unit's four gate columns contiguous); a closed unit keeps {@code c} and {@code h} bitwise, as the model defines
  * with {@code alpha = 0}. The open units' values equal the dense path's within float32 rounding (their dot products
  * are summed in another order).
@@ -38,6 +38,12 @@ public final class StreamLayer implements LayerStream {
     final float[] wu;
     /** {@code [4][H]}: the Keras bias. */
     final float[] biasU;
+    /**
+     * Whether {@link #stepSkipping} keeps per-unit bounds of closed gates and evaluates only the other units' time
+     * gate (see {@code openUnitsAt}): with 2 double lanes (128-bit vectors: NEON's width, SSE, {@code UseAVX=1}) the
+     * full evaluation is a quarter of an event's time; with 4 or 8 lanes it costs less than the bookkeeping.
+     */
+    static final boolean CLOSED_BOUNDS = !VectorLevel.FMA;
 
     /**
      * Packs a layer.
@@ -116,7 +122,18 @@ public final class StreamLayer implements LayerStream {
         final float[] c;       // [Hp]
         final float[] hNew;    // [Hp]
         final float[] cNew;    // [Hp]
-        final float[] k;       // [Hp] openness at the current event
+        final float[] k;       // [Hp] openness at the current event (with the bounds: 0 for every unit before its bound)
+        /**
+         * [H] with {@link StreamLayer#CLOSED_BOUNDS}: per unit, a time before which its gate is certainly closed
+         * ({@link TimeGateKernel#closedUntil}), valid for times {@code >= lastTime}; {@code -Infinity}: evaluate at
+         * the next event.
+         */
+        final double[] closedUntil;
+        /** The time of the last event through {@link #stepSkipping}; NaN: the bounds are void. */
+        double lastTime = Double.NaN;
+        final int[] due;                // [H] the units evaluated at the current event
+        final TimeGateParams tgDue;     // [Hp] their time-gate parameters, gathered
+        final float[] kDue;             // [Hp] their k
         final double[] phi;    // [Hp] phase at the current event (scratch)
         final double[] kWide;  // [Hp] the time gate's k in double (scratch)
         final float[] xh;      // [rowPad]: [x, h_{t-1}, 0 ...], what the open units' dot products read
@@ -142,6 +159,10 @@ public final class StreamLayer implements LayerStream {
             cNew = new float[hPad];
             k = new float[hPad];
             phi = new double[hPad];
+            closedUntil = new double[layer.hidden];
+            due = new int[layer.hidden];
+            tgDue = new TimeGateParams(hPad);
+            kDue = new float[hPad];
             kWide = new double[hPad];
             xh = new float[layer.rowPad];
             open = new int[layer.hidden];
@@ -227,6 +248,7 @@ public final class StreamLayer implements LayerStream {
         System.arraycopy(s.hNew, 0, s.h, 0, hPad);
         System.arraycopy(s.cNew, 0, s.c, 0, hPad);
         s.lastOpen = hidden;
+        s.lastTime = Double.NaN; // s.k now holds time t's values: the skipping path's bounds start over
     }
 
     /**
@@ -243,8 +265,13 @@ public final class StreamLayer implements LayerStream {
             stepDense(s, x, xOff, t);
             return;
         }
-        openness(s, t);
-        int m = openUnits(s);
+        int m;
+        if (CLOSED_BOUNDS) {
+            m = openUnitsAt(s, t);
+        } else {
+            openness(s, t);
+            m = openUnits(s);
+        }
         s.lastOpen = m;
         if (m == 0) {
             return;
@@ -254,6 +281,49 @@ public final class StreamLayer implements LayerStream {
         System.arraycopy(s.h, 0, s.xh, in, hidden);
         gatherOpen(s, m);
         updateOpen(s, m);
+    }
+
+    /**
+     * The open units at {@code t}, listed in {@code s.open} (ascending), their {@code k} in {@code s.k}; returns how
+     * many ({@link #CLOSED_BOUNDS}). Only the units not known to be closed ({@code t >= closedUntil}) are evaluated:
+     * their time-gate parameters are gathered into {@code s.tgDue} and go through the vector kernel together (the same
+     * bits as evaluating every unit: the kernel works lane by lane), then each gets its new bound. A unit whose gate
+     * closed stays closed until its next period can start; with events much closer together than the periods (the
+     * paper's streams) most units are not evaluated at all, and a skipped unit's {@code k} is 0, as the full
+     * evaluation's would be. A time before {@code s.lastTime} voids the bounds.
+     */
+    private int openUnitsAt(State s, double t) {
+        if (!(t >= s.lastTime)) {
+            Arrays.fill(s.closedUntil, Double.NEGATIVE_INFINITY);
+        }
+        s.lastTime = t;
+        int n = 0;
+        for (int u = 0; u < hidden; u++) {
+            s.due[n] = u;
+            n += t < s.closedUntil[u] ? 0 : 1;
+        }
+        TimeGateParams all = layer.tg;
+        TimeGateParams due = s.tgDue;
+        for (int q = 0; q < n; q++) {
+            due.copyUnit(all, s.due[q], q);
+        }
+        int end = PackedLayer.roundUp(n, L);
+        for (int q = n; q < end; q++) {
+            due.padUnit(q);
+        }
+        TimeGateKernel.openness(due, t, 0.0, s.kDue, 0, s.phi, s.kWide, TimeGateKernel.vectorSafe(all, Math.abs(t)),
+                0, end);
+        int m = 0;
+        for (int q = 0; q < n; q++) {
+            int u = s.due[q];
+            float k = s.kDue[q];
+            s.k[u] = k;
+            s.closedUntil[u] = TimeGateKernel.closedUntil(all, u, t, s.phi[q]);
+            if (k > 0f) {
+                s.open[m++] = u;
+            }
+        }
+        return m;
     }
 
     /**

@@ -127,6 +127,35 @@ final class TimeGateKernel {
         }
     }
 
+    /**
+     * A time before which unit {@code j}, found closed at {@code t} (phase {@code phi >= ratioOn}, so {@code k = 0}
+     * at leak 0), stays closed: for every {@code t'} in {@code [t, bound)} the exact phase computation (either path)
+     * gives a phase in {@code [phi, 1)}, hence {@code k = 0} bitwise. Or {@code -Infinity} when the unit is open at
+     * {@code t} or its closed window is too short to bound.
+     *
+     * <p>Why: with {@code d = RN(t − s)} and its exact remainder {@code r = d − n·tau} in {@code [ratioOn·tau, tau)},
+     * the phase of any {@code t' >= t} is computed from {@code d' = RN(t' − s) >= d} (rounding is monotone) and is the
+     * same period's {@code r' = d' − n·tau >= r} while {@code d' < (n + 1)·tau = d + (tau − r)}; {@code RN(r'/tau)}
+     * is then {@code >= phi}. The bound is {@code t + tau·(1 − phi)} shrunk by {@code 2^-40} relative and by
+     * {@code (|t| + |s| + tau)·2^-47} (at least 32 ulps of that sum), which covers the rounding of {@code d}, of
+     * {@code phi}, of {@code (n + 1)·tau} and of the bound's own arithmetic (together at most about 12 such ulps).
+     *
+     * @param tg  the layer's time gate
+     * @param j   the unit
+     * @param t   the time the unit's phase was computed at
+     * @param phi that phase (as {@link #openness} wrote it)
+     * @return the bound, or {@code -Infinity}
+     */
+    static double closedUntil(TimeGateParams tg, int j, double t, double phi) {
+        if (!(phi >= tg.ratioOn[j])) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        double tau = tg.period[j];
+        double window = tau * (1.0 - phi) * (1.0 - 0x1p-40);
+        double margin = (Math.abs(t) + Math.abs(tg.shift[j]) + tau) * 0x1p-47;
+        return window > 2 * margin ? t + (window - margin) : Double.NEGATIVE_INFINITY;
+    }
+
     /** The scalar twin of {@link #opennessVector}: {@link TimeGate} for every unit. */
     static void opennessScalar(TimeGateParams tg, double t, double alpha, float[] kOut, int kOff, double[] phiOut) {
         opennessScalar(tg, t, alpha, kOut, kOff, phiOut, 0, tg.hPad);

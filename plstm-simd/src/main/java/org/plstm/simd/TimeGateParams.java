@@ -46,6 +46,26 @@ final class TimeGateParams {
         }
     }
 
+    /** Unit {@code q} of these parameters becomes unit {@code j} of {@code from} (a gathered subset). */
+    void copyUnit(TimeGateParams from, int j, int q) {
+        shift[q] = from.shift[j];
+        period[q] = from.period[j];
+        invPeriod[q] = from.invPeriod[j];
+        invPeriodSquared[q] = from.invPeriodSquared[j];
+        ratioOn[q] = from.ratioOn[j];
+        twoOverRatioOn[q] = from.twoOverRatioOn[j];
+    }
+
+    /** Unit {@code q} becomes a padding unit (period 1, shift 0, ratioOn 1). */
+    void padUnit(int q) {
+        shift[q] = 0.0;
+        period[q] = 1.0;
+        invPeriod[q] = 1.0;
+        invPeriodSquared[q] = 1.0;
+        ratioOn[q] = 1.0;
+        twoOverRatioOn[q] = 2.0;
+    }
+
     /** @return an upper bound of {@code |t − s|/tau} over the units for every {@code |t| <= maxAbsTime} */
     double maxPhaseQuotient(double maxAbsTime) {
         return (maxAbsTime + maxAbsShift) * maxInvPeriod;
