@@ -27,9 +27,11 @@ import jdk.incubator.vector.VectorSpecies;
  *       double-to-long conversions ({@code D2L}, {@code L2D}) only with AVX-512DQ; the time gate therefore uses
  *       neither: it rounds with the {@code 1.5·2^52} trick and selects with sign-bit masks, which every level
  *       compiles to plain instructions.</li>
- *   <li>{@link #TILE_ROWS}: the gate-product register tile is {@code TILE_ROWS} samples × 4 vectors. With 32
- *       vector registers (AVX-512, ARM NEON/SVE) 4 × 4 accumulators plus 4 weights and a broadcast fit; with 16
- *       (x86 below AVX-512) they spill, and 2 × 4 is fastest (measured on a {@code [32][320] × [320][1024]}
+ *   <li>{@link #TILE_ROWS}: the rows of the register tiles of the narrower products (2 and 1 vectors wide) and of
+ *       the small layers' fused weight gradients ({@code TILE_ROWS} rows × 4 vectors); the 4-vector gate product
+ *       takes {@link #PRODUCT_ROWS}. It began as the gate product's tile of {@code TILE_ROWS} samples × 4 vectors:
+ *       with 32 vector registers (AVX-512, ARM NEON/SVE) 4 × 4 accumulators plus 4 weights and a broadcast fit; with
+ *       16 (x86 below AVX-512) they spill, and 2 × 4 is fastest (measured on a {@code [32][320] × [320][1024]}
  *       product: at AVX2, 2 × 4 reached 86-92 GFLOP/s against 50-52 for 4 × 4 and 6 × 2; at 128 bits 49 against
  *       34; at AVX-512 4 × 4 reached 192 of a 219 GFLOP/s peak). With 32, the 4-vector-wide product
  *       ({@link GateProduct}) takes 6 rows at a time (24 accumulators): {@code KernelBenchmark.gateProduct} (b),
