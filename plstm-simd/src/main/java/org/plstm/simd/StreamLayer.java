@@ -19,8 +19,10 @@ import org.plstm.engine.LayerStream;
  * <p>Two paths. {@link #stepDense} updates every unit: the gate product is the engine's blocked kernel
  * ({@link GateProduct}) for one sample, and the result equals {@link SimdEngine}'s batched forward bitwise.
  * {@link #stepSkipping} is event-driven (the paper's "order of magnitude fewer computes", section 3): it first
- * evaluates the time gate, then computes gates and state only for the units whose gate is open ({@code k > 0}), reading only their columns of {@code kernel} and {@code recurrentKernel} (kept unit-major: each
- * unit's four gate columns contiguous); a closed unit keeps {@code c} and {@code h} bitwise, as the model defines
+ * evaluates the time gate (of every unit, or without FMA only of the units not known to be closed, see
+ * {@link #CLOSED_BOUNDS}), then computes gates and state only for the units whose gate is open ({@code k > 0}),
+ * reading only their columns of {@code kernel} and {@code recurrentKernel} (kept unit-major: each unit's four gate
+ * columns contiguous); a closed unit keeps {@code c} and {@code h} bitwise, as the model defines
  * with {@code alpha = 0}. The open units' values equal the dense path's within float32 rounding (their dot products
  * are summed in another order).
  *
@@ -40,8 +42,10 @@ public final class StreamLayer implements LayerStream {
     final float[] biasU;
     /**
      * Whether {@link #stepSkipping} keeps per-unit bounds of closed gates and evaluates only the other units' time
-     * gate (see {@code openUnitsAt}): with 2 double lanes (128-bit vectors: NEON's width, SSE, {@code UseAVX=1}) the
-     * full evaluation is a quarter of an event's time; with 4 or 8 lanes it costs less than the bookkeeping.
+     * gate (see {@code openUnitsAt}): only without FMA (x86 {@code UseAVX=0}), where the exact phase takes Dekker's
+     * product and evaluating every unit was a quarter of an event's time (H = 512: 100-105k → 116k events/s). With
+     * FMA the full evaluation costs about what the bookkeeping does (128 bits: neutral) or less (AVX-512: 197k →
+     * 162k events/s with the bounds), so those levels evaluate every unit.
      */
     static final boolean CLOSED_BOUNDS = !VectorLevel.FMA;
 
@@ -122,7 +126,7 @@ public final class StreamLayer implements LayerStream {
         final float[] c;       // [Hp]
         final float[] hNew;    // [Hp]
         final float[] cNew;    // [Hp]
-        final float[] k;       // [Hp] openness at the current event (with the bounds: 0 for every unit before its bound)
+        final float[] k;       // [Hp] openness at the current event (with the bounds: 0 before a unit's bound)
         /**
          * [H] with {@link StreamLayer#CLOSED_BOUNDS}: per unit, a time before which its gate is certainly closed
          * ({@link TimeGateKernel#closedUntil}), valid for times {@code >= lastTime}; {@code -Infinity}: evaluate at
