@@ -131,14 +131,36 @@ class CsvPredictionJobTest {
     }
 
     /** The lines of the committed (visible) part files in a file sink's directory. */
+    /**
+     * The lines of the sink's finished part files, in the order they were written: the files sorted by their part
+     * counter ({@code part-<uuid>-<subtask>-<counter>.csv}; the sink rolls a file at every checkpoint, so a run may
+     * leave several, and {@code Files.list} gives them in no particular order).
+     */
     private static List<String> lines(Path dir) throws Exception {
         List<String> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+            List<Path> parts = files.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted(java.util.Comparator.comparingLong(CsvPredictionJobTest::partCounter)
+                            .thenComparing(Path::toString))
+                    .toList();
+            for (Path f : parts) {
                 out.addAll(Files.readAllLines(f));
             }
         }
         return out;
+    }
+
+    /** The counter of a part file's name ({@code part-<uuid>-<subtask>-<counter>.csv}), or -1. */
+    private static long partCounter(Path f) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".csv")) {
+            name = name.substring(0, name.length() - 4);
+        }
+        try {
+            return Long.parseLong(name.substring(name.lastIndexOf('-') + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     @Test
