@@ -138,7 +138,7 @@ public final class StreamLayer implements LayerStream {
         final int[] due;                // [H] the units evaluated at the current event
         final TimeGateParams tgDue;     // [Hp] their time-gate parameters, gathered
         final float[] kDue;             // [Hp] their k
-        final double[] phi;    // [Hp] phase at the current event (scratch)
+        final double[] phi;    // [Hp] phase at the current event (scratch; with the bounds, per evaluated unit)
         final double[] kWide;  // [Hp] the time gate's k in double (scratch)
         final float[] xh;      // [rowPad]: [x, h_{t-1}, 0 ...], what the open units' dot products read
         final int[] open;      // [H] indices of the open units

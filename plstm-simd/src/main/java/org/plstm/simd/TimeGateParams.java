@@ -34,19 +34,31 @@ final class TimeGateParams {
         maxAbsShift = 0;
         maxInvPeriod = 0;
         for (int j = 0; j < hPad; j++) {
-            boolean real = j < hs;
-            shift[j] = real ? p.shift()[j] : 0.0;
-            period[j] = real ? p.period()[j] : 1.0;
-            invPeriod[j] = 1.0 / period[j];
-            invPeriodSquared[j] = invPeriod[j] * invPeriod[j];
-            ratioOn[j] = real ? p.ratioOn()[j] : 1.0;
-            twoOverRatioOn[j] = 2.0 / ratioOn[j];
+            if (j < hs) {
+                unit(j, p.shift()[j], p.period()[j], p.ratioOn()[j]);
+            } else {
+                padUnit(j);
+            }
             maxAbsShift = Math.max(maxAbsShift, Math.abs(shift[j]));
             maxInvPeriod = Math.max(maxInvPeriod, invPeriod[j]);
         }
     }
 
-    /** Unit {@code q} of these parameters becomes unit {@code j} of {@code from} (a gathered subset). */
+    /** Unit {@code j}: its three parameters and the reciprocals derived from them. */
+    private void unit(int j, double s, double tau, double ron) {
+        shift[j] = s;
+        period[j] = tau;
+        invPeriod[j] = 1.0 / tau;
+        invPeriodSquared[j] = invPeriod[j] * invPeriod[j];
+        ratioOn[j] = ron;
+        twoOverRatioOn[j] = 2.0 / ron;
+    }
+
+    /**
+     * Unit {@code q} of these parameters becomes unit {@code j} of {@code from} (a gathered subset, as the event-driven
+     * stream builds for the units it evaluates). {@link #maxPhaseQuotient} is not kept for a gathered set: ask the
+     * source's.
+     */
     void copyUnit(TimeGateParams from, int j, int q) {
         shift[q] = from.shift[j];
         period[q] = from.period[j];
@@ -58,12 +70,7 @@ final class TimeGateParams {
 
     /** Unit {@code q} becomes a padding unit (period 1, shift 0, ratioOn 1). */
     void padUnit(int q) {
-        shift[q] = 0.0;
-        period[q] = 1.0;
-        invPeriod[q] = 1.0;
-        invPeriodSquared[q] = 1.0;
-        ratioOn[q] = 1.0;
-        twoOverRatioOn[q] = 2.0;
+        unit(q, 0.0, 1.0, 1.0);
     }
 
     /** @return an upper bound of {@code |t − s|/tau} over the units for every {@code |t| <= maxAbsTime} */

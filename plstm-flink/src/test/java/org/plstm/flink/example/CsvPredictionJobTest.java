@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -140,7 +141,7 @@ class CsvPredictionJobTest {
         List<String> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> parts = files.filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted(java.util.Comparator.comparingLong(CsvPredictionJobTest::partCounter)
+                    .sorted(Comparator.comparingLong(CsvPredictionJobTest::partCounter)
                             .thenComparing(Path::toString))
                     .toList();
             for (Path f : parts) {
