@@ -35,7 +35,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       product: at AVX2, 2 × 4 reached 86-92 GFLOP/s against 50-52 for 4 × 4 and 6 × 2; at 128 bits 49 against
  *       34; at AVX-512 4 × 4 reached 192 of a 219 GFLOP/s peak). With 32, the 4-vector-wide product
  *       ({@link GateProduct}) takes 6 rows at a time (24 accumulators): {@code KernelBenchmark.gateProduct} (b),
- *       1 thread, AMD Zen 5, two alternating runs: 214-219 µs against 262-265 µs for 4 rows.</li>
+ *       1 thread, AMD Zen 5, two alternating runs: 214-219 µs against 262-265 µs for 4 rows. With 32 the 2-vector
+ *       product takes 8 rows first (see {@link GateProduct}).</li>
  *   <li>{@link #SSE}: SSE's instructions have two operands (the destination is a source), so every multiply of a
  *       weight reused by another row needs a copy, and the 2 × 4 tile's 8 accumulators, 4 weights, 2 broadcasts and
  *       the copies no longer fit 16 registers: C2 spilled an accumulator to the stack inside the loop (seen in the
@@ -73,7 +74,8 @@ public final class VectorLevel {
     static final int REGISTERS = (X86 && USE_AVX >= 3) || AARCH64 ? 32 : 16;
     /**
      * Samples per register tile of the narrower gate products (2 or 1 vectors per strip row) and rows of {@code dW}
-     * per tile of the small layers' fused weight gradients ({@link WeightGradients#tile}); the 4-vector-wide gate
+     * per tile of the small layers' fused weight gradients ({@link WeightGradients#tile}), where with 32 registers
+     * 8 × 2 tiles come first in the 2-vector product; the 4-vector-wide gate
      * product (forward, backward, and the large layers' weight gradients) takes {@link #PRODUCT_ROWS}.
      */
     static final int TILE_ROWS = REGISTERS >= 32 ? 4 : 2;
