@@ -25,14 +25,17 @@ import org.plstm.simd.SimdEngine;
  * <p>Before any timing, {@link #setUp} checks on this benchmark's own data that the SIMD engine agrees with its
  * twin, the reference ({@link ReferenceLayerBenchmark} runs the same body): see {@link TwinCheck}.
  *
- * <p>Settings: 2 forks (JIT and layout luck differ between JVMs), 3 × 2 s warm-up (the kernels reach C2 within
- * the first second), 5 × 2 s measurement.
+ * <p>Settings: 2 forks (JIT and layout luck differ between JVMs), 6 × 2 s warm-up, 5 × 2 s measurement. The warm-up
+ * must outlast C2: with {@code -XX:+PrintCompilation}, shape (a) on one thread pinned to one core (AMD Zen 5, AVX-512)
+ * still compiled its hot methods at tier 4 about 9 s after the JVM started, and with 3 × 2 s some forks measured
+ * while the compiler thread took 14 % of the core ({@code perf}): six forks of training (a) gave 37 to 49 ms. With
+ * 6 × 2 s six forks gave 36.5 to 38.8 ms. The peers ({@code PeerLstmBenchmark}) warm up the same way.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 2, jvmArgsPrepend = {"--add-modules=jdk.incubator.vector", "-Xms4g", "-Xmx4g"})
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 6, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class SimdLayerBenchmark {
     /** {@code BxTxIxH}. */
