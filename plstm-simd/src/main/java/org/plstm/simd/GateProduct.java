@@ -21,11 +21,12 @@ import jdk.incubator.vector.FloatVector;
  * once per column group. The tiles fill the level's registers: with 32 (AVX-512), 6 rows × 4 vectors (24
  * accumulators, 4 weight vectors, broadcasts; 10 loads per 24 FMAs instead of 8 per 16 with 4 rows), then 4-row
  * tiles; 8 × 2 then 4 × 2 for 2-vector strips (16 accumulators: 10 loads per 16 FMAs instead of 6 per 8; a small
- * layer's backward, H = 32 at 512 bits, is one such strip), 4 × 1 for 1-vector ones; with 16 (AVX2, 128-bit), {@link VectorLevel#TILE_ROWS} = 2 rows;
- * with SSE only, 1 row for 4-vector strips ({@link VectorLevel#PRODUCT_ROWS}: two-operand instructions need copies,
- * and 2 rows spilled). The same kernels compute the weight gradients ({@link WeightGradients#run}) on packed
- * operands. Every row sums in the same order (i ascending from its initial value, segment
- * {@code a} before {@code b}) whatever tile it falls in, so results do not depend on the tiling or the thread split.
+ * layer's backward, H = 32 at 512 bits, is one such strip), 4 × 1 for 1-vector ones; with 16 (AVX2, 128-bit),
+ * {@link VectorLevel#TILE_ROWS} = 2 rows; with SSE only, 1 row for 4-vector strips ({@link VectorLevel#PRODUCT_ROWS}:
+ * two-operand instructions need copies, and 2 rows spilled). The same kernels compute the weight gradients
+ * ({@link WeightGradients#run}) on packed operands. Every row sums in the same order (i ascending from its initial
+ * value, segment {@code a} before {@code b}) whatever tile it falls in, so results do not depend on the tiling or the
+ * thread split.
  *
  * <p>Without hardware FMA ({@link VectorLevel#FMA}) the kernels multiply and add. The {@code FMA ? ... : ...} choices
  * are constants: C2 keeps one branch. The kernels are generated code in spirit (one body per tile shape); their

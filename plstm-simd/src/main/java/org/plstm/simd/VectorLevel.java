@@ -73,10 +73,10 @@ public final class VectorLevel {
     /** Vector registers of the level: 32 with AVX-512 or on ARM, 16 on x86 below AVX-512 (and by default). */
     static final int REGISTERS = (X86 && USE_AVX >= 3) || AARCH64 ? 32 : 16;
     /**
-     * Samples per register tile of the narrower gate products (2 or 1 vectors per strip row) and rows of {@code dW}
-     * per tile of the small layers' fused weight gradients ({@link WeightGradients#tile}), where with 32 registers
-     * 8 × 2 tiles come first in the 2-vector product; the 4-vector-wide gate
-     * product (forward, backward, and the large layers' weight gradients) takes {@link #PRODUCT_ROWS}.
+     * Samples per register tile of the narrower gate products (2 or 1 vectors per strip row; with 32 registers the
+     * 2-vector product takes 8 rows first) and rows of {@code dW} per tile of the small layers' fused weight gradients
+     * ({@link WeightGradients#tile}); the 4-vector-wide gate product (forward, backward, and the large layers' weight
+     * gradients) takes {@link #PRODUCT_ROWS}.
      */
     static final int TILE_ROWS = REGISTERS >= 32 ? 4 : 2;
     /**

@@ -131,7 +131,6 @@ class CsvPredictionJobTest {
         return new Prediction<>(key, t, s.events(), s.classProbabilities().clone());
     }
 
-    /** The lines of the committed (visible) part files in a file sink's directory. */
     /**
      * The lines of the sink's finished part files, in the order they were written: the files sorted by their part
      * counter ({@code part-<uuid>-<subtask>-<counter>.csv}; the sink rolls a file at every checkpoint, so a run may
