@@ -233,20 +233,36 @@ final class CellKernel {
     }
 
     /**
-     * The backward of one row and one unit block at step t: from {@code dL/dh_t}, {@code dL/dc_t} (in
-     * {@code ws.dhN}/{@code ws.dcN} at {@code row}) and the forward caches (at {@code cache}), writes
-     * {@code dz = dL/d[zi, zf, zg, zo]} at {@code s.dz[dzAt ..]}, {@code dL/dk} at {@code s.dk[u ..]}, the parts of
-     * {@code dL/dh_{t-1}}, {@code dL/dc_{t-1}} that do not go through the gates (over {@code dhN}/{@code dcN}), and
-     * the step's peephole gradients ({@code s.peepStep}). {@code k} is at {@code s.kS[u ..]}.
+     * The backward of rows {@code [q0, q1)} of step t (the step's active samples {@code s.rows[q]}, which share one
+     * timestamp and so one {@code k}, at {@code s.kS[u ..]}), unit blocks {@code [nb0, nb1)}: from {@code dL/dh_t},
+     * {@code dL/dc_t} (in {@code ws.dhN}/{@code ws.dcN}) and the forward caches, writes
+     * {@code dz = dL/d[zi, zf, zg, zo]} (at {@link LayerBackward#dzRow}), row {@code q}'s {@code dL/dk} at
+     * {@code s.dk[(q − q0)·hPad + u]}, the parts of {@code dL/dh_{t-1}}, {@code dL/dc_{t-1}} that do not go through
+     * the gates (over {@code dhN}/{@code dcN}), and the step's peephole gradients ({@code s.peepStep}). One call per
+     * run of rows rather than per row and block: the common layer's kernel ({@link #backwardPlainRows}) then loops
+     * over them with its arrays and offsets in registers, and the out-of-order core overlaps the rows' chains.
      */
-    static void backward(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int cache, int row, int dzAt,
-                         int u) {
-        if (!VectorLevel.MASKS) {
-            backwardScalar(layer, ws, s, cache, row, dzAt, u);
-        } else if (layer.plain) {
-            backwardPlain(ws, s, cache, row, dzAt, u);
-        } else {
-            backwardVector(layer, ws, s, cache, row, dzAt, u);
+    static void backwardRows(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int t, int q0, int q1,
+                             int nb0, int nb1) {
+        if (VectorLevel.MASKS && layer.plain) {
+            backwardPlainRows(ws, s, t, q0, q1, nb0, nb1);
+            return;
+        }
+        int hPad = ws.hPad;
+        for (int q = q0; q < q1; q++) {
+            int b = s.rows[q];
+            int cache = ws.state(t, b);
+            int row = b * hPad;
+            int dzAt = LayerBackward.dzRow(ws, t, b, q);
+            int dkAt = (q - q0) * hPad;
+            for (int nb = nb0; nb < nb1; nb++) {
+                int u = nb * L;
+                if (VectorLevel.MASKS) {
+                    backwardVector(layer, ws, s, cache + u, row + u, dzAt + nb * 4 * L, dkAt, u);
+                } else {
+                    backwardScalar(layer, ws, s, cache + u, row + u, dzAt + nb * 4 * L, dkAt, u);
+                }
+            }
         }
     }
 
@@ -258,8 +274,8 @@ final class CellKernel {
      * their values through the scratch {@code s.slope}.
      */
     private static void backwardVector(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int cache,
-                                       int row, int dzAt, int u) {
-        backwardOutput(layer, ws, s, cache, row, dzAt, u);
+                                       int row, int dzAt, int dkAt, int u) {
+        backwardOutput(layer, ws, s, cache, row, dzAt, dkAt, u);
         backwardInput(layer, ws, s, cache, row, dzAt, u);
     }
 
@@ -272,7 +288,7 @@ final class CellKernel {
      * part (over {@code dhN}).
      */
     private static void backwardOutput(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int cache,
-                                       int row, int dzAt, int u) {
+                                       int row, int dzAt, int dkAt, int u) {
         int hPad = layer.hPad;
         float[] sl = s.slope;
         VectorMask<Float> hard = FloatVector.broadcast(FS, layer.hardFlag).compare(VectorOperators.GT, 0f);
@@ -295,7 +311,7 @@ final class CellKernel {
         FloatVector ct = FMA ? i.fma(g, fc) : i.mul(g).add(fc); // recomputed exactly as the forward computed it
         FloatVector k = FloatVector.fromArray(FS, s.kS, u);
         FloatVector hPrev = FloatVector.fromArray(FS, ws.hc, cache);
-        dh.mul(o.mul(tcv).sub(hPrev)).add(dc.mul(ct.sub(cp))).intoArray(s.dk, u);
+        dh.mul(o.mul(tcv).sub(hPrev)).add(dc.mul(ct.sub(cp))).intoArray(s.dk, dkAt + u);
         FloatVector dht = dh.mul(k);
         FloatVector dzo = dht.mul(tcv).mul(dOut);
         dzo.intoArray(s.dz, dzAt + 3 * L);
@@ -341,34 +357,61 @@ final class CellKernel {
     }
 
     /**
-     * The backward of {@link #forwardPlain} (logistic sigmoid, no peepholes), straight through: the same arithmetic as
-     * {@link #backwardOutput} and {@link #backwardInput} without the peephole terms and the hard sigmoid's mask.
+     * The backward of {@link #forwardPlain} (logistic sigmoid, no peepholes) for rows {@code [q0, q1)} and blocks
+     * {@code [nb0, nb1)} (see {@link #backwardRows}), straight through: the same arithmetic as {@link #backwardOutput}
+     * and {@link #backwardInput} without the peephole terms and the hard sigmoid's mask.
      */
-    private static void backwardPlain(SimdWorkspace ws, SimdWorkspace.Worker s, int cache, int row, int dzAt,
-                                      int u) {
-        FloatVector i = FloatVector.fromArray(FS, ws.gi, cache);
-        FloatVector f = FloatVector.fromArray(FS, ws.gf, cache);
-        FloatVector o = FloatVector.fromArray(FS, ws.go, cache);
-        FloatVector g = FloatVector.fromArray(FS, ws.gg, cache);
-        FloatVector tcv = FloatVector.fromArray(FS, ws.tc, cache);
-        FloatVector cp = FloatVector.fromArray(FS, ws.cc, cache);
-        FloatVector dh = FloatVector.fromArray(FS, ws.dhN, row);
-        FloatVector dc = FloatVector.fromArray(FS, ws.dcN, row);
-        FloatVector k = FloatVector.fromArray(FS, s.kS, u);
-        FloatVector hPrev = FloatVector.fromArray(FS, ws.hc, cache);
-        FloatVector fc = f.mul(cp);
-        FloatVector ct = FMA ? i.fma(g, fc) : i.mul(g).add(fc); // recomputed exactly as the forward computed it
-        dh.mul(o.mul(tcv).sub(hPrev)).add(dc.mul(ct.sub(cp))).intoArray(s.dk, u);
-        FloatVector oneMinusK = k.neg().add(1f);
-        FloatVector dht = dh.mul(k);
-        dht.mul(tcv).mul(o.mul(o.neg().add(1f))).intoArray(s.dz, dzAt + 3 * L);
-        FloatVector dct = dht.mul(o).mul(tcv.mul(tcv).neg().add(1f)).add(dc.mul(k));
-        dct.mul(g).mul(i.mul(i.neg().add(1f))).intoArray(s.dz, dzAt);
-        dct.mul(cp).mul(f.mul(f.neg().add(1f))).intoArray(s.dz, dzAt + L);
-        dct.mul(i).mul(g.mul(g).neg().add(1f)).intoArray(s.dz, dzAt + 2 * L);
-        FloatVector dcKeep = dc.mul(oneMinusK);
-        (FMA ? dct.fma(f, dcKeep) : dct.mul(f).add(dcKeep)).intoArray(ws.dcN, row);
-        dh.mul(oneMinusK).intoArray(ws.dhN, row);
+    private static void backwardPlainRows(SimdWorkspace ws, SimdWorkspace.Worker s, int t, int q0, int q1, int nb0,
+                                          int nb1) {
+        int hPad = ws.hPad;
+        float[] gi = ws.gi;
+        float[] gf = ws.gf;
+        float[] go = ws.go;
+        float[] gg = ws.gg;
+        float[] tc = ws.tc;
+        float[] cc = ws.cc;
+        float[] hc = ws.hc;
+        float[] dhN = ws.dhN;
+        float[] dcN = ws.dcN;
+        float[] kS = s.kS;
+        float[] dkOut = s.dk;
+        float[] dz = s.dz;
+        for (int q = q0; q < q1; q++) {
+            int b = s.rows[q];
+            int cache0 = ws.state(t, b);
+            int row0 = b * hPad;
+            int dz0 = LayerBackward.dzRow(ws, t, b, q);
+            int dk0 = (q - q0) * hPad;
+            for (int nb = nb0; nb < nb1; nb++) {
+                int u = nb * L;
+                int cache = cache0 + u;
+                int row = row0 + u;
+                int dzAt = dz0 + nb * 4 * L;
+                FloatVector i = FloatVector.fromArray(FS, gi, cache);
+                FloatVector f = FloatVector.fromArray(FS, gf, cache);
+                FloatVector o = FloatVector.fromArray(FS, go, cache);
+                FloatVector g = FloatVector.fromArray(FS, gg, cache);
+                FloatVector tcv = FloatVector.fromArray(FS, tc, cache);
+                FloatVector cp = FloatVector.fromArray(FS, cc, cache);
+                FloatVector dh = FloatVector.fromArray(FS, dhN, row);
+                FloatVector dc = FloatVector.fromArray(FS, dcN, row);
+                FloatVector k = FloatVector.fromArray(FS, kS, u);
+                FloatVector hPrev = FloatVector.fromArray(FS, hc, cache);
+                FloatVector fc = f.mul(cp);
+                FloatVector ct = FMA ? i.fma(g, fc) : i.mul(g).add(fc); // recomputed exactly as the forward did
+                dh.mul(o.mul(tcv).sub(hPrev)).add(dc.mul(ct.sub(cp))).intoArray(dkOut, dk0 + u);
+                FloatVector oneMinusK = k.neg().add(1f);
+                FloatVector dht = dh.mul(k);
+                dht.mul(tcv).mul(o.mul(o.neg().add(1f))).intoArray(dz, dzAt + 3 * L);
+                FloatVector dct = dht.mul(o).mul(tcv.mul(tcv).neg().add(1f)).add(dc.mul(k));
+                dct.mul(g).mul(i.mul(i.neg().add(1f))).intoArray(dz, dzAt);
+                dct.mul(cp).mul(f.mul(f.neg().add(1f))).intoArray(dz, dzAt + L);
+                dct.mul(i).mul(g.mul(g).neg().add(1f)).intoArray(dz, dzAt + 2 * L);
+                FloatVector dcKeep = dc.mul(oneMinusK);
+                (FMA ? dct.fma(f, dcKeep) : dct.mul(f).add(dcKeep)).intoArray(dcN, row);
+                dh.mul(oneMinusK).intoArray(dhN, row);
+            }
+        }
     }
 
     /** The hard sigmoid's derivative through its value {@code y}: 0.2 inside {@code (0, 1)}, else 0. */
@@ -378,7 +421,7 @@ final class CellKernel {
 
     /** The scalar twin of {@link #backwardVector}. */
     private static void backwardScalar(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int cache,
-                                       int row, int dzAt, int u) {
+                                       int row, int dzAt, int dkAt, int u) {
         int hPad = layer.hPad;
         boolean hard = layer.hard;
         for (int l = 0; l < L; l++) {
@@ -399,7 +442,7 @@ final class CellKernel {
             if (layer.timeGate) {
                 float k = s.kS[u + l];
                 float oneMinusK = 1f - k;
-                s.dk[u + l] = dh * (o * tcv - ws.hc[at]) + dc * (ct - cp);
+                s.dk[dkAt + u + l] = dh * (o * tcv - ws.hc[at]) + dc * (ct - cp);
                 dht = dh * k;
                 dct = dc * k;
                 dhp = dh * oneMinusK;

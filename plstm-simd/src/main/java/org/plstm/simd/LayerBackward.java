@@ -7,7 +7,7 @@ import org.plstm.PhasedLstmConfig;
 
 /**
  * The backward recurrence (BPTT) of one layer over one part of the work (samples or unit blocks, as the forward).
- * Per step, from the last: the fused cell backward of every active row and unit block ({@link CellKernel#backward}:
+ * Per step, from the last: the fused cell backward of every active row and unit block ({@link CellKernel#backwardRows}:
  * {@code dz}, the carried {@code dh}/{@code dc} and {@code dL/dk}), the time-gate parameter gradients per distinct
  * timestamp, for small layers the step's weight gradients ({@link WeightGradients#step}), then
  * {@code dh_{t-1} += dz_t·recurrentKernel^T} and {@code dx_t = dz_t·kernel^T} as blocked products
@@ -160,38 +160,26 @@ final class LayerBackward {
         int u1 = nb1 * L;
         double[] time = pass.input().time();
         boolean tgGrads = cfg.timeGate() && (cfg.trainPeriod() || cfg.trainShift() || cfg.trainRatioOn());
-        boolean pending = false; // dk summed over rows that share the timestamp lastT
-        double lastT = 0;
-        for (int q = 0; q <= n; q++) {
-            boolean end = q == n;
-            int b = end ? -1 : s.rows[q];
-            double tb = end ? 0 : time[b * steps + t];
-            boolean newTime = end || q == 0 || Double.doubleToRawLongBits(tb) != Double.doubleToRawLongBits(lastT);
-            if (pending && newTime) {
-                TimeGateKernel.gradients(layer.tg, lastT, pass.alpha(), s.phi, s.dkSum, s.tgAcc, u0, u1);
-                pending = false;
+        // Runs of rows that share a timestamp: one k, one cell-backward call, their dk summed in row order.
+        for (int q0 = 0; q0 < n; ) {
+            double tb = time[s.rows[q0] * steps + t];
+            long bits = Double.doubleToRawLongBits(tb);
+            int q1 = q0 + 1;
+            while (q1 < n && Double.doubleToRawLongBits(time[s.rows[q1] * steps + t]) == bits) {
+                q1++;
             }
-            if (end) {
-                break;
-            }
-            if (layer.timeGate && newTime) {
+            if (layer.timeGate) {
                 TimeGateKernel.openness(layer.tg, tb, pass.alpha(), s.kS, 0, s.phi, s.kWide, pass.vectorPhase(), u0, u1);
-                lastT = tb;
             }
-            int cache = ws.state(t, b);
-            int row = b * hPad;
-            int dzAt = dzRow(ws, t, b, q);
-            for (int nb = nb0; nb < nb1; nb++) {
-                int u = nb * L;
-                CellKernel.backward(layer, ws, s, cache + u, row + u, dzAt + nb * 4 * L, u);
-            }
+            CellKernel.backwardRows(layer, ws, s, t, q0, q1, nb0, nb1);
             if (tgGrads) {
-                if (!pending) {
-                    Arrays.fill(s.dkSum, u0, u1, 0.0);
-                    pending = true;
+                Arrays.fill(s.dkSum, u0, u1, 0.0);
+                for (int q = q0; q < q1; q++) {
+                    TimeGateKernel.accumulate(s.dk, (q - q0) * hPad, s.dkSum, u0, u1);
                 }
-                TimeGateKernel.accumulate(s.dk, 0, s.dkSum, u0, u1);
+                TimeGateKernel.gradients(layer.tg, tb, pass.alpha(), s.phi, s.dkSum, s.tgAcc, u0, u1);
             }
+            q0 = q1;
         }
     }
 
