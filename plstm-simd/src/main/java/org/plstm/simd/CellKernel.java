@@ -20,6 +20,11 @@ import jdk.incubator.vector.VectorOperators;
  *
  * Each has a vector form and a scalar twin for levels without vector masks ({@link VectorLevel#MASKS}); the training
  * engine and the streaming kernels both call these, so they compute the same bits.
+ *
+ * <p>{@code 1 − x} is written {@code one.sub(x)}, not {@code x.neg().add(1f)}: the same value (IEEE subtraction is
+ * the addition of the negation), one instruction instead of two (C2 emits the negation as an {@code xor} with a
+ * sign mask loaded from memory). Training (a), 1 thread, Zen 5, AVX-512, jars alternating, three rounds: 32.7-33.7
+ * → 30.9-31.8 ms.
  */
 final class CellKernel {
     private CellKernel() {
@@ -58,6 +63,7 @@ final class CellKernel {
         float[] e = tile.e;
         float[] z = tile.z;
         int count = tile.rows;
+        FloatVector one = FloatVector.broadcast(FS, 1f);
         // Pre-activations: i and f with their peepholes, g, o (its peephole waits for c~).
         for (int q = 0; q < count; q++) {
             int zo = q * 4 * L;
@@ -102,7 +108,7 @@ final class CellKernel {
             FloatVector ct = FloatVector.fromArray(FS, e, C + q * L);
             FloatVector ht = o.mul(tcv);
             FloatVector k = FloatVector.fromArray(FS, tile.k, tile.kAt[q]);
-            FloatVector oneMinusK = k.neg().add(1f);
+            FloatVector oneMinusK = one.sub(k);
             FloatVector cKeep = oneMinusK.mul(FloatVector.fromArray(FS, tile.c, at));
             FloatVector hKeep = oneMinusK.mul(FloatVector.fromArray(FS, tile.h, at));
             (FMA ? k.fma(ct, cKeep) : k.mul(ct).add(cKeep)).intoArray(tile.cOut, out);
@@ -123,6 +129,7 @@ final class CellKernel {
         float[] e = tile.e;
         float[] z = tile.z;
         int count = tile.rows;
+        FloatVector one = FloatVector.broadcast(FS, 1f);
         // Pre-activations i, f, g, o.
         for (int q = 0; q < count; q++) {
             int zo = q * 4 * L;
@@ -159,7 +166,7 @@ final class CellKernel {
             FloatVector ct = FloatVector.fromArray(FS, e, C + q * L);
             FloatVector ht = o.mul(tcv);
             FloatVector k = FloatVector.fromArray(FS, tile.k, tile.kAt[q]);
-            FloatVector oneMinusK = k.neg().add(1f);
+            FloatVector oneMinusK = one.sub(k);
             FloatVector cKeep = oneMinusK.mul(FloatVector.fromArray(FS, tile.c, at));
             FloatVector hKeep = oneMinusK.mul(FloatVector.fromArray(FS, tile.h, at));
             (FMA ? k.fma(ct, cKeep) : k.mul(ct).add(cKeep)).intoArray(tile.cOut, out);
@@ -291,16 +298,17 @@ final class CellKernel {
                                        int row, int dzAt, int dkAt, int u) {
         int hPad = layer.hPad;
         float[] sl = s.slope;
+        FloatVector one = FloatVector.broadcast(FS, 1f);
         VectorMask<Float> hard = FloatVector.broadcast(FS, layer.hardFlag).compare(VectorOperators.GT, 0f);
         FloatVector i = FloatVector.fromArray(FS, ws.gi, cache);
         FloatVector f = FloatVector.fromArray(FS, ws.gf, cache);
         FloatVector o = FloatVector.fromArray(FS, ws.go, cache);
         // σ' through the gate value y: y(1 − y), or 0.2 inside the hard sigmoid's linear part.
-        i.mul(i.neg().add(1f)).blend(FloatVector.zero(FS).blend(0.2f,
+        i.mul(one.sub(i)).blend(FloatVector.zero(FS).blend(0.2f,
                 i.compare(VectorOperators.GT, 0f).and(i.compare(VectorOperators.LT, 1f))), hard).intoArray(sl, 0);
-        f.mul(f.neg().add(1f)).blend(FloatVector.zero(FS).blend(0.2f,
+        f.mul(one.sub(f)).blend(FloatVector.zero(FS).blend(0.2f,
                 f.compare(VectorOperators.GT, 0f).and(f.compare(VectorOperators.LT, 1f))), hard).intoArray(sl, L);
-        FloatVector dOut = o.mul(o.neg().add(1f)).blend(FloatVector.zero(FS).blend(0.2f,
+        FloatVector dOut = o.mul(one.sub(o)).blend(FloatVector.zero(FS).blend(0.2f,
                 o.compare(VectorOperators.GT, 0f).and(o.compare(VectorOperators.LT, 1f))), hard);
         FloatVector dh = FloatVector.fromArray(FS, ws.dhN, row);
         FloatVector dc = FloatVector.fromArray(FS, ws.dcN, row);
@@ -315,12 +323,12 @@ final class CellKernel {
         FloatVector dht = dh.mul(k);
         FloatVector dzo = dht.mul(tcv).mul(dOut);
         dzo.intoArray(s.dz, dzAt + 3 * L);
-        FloatVector dct = dht.mul(o).mul(tcv.mul(tcv).neg().add(1f)).add(dc.mul(k));
+        FloatVector dct = dht.mul(o).mul(one.sub(tcv.mul(tcv))).add(dc.mul(k));
         FloatVector po = FloatVector.fromArray(FS, layer.peep, 2 * hPad + u);
         FloatVector acc = FloatVector.fromArray(FS, s.peepStep, 2 * hPad + u);
         (FMA ? dzo.fma(ct, acc) : dzo.mul(ct).add(acc)).intoArray(s.peepStep, 2 * hPad + u);
         (FMA ? po.fma(dzo, dct) : po.mul(dzo).add(dct)).intoArray(sl, DCT);
-        dh.mul(k.neg().add(1f)).intoArray(ws.dhN, row);
+        dh.mul(one.sub(k)).intoArray(ws.dhN, row);
     }
 
     /**
@@ -332,6 +340,7 @@ final class CellKernel {
                                       int row, int dzAt, int u) {
         int hPad = layer.hPad;
         float[] sl = s.slope;
+        FloatVector one = FloatVector.broadcast(FS, 1f);
         FloatVector dct = FloatVector.fromArray(FS, sl, DCT);
         FloatVector i = FloatVector.fromArray(FS, ws.gi, cache);
         FloatVector f = FloatVector.fromArray(FS, ws.gf, cache);
@@ -343,8 +352,8 @@ final class CellKernel {
         FloatVector dzf = dct.mul(cp).mul(FloatVector.fromArray(FS, sl, L));
         dzi.intoArray(s.dz, dzAt);
         dzf.intoArray(s.dz, dzAt + L);
-        dct.mul(i).mul(g.mul(g).neg().add(1f)).intoArray(s.dz, dzAt + 2 * L);
-        FloatVector dcKeep = dc.mul(k.neg().add(1f));
+        dct.mul(i).mul(one.sub(g.mul(g))).intoArray(s.dz, dzAt + 2 * L);
+        FloatVector dcKeep = dc.mul(one.sub(k));
         FloatVector dcp = FMA ? dct.fma(f, dcKeep) : dct.mul(f).add(dcKeep);
         FloatVector pi = FloatVector.fromArray(FS, layer.peep, u);
         FloatVector pf = FloatVector.fromArray(FS, layer.peep, hPad + u);
@@ -376,6 +385,7 @@ final class CellKernel {
         float[] kS = s.kS;
         float[] dkOut = s.dk;
         float[] dz = s.dz;
+        FloatVector one = FloatVector.broadcast(FS, 1f);
         for (int q = q0; q < q1; q++) {
             int b = s.rows[q];
             int cache0 = ws.state(t, b);
@@ -400,13 +410,13 @@ final class CellKernel {
                 FloatVector fc = f.mul(cp);
                 FloatVector ct = FMA ? i.fma(g, fc) : i.mul(g).add(fc); // recomputed exactly as the forward did
                 dh.mul(o.mul(tcv).sub(hPrev)).add(dc.mul(ct.sub(cp))).intoArray(dkOut, dk0 + u);
-                FloatVector oneMinusK = k.neg().add(1f);
+                FloatVector oneMinusK = one.sub(k);
                 FloatVector dht = dh.mul(k);
-                dht.mul(tcv).mul(o.mul(o.neg().add(1f))).intoArray(dz, dzAt + 3 * L);
-                FloatVector dct = dht.mul(o).mul(tcv.mul(tcv).neg().add(1f)).add(dc.mul(k));
-                dct.mul(g).mul(i.mul(i.neg().add(1f))).intoArray(dz, dzAt);
-                dct.mul(cp).mul(f.mul(f.neg().add(1f))).intoArray(dz, dzAt + L);
-                dct.mul(i).mul(g.mul(g).neg().add(1f)).intoArray(dz, dzAt + 2 * L);
+                dht.mul(tcv).mul(o.mul(one.sub(o))).intoArray(dz, dzAt + 3 * L);
+                FloatVector dct = dht.mul(o).mul(one.sub(tcv.mul(tcv))).add(dc.mul(k));
+                dct.mul(g).mul(i.mul(one.sub(i))).intoArray(dz, dzAt);
+                dct.mul(cp).mul(f.mul(one.sub(f))).intoArray(dz, dzAt + L);
+                dct.mul(i).mul(one.sub(g.mul(g))).intoArray(dz, dzAt + 2 * L);
                 FloatVector dcKeep = dc.mul(oneMinusK);
                 (FMA ? dct.fma(f, dcKeep) : dct.mul(f).add(dcKeep)).intoArray(dcN, row);
                 dh.mul(oneMinusK).intoArray(dhN, row);
