@@ -1,0 +1,90 @@
+package org.plstm.simd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vector sigmoid and tanh ({@link VectorMath#sigmoidInPlace}, {@link VectorMath#gatesInPlace} with the logistic
+ * sigmoid, {@link VectorMath#tanhInPlace}) give the bits of their scalar twins ({@link VectorMath#sigmoid},
+ * {@link VectorMath#tanh}) for every input, special values included: the clamps are compares and blends, which must
+ * keep a NaN as {@code Math.max}/{@code Math.min} do, and must not move a value inside the clamp range. Each array
+ * goes through the kernels {@value #REPEATS} times, so the C2-compiled code is checked as well as the interpreter's,
+ * at whatever level this JVM runs (surefire runs this suite at every x86 level).
+ */
+class VectorMathTest {
+    private static final int REPEATS = 300;
+    private static final long SEED = 20261202L;
+
+    /** Special values: signed zeros, infinities, NaN, the clamps' bounds and their neighbours, subnormals. */
+    private static final float[] SPECIAL = {
+        0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE, -Float.MIN_VALUE,
+        Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE, 1f, -1f,
+        87f, -87f, 88f, -88f, Math.nextUp(87f), Math.nextDown(-87f), Math.nextUp(88f), Math.nextDown(88f),
+        Math.nextDown(-88f), Math.nextUp(-88f), 9f, -9f, Math.nextUp(9f), Math.nextDown(9f), Math.nextDown(-9f),
+        Math.nextUp(-9f), 1e-20f, -1e-20f, 100f, -100f, 1e30f, -1e30f,
+    };
+
+    @Test
+    void vectorFormsMatchTheScalarTwinsBitForBit() {
+        System.out.println("VectorMathTest seed " + SEED + " (" + VectorLevel.describe() + ")");
+        float[] x = inputs();
+        float[] sigmoid = new float[x.length];
+        float[] tanh = new float[x.length];
+        for (int k = 0; k < x.length; k++) {
+            sigmoid[k] = VectorMath.sigmoid(x[k]);
+            tanh[k] = VectorMath.tanh(x[k]);
+        }
+        float[] a = new float[x.length];
+        for (int rep = 0; rep < REPEATS; rep++) {
+            System.arraycopy(x, 0, a, 0, x.length);
+            VectorMath.sigmoidInPlace(a, 0, a.length);
+            assertSameBits("sigmoidInPlace", rep, x, sigmoid, a);
+            System.arraycopy(x, 0, a, 0, x.length);
+            VectorMath.gatesInPlace(a, 0, a.length, 0f);
+            assertSameBits("gatesInPlace (logistic)", rep, x, sigmoid, a);
+            System.arraycopy(x, 0, a, 0, x.length);
+            VectorMath.tanhInPlace(a, 0, a.length);
+            assertSameBits("tanhInPlace", rep, x, tanh, a);
+        }
+    }
+
+    @Test
+    void specialValuesGiveTheLimits() {
+        assertThat(VectorMath.sigmoid(Float.NaN)).isNaN();
+        assertThat(VectorMath.tanh(Float.NaN)).isNaN();
+        // The exponential's argument is clamped to [-87, 88]: sigmoid(-inf) = 1/(1 + e^88), about 6e-39, not 0.
+        assertThat(VectorMath.sigmoid(Float.POSITIVE_INFINITY)).isEqualTo(1f);
+        assertThat(VectorMath.sigmoid(Float.NEGATIVE_INFINITY)).isBetween(0f, 1e-38f);
+        // tanh is clamped to |x| <= 9, where the approximation is within its 5.7 ulp of tanh(9) = 1 - 3e-8.
+        assertThat(VectorMath.tanh(Float.POSITIVE_INFINITY)).isCloseTo(1f, within(1e-6f));
+        assertThat(VectorMath.tanh(Float.NEGATIVE_INFINITY)).isCloseTo(-1f, within(1e-6f));
+        assertThat(VectorMath.sigmoid(0f)).isEqualTo(0.5f);
+        assertThat(Float.floatToRawIntBits(VectorMath.tanh(-0f))).isEqualTo(Float.floatToRawIntBits(-0f));
+    }
+
+    /** The special values, then seeded random floats over several scales; a whole number of vectors. */
+    private static float[] inputs() {
+        SplittableRandom rng = new SplittableRandom(SEED);
+        int n = SPECIAL.length + 4096;
+        n = (n + VectorLevel.L - 1) / VectorLevel.L * VectorLevel.L;
+        float[] x = new float[n];
+        System.arraycopy(SPECIAL, 0, x, 0, SPECIAL.length);
+        for (int k = SPECIAL.length; k < n; k++) {
+            double scale = new double[] {1e-3, 1, 10, 100}[k % 4];
+            x[k] = (float) (scale * (2 * rng.nextDouble() - 1));
+        }
+        return x;
+    }
+
+    private static void assertSameBits(String kernel, int rep, float[] x, float[] expected, float[] actual) {
+        for (int k = 0; k < x.length; k++) {
+            if (Float.floatToIntBits(actual[k]) != Float.floatToIntBits(expected[k])) {
+                throw new AssertionError(kernel + " at x = " + x[k] + " (index " + k + ", repeat " + rep
+                        + ", seed " + SEED + "): expected the scalar twin's " + expected[k] + ", got " + actual[k]);
+            }
+        }
+    }
+}
