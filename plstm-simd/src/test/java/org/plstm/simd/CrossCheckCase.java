@@ -26,8 +26,14 @@ final class CrossCheckCase {
                 boolean everyStepGrad, int timeStyle, long seed) {
     }
 
-    /** Time styles: 0 small positive, 1 crossing zero (negative times), 2 offset up to 1e9. */
-    static final int TIME_STYLES = 3;
+    /**
+     * Time styles: 0 small positive, 1 crossing zero (negative times), 2 offset up to 1e9, 3 shared: samples in
+     * groups of 3 share the first one's timestamps (style 0), as regularly sampled batches do (sequential MNIST), so
+     * the engine's runs of rows with one timestamp (one {@code k}, {@code dk} summed over the run) are exercised.
+     */
+    static final int TIME_STYLES = 4;
+    /** Samples per group that share timestamps in time style 3. */
+    static final int SHARED_GROUP = 3;
 
     final Spec spec;
     final PhasedLstmConfig cfg;
@@ -67,8 +73,13 @@ final class CrossCheckCase {
         fill(x, rng, 1.5);
         double[] time = new double[b * steps];
         for (int q = 0; q < b; q++) {
+            if (s.timeStyle() == 3 && q % SHARED_GROUP != 0) {
+                int first = q - q % SHARED_GROUP;
+                System.arraycopy(time, first * steps, time, q * steps, steps);
+                continue;
+            }
             double t = switch (s.timeStyle()) {
-                case 0 -> 10.0 * rng.nextDouble();
+                case 0, 3 -> 10.0 * rng.nextDouble();
                 case 1 -> -30.0 * rng.nextDouble();
                 default -> Math.floor(1e9 * rng.nextDouble());
             };
