@@ -81,12 +81,11 @@ final class SimdWorkspace extends LayerWorkspace {
         final float[] dw;       // like SimdWorkspace.dw, this worker's (fused mode), else empty
         final float[] dwBias;   // [4Hp] (fused mode), else empty
         final int[] stepDz;     // [rowsMax] offsets of the step's rows (fused mode)
-        final int[] stepH;
-        final int[] stepX;
+        final int[] stepX;      // [rowsMax] the step's rows whose dx this part computes (LayerBackward)
         final float[] slope;    // [5][L] scratch of the vector cell backward (CellKernel)
         final float[] dzStep;   // [rowsMax][4Hp] dz of the current step (fused mode: never written to ws.dz)
-        // The weight-gradient pass after the recurrence (large layers), one chunk of rows at a time, packed so that
-        // the pass is a plain blocked product (GateProduct): [x_t, h_{t-1}] transposed, and dz by unit block.
+        // The weight gradients, one chunk of rows (large layers) or one step's rows (fused mode) at a time, packed
+        // so that they are a plain blocked product (GateProduct): [x_t, h_{t-1}] transposed, and dz by unit block.
         final float[] gradA;    // [I+H][rows of the chunk]
         final float[] gradDz;   // [NB][rows of the chunk][4L]
         final int[] gradPacked; // [NB] 1 + the chunk whose dz is packed for block nb (0: none)
@@ -110,7 +109,6 @@ final class SimdWorkspace extends LayerWorkspace {
             dw = new float[dwSize];
             dwBias = new float[dwSize == 0 ? 0 : gateWidth];
             stepDz = new int[rowsMax];
-            stepH = new int[rowsMax];
             stepX = new int[rowsMax];
             slope = new float[5 * VectorLevel.L];
             dzStep = new float[dwSize == 0 ? 0 : rowsMax * gateWidth];
@@ -185,7 +183,7 @@ final class SimdWorkspace extends LayerWorkspace {
         workers = new Worker[threads];
         for (int w = 0; w < threads; w++) {
             workers[w] = new Worker(rowsMax, hPad, layer.inPad, gateWidth, fusedWeightGradients ? dw.length : 0,
-                    fusedWeightGradients ? 0 : chunk, dwRows, layer.blocks);
+                    fusedWeightGradients ? rowsMax : chunk, dwRows, layer.blocks);
         }
     }
 

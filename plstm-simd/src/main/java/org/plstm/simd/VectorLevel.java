@@ -74,8 +74,7 @@ public final class VectorLevel {
     static final int REGISTERS = (X86 && USE_AVX >= 3) || AARCH64 ? 32 : 16;
     /**
      * Samples per register tile of the narrower gate products (2 or 1 vectors per strip row; with 32 registers the
-     * 2-vector product takes 8 rows first) and rows of {@code dW} per tile of the small layers' fused weight gradients
-     * ({@link WeightGradients#tile}); the 4-vector-wide gate product (forward, backward, and the large layers' weight
+     * 2-vector product takes 8 rows first); the 4-vector-wide gate product (forward, backward, and the weight
      * gradients) takes {@link #PRODUCT_ROWS}.
      */
     static final int TILE_ROWS = REGISTERS >= 32 ? 4 : 2;

@@ -18,10 +18,12 @@ import org.plstm.PhasedLstmParams;
  * per-worker buffer inside the backward recurrence ({@link #step}) while dz, x and h are in cache, and the buffers
  * are summed in worker order; larger layers get one blocked pass over all rows after the recurrence ({@link #run}),
  * split over workers by output tile, so each element is summed over the rows in the same order whatever the number
- * of workers. That pass packs each chunk of rows and runs {@link GateProduct}'s kernels on it: looking up every
- * row's offsets inside the loop (as {@link #tile} does) left the 2 × 4 tiles of the 16-register levels at half the
- * product's rate (JMH training (b), 1 thread, AMD Zen 5, jars before and after side by side: 128-bit 371 → 283-303
- * ms, AVX2 222 → 204 ms, AVX-512 109 → 89 ms).
+ * of workers. Both pack their rows first ({@code [x_t, h_{t-1}]} transposed, and each unit block's dz columns) and
+ * run {@link GateProduct}'s kernels on them. Looking up every row's offsets inside the loop, as an earlier kernel of
+ * their own did, left the 2 × 4 tiles of the 16-register levels at half the product's rate (JMH, AMD Zen 5, 1
+ * thread, jars before and after side by side: training (b) at 128 bits 371 → 283-303 ms, AVX2 222 → 204 ms, AVX-512
+ * 109 → 89 ms; for the fused step, training (a) at {@code UseAVX=2} 54.5-56.9 → 50.6-52.3 ms, unchanged at the other
+ * levels).
  */
 final class WeightGradients {
     private WeightGradients() {
@@ -29,28 +31,50 @@ final class WeightGradients {
 
     /**
      * The step's contribution over the worker's {@code n} active rows ({@code s.rows}), unit blocks
-     * {@code [nb0, nb1)}, fused mode.
+     * {@code [nb0, nb1)}, fused mode: the step's {@code [x_t, h_{t-1}]} packed transposed into {@code s.gradA}
+     * ({@code [I+H][n]}), each unit block's dz columns into {@code s.gradDz} ({@code [n][4L]}), then
+     * {@code dw[rows] += A^T[rows] · dz[block]} by {@link GateProduct#accumulate}: every element sums the rows in
+     * ascending order from its previous value.
      */
     static void step(SimdWorkspace ws, SimdWorkspace.Worker s, float[] x, int t, int n, int nb0, int nb1) {
+        if (n == 0) {
+            return;
+        }
         PackedLayer layer = ws.layer;
         int steps = ws.steps();
         int in = ws.in;
+        int hs = ws.hidden;
+        float[] aT = s.gradA;
         for (int q = 0; q < n; q++) {
             int b = s.rows[q];
             s.stepDz[q] = LayerBackward.dzRow(ws, t, b, q);
-            s.stepH[q] = ws.state(t, b);
-            s.stepX[q] = (b * steps + t) * in;
+            int xr = (b * steps + t) * in;
+            for (int k = 0; k < in; k++) {
+                aT[k * n + q] = x[xr + k];
+            }
+            int hr = ws.state(t, b);
+            for (int j = 0; j < hs; j++) {
+                aT[(in + j) * n + q] = ws.hc[hr + j];
+            }
         }
+        GateProduct.ProductRows pr = s.gradRows;
+        pr.a = aT;
+        pr.aLen = n;
+        pr.bLen = 0;
+        pr.init = s.dw;
+        pr.out = s.dw;
         for (int nb = nb0; nb < nb1; nb++) {
             int col = nb * 4 * L;
+            packDz(s.dz, s.stepDz, col, 0, n, s.gradDz, 0);
             for (int block = 0; block < ws.dwBlockStart.length; block++) {
                 int row0 = ws.dwBlockStart[block];
                 int count = ws.dwBlockCount[block];
-                if (row0 < in) {
-                    tile(s.dw, layer.stripRow(nb, row0), x, s.stepX, row0, count, s.dz, s.stepDz, col, 0, n);
-                } else {
-                    tile(s.dw, layer.stripRow(nb, row0), ws.hc, s.stepH, row0 - in, count, s.dz, s.stepDz, col, 0, n);
+                for (int q = 0; q < count; q++) {
+                    pr.aAt[q] = (row0 + q) * n;
+                    pr.initAt[q] = layer.stripRow(nb, row0 + q);
+                    pr.outAt[q] = pr.initAt[q];
                 }
+                GateProduct.accumulate(pr, 0, count, s.gradDz, 0, 4);
             }
             biasTile(s.dwBias, col, s.dz, s.stepDz, col, 0, n);
         }
@@ -171,165 +195,6 @@ final class WeightGradients {
             }
         }
         ws.rowCount = n;
-    }
-
-    /**
-     * {@code dw[o + q·4L .. + 4L) += sum_r a[aAt[r] + ak + q] · dz[dzAt[r] + col ..]} for {@code q < count},
-     * rows {@code r} in {@code [start, end)}: register tiles of {@link VectorLevel#TILE_ROWS} rows of {@code dw} × 4
-     * vectors (4 × 4 = 16 accumulators with 32 registers, 2 × 4 with 16), then 2 and 1 for the rest. Each element
-     * sums its rows in ascending order whatever the tiling.
-     */
-    static void tile(float[] dw, int o, float[] a, int[] aAt, int ak, int count, float[] dz, int[] dzAt, int col,
-                     int start, int end) {
-        int q = 0;
-        if (VectorLevel.TILE_ROWS == 4) {
-            for (; q + 4 <= count; q += 4) {
-                rows4(dw, o + q * 4 * L, a, aAt, ak + q, dz, dzAt, col, start, end);
-            }
-        }
-        for (; q + 2 <= count; q += 2) {
-            rows2(dw, o + q * 4 * L, a, aAt, ak + q, dz, dzAt, col, start, end);
-        }
-        if (q < count) {
-            rows1(dw, o + q * 4 * L, a, aAt, ak + q, dz, dzAt, col, start, end);
-        }
-    }
-
-    /** 4 rows of {@code dw} × 4 vectors; see {@link #tile}. */
-    private static void rows4(float[] dw, int o, float[] a, int[] aAt, int ak, float[] dz, int[] dzAt, int col,
-                              int start, int end) {
-        int o0 = o;
-        int o1 = o + 1 * 4 * L;
-        int o2 = o + 2 * 4 * L;
-        int o3 = o + 3 * 4 * L;
-        FloatVector c00 = FloatVector.fromArray(FS, dw, o0);
-        FloatVector c01 = FloatVector.fromArray(FS, dw, o0 + L);
-        FloatVector c02 = FloatVector.fromArray(FS, dw, o0 + 2 * L);
-        FloatVector c03 = FloatVector.fromArray(FS, dw, o0 + 3 * L);
-        FloatVector c10 = FloatVector.fromArray(FS, dw, o1);
-        FloatVector c11 = FloatVector.fromArray(FS, dw, o1 + L);
-        FloatVector c12 = FloatVector.fromArray(FS, dw, o1 + 2 * L);
-        FloatVector c13 = FloatVector.fromArray(FS, dw, o1 + 3 * L);
-        FloatVector c20 = FloatVector.fromArray(FS, dw, o2);
-        FloatVector c21 = FloatVector.fromArray(FS, dw, o2 + L);
-        FloatVector c22 = FloatVector.fromArray(FS, dw, o2 + 2 * L);
-        FloatVector c23 = FloatVector.fromArray(FS, dw, o2 + 3 * L);
-        FloatVector c30 = FloatVector.fromArray(FS, dw, o3);
-        FloatVector c31 = FloatVector.fromArray(FS, dw, o3 + L);
-        FloatVector c32 = FloatVector.fromArray(FS, dw, o3 + 2 * L);
-        FloatVector c33 = FloatVector.fromArray(FS, dw, o3 + 3 * L);
-        for (int r = start; r < end; r++) {
-            int d = dzAt[r] + col;
-            FloatVector d0 = FloatVector.fromArray(FS, dz, d);
-            FloatVector d1 = FloatVector.fromArray(FS, dz, d + L);
-            FloatVector d2 = FloatVector.fromArray(FS, dz, d + 2 * L);
-            FloatVector d3 = FloatVector.fromArray(FS, dz, d + 3 * L);
-            int ar = aAt[r] + ak;
-            FloatVector v0 = FloatVector.broadcast(FS, a[ar]);
-            FloatVector v1 = FloatVector.broadcast(FS, a[ar + 1]);
-            FloatVector v2 = FloatVector.broadcast(FS, a[ar + 2]);
-            FloatVector v3 = FloatVector.broadcast(FS, a[ar + 3]);
-            c00 = FMA ? d0.fma(v0, c00) : d0.mul(v0).add(c00);
-            c01 = FMA ? d1.fma(v0, c01) : d1.mul(v0).add(c01);
-            c02 = FMA ? d2.fma(v0, c02) : d2.mul(v0).add(c02);
-            c03 = FMA ? d3.fma(v0, c03) : d3.mul(v0).add(c03);
-            c10 = FMA ? d0.fma(v1, c10) : d0.mul(v1).add(c10);
-            c11 = FMA ? d1.fma(v1, c11) : d1.mul(v1).add(c11);
-            c12 = FMA ? d2.fma(v1, c12) : d2.mul(v1).add(c12);
-            c13 = FMA ? d3.fma(v1, c13) : d3.mul(v1).add(c13);
-            c20 = FMA ? d0.fma(v2, c20) : d0.mul(v2).add(c20);
-            c21 = FMA ? d1.fma(v2, c21) : d1.mul(v2).add(c21);
-            c22 = FMA ? d2.fma(v2, c22) : d2.mul(v2).add(c22);
-            c23 = FMA ? d3.fma(v2, c23) : d3.mul(v2).add(c23);
-            c30 = FMA ? d0.fma(v3, c30) : d0.mul(v3).add(c30);
-            c31 = FMA ? d1.fma(v3, c31) : d1.mul(v3).add(c31);
-            c32 = FMA ? d2.fma(v3, c32) : d2.mul(v3).add(c32);
-            c33 = FMA ? d3.fma(v3, c33) : d3.mul(v3).add(c33);
-        }
-        c00.intoArray(dw, o0);
-        c01.intoArray(dw, o0 + L);
-        c02.intoArray(dw, o0 + 2 * L);
-        c03.intoArray(dw, o0 + 3 * L);
-        c10.intoArray(dw, o1);
-        c11.intoArray(dw, o1 + L);
-        c12.intoArray(dw, o1 + 2 * L);
-        c13.intoArray(dw, o1 + 3 * L);
-        c20.intoArray(dw, o2);
-        c21.intoArray(dw, o2 + L);
-        c22.intoArray(dw, o2 + 2 * L);
-        c23.intoArray(dw, o2 + 3 * L);
-        c30.intoArray(dw, o3);
-        c31.intoArray(dw, o3 + L);
-        c32.intoArray(dw, o3 + 2 * L);
-        c33.intoArray(dw, o3 + 3 * L);
-    }
-
-    /** 2 rows of {@code dw} × 4 vectors; see {@link #tile}. */
-    private static void rows2(float[] dw, int o, float[] a, int[] aAt, int ak, float[] dz, int[] dzAt, int col,
-                              int start, int end) {
-        int o0 = o;
-        int o1 = o + 1 * 4 * L;
-        FloatVector c00 = FloatVector.fromArray(FS, dw, o0);
-        FloatVector c01 = FloatVector.fromArray(FS, dw, o0 + L);
-        FloatVector c02 = FloatVector.fromArray(FS, dw, o0 + 2 * L);
-        FloatVector c03 = FloatVector.fromArray(FS, dw, o0 + 3 * L);
-        FloatVector c10 = FloatVector.fromArray(FS, dw, o1);
-        FloatVector c11 = FloatVector.fromArray(FS, dw, o1 + L);
-        FloatVector c12 = FloatVector.fromArray(FS, dw, o1 + 2 * L);
-        FloatVector c13 = FloatVector.fromArray(FS, dw, o1 + 3 * L);
-        for (int r = start; r < end; r++) {
-            int d = dzAt[r] + col;
-            FloatVector d0 = FloatVector.fromArray(FS, dz, d);
-            FloatVector d1 = FloatVector.fromArray(FS, dz, d + L);
-            FloatVector d2 = FloatVector.fromArray(FS, dz, d + 2 * L);
-            FloatVector d3 = FloatVector.fromArray(FS, dz, d + 3 * L);
-            int ar = aAt[r] + ak;
-            FloatVector v0 = FloatVector.broadcast(FS, a[ar]);
-            FloatVector v1 = FloatVector.broadcast(FS, a[ar + 1]);
-            c00 = FMA ? d0.fma(v0, c00) : d0.mul(v0).add(c00);
-            c01 = FMA ? d1.fma(v0, c01) : d1.mul(v0).add(c01);
-            c02 = FMA ? d2.fma(v0, c02) : d2.mul(v0).add(c02);
-            c03 = FMA ? d3.fma(v0, c03) : d3.mul(v0).add(c03);
-            c10 = FMA ? d0.fma(v1, c10) : d0.mul(v1).add(c10);
-            c11 = FMA ? d1.fma(v1, c11) : d1.mul(v1).add(c11);
-            c12 = FMA ? d2.fma(v1, c12) : d2.mul(v1).add(c12);
-            c13 = FMA ? d3.fma(v1, c13) : d3.mul(v1).add(c13);
-        }
-        c00.intoArray(dw, o0);
-        c01.intoArray(dw, o0 + L);
-        c02.intoArray(dw, o0 + 2 * L);
-        c03.intoArray(dw, o0 + 3 * L);
-        c10.intoArray(dw, o1);
-        c11.intoArray(dw, o1 + L);
-        c12.intoArray(dw, o1 + 2 * L);
-        c13.intoArray(dw, o1 + 3 * L);
-    }
-
-    /** 1 row of {@code dw} × 4 vectors; see {@link #tile}. */
-    private static void rows1(float[] dw, int o, float[] a, int[] aAt, int ak, float[] dz, int[] dzAt, int col,
-                              int start, int end) {
-        int o0 = o;
-        FloatVector c00 = FloatVector.fromArray(FS, dw, o0);
-        FloatVector c01 = FloatVector.fromArray(FS, dw, o0 + L);
-        FloatVector c02 = FloatVector.fromArray(FS, dw, o0 + 2 * L);
-        FloatVector c03 = FloatVector.fromArray(FS, dw, o0 + 3 * L);
-        for (int r = start; r < end; r++) {
-            int d = dzAt[r] + col;
-            FloatVector d0 = FloatVector.fromArray(FS, dz, d);
-            FloatVector d1 = FloatVector.fromArray(FS, dz, d + L);
-            FloatVector d2 = FloatVector.fromArray(FS, dz, d + 2 * L);
-            FloatVector d3 = FloatVector.fromArray(FS, dz, d + 3 * L);
-            int ar = aAt[r] + ak;
-            FloatVector v0 = FloatVector.broadcast(FS, a[ar]);
-            c00 = FMA ? d0.fma(v0, c00) : d0.mul(v0).add(c00);
-            c01 = FMA ? d1.fma(v0, c01) : d1.mul(v0).add(c01);
-            c02 = FMA ? d2.fma(v0, c02) : d2.mul(v0).add(c02);
-            c03 = FMA ? d3.fma(v0, c03) : d3.mul(v0).add(c03);
-        }
-        c00.intoArray(dw, o0);
-        c01.intoArray(dw, o0 + L);
-        c02.intoArray(dw, o0 + 2 * L);
-        c03.intoArray(dw, o0 + 3 * L);
     }
 
     /** {@code dwBias[o .. o + 4L) += sum_r dz[dzAt[r] + col ..]}: the bias gradient of one unit block. */
