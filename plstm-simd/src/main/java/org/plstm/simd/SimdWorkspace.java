@@ -84,10 +84,11 @@ final class SimdWorkspace extends LayerWorkspace {
         final int[] stepX;      // [rowsMax] the step's rows whose dx this part computes (LayerBackward)
         final float[] slope;    // [5][L] scratch of the vector cell backward (CellKernel)
         final float[] dzStep;   // [rowsMax][4Hp] dz of the current step (fused mode: never written to ws.dz)
-        // The weight gradients, one chunk of rows (large layers) or one step's rows (fused mode) at a time, packed
-        // so that they are a plain blocked product (GateProduct): [x_t, h_{t-1}] transposed, and dz by unit block.
-        final float[] gradA;    // [I+H][rows of the chunk]
-        final float[] gradDz;   // [NB][rows of the chunk][4L]
+        // The weight gradients, one chunk of rows (large layers) or one step's rows (fused mode, where it is not
+        // read in place) at a time, packed so that they are a plain blocked product (GateProduct): [x_t, h_{t-1}]
+        // transposed, and dz by unit block.
+        final float[] gradA;    // [I+H][rows of the chunk or step]
+        final float[] gradDz;   // [NB][rows of the chunk][4L]; fused mode: one block's [rows of the step][4L]
         final int[] gradPacked; // [NB] 1 + the chunk whose dz is packed for block nb (0: none)
         final GateProduct.ProductRows gradRows; // DW_BLOCK_ROWS rows: the rows of dw of one tile
         float[] dz;             // where the backward writes dz: dzStep (fused mode) or the workspace's [T][B][4Hp]

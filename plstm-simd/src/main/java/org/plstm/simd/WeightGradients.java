@@ -18,23 +18,35 @@ import org.plstm.PhasedLstmParams;
  * per-worker buffer inside the backward recurrence ({@link #step}) while dz, x and h are in cache, and the buffers
  * are summed in worker order; larger layers get one blocked pass over all rows after the recurrence ({@link #run}),
  * split over workers by output tile, so each element is summed over the rows in the same order whatever the number
- * of workers. Both pack their rows first ({@code [x_t, h_{t-1}]} transposed, and each unit block's dz columns) and
- * run {@link GateProduct}'s kernels on them. Looking up every row's offsets inside the loop, as an earlier kernel of
- * their own did, left the 2 × 4 tiles of the 16-register levels at half the product's rate (JMH, AMD Zen 5, 1
- * thread, jars before and after side by side: training (b) at 128 bits 371 → 283-303 ms, AVX2 222 → 204 ms, AVX-512
- * 109 → 89 ms; for the fused step, training (a) at {@code UseAVX=2} 54.5-56.9 → 50.6-52.3 ms, unchanged at the other
- * levels).
+ * of workers. Both are blocked products with the rows of {@code dw} in registers: the pass packs each chunk of rows
+ * ({@code [x_t, h_{t-1}]} transposed, and each unit block's dz columns) and runs {@link GateProduct}'s kernels on
+ * it; the fused step does the same for its rows, or with 32 registers reads them in place at constant strides
+ * ({@link #STRIDED}). Looking up every row's offsets inside the loop, as an earlier kernel of their own did, left
+ * the 2 × 4 tiles of the 16-register levels at half the product's rate (JMH, AMD Zen 5, 1 thread, jars before and
+ * after side by side: training (b) at 128 bits 371 → 283-303 ms, AVX2 222 → 204 ms, AVX-512 109 → 89 ms; for the
+ * fused step, training (a) at {@code UseAVX=2} 54.1-56.9 → 50.0-52.7 ms).
  */
 final class WeightGradients {
     private WeightGradients() {
     }
 
     /**
+     * Whether the fused weight gradients read the caches in place at constant strides ({@link #strided}) where the
+     * step's rows are consecutive samples: with 32 registers. With 16 the same per-row loop (its offsets and range
+     * checks every row) was slower than packing the rows for {@link GateProduct}: JMH training (a), 1 thread, AMD Zen
+     * 5, jars alternating: AVX-512 strided 29.2-31.7 ms, packed 31.7-33.0; {@code UseAVX=2} strided 52.8-56.1,
+     * packed 50.0-52.7; equal at 128 bits and without FMA.
+     */
+    static final boolean STRIDED = VectorLevel.REGISTERS >= 32;
+
+    /**
      * The step's contribution over the worker's {@code n} active rows ({@code s.rows}), unit blocks
-     * {@code [nb0, nb1)}, fused mode: the step's {@code [x_t, h_{t-1}]} packed transposed into {@code s.gradA}
-     * ({@code [I+H][n]}), each unit block's dz columns into {@code s.gradDz} ({@code [n][4L]}), then
-     * {@code dw[rows] += A^T[rows] · dz[block]} by {@link GateProduct#accumulate}: every element sums the rows in
-     * ascending order from its previous value.
+     * {@code [nb0, nb1)}, fused mode: {@code dw[k] += sum_q [x_t, h_{t-1}][q][k] · dz[q]}, every element summing the
+     * rows in ascending order from its previous value. With {@link #STRIDED} and the rows consecutive samples (every
+     * sample of the worker's share still active), {@link #strided} reads x, h and dz in place, at the caches' own
+     * strides ({@code I·T}, {@code Hp} and the gate width); otherwise the step's {@code [x_t, h_{t-1}]} is packed
+     * transposed into {@code s.gradA} ({@code [I+H][n]}) and each unit block's dz columns into {@code s.gradDz}
+     * ({@code [n][4L]}) for {@link GateProduct#accumulate}.
      */
     static void step(SimdWorkspace ws, SimdWorkspace.Worker s, float[] x, int t, int n, int nb0, int nb1) {
         if (n == 0) {
@@ -44,10 +56,34 @@ final class WeightGradients {
         int steps = ws.steps();
         int in = ws.in;
         int hs = ws.hidden;
+        for (int q = 0; q < n; q++) {
+            s.stepDz[q] = LayerBackward.dzRow(ws, t, s.rows[q], q);
+        }
+        int b0 = s.rows[0];
+        if (STRIDED && s.rows[n - 1] - b0 == n - 1) { // the rows ascend: b0 .. b0 + n - 1
+            int gw = ws.gateWidth;
+            int xAt = (b0 * steps + t) * in;
+            int hAt = ws.state(t, b0);
+            int dAt = s.stepDz[0];
+            for (int nb = nb0; nb < nb1; nb++) {
+                int col = nb * 4 * L;
+                for (int block = 0; block < ws.dwBlockStart.length; block++) {
+                    int row0 = ws.dwBlockStart[block];
+                    int count = ws.dwBlockCount[block];
+                    int o = layer.stripRow(nb, row0);
+                    if (row0 < in) {
+                        strided(s.dw, o, count, x, xAt + row0, steps * in, s.dz, dAt + col, gw, n);
+                    } else {
+                        strided(s.dw, o, count, ws.hc, hAt + row0 - in, ws.hPad, s.dz, dAt + col, gw, n);
+                    }
+                }
+                biasTile(s.dwBias, col, s.dz, s.stepDz, col, 0, n);
+            }
+            return;
+        }
         float[] aT = s.gradA;
         for (int q = 0; q < n; q++) {
             int b = s.rows[q];
-            s.stepDz[q] = LayerBackward.dzRow(ws, t, b, q);
             int xr = (b * steps + t) * in;
             for (int k = 0; k < in; k++) {
                 aT[k * n + q] = x[xr + k];
@@ -78,6 +114,176 @@ final class WeightGradients {
             }
             biasTile(s.dwBias, col, s.dz, s.stepDz, col, 0, n);
         }
+    }
+
+    /**
+     * {@code dw[o + k·4L .. + 4L) += sum_q a[aAt + k + q·aStride] · dz[dAt + q·dStride .. + 4L)} for {@code k <
+     * count} and {@code q < n} (levels with 32 registers, see {@link #STRIDED}): register tiles of 6 rows of
+     * {@code dw} × 4 vectors (24 accumulators, 4 dz vectors, a broadcast), then 2 and 1 rows. Each element sums
+     * {@code q} in ascending order from its previous value, whatever the tiling.
+     */
+    static void strided(float[] dw, int o, int count, float[] a, int aAt, int aStride, float[] dz, int dAt,
+                        int dStride, int n) {
+        int k = 0;
+        for (; k + 6 <= count; k += 6) {
+            rows6(dw, o + k * 4 * L, a, aAt + k, aStride, dz, dAt, dStride, n);
+        }
+        for (; k + 2 <= count; k += 2) {
+            rows2(dw, o + k * 4 * L, a, aAt + k, aStride, dz, dAt, dStride, n);
+        }
+        for (; k < count; k++) {
+            rows1(dw, o + k * 4 * L, a, aAt + k, aStride, dz, dAt, dStride, n);
+        }
+    }
+
+    /** 6 rows of {@code dw} × 4 vectors; see {@link #strided}. */
+    private static void rows6(float[] dw, int o, float[] a, int aAt, int aStride, float[] dz, int dAt, int dStride,
+                              int n) {
+        FloatVector c00 = FloatVector.fromArray(FS, dw, o);
+        FloatVector c01 = FloatVector.fromArray(FS, dw, o + L);
+        FloatVector c02 = FloatVector.fromArray(FS, dw, o + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(FS, dw, o + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(FS, dw, o + 4 * L);
+        FloatVector c11 = FloatVector.fromArray(FS, dw, o + 5 * L);
+        FloatVector c12 = FloatVector.fromArray(FS, dw, o + 6 * L);
+        FloatVector c13 = FloatVector.fromArray(FS, dw, o + 7 * L);
+        FloatVector c20 = FloatVector.fromArray(FS, dw, o + 8 * L);
+        FloatVector c21 = FloatVector.fromArray(FS, dw, o + 9 * L);
+        FloatVector c22 = FloatVector.fromArray(FS, dw, o + 10 * L);
+        FloatVector c23 = FloatVector.fromArray(FS, dw, o + 11 * L);
+        FloatVector c30 = FloatVector.fromArray(FS, dw, o + 12 * L);
+        FloatVector c31 = FloatVector.fromArray(FS, dw, o + 13 * L);
+        FloatVector c32 = FloatVector.fromArray(FS, dw, o + 14 * L);
+        FloatVector c33 = FloatVector.fromArray(FS, dw, o + 15 * L);
+        FloatVector c40 = FloatVector.fromArray(FS, dw, o + 16 * L);
+        FloatVector c41 = FloatVector.fromArray(FS, dw, o + 17 * L);
+        FloatVector c42 = FloatVector.fromArray(FS, dw, o + 18 * L);
+        FloatVector c43 = FloatVector.fromArray(FS, dw, o + 19 * L);
+        FloatVector c50 = FloatVector.fromArray(FS, dw, o + 20 * L);
+        FloatVector c51 = FloatVector.fromArray(FS, dw, o + 21 * L);
+        FloatVector c52 = FloatVector.fromArray(FS, dw, o + 22 * L);
+        FloatVector c53 = FloatVector.fromArray(FS, dw, o + 23 * L);
+        for (int q = 0, ar = aAt, d = dAt; q < n; q++, ar += aStride, d += dStride) {
+            FloatVector d0 = FloatVector.fromArray(FS, dz, d);
+            FloatVector d1 = FloatVector.fromArray(FS, dz, d + L);
+            FloatVector d2 = FloatVector.fromArray(FS, dz, d + 2 * L);
+            FloatVector d3 = FloatVector.fromArray(FS, dz, d + 3 * L);
+            FloatVector v0 = FloatVector.broadcast(FS, a[ar]);
+            FloatVector v1 = FloatVector.broadcast(FS, a[ar + 1]);
+            FloatVector v2 = FloatVector.broadcast(FS, a[ar + 2]);
+            FloatVector v3 = FloatVector.broadcast(FS, a[ar + 3]);
+            FloatVector v4 = FloatVector.broadcast(FS, a[ar + 4]);
+            FloatVector v5 = FloatVector.broadcast(FS, a[ar + 5]);
+            c00 = FMA ? d0.fma(v0, c00) : d0.mul(v0).add(c00);
+            c01 = FMA ? d1.fma(v0, c01) : d1.mul(v0).add(c01);
+            c02 = FMA ? d2.fma(v0, c02) : d2.mul(v0).add(c02);
+            c03 = FMA ? d3.fma(v0, c03) : d3.mul(v0).add(c03);
+            c10 = FMA ? d0.fma(v1, c10) : d0.mul(v1).add(c10);
+            c11 = FMA ? d1.fma(v1, c11) : d1.mul(v1).add(c11);
+            c12 = FMA ? d2.fma(v1, c12) : d2.mul(v1).add(c12);
+            c13 = FMA ? d3.fma(v1, c13) : d3.mul(v1).add(c13);
+            c20 = FMA ? d0.fma(v2, c20) : d0.mul(v2).add(c20);
+            c21 = FMA ? d1.fma(v2, c21) : d1.mul(v2).add(c21);
+            c22 = FMA ? d2.fma(v2, c22) : d2.mul(v2).add(c22);
+            c23 = FMA ? d3.fma(v2, c23) : d3.mul(v2).add(c23);
+            c30 = FMA ? d0.fma(v3, c30) : d0.mul(v3).add(c30);
+            c31 = FMA ? d1.fma(v3, c31) : d1.mul(v3).add(c31);
+            c32 = FMA ? d2.fma(v3, c32) : d2.mul(v3).add(c32);
+            c33 = FMA ? d3.fma(v3, c33) : d3.mul(v3).add(c33);
+            c40 = FMA ? d0.fma(v4, c40) : d0.mul(v4).add(c40);
+            c41 = FMA ? d1.fma(v4, c41) : d1.mul(v4).add(c41);
+            c42 = FMA ? d2.fma(v4, c42) : d2.mul(v4).add(c42);
+            c43 = FMA ? d3.fma(v4, c43) : d3.mul(v4).add(c43);
+            c50 = FMA ? d0.fma(v5, c50) : d0.mul(v5).add(c50);
+            c51 = FMA ? d1.fma(v5, c51) : d1.mul(v5).add(c51);
+            c52 = FMA ? d2.fma(v5, c52) : d2.mul(v5).add(c52);
+            c53 = FMA ? d3.fma(v5, c53) : d3.mul(v5).add(c53);
+        }
+        c00.intoArray(dw, o);
+        c01.intoArray(dw, o + L);
+        c02.intoArray(dw, o + 2 * L);
+        c03.intoArray(dw, o + 3 * L);
+        c10.intoArray(dw, o + 4 * L);
+        c11.intoArray(dw, o + 5 * L);
+        c12.intoArray(dw, o + 6 * L);
+        c13.intoArray(dw, o + 7 * L);
+        c20.intoArray(dw, o + 8 * L);
+        c21.intoArray(dw, o + 9 * L);
+        c22.intoArray(dw, o + 10 * L);
+        c23.intoArray(dw, o + 11 * L);
+        c30.intoArray(dw, o + 12 * L);
+        c31.intoArray(dw, o + 13 * L);
+        c32.intoArray(dw, o + 14 * L);
+        c33.intoArray(dw, o + 15 * L);
+        c40.intoArray(dw, o + 16 * L);
+        c41.intoArray(dw, o + 17 * L);
+        c42.intoArray(dw, o + 18 * L);
+        c43.intoArray(dw, o + 19 * L);
+        c50.intoArray(dw, o + 20 * L);
+        c51.intoArray(dw, o + 21 * L);
+        c52.intoArray(dw, o + 22 * L);
+        c53.intoArray(dw, o + 23 * L);
+    }
+
+    /** 2 rows of {@code dw} × 4 vectors; see {@link #strided}. */
+    private static void rows2(float[] dw, int o, float[] a, int aAt, int aStride, float[] dz, int dAt, int dStride,
+                              int n) {
+        FloatVector c00 = FloatVector.fromArray(FS, dw, o);
+        FloatVector c01 = FloatVector.fromArray(FS, dw, o + L);
+        FloatVector c02 = FloatVector.fromArray(FS, dw, o + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(FS, dw, o + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(FS, dw, o + 4 * L);
+        FloatVector c11 = FloatVector.fromArray(FS, dw, o + 5 * L);
+        FloatVector c12 = FloatVector.fromArray(FS, dw, o + 6 * L);
+        FloatVector c13 = FloatVector.fromArray(FS, dw, o + 7 * L);
+        for (int q = 0, ar = aAt, d = dAt; q < n; q++, ar += aStride, d += dStride) {
+            FloatVector d0 = FloatVector.fromArray(FS, dz, d);
+            FloatVector d1 = FloatVector.fromArray(FS, dz, d + L);
+            FloatVector d2 = FloatVector.fromArray(FS, dz, d + 2 * L);
+            FloatVector d3 = FloatVector.fromArray(FS, dz, d + 3 * L);
+            FloatVector v0 = FloatVector.broadcast(FS, a[ar]);
+            FloatVector v1 = FloatVector.broadcast(FS, a[ar + 1]);
+            c00 = FMA ? d0.fma(v0, c00) : d0.mul(v0).add(c00);
+            c01 = FMA ? d1.fma(v0, c01) : d1.mul(v0).add(c01);
+            c02 = FMA ? d2.fma(v0, c02) : d2.mul(v0).add(c02);
+            c03 = FMA ? d3.fma(v0, c03) : d3.mul(v0).add(c03);
+            c10 = FMA ? d0.fma(v1, c10) : d0.mul(v1).add(c10);
+            c11 = FMA ? d1.fma(v1, c11) : d1.mul(v1).add(c11);
+            c12 = FMA ? d2.fma(v1, c12) : d2.mul(v1).add(c12);
+            c13 = FMA ? d3.fma(v1, c13) : d3.mul(v1).add(c13);
+        }
+        c00.intoArray(dw, o);
+        c01.intoArray(dw, o + L);
+        c02.intoArray(dw, o + 2 * L);
+        c03.intoArray(dw, o + 3 * L);
+        c10.intoArray(dw, o + 4 * L);
+        c11.intoArray(dw, o + 5 * L);
+        c12.intoArray(dw, o + 6 * L);
+        c13.intoArray(dw, o + 7 * L);
+    }
+
+    /** 1 row of {@code dw} × 4 vectors; see {@link #strided}. */
+    private static void rows1(float[] dw, int o, float[] a, int aAt, int aStride, float[] dz, int dAt, int dStride,
+                              int n) {
+        FloatVector c00 = FloatVector.fromArray(FS, dw, o);
+        FloatVector c01 = FloatVector.fromArray(FS, dw, o + L);
+        FloatVector c02 = FloatVector.fromArray(FS, dw, o + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(FS, dw, o + 3 * L);
+        for (int q = 0, ar = aAt, d = dAt; q < n; q++, ar += aStride, d += dStride) {
+            FloatVector d0 = FloatVector.fromArray(FS, dz, d);
+            FloatVector d1 = FloatVector.fromArray(FS, dz, d + L);
+            FloatVector d2 = FloatVector.fromArray(FS, dz, d + 2 * L);
+            FloatVector d3 = FloatVector.fromArray(FS, dz, d + 3 * L);
+            FloatVector v0 = FloatVector.broadcast(FS, a[ar]);
+            c00 = FMA ? d0.fma(v0, c00) : d0.mul(v0).add(c00);
+            c01 = FMA ? d1.fma(v0, c01) : d1.mul(v0).add(c01);
+            c02 = FMA ? d2.fma(v0, c02) : d2.mul(v0).add(c02);
+            c03 = FMA ? d3.fma(v0, c03) : d3.mul(v0).add(c03);
+        }
+        c00.intoArray(dw, o);
+        c01.intoArray(dw, o + L);
+        c02.intoArray(dw, o + 2 * L);
+        c03.intoArray(dw, o + 3 * L);
     }
 
     /**
