@@ -122,8 +122,8 @@ final class WeightGradients {
      * {@code dw} × 4 vectors (24 accumulators, 4 dz vectors, a broadcast), then 2 and 1 rows. Each element sums
      * {@code q} in ascending order from its previous value, whatever the tiling.
      */
-    static void strided(float[] dw, int o, int count, float[] a, int aAt, int aStride, float[] dz, int dAt,
-                        int dStride, int n) {
+    private static void strided(float[] dw, int o, int count, float[] a, int aAt, int aStride, float[] dz, int dAt,
+                                int dStride, int n) {
         int k = 0;
         for (; k + 6 <= count; k += 6) {
             rows6(dw, o + k * 4 * L, a, aAt + k, aStride, dz, dAt, dStride, n);
