@@ -529,7 +529,8 @@ public final class PerformanceReport {
         md.append("### Peak").append(tag).append(" (`PeakFlopsBenchmark`)\n\n");
         MachineInfo m = data.machine();
         int lanes = m == null ? 0 : m.lanes();
-        md.append("12 independent vector FMA chains, no memory traffic. FLOPs per operation = `ITERATIONS·12·lanes·2`")
+        md.append("12 independent vector FMA chains (multiply then add where the level has no FMA, as the kernels do), ")
+                .append("no memory traffic. FLOPs per operation = `ITERATIONS·12·lanes·2`")
                 .append(" = ").append(PeakFlopsBenchmark.ITERATIONS).append("·12·")
                 .append(lanes > 0 ? String.valueOf(lanes) : "?").append("·2")
                 .append(lanes > 0 ? String.format(Locale.ROOT, " = %,d", PeakFlopsBenchmark.ITERATIONS * 12L * lanes * 2) : "")
