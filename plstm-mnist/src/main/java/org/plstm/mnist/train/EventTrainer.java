@@ -28,7 +28,6 @@ import org.plstm.data.Standardizer;
 import org.plstm.engine.Backend;
 import org.plstm.io.AtomicFiles;
 import org.plstm.io.Checkpoint;
-import org.plstm.optim.CosineDecay;
 import org.plstm.optim.Optimizer;
 import org.plstm.train.ClassifierTrainer;
 import org.plstm.train.EvalResult;
@@ -378,7 +377,8 @@ public final class EventTrainer {
                 new SplittableRandom(config.seed() * 1_000_003L + epoch));
         ProgressBar bar = progress ? RunSupport.progressBar("epoch " + epoch + "/" + config.epochs(), n, " seq")
                 : null;
-        CosineDecay schedule = config.learningRateSchedule(n);
+        EpochSteps stepper = new EpochSteps(trainer, config.learningRateSchedule(n), epoch, config.learningRate(),
+                lastGood);
         double lossSum = 0;
         double metricSum = 0;
         long start = System.nanoTime();
@@ -387,28 +387,11 @@ public final class EventTrainer {
             for (int b = 0; b < batches.size(); b++) {
                 int[] idx = batches.get(b);
                 SequenceBatch input = Fit.batch(train.sequences(), idx);
-                if (schedule != null) {
-                    schedule.applyTo(trainer.optimizer());
-                }
-                long t0 = System.nanoTime();
-                TrainStepResult r;
-                try {
-                    r = config.regression() ? trainer.stepRegression(input, gather(train.targets(), idx))
-                            : trainer.step(input, labels(train.sequences(), idx));
-                } catch (IllegalArgumentException e) {
-                    String broken = RunSupport.divergence(trainer);
-                    if (broken == null) {
-                        throw e;
-                    }
-                    throw new DivergedException(epoch, b + 1, broken, config.learningRate(), lastGood);
-                }
-                long t1 = System.nanoTime();
-                if (!Double.isFinite(r.loss())) {
-                    throw new DivergedException(epoch, b + 1, "the loss is " + r.loss(), config.learningRate(),
-                            lastGood);
-                }
+                TrainStepResult r = stepper.take(b + 1, () -> config.regression()
+                        ? trainer.stepRegression(input, gather(train.targets(), idx))
+                        : trainer.step(input, labels(train.sequences(), idx)));
                 double metric = metric(r.loss(), r.correct(), idx.length, prepared.stats());
-                double secs = (t1 - t0) * 1e-9;
+                double secs = stepper.lastSeconds();
                 long it = trainer.optimizer().iterations();
                 metrics.add(MetricsLog.Kind.BATCH, epoch, it, idx.length, r.loss(), metric, idx.length / secs, secs);
                 lossSum += r.loss() * idx.length;
@@ -429,10 +412,7 @@ public final class EventTrainer {
             }
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        String broken = RunSupport.divergence(trainer);
-        if (broken != null) {
-            throw new DivergedException(epoch, batches.size(), broken, config.learningRate(), lastGood);
-        }
+        stepper.finish(batches.size());
         long it = trainer.optimizer().iterations();
         double trainLoss = lossSum / n;
         double trainMetric = config.regression() ? Math.sqrt(metricSum / n) * prepared.stats().targetStd()

@@ -292,7 +292,8 @@ public final class MnistTrainer {
                                 MetricsLog metrics, String lastGood) {
         int n = train.count();
         int[] order = MnistBatches.epochOrder(n, config.seed(), epoch);
-        CosineDecay schedule = config.learningRateSchedule(n);
+        EpochSteps stepper = new EpochSteps(trainer, config.learningRateSchedule(n), epoch, config.learningRate(),
+                lastGood);
         ProgressBar bar = progress ? RunSupport.progressBar("epoch " + epoch + "/" + config.epochs(), n, " img")
                 : null;
         double lossSum = 0;
@@ -303,28 +304,9 @@ public final class MnistTrainer {
             for (int from = 0; from < n; from += config.batch()) {
                 int size = Math.min(config.batch(), n - from);
                 MnistBatches.Batch b = train.fill(order, from, size, config.translate(), config.seed(), epoch);
-                if (schedule != null) {
-                    schedule.applyTo(trainer.optimizer());
-                }
-                long t0 = System.nanoTime();
-                TrainStepResult r;
-                try {
-                    r = trainer.step(b.input(), b.labels());
-                } catch (IllegalArgumentException e) {
-                    // the engine validates the parameters first: an earlier update may have made them NaN
-                    String broken = RunSupport.divergence(trainer);
-                    if (broken == null) {
-                        throw e;
-                    }
-                    throw new DivergedException(epoch, from / config.batch() + 1, broken, config.learningRate(),
-                            lastGood);
-                }
+                TrainStepResult r = stepper.take(from / config.batch() + 1, () -> trainer.step(b.input(), b.labels()));
                 long t1 = System.nanoTime();
-                if (!Double.isFinite(r.loss())) {
-                    throw new DivergedException(epoch, from / config.batch() + 1, "the loss is " + r.loss(),
-                            config.learningRate(), lastGood);
-                }
-                double secs = (t1 - t0) * 1e-9;
+                double secs = stepper.lastSeconds();
                 long it = trainer.optimizer().iterations();
                 metrics.add(MetricsLog.Kind.BATCH, epoch, it, size, r.loss(), r.accuracy(), size / secs, secs);
                 lossSum += r.loss() * size;
@@ -346,11 +328,7 @@ public final class MnistTrainer {
             }
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        String broken = RunSupport.divergence(trainer);
-        if (broken != null) {
-            throw new DivergedException(epoch, (n + config.batch() - 1) / config.batch(), broken,
-                    config.learningRate(), lastGood);
-        }
+        stepper.finish((n + config.batch() - 1) / config.batch());
         long it = trainer.optimizer().iterations();
         double trainLoss = lossSum / n;
         double trainAcc = (double) correct / n;

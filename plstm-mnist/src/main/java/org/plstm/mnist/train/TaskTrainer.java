@@ -22,7 +22,6 @@ import org.plstm.SequenceBatch;
 import org.plstm.engine.Backend;
 import org.plstm.io.AtomicFiles;
 import org.plstm.io.Checkpoint;
-import org.plstm.optim.CosineDecay;
 import org.plstm.optim.Optimizer;
 import org.plstm.train.ClassifierTrainer;
 import org.plstm.train.EvalResult;
@@ -249,7 +248,8 @@ public final class TaskTrainer {
                 + epoch));
         ProgressBar bar = progress ? RunSupport.progressBar(config.name() + " " + config.model() + " epoch " + epoch
                 + "/" + config.epochs(), n, " seq") : null;
-        CosineDecay schedule = config.learningRateSchedule();
+        EpochSteps stepper = new EpochSteps(trainer, config.learningRateSchedule(), epoch, config.learningRate(),
+                lastGood);
         double lossSum = 0;
         long correct = 0;
         int done = 0;
@@ -258,26 +258,8 @@ public final class TaskTrainer {
             for (int b = 0; b < batches.size(); b++) {
                 int[] idx = batches.get(b);
                 SequenceBatch input = batch(train, idx, config.padMultiple());
-                if (schedule != null) {
-                    schedule.applyTo(trainer.optimizer());
-                }
-                long t0 = System.nanoTime();
-                TrainStepResult r;
-                try {
-                    r = trainer.step(input, labels(train, idx));
-                } catch (IllegalArgumentException e) {
-                    String broken = RunSupport.divergence(trainer);
-                    if (broken == null) {
-                        throw e;
-                    }
-                    throw new DivergedException(epoch, b + 1, broken, config.learningRate(), lastGood);
-                }
-                long t1 = System.nanoTime();
-                if (!Double.isFinite(r.loss())) {
-                    throw new DivergedException(epoch, b + 1, "the loss is " + r.loss(), config.learningRate(),
-                            lastGood);
-                }
-                double secs = (t1 - t0) * 1e-9;
+                TrainStepResult r = stepper.take(b + 1, () -> trainer.step(input, labels(train, idx)));
+                double secs = stepper.lastSeconds();
                 long it = trainer.optimizer().iterations();
                 metrics.add(MetricsLog.Kind.BATCH, epoch, it, idx.length, r.loss(), (double) r.correct() / idx.length,
                         idx.length / secs, secs);
@@ -297,10 +279,7 @@ public final class TaskTrainer {
             }
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        String broken = RunSupport.divergence(trainer);
-        if (broken != null) {
-            throw new DivergedException(epoch, batches.size(), broken, config.learningRate(), lastGood);
-        }
+        stepper.finish(batches.size());
         long it = trainer.optimizer().iterations();
         metrics.add(MetricsLog.Kind.TRAIN, epoch, it, n, lossSum / n, (double) correct / n, n / seconds, seconds);
         List<LabeledSequence> test = data.test(epoch);
