@@ -213,7 +213,10 @@ public final class PerformanceReport {
                     .append(String.join(", ", targetsOnly)).append(" ran")
                     .append(" in `targets` mode: the benchmarks' own warm-up and measurement settings, one fork ")
                     .append("instead of two, on the shapes and H the targets are judged on ((a), (b), H = 512) only; ")
-                    .append("the other shapes are in the levels run in `full` mode.\n\n");
+                    .append(levels.stream().anyMatch(l -> mode(l.machine()).equals("full"))
+                            ? "the other shapes are in the levels run in `full` mode.\n\n"
+                            : "no level here ran in `full` mode, so the other shapes (c), (d) and the other H are not "
+                                    + "in this report (`jmh/report.sh full` measures them).\n\n");
         }
         md.append("| | |\n|---|---|\n");
         md.append("| machine | ").append(machineLine(levels.get(0).machine())).append(" |\n");

@@ -322,6 +322,30 @@ class PerformanceReportTest {
     }
 
     @Test
+    void levelsRunInTargetsModeSayWhereTheOtherShapesAre() throws IOException {
+        Path results = Fixtures.threeLevels(dir.resolve("docs/perf"));
+        for (String level : List.of("native", "avx2", "nofma")) {
+            Path m = results.resolve(level).resolve("machine.json");
+            String json = Files.readString(m, StandardCharsets.UTF_8);
+            Files.writeString(m, json.replace("\"mode\": \"quick\"", "\"mode\": \"targets\""));
+        }
+        Path report = dir.resolve("docs/PERFORMANCE.md");
+        PerformanceReport.write(results, report, dir.resolve("docs/performance.png"), null);
+        String md = Files.readString(report, StandardCharsets.UTF_8);
+        // no level ran in full mode: the report must not point to one
+        assertThat(md).contains("> Levels `native`, `avx2`, `nofma` ran in `targets` mode")
+                .contains("no level here ran in `full` mode")
+                .doesNotContain("the other shapes are in the levels run in `full` mode");
+        // with one full level, it points there
+        Path m = results.resolve("native").resolve("machine.json");
+        Files.writeString(m, Files.readString(m, StandardCharsets.UTF_8)
+                .replace("\"mode\": \"targets\"", "\"mode\": \"full\""));
+        PerformanceReport.write(results, report, dir.resolve("docs/performance.png"), null);
+        assertThat(Files.readString(report, StandardCharsets.UTF_8))
+                .contains("the other shapes are in the levels run in `full` mode");
+    }
+
+    @Test
     void aMalformedResultFileIsNamed() throws IOException {
         Path results = Fixtures.threeLevels(dir.resolve("perf"));
         Path bad = results.resolve("native").resolve("x.json");
