@@ -48,7 +48,8 @@ import org.plstm.io.AtomicFiles;
  * @param kernels       the same in a few words, {@code VectorLevel.describe()} (e.g. {@code AVX2, 256-bit, FMA,
  *                      tile 2x4}), or null if unknown
  * @param kernelFma     {@code VectorLevel.fma()}: whether vector {@code fma} is a hardware instruction at the level
- *                      (without it, {@code PeakFlopsBenchmark}'s FMA loop runs in software), or null if unknown
+ *                      (without it, {@code PeakFlopsBenchmark} multiplies and adds, as the kernels do), or null
+ *                      if unknown
  * @param loadStart     {@code /proc/loadavg}'s 1, 5 and 15 minute load averages at the start, or null
  * @param loadEnd       the same at the end, or null
  * @param runs          the JMH invocations of the run, with their exact arguments

@@ -374,9 +374,9 @@ public final class PerformanceReport {
                     .append("for, and HotSpot lowered them to what it has.\n\n");
         }
         if (Boolean.FALSE.equals(m.kernelFma())) {
-            md.append("> **No hardware FMA at this level.** `PeakFlopsBenchmark` is an FMA loop, which the Vector ")
-                    .append("API then computes in software: \"% of peak\" here is against that loop, not a hardware ")
-                    .append("peak.\n\n");
+            md.append("> **No hardware FMA at this level.** `PeakFlopsBenchmark` multiplies and adds here, as the ")
+                    .append("kernels do (the vector `fma` would be the JDK's software emulation): \"% of peak\" here ")
+                    .append("is against that multiply-add peak.\n\n");
         }
     }
 

@@ -237,7 +237,7 @@ public final class Targets {
     /**
      * The targets of one instruction level: the peer and %-of-peak targets at {@code native}, {@code avx2} and
      * unknown levels (not at {@code 128} and {@code nofma}, which the issue does not hold to them; at {@code nofma}
-     * the peak is a software FMA loop), the targets of every level, and at {@code nofma} also SIMD ≥ the reference
+     * the peak is a multiply-add loop), the targets of every level, and at {@code nofma} also SIMD ≥ the reference
      * on every path.
      *
      * @param level the level's name ({@link IsaLevel#label()})

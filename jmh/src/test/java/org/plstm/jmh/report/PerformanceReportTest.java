@@ -304,13 +304,9 @@ class PerformanceReportTest {
     @Test
     void levelsRunInTargetsModeAreMeasurementsOfTheTargetsShapesNotQuickRuns() throws IOException {
         Path results = Fixtures.threeLevels(dir.resolve("docs/perf"));
-        for (String level : List.of("native", "avx2", "nofma")) {
-            Path m = results.resolve(level).resolve("machine.json");
-            String json = Files.readString(m, StandardCharsets.UTF_8);
-            assertThat(json).contains("\"mode\": \"quick\"");
-            Files.writeString(m, json.replace("\"mode\": \"quick\"",
-                    level.equals("native") ? "\"mode\": \"full\"" : "\"mode\": \"targets\""));
-        }
+        setMode(results, "native", "quick", "full");
+        setMode(results, "avx2", "quick", "targets");
+        setMode(results, "nofma", "quick", "targets");
         Path report = dir.resolve("docs/PERFORMANCE.md");
         PerformanceReport.write(results, report, dir.resolve("docs/performance.png"), null);
         String md = Files.readString(report, StandardCharsets.UTF_8);
@@ -325,9 +321,7 @@ class PerformanceReportTest {
     void levelsRunInTargetsModeSayWhereTheOtherShapesAre() throws IOException {
         Path results = Fixtures.threeLevels(dir.resolve("docs/perf"));
         for (String level : List.of("native", "avx2", "nofma")) {
-            Path m = results.resolve(level).resolve("machine.json");
-            String json = Files.readString(m, StandardCharsets.UTF_8);
-            Files.writeString(m, json.replace("\"mode\": \"quick\"", "\"mode\": \"targets\""));
+            setMode(results, level, "quick", "targets");
         }
         Path report = dir.resolve("docs/PERFORMANCE.md");
         PerformanceReport.write(results, report, dir.resolve("docs/performance.png"), null);
@@ -337,12 +331,18 @@ class PerformanceReportTest {
                 .contains("no level here ran in `full` mode")
                 .doesNotContain("the other shapes are in the levels run in `full` mode");
         // with one full level, it points there
-        Path m = results.resolve("native").resolve("machine.json");
-        Files.writeString(m, Files.readString(m, StandardCharsets.UTF_8)
-                .replace("\"mode\": \"targets\"", "\"mode\": \"full\""));
+        setMode(results, "native", "targets", "full");
         PerformanceReport.write(results, report, dir.resolve("docs/performance.png"), null);
         assertThat(Files.readString(report, StandardCharsets.UTF_8))
                 .contains("the other shapes are in the levels run in `full` mode");
+    }
+
+    /** Rewrites a fixture level's run mode in its machine record, checking it had the mode expected. */
+    private static void setMode(Path results, String level, String from, String to) throws IOException {
+        Path m = results.resolve(level).resolve("machine.json");
+        String json = Files.readString(m, StandardCharsets.UTF_8);
+        assertThat(json).contains("\"mode\": \"" + from + "\"");
+        Files.writeString(m, json.replace("\"mode\": \"" + from + "\"", "\"mode\": \"" + to + "\""));
     }
 
     @Test
@@ -433,7 +433,7 @@ class PerformanceReportTest {
                 .doesNotContain("PeerLstmBenchmark")
                 .doesNotContain("![");
         assertThat(nofma).contains("| SIMD kernels | SSE (UseAVX=0), 128-bit, no FMA")
-                .contains("No hardware FMA at this level")
+                .contains("No hardware FMA at this level.** `PeakFlopsBenchmark` multiplies and adds here")
                 .contains("| No FMA: SIMD ≥ reference, training (a) | SIMD training (a), `plstm`, 1 thread ÷ the "
                         + "reference (1 thread) | ≥ the reference's samples/s | 400× | ✅ PASS |")
                 .contains("10000·12·4·2 = 960,000");
