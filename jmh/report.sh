@@ -21,8 +21,11 @@
 #                      nofma   -XX:UseAVX=0: SSE only, 128-bit vectors, no FMA
 #                    The flags go to every JMH fork (-jvmArgsAppend) and to the machine probe. They are HotSpot's
 #                    x86 flags: on other CPUs only native runs.
-#   --peers          also run the peers (TensorFlow Java, ONNX Runtime, DL4J), once, at the native level (their
-#                    native code ignores JVM flags; every level is compared against them): needs native in --isa.
+#   --peers          also run the peers (TensorFlow Java, ONNX Runtime, DL4J). Their native code ignores the JVM's
+#                    flags: at native all three run as they would for a user; at avx2 and nofma TensorFlow Java
+#                    runs again, held to the level by oneDNN's cap (ONEDNN_MAX_CPU_ISA=AVX2, =SSE41; its LSTM
+#                    products are oneDNN sgemm); ONNX Runtime and DL4J have no such cap, and every level compares
+#                    against their native results (saved ones if native is not in --isa); at 128 no peer runs.
 #                    Builds benchmarks-peers.jar with -Ppeers (downloads about 420 MB into ~/.m2 the first time)
 #   --results DIR    where the JSON goes (default docs/perf): one subdirectory per level, DIR/native, DIR/avx2,
 #                    ...; a run replaces the files it writes in the subdirectories of the levels it ran
@@ -61,6 +64,16 @@ isa_flags() { # the JVM flags of an instruction level (kept in step with org.pls
     avx2) echo '-XX:UseAVX=2' ;;
     128) echo '-XX:UseAVX=1 -XX:MaxVectorSize=16' ;;
     nofma) echo '-XX:UseAVX=0' ;;
+    *) return 1 ;;
+  esac
+}
+
+peer_isa() { # oneDNN's cap on TensorFlow Java at a level (kept in step with org.plstm.jmh.report.IsaLevel)
+  case "$1" in
+    native) echo '' ;; # no cap
+    avx2) echo 'AVX2' ;;
+    128) return 1 ;; # no peer: oneDNN's SSE41 has no FMA and its AVX is 256-bit
+    nofma) echo 'SSE41' ;;
     *) return 1 ;;
   esac
 }
@@ -119,10 +132,6 @@ else
     fi
     levels+=("$level")
   done
-  if [[ $peers -eq 1 && " ${levels[*]} " != *" native "* ]]; then
-    usage_error "--peers: the peers run once, at the native level (JVM flags do not reach their native code);" \
-                "add native to --isa, e.g. --isa native,${isa}"
-  fi
 fi
 
 if [[ $peers -eq 1 ]]; then
@@ -217,8 +226,8 @@ esac
 common=(-prof gc)
 all_groups=(peak simd reference kernel streaming peers) # every result file a level may hold
 
-jmh_args() { # the JMH arguments of a group at a level's JVM flags ($2, may be empty), one per line
-  local g="$1" flags="$2" a=()
+jmh_args() { # the JMH arguments of a group ($1) at a level ($3) with its JVM flags ($2, may be empty), one per line
+  local g="$1" flags="$2" level="$3" a=()
   case "$g" in
     peak) a=('^org\.plstm\.jmh\.PeakFlopsBenchmark\.' "${timed[@]}") ;;
     simd) a=('^org\.plstm\.jmh\.SimdLayerBenchmark\.' "${timed[@]}" "${simd_shapes[@]}") ;;
@@ -226,10 +235,16 @@ jmh_args() { # the JMH arguments of a group at a level's JVM flags ($2, may be e
     kernel) a=('^org\.plstm\.jmh\.KernelBenchmark\.' "${timed[@]}" "${kernel_shapes[@]}") ;;
     streaming) a=('^org\.plstm\.jmh\.(StreamingBenchmark|BatchInferenceBenchmark)\.' "${timed[@]}" \
                   "${stream_params[@]}") ;;
-    peers) a=('^org\.plstm\.jmh\.peers\.PeerLstmBenchmark\.' "${timed[@]}" "${peer_shapes[@]}") ;;
+    peers) if [[ -n "$(peer_isa "$level")" ]]; then # held to the level: TensorFlow Java only (oneDNN's cap)
+             a=('^org\.plstm\.jmh\.peers\.PeerLstmBenchmark\.(inference|training)Tf$' "${timed[@]}" \
+                "${peer_shapes[@]}")
+           else
+             a=('^org\.plstm\.jmh\.peers\.PeerLstmBenchmark\.' "${timed[@]}" "${peer_shapes[@]}")
+           fi ;;
   esac
   a+=("${common[@]}")
-  # The peers run at native only; they never get flags (and -jvmArgsAppend would replace their own @Fork ones).
+  # The peers never get the level's flags (their native code ignores them, and -jvmArgsAppend would replace their
+  # own @Fork ones); a level holds them by the environment instead (peer_isa).
   if [[ -n "$flags" && "$g" != peers ]]; then
     a+=(-jvmArgsAppend "$flags")
   fi
@@ -272,28 +287,37 @@ for level in "${levels[@]}"; do
   read -r -a flag_args <<< "$flags" # empty for native
   stage="$stage_root/$level"
   groups=(peak simd reference kernel streaming)
-  [[ $peers -eq 1 && "$level" == native ]] && groups+=(peers)
+  peer_env=() # the peers' environment at this level (empty at native: no cap)
+  peers_here=0
+  if [[ $peers -eq 1 ]] && cap="$(peer_isa "$level")"; then
+    groups+=(peers)
+    peers_here=1
+    [[ -z "$cap" ]] || peer_env=("ONEDNN_MAX_CPU_ISA=$cap")
+  fi
   echo "report.sh: level $level (JVM flags: ${flags:-none}; results: $results/$level)" >&2
 
   probe_args=(start --out "$stage/machine.json" --mode "$mode" --level "$level" --jvm-flags="$flags"
               --command "$command_line" --commit "$commit")
+  [[ $peers_here -eq 0 ]] || probe_args+=(--peer-env="${peer_env[*]}")
   for g in "${groups[@]}"; do
-    mapfile -t a < <(jmh_args "$g" "$flags")
+    mapfile -t a < <(jmh_args "$g" "$flags" "$level")
     probe_args+=(--run "$g=$(shell_words "${a[@]}") -rf json -rff $g.json")
   done
   [[ $dry -eq 1 ]] || mkdir -p "$stage"
   run "${java_cmd[@]}" "${flag_args[@]}" -cp "$jar" org.plstm.jmh.report.MachineProbe "${probe_args[@]}"
 
   for g in "${groups[@]}"; do
-    mapfile -t a < <(jmh_args "$g" "$flags")
+    mapfile -t a < <(jmh_args "$g" "$flags" "$level")
+    env_args=()
+    [[ "$g" != peers || ${#peer_env[@]} -eq 0 ]] || env_args=(env "${peer_env[@]}")
     echo "report.sh: $level: $g (log: $stage/$g.log)" >&2
     if [[ $dry -eq 1 ]]; then
-      run "${java_cmd[@]}" -jar "$jar" "${a[@]}" -rf json -rff "$stage/$g.json"
+      run "${env_args[@]}" "${java_cmd[@]}" -jar "$jar" "${a[@]}" -rf json -rff "$stage/$g.json"
       continue
     fi
     status=0
-    run "${java_cmd[@]}" -jar "$jar" "${a[@]}" -rf json -rff "$stage/$g.json" 2>&1 | tee "$stage/$g.log" \
-      || status=$?
+    run "${env_args[@]}" "${java_cmd[@]}" -jar "$jar" "${a[@]}" -rf json -rff "$stage/$g.json" 2>&1 \
+      | tee "$stage/$g.log" || status=$?
     if grep -q 'Unable to acquire the JMH lock' "$stage/$g.log"; then
       echo "report.sh: another JMH run holds JMH's lock (/tmp/jmh.lock): the machine is busy benchmarking." \
            "Nothing was changed in $results/$level; run again when it is done." >&2

@@ -10,31 +10,38 @@ import java.util.Optional;
  * The instruction levels {@code jmh/report.sh --isa} runs the benchmarks at: each adds HotSpot flags to every JMH
  * fork ({@code -jvmArgsAppend}) and to the {@link MachineProbe} JVM, so the SIMD kernels compile for that level
  * ({@code org.plstm.simd.VectorLevel} reads the flags back). The flags exist on x86-64 only; elsewhere only
- * {@link #NATIVE} runs. {@code jmh/report.sh} spells the same flags (its function {@code isa_flags}); a test keeps
- * the two in step.
+ * {@link #NATIVE} runs. {@code jmh/report.sh} spells the same flags (its function {@code isa_flags}) and the same
+ * peer caps (its function {@code peer_isa}); a test keeps the two in step.
+ *
+ * <p>The peers' native code ignores the JVM's flags. TensorFlow Java does its LSTM products in oneDNN's
+ * {@code sgemm}, which honours {@code ONEDNN_MAX_CPU_ISA}; with {@code --peers} it runs at each level that has such a
+ * cap ({@link #peerCpuIsa()}), held to it. ONNX Runtime (MLAS) and DL4J have no run-time cap: they run at
+ * {@link #NATIVE} only, and the other levels compare against those results ({@link LevelRun}).
  */
 public enum IsaLevel {
     /** The JVM's defaults: the widest vectors and every instruction the CPU has. */
-    NATIVE("native", "", null, "the JVM's defaults: the widest vectors and every instruction this CPU has"),
+    NATIVE("native", "", null, "", "the JVM's defaults: the widest vectors and every instruction this CPU has"),
     /** AVX2: 256-bit vectors with FMA, as on x86 CPUs without AVX-512. */
-    AVX2("avx2", "-XX:UseAVX=2", "avx2", "AVX2: 256-bit vectors with FMA, 16 vector registers (x86 CPUs without "
+    AVX2("avx2", "-XX:UseAVX=2", "avx2", "AVX2", "AVX2: 256-bit vectors with FMA, 16 vector registers (x86 CPUs without "
             + "AVX-512)"),
     /** 128-bit vectors: AVX ({@code UseAVX=1}), vectors capped at 16 bytes. */
-    V128("128", "-XX:UseAVX=1 -XX:MaxVectorSize=16", "avx", "128-bit vectors: AVX (UseAVX=1) with vectors capped "
+    V128("128", "-XX:UseAVX=1 -XX:MaxVectorSize=16", "avx", null, "128-bit vectors: AVX (UseAVX=1) with vectors capped "
             + "at 16 bytes, FMA where the CPU has it"),
     /** SSE only ({@code UseAVX=0}): 128-bit vectors without FMA, elementwise kernels scalar. */
-    NOFMA("nofma", "-XX:UseAVX=0", "sse", "SSE only (UseAVX=0): 128-bit vectors, no FMA (multiply and add), the "
+    NOFMA("nofma", "-XX:UseAVX=0", "sse", "SSE41", "SSE only (UseAVX=0): 128-bit vectors, no FMA (multiply and add), the "
             + "elementwise kernels and the time gate in their scalar twins");
 
     private final String label;
     private final String jvmFlags;
     private final String kernelLevel;
+    private final String peerCpuIsa;
     private final String description;
 
-    IsaLevel(String label, String jvmFlags, String kernelLevel, String description) {
+    IsaLevel(String label, String jvmFlags, String kernelLevel, String peerCpuIsa, String description) {
         this.label = label;
         this.jvmFlags = jvmFlags;
         this.kernelLevel = kernelLevel;
+        this.peerCpuIsa = peerCpuIsa;
         this.description = description;
     }
 
@@ -54,6 +61,29 @@ public enum IsaLevel {
      */
     public String expectedKernelLevel() {
         return kernelLevel;
+    }
+
+    /**
+     * The cap that holds TensorFlow Java's oneDNN to this level ({@code ONEDNN_MAX_CPU_ISA}; oneDNN's names):
+     * {@code AVX2} at {@link #AVX2}, {@code SSE41} (128-bit, no FMA) at {@link #NOFMA}; empty at {@link #NATIVE}
+     * (no cap: the peers run as they would for a user); null at {@link #V128}, where oneDNN has no match (its
+     * {@code SSE41} has no FMA, its {@code AVX} is 256-bit), so no peer runs there.
+     *
+     * @return oneDNN's ISA name, empty for none, or null if no peer runs at this level
+     */
+    public String peerCpuIsa() {
+        return peerCpuIsa;
+    }
+
+    /**
+     * @return the environment the peers run with at this level, e.g. {@code ONEDNN_MAX_CPU_ISA=AVX2}; empty at
+     *     {@link #NATIVE}, null where no peer runs
+     */
+    public String peerEnvironment() {
+        if (peerCpuIsa == null) {
+            return null;
+        }
+        return peerCpuIsa.isEmpty() ? "" : "ONEDNN_MAX_CPU_ISA=" + peerCpuIsa;
     }
 
     /** @return what the level means, in a sentence */

@@ -16,19 +16,22 @@ import java.util.stream.Stream;
  *
  * <p>Layout read by {@link #readAll(Path)}: every subdirectory of the results directory that holds at least one
  * JMH result file is a level, named after the subdirectory, in {@link IsaLevel#order()}. The peers
- * ({@code PeerLstmBenchmark}: native libraries, which the JVM flags do not reach) run once, at the {@code native}
- * level; every other level is compared against those results. A results directory without level subdirectories
- * but with JMH files of its own (the layout before the levels) is read as one level, {@code native}.
+ * ({@code PeerLstmBenchmark}: native libraries, which the JVM flags do not reach) run at the {@code native} level,
+ * and TensorFlow Java also at the levels oneDNN can hold it to ({@link IsaLevel#peerCpuIsa()}); a level is compared
+ * against its own results of a peer where it has them, else against the {@code native} level's. A results directory
+ * without level subdirectories but with JMH files of its own (the layout before the levels) is read as one level,
+ * {@code native}.
  *
  * @param name         the level's name, the subdirectory's ({@code native}, {@code avx2}, {@code 128},
  *                     {@code nofma}, or another name)
  * @param dir          its directory, or null if not read from disk
  * @param flat         true if the level is the results directory itself (the layout before the levels, read as
  *                     {@code native}), false for a level subdirectory
- * @param data         its results, with the borrowed peers if it has none of its own
- * @param peersLevel   the name of the level whose peer results {@link #data} compares against, or null if there
- *                     are none
- * @param peersMachine the machine record of that level's run (when the peers ran), or null
+ * @param data         its results, with the {@code native} level's results of the peers it did not run itself
+ *                     ({@link PerformanceData#borrowedPeers()})
+ * @param peersLevel   the level the borrowed peer results come from ({@code native}); this level's own name if
+ *                     every peer result is its own; null if there are none
+ * @param peersMachine the machine record of that level's run, or null
  */
 public record LevelRun(String name, Path dir, boolean flat, PerformanceData data, String peersLevel,
                        MachineInfo peersMachine) {
@@ -87,22 +90,20 @@ public record LevelRun(String name, Path dir, boolean flat, PerformanceData data
             raws.add(new Raw(IsaLevel.NATIVE.label(), results, true, flat, machine(results)));
         }
         raws.sort(Comparator.comparing(Raw::name, IsaLevel.order()));
-        // The peers' level: native if it ran them, else the first level that did.
-        Raw peers = raws.stream().filter(r -> r.results().stream().anyMatch(PerformanceData::isPeer))
-                .min(Comparator.comparing((Raw r) -> !r.name().equals(IsaLevel.NATIVE.label()))
-                        .thenComparing(Raw::name, IsaLevel.order()))
-                .orElse(null);
+        // The peers as a user runs them: the native level's (another level may hold TensorFlow Java to itself).
+        Raw nativePeers = raws.stream().filter(r -> r.name().equals(IsaLevel.NATIVE.label()))
+                .filter(r -> r.results().stream().anyMatch(PerformanceData::isPeer)).findFirst().orElse(null);
         List<LevelRun> out = new ArrayList<>();
         for (Raw r : raws) {
             boolean own = r.results().stream().anyMatch(PerformanceData::isPeer);
-            if (own || peers == null) {
-                out.add(new LevelRun(r.name(), r.dir(), r.flat(), PerformanceData.of(r.results(), r.machine()),
-                        own ? r.name() : null, own ? r.machine() : null));
+            List<JmhResult> borrowable = nativePeers == null || nativePeers == r ? List.of()
+                    : nativePeers.results().stream().filter(PerformanceData::isPeer).toList();
+            PerformanceData data = PerformanceData.of(r.results(), borrowable, r.machine());
+            if (data.peersBorrowed()) {
+                out.add(new LevelRun(r.name(), r.dir(), r.flat(), data, nativePeers.name(), nativePeers.machine()));
             } else {
-                List<JmhResult> borrowed = peers.results().stream().filter(PerformanceData::isPeer).toList();
-                out.add(new LevelRun(r.name(), r.dir(), r.flat(),
-                        PerformanceData.of(r.results(), borrowed, r.machine()),
-                        peers.name(), peers.machine()));
+                out.add(new LevelRun(r.name(), r.dir(), r.flat(), data, own ? r.name() : null,
+                        own ? r.machine() : null));
             }
         }
         return List.copyOf(out);

@@ -50,6 +50,9 @@ import org.plstm.io.AtomicFiles;
  * @param kernelFma     {@code VectorLevel.fma()}: whether vector {@code fma} is a hardware instruction at the level
  *                      (without it, {@code PeakFlopsBenchmark} multiplies and adds, as the kernels do), or null
  *                      if unknown
+ * @param peerEnv       the environment the peers ran with at this level ({@code ONEDNN_MAX_CPU_ISA=AVX2}: TensorFlow
+ *                      Java held to the level, see {@link IsaLevel#peerCpuIsa()}); empty if they ran without a cap;
+ *                      null if no peer ran at this level (or in a record older than the field)
  * @param loadStart     {@code /proc/loadavg}'s 1, 5 and 15 minute load averages at the start, or null
  * @param loadEnd       the same at the end, or null
  * @param runs          the JMH invocations of the run, with their exact arguments
@@ -60,7 +63,7 @@ public record MachineInfo(String mode, String command, String started, String fi
                           List<String> cpuFlags, Map<String, Boolean> isaFlags, long memTotalKb, String os,
                           String javaVersion, String javaVm, String javaVendor, int vectorBits, int floatLanes,
                           String level, String jvmFlags, String kernelLevel, String kernels, Boolean kernelFma,
-                          String loadStart, String loadEnd, List<Run> runs) {
+                          String peerEnv, String loadStart, String loadEnd, List<Run> runs) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -99,7 +102,8 @@ public record MachineInfo(String mode, String command, String started, String fi
     public MachineInfo finish(String finishedAt, String load) {
         return new MachineInfo(mode, command, started, finishedAt, commit, cpuModel, cpuId, logicalCpus,
                 physicalCores, cpuMhz, cpuFlags, isaFlags, memTotalKb, os, javaVersion, javaVm, javaVendor,
-                vectorBits, floatLanes, level, jvmFlags, kernelLevel, kernels, kernelFma, loadStart, load, runs);
+                vectorBits, floatLanes, level, jvmFlags, kernelLevel, kernels, kernelFma, peerEnv, loadStart, load,
+                runs);
     }
 
     /**

@@ -118,6 +118,11 @@ public final class MachineProbe {
                         + "(write --jvm-flags=-XX:...). Default: none.")
         String jvmFlags;
 
+        @Option(names = "--peer-env", paramLabel = "VARS",
+                description = "The environment the peers run with at this level, e.g. ONEDNN_MAX_CPU_ISA=AVX2; "
+                        + "empty if they run without a cap. Default: no peer runs at this level.")
+        String peerEnv;
+
         @Option(names = "--run", paramLabel = "GROUP=ARGS",
                 description = "One JMH invocation: its group (result file name) and arguments. Repeatable.")
         List<String> runs = new ArrayList<>();
@@ -137,7 +142,8 @@ public final class MachineProbe {
                 parsed.add(new MachineInfo.Run(v.substring(0, eq), v.substring(eq + 1)));
             }
             String c = commit == null || commit.isBlank() ? null : commit;
-            probe(mode, command, c, parsed, level, jvmFlags.trim()).write(out);
+            probe(mode, command, c, parsed, level, jvmFlags.trim(), peerEnv == null ? null : peerEnv.trim())
+                    .write(out);
             return Cli.OK;
         }
     }
@@ -167,7 +173,7 @@ public final class MachineProbe {
      *     {@code native} level without JVM flags
      */
     public static MachineInfo probe(String mode, String command, String commit, List<MachineInfo.Run> runs) {
-        return probe(mode, command, commit, runs, IsaLevel.NATIVE.label(), "");
+        return probe(mode, command, commit, runs, IsaLevel.NATIVE.label(), "", null);
     }
 
     /**
@@ -177,10 +183,11 @@ public final class MachineProbe {
      * @param runs     the JMH invocations
      * @param level    the instruction level's name ({@link IsaLevel})
      * @param jvmFlags the level's JVM flags, as this JVM was started with them
+     * @param peerEnv  the peers' environment at this level ({@link MachineInfo#peerEnv()}), or null if no peer runs
      * @return what this JVM and {@code /proc} say about the machine, with the start time and load
      */
     public static MachineInfo probe(String mode, String command, String commit, List<MachineInfo.Run> runs,
-                                    String level, String jvmFlags) {
+                                    String level, String jvmFlags, String peerEnv) {
         List<String> cpuinfo = lines(Path.of("/proc/cpuinfo"));
         String model = field(cpuinfo, "model name");
         if (model == null) {
@@ -210,7 +217,7 @@ public final class MachineProbe {
                 cpuId(cpuinfo), Runtime.getRuntime().availableProcessors(), cores, field(cpuinfo, "cpu MHz"), simd,
                 isaFlags(flagLine), mem, os, System.getProperty("java.version"), vm,
                 System.getProperty("java.vendor"), k.bits(), k.lanes(), level, jvmFlags, k.name(), k.describe(),
-                k.fma(), loadAverage(), null, runs);
+                k.fma(), peerEnv, loadAverage(), null, runs);
     }
 
     /**

@@ -1,10 +1,14 @@
 package org.plstm.jmh.report;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.plstm.inference.InferencePath;
@@ -28,9 +32,10 @@ import org.plstm.jmh.Shape;
  *       model (the reference runs smaller batches; a scalar loop's time per sample does not depend on B);
  *   <li>ratio against a peer = our samples/s ÷ the peer's, same shape, kind and thread count (the peers run a
  *       plain LSTM: like for like with our {@code model=lstm}; our {@code plstm} is the Phased LSTM against it);
- *   <li>the peers run once, at the {@code native} level; the data of another level compares against those
- *       results ({@link #peersBorrowed()}) and gives no % of peak for them (their native code never ran at the
- *       level's flags);
+ *   <li>the peers' native code ignores the JVM's flags: they run at {@code native}, and TensorFlow Java also at
+ *       the levels oneDNN can hold it to ({@link IsaLevel#peerCpuIsa()}); another level compares against the
+ *       {@code native} results of each peer it did not run itself ({@link #borrowed(Impl)}) and gives no % of peak
+ *       for them (their code never ran at the level);
  *   <li>kernels: {@code gateProduct} GFLOP/s with {@code 2·B·4H·(I+H)} FLOPs per operation; {@code cellUpdate}
  *       and {@code timeGate} in ns per unit-step, {@code t ÷ (B·H)};
  *   <li>streaming ({@link StreamRow}): events/s = events per operation ÷ t (one event per operation of
@@ -302,11 +307,11 @@ public final class PerformanceData {
     private final List<JmhResult> others;
     private final List<JmhResult> results;
     private final MachineInfo machine;
-    private final boolean peersBorrowed;
+    private final Set<Impl> borrowedPeers;
 
     private PerformanceData(List<LayerRow> layers, TreeMap<Integer, PeakRow> peaks, List<KernelRow> kernels,
                             List<StreamRow> streams, List<JmhResult> others, List<JmhResult> results,
-                            MachineInfo machine, boolean peersBorrowed) {
+                            MachineInfo machine, Set<Impl> borrowedPeers) {
         this.layers = layers;
         this.peaks = peaks;
         this.kernels = kernels;
@@ -314,7 +319,7 @@ public final class PerformanceData {
         this.others = others;
         this.results = results;
         this.machine = machine;
-        this.peersBorrowed = peersBorrowed;
+        this.borrowedPeers = borrowedPeers;
     }
 
     /**
@@ -329,21 +334,29 @@ public final class PerformanceData {
     }
 
     /**
-     * One instruction level's data, with the peers of another level's run: the peers run once, at the
-     * {@code native} level, and every level is compared against them.
+     * One instruction level's data, with the peers of another level's run for those it did not run itself: the
+     * peers' native code ignores the JVM's flags, so ONNX Runtime and DL4J run at {@code native} only, and
+     * TensorFlow Java also at the levels oneDNN can hold it to ({@link IsaLevel#peerCpuIsa()}).
      *
      * @param results       the level's own JMH results
      * @param borrowedPeers {@code PeerLstmBenchmark} results of another level's run (others are ignored), empty if
-     *                      none; when not empty, the level's own peer results (if any) are dropped
+     *                      none; a peer's borrowed results are used only if the level has none of that peer's own
      * @param machine       the level's machine record, or null
      * @return the data
      */
     public static PerformanceData of(List<JmhResult> results, List<JmhResult> borrowedPeers, MachineInfo machine) {
-        List<JmhResult> peers = borrowedPeers.stream().filter(PerformanceData::isPeer).toList();
-        List<JmhResult> all = new ArrayList<>();
-        results.stream().filter(r -> peers.isEmpty() || !isPeer(r)).forEach(all::add);
-        all.addAll(peers);
-        return build(all, machine, !peers.isEmpty());
+        Set<Impl> own = EnumSet.noneOf(Impl.class);
+        results.stream().map(PerformanceData::peerImpl).filter(Objects::nonNull).forEach(own::add);
+        List<JmhResult> all = new ArrayList<>(results);
+        Set<Impl> borrowed = EnumSet.noneOf(Impl.class);
+        for (JmhResult r : borrowedPeers) {
+            Impl impl = peerImpl(r);
+            if (impl != null && !own.contains(impl)) {
+                all.add(r);
+                borrowed.add(impl);
+            }
+        }
+        return build(all, machine, Collections.unmodifiableSet(borrowed));
     }
 
     /**
@@ -354,7 +367,24 @@ public final class PerformanceData {
         return r.simpleClassName().equals("PeerLstmBenchmark");
     }
 
-    private static PerformanceData build(List<JmhResult> results, MachineInfo machine, boolean peersBorrowed) {
+    /**
+     * @param r a JMH result
+     * @return the peer it measured ({@code PeerLstmBenchmark.inferenceOnnx} is {@link Impl#ONNX}, ...), or null if
+     *     it is not a peer's or an unknown method
+     */
+    public static Impl peerImpl(JmhResult r) {
+        if (!isPeer(r)) {
+            return null;
+        }
+        return switch (r.method()) {
+            case "inferenceOnnx" -> Impl.ONNX;
+            case "inferenceTf", "trainingTf" -> Impl.TF;
+            case "inferenceDl4j", "trainingDl4j" -> Impl.DL4J;
+            default -> null;
+        };
+    }
+
+    private static PerformanceData build(List<JmhResult> results, MachineInfo machine, Set<Impl> borrowedPeers) {
         List<LayerRow> layers = new ArrayList<>();
         TreeMap<Integer, PeakRow> peaks = new TreeMap<>();
         List<KernelRow> kernels = new ArrayList<>();
@@ -368,14 +398,8 @@ public final class PerformanceData {
             LayerRow row = switch (cls) {
                 case "SimdLayerBenchmark" -> layer(Impl.SIMD, r, m);
                 case "ReferenceLayerBenchmark" -> layer(Impl.REFERENCE, r, m);
-                case "PeerLstmBenchmark" -> switch (m) {
-                    case "inferenceOnnx" -> layer(Impl.ONNX, r, "inference");
-                    case "inferenceTf" -> layer(Impl.TF, r, "inference");
-                    case "trainingTf" -> layer(Impl.TF, r, "training");
-                    case "inferenceDl4j" -> layer(Impl.DL4J, r, "inference");
-                    case "trainingDl4j" -> layer(Impl.DL4J, r, "training");
-                    default -> null;
-                };
+                case "PeerLstmBenchmark" -> peerImpl(r) == null ? null
+                        : layer(peerImpl(r), r, m.startsWith("inference") ? "inference" : "training");
                 default -> null;
             };
             StreamRow stream = streamRow(r);
@@ -404,7 +428,7 @@ public final class PerformanceData {
         streams.sort(Comparator.comparing(StreamRow::bench).thenComparingInt(StreamRow::hidden)
                 .thenComparing(StreamRow::path));
         return new PerformanceData(List.copyOf(layers), peaks, List.copyOf(kernels), List.copyOf(streams),
-                List.copyOf(others), List.copyOf(results), machine, peersBorrowed);
+                List.copyOf(others), List.copyOf(results), machine, borrowedPeers);
     }
 
     /** @return the result as a streaming row, or null if it is not one (unknown class, method or parameters) */
@@ -500,12 +524,25 @@ public final class PerformanceData {
 
     /** @return the results of this level's own run: without borrowed peers */
     public List<JmhResult> ownResults() {
-        return peersBorrowed ? results.stream().filter(r -> !isPeer(r)).toList() : results;
+        return results.stream().filter(r -> !borrowedPeers.contains(peerImpl(r))).toList();
     }
 
-    /** @return true if the peer rows come from another level's run (see {@link #of(List, List, MachineInfo)}) */
+    /** @return true if some peer rows come from another level's run (see {@link #of(List, List, MachineInfo)}) */
     public boolean peersBorrowed() {
-        return peersBorrowed;
+        return !borrowedPeers.isEmpty();
+    }
+
+    /**
+     * @param impl an implementation
+     * @return true if its rows come from another level's run (a peer this level did not run itself)
+     */
+    public boolean borrowed(Impl impl) {
+        return borrowedPeers.contains(impl);
+    }
+
+    /** @return the peers whose rows come from another level's run, in {@link Impl}'s order */
+    public Set<Impl> borrowedPeers() {
+        return borrowedPeers;
     }
 
     /** @return the machine record, or null */
@@ -533,7 +570,7 @@ public final class PerformanceData {
      *     (never for borrowed peer rows: they ran at another level)
      */
     public OptionalDouble percentOfPeak(LayerRow row) {
-        if (peersBorrowed && row.impl().peer()) {
+        if (borrowedPeers.contains(row.impl())) {
             return OptionalDouble.empty();
         }
         OptionalDouble p = peakGflops(row.threads());

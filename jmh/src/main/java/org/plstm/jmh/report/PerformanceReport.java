@@ -258,9 +258,10 @@ public final class PerformanceReport {
         md.append("## Targets\n\n");
         md.append("Judged per instruction level on the SIMD engine, running the Phased LSTM (`model=plstm`) unless ")
                 .append("a row names the plain LSTM (`model=lstm`). The peers (ONNX Runtime, TensorFlow Java, DL4J: ")
-                .append("native libraries, which the JVM flags do not reach) run once, at the `native` level, and ")
-                .append("every level's tables compare against those results; when they did not run, their rows are ")
-                .append("NOT RUN. The targets against the peers and the % of peak hold at `native` and `avx2` (the ")
+                .append("native libraries, which the JVM flags do not reach) run at the `native` level; TensorFlow ")
+                .append("Java also runs at `avx2` and `nofma`, held to the level by oneDNN's cap ")
+                .append("(`ONEDNN_MAX_CPU_ISA`), and every other peer row of a level is the `native` run's; when ")
+                .append("they did not run, their rows are NOT RUN. The targets against the peers and the % of peak hold at `native` and `avx2` (the ")
                 .append("issue sets them at the machine's native level and at `UseAVX=2`); 20× the reference, ")
                 .append("streaming and zero allocation hold at every level; at `nofma` (no FMA) also SIMD ≥ the ")
                 .append("reference on every path. Speed-ups over the reference are judged like for like, on one SIMD thread (the ")
@@ -348,16 +349,47 @@ public final class PerformanceReport {
     }
 
     private static String peersText(LevelRun l) {
-        if (l.peersLevel() == null) {
-            return "not run (`jmh/report.sh MODE --peers` runs them, once, at the `native` level)";
+        PerformanceData data = l.data();
+        if (!data.peersRan()) {
+            return "not run (" + PEERS_HOW + ")";
         }
-        if (l.peersLevel().equals(l.name())) {
-            return "ran in this level's run (their rows are in its tables)";
+        Set<Impl> own = new java.util.TreeSet<>();
+        data.layers().stream().map(LayerRow::impl).filter(i -> i.peer() && !data.borrowed(i)).forEach(own::add);
+        List<String> parts = new ArrayList<>();
+        if (!own.isEmpty()) {
+            String env = l.machine() == null ? null : l.machine().peerEnv();
+            parts.add(labels(own) + " ran in this level's run" + (env == null || env.isEmpty() ? ""
+                    : ", held to the level with `" + env + "` (oneDNN's cap on the instruction set; TensorFlow "
+                    + "Java's LSTM products are oneDNN `sgemm`)") + " (their rows are in its tables)");
         }
-        MachineInfo p = l.peersMachine();
-        return "from the `" + l.peersLevel() + "` level's run" + (p != null && p.started() != null ? " of "
-                + p.started() : "") + " (native libraries: the JVM flags do not reach them); their rows are in "
-                + "that level's tables, the `× ONNX`, `× TF`, `× DL4J` columns here compare against them";
+        if (data.peersBorrowed()) {
+            MachineInfo p = l.peersMachine();
+            parts.add(labels(data.borrowedPeers()) + " from the `" + l.peersLevel() + "` level's run"
+                    + (p != null && p.started() != null ? " of " + p.started() : "")
+                    + " (native libraries: the JVM flags do not reach them, and they have no run-time cap like "
+                    + "oneDNN's); their rows are in that level's tables, the `× " + String.join("`, `× ",
+                    data.borrowedPeers().stream().map(PerformanceReport::column).toList())
+                    + "` columns here compare against them");
+        }
+        return String.join("; ", parts);
+    }
+
+    /** How to run the peers, for the texts that say they did not run. */
+    static final String PEERS_HOW = "`jmh/report.sh MODE --peers` runs them: all three at `native`, TensorFlow Java "
+            + "also at `avx2` and `nofma`, held to the level by oneDNN's cap";
+
+    private static String labels(Set<Impl> impls) {
+        return String.join(", ", impls.stream().map(Impl::label).toList());
+    }
+
+    /** The column heading of a peer's ratio: {@code ONNX}, {@code TF}, {@code DL4J}. */
+    private static String column(Impl peer) {
+        return switch (peer) {
+            case ONNX -> "ONNX";
+            case TF -> "TF";
+            case DL4J -> "DL4J";
+            default -> peer.label();
+        };
     }
 
     /** Notes on a level whose flags did not take full effect, or whose peak is not a hardware FMA peak. */
@@ -397,12 +429,12 @@ public final class PerformanceReport {
                 .append("`-prof gc`). Time: JMH's score ± the half-width of its 99.9 % confidence interval, where ")
                 .append("there were enough iterations for one.\n\n");
         if (!data.peersRan()) {
-            md.append("Peers (ONNX Runtime, TensorFlow Java, DL4J): **not run** (`jmh/report.sh MODE --peers` ")
-                    .append("runs them, at the `native` level).\n\n");
+            md.append("Peers (ONNX Runtime, TensorFlow Java, DL4J): **not run** (").append(PEERS_HOW)
+                    .append(").\n\n");
         }
         for (Kind kind : Kind.values()) {
             List<LayerRow> rows = data.layers().stream()
-                    .filter(r -> r.kind() == kind && !(data.peersBorrowed() && r.impl().peer())).toList();
+                    .filter(r -> r.kind() == kind && !data.borrowed(r.impl())).toList();
             if (rows.isEmpty()) {
                 continue;
             }
@@ -626,7 +658,10 @@ public final class PerformanceReport {
         }
         md.append("""
                 - The peers (ONNX Runtime, TensorFlow Java, DL4J) run native code that the JVM flags do not \
-                reach: they run once, at the `native` level, and every level is compared against those results.
+                reach. All three run at the `native` level. TensorFlow Java does its LSTM products in oneDNN's \
+                `sgemm`, which honours `ONEDNN_MAX_CPU_ISA`: at `avx2` and `nofma` it runs again, held to `AVX2` \
+                and `SSE41`. ONNX Runtime (MLAS) and DL4J have no run-time cap: every other level compares \
+                against their `native` results. No peer runs at `128` (oneDNN has no 128-bit level with FMA).
                 - A layer benchmark's operation is one batch of shape `B×T×I×H` (batch, steps, inputs, hidden \
                 units); `t` is its time (JMH's score).
                 - FLOPs = `Shape.flops(training)` = `2·B·4H·(I+H)·T` (the gate matrix products), × 3 for training \
@@ -635,7 +670,7 @@ public final class PerformanceReport {
                 - % of peak = GFLOP/s ÷ the peak GFLOP/s of `PeakFlopsBenchmark` in the same level's run: `peak1` \
                 for 1-thread rows, `peak2` for 2-thread rows. The peak's FLOPs per operation are \
                 `PeakFlopsBenchmark.flopsPerOp()` at the level's vector width: `ITERATIONS·12·lanes·2`. Without \
-                hardware FMA the peak loop's `fma` runs in software, and % of peak says little.
+                hardware FMA (`nofma`) the peak loop multiplies and adds, as the kernels do there.
                 - samples/s = `B ÷ t`; sequence-steps/s = `B·T ÷ t`; seconds per epoch = `60000 ÷ samples/s`.
                 - Speed-up over the reference (`× ref`) = samples/s ÷ the reference's samples/s on the same \
                 `(T, I, H)` and model: the reference runs smaller batches of the same sequences \

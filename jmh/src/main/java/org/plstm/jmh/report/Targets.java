@@ -37,8 +37,10 @@ import org.plstm.jmh.report.PerformanceData.StreamRow;
  * </ul>
  *
  * Layer targets are judged on the Phased LSTM ({@value #MODEL}) unless the check names {@code lstm}; the plain
- * LSTM's value is shown next to it where it is not a check of its own. The peers ran at the {@code native} level
- * only; without their result a peer check is NOT RUN (no figure from elsewhere is quoted). Zero allocation means
+ * LSTM's value is shown next to it where it is not a check of its own. A level compares against its own run of a
+ * peer (TensorFlow Java held to {@code avx2} or {@code nofma} by oneDNN's cap) or else the {@code native} level's
+ * ({@link LevelRun}), and the detail says which; without a result a peer check is NOT RUN (no figure from elsewhere
+ * is quoted). Zero allocation means
  * {@code gc.alloc.rate.norm} below {@link #zeroAllocationBound(double) max(1 B, 64 KB/s × time per op)}: JMH's own
  * bookkeeping allocates about 7 KB per second of measurement whatever the benchmark (measured: 0.007 MB/s on every
  * kernel, from 3.5 µs to 11 ms per op), which shows up as up to tens of bytes per operation for ms-long operations;
@@ -304,6 +306,22 @@ public final class Targets {
         };
     }
 
+    /**
+     * Where a peer's figure comes from, as a suffix: the {@code native} level's run (borrowed), this level's run held
+     * to it by a cap, or nothing for this level's own uncapped run.
+     */
+    private static String peerRunText(PerformanceData data, Impl peer) {
+        if (data.borrowed(peer)) {
+            boolean couldHold = peer == Impl.TF && data.machine() != null
+                    && IsaLevel.of(data.machine().levelName()).map(IsaLevel::peerCpuIsa)
+                    .filter(isa -> !isa.isEmpty()).isPresent();
+            return couldHold ? " (its `native` run: `--peers` at this level would hold it to the level)"
+                    : " (its `native` run: the level's flags do not reach it)";
+        }
+        String env = data.machine() == null ? null : data.machine().peerEnv();
+        return env == null || env.isEmpty() ? "" : " (held to this level: `" + env + "`)";
+    }
+
     /** SIMD samples/s ÷ the peer's, same case, kind and threads; NOT RUN without either. */
     private static Outcome evaluatePeer(PerformanceData data, Target target) {
         Optional<LayerRow> row = data.find(Impl.SIMD, target.kind(), target.kase(), target.model(),
@@ -315,13 +333,14 @@ public final class Targets {
         if (peer.isEmpty()) {
             String why = target.peer().label() + " did not run " + target.kind().label() + " " + target.kase().letter()
                     + " at " + threadsText(target.threads());
-            return notRun(target, data.peersRan() ? why : why + ": the peers did not run (they run once, at the "
-                    + "native level: `jmh/report.sh MODE --peers`)");
+            return notRun(target, data.peersRan() ? why : why + ": the peers did not run ("
+                    + PerformanceReport.PEERS_HOW + ")");
         }
         double v = row.get().samplesPerSecond() / peer.get().samplesPerSecond();
         List<String> detail = new ArrayList<>();
         detail.add("SIMD " + Format.number(row.get().samplesPerSecond()) + " samples/s, " + target.peer().label()
-                + " " + Format.number(peer.get().samplesPerSecond()) + " samples/s");
+                + " " + Format.number(peer.get().samplesPerSecond()) + " samples/s" + peerRunText(data,
+                target.peer()));
         if (target.alsoLstm()) {
             data.find(Impl.SIMD, target.kind(), target.kase(), "lstm", target.threads(), 0)
                     .flatMap(l -> box(data.ratioOver(l, target.peer())))

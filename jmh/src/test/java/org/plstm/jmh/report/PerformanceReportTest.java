@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -250,7 +254,8 @@ class PerformanceReportTest {
         String md = PerformanceReport.markdown(d, null, null, "perf");
         assertThat(md).contains("Peers (ONNX Runtime, TensorFlow Java, DL4J): **not run**")
                 .contains("| not run | not run | not run |")
-                .contains("| peers | not run (`jmh/report.sh MODE --peers` runs them, once, at the `native` level) |")
+                .contains("| peers | not run (`jmh/report.sh MODE --peers` runs them: all three at `native`, "
+                        + "TensorFlow Java also at `avx2` and `nofma`, held to the level by oneDNN's cap) |")
                 .contains("No `machine.json`")
                 .contains("| JVM flags | unknown |")
                 .contains("_No notes.")
@@ -399,7 +404,8 @@ class PerformanceReportTest {
                 .contains("| SIMD kernels | AVX2, 256-bit, FMA, tile 2x4 (`VectorLevel.describe()`; level `avx2`) |")
                 .contains("| CPU flags | avx512f ✗, avx512dq ✗, avx2 ✓, fma ✓, avx ✓ (`/proc/cpuinfo`) |")
                 .contains("| results | [`perf/native/`](perf/native) |")
-                .contains("| peers | ran in this level's run")
+                .contains("| peers | ONNX Runtime, TensorFlow Java ran in this level's run (their rows are in its "
+                        + "tables) |")
                 .contains("### Targets at `native`")
                 .contains("| Inference (a) vs ONNX Runtime, `plstm`, 2 threads | SIMD inference (a), `plstm`, 2 threads "
                         + "÷ ONNX Runtime (plain LSTM), same shape and threads | ≥ ONNX Runtime's samples/s | 0.800× | "
@@ -422,9 +428,15 @@ class PerformanceReportTest {
         // avx2: compared with the native level's peers, whose rows stay in the native section
         assertThat(avx2).contains("| JVM flags | `-XX:UseAVX=2` (every JMH fork: `-jvmArgsAppend`; and the machine "
                         + "probe) |")
-                .contains("| peers | from the `native` level's run of 2026-01-02T03:00:00Z")
+                .contains("| peers | ONNX Runtime, TensorFlow Java from the `native` level's run of 2026-01-02T03:00:00Z "
+                        + "(native libraries: the JVM flags do not reach them, and they have no run-time cap like "
+                        + "oneDNN's); their rows are in that level's tables, the `× ONNX`, `× TF` columns here compare "
+                        + "against them |")
                 .contains("| Inference (b) vs ONNX Runtime, `lstm`, 2 threads |")
-                .contains("| 1.56× | ✅ PASS | SIMD 4,000 samples/s, ONNX Runtime 2,560 samples/s |")
+                .contains("| 1.56× | ✅ PASS | SIMD 4,000 samples/s, ONNX Runtime 2,560 samples/s (its `native` run: "
+                        + "the level's flags do not reach it) |")
+                .contains("TensorFlow Java 1,000 samples/s (its `native` run: `--peers` at this level would hold it "
+                        + "to the level)")
                 .contains("| Streaming, skipping ≥ 10× dense at H=512 |")
                 .contains("| NOT RUN | no StreamingBenchmark result for hidden=512")
                 .contains("| (a) | 128x784x1x32 | SIMD | lstm | 2 | 10.0 | 12,800 | 10.0 M | 4.69 | ")
@@ -505,6 +517,64 @@ class PerformanceReportTest {
                 .hasMessage("level: expected one of native, avx2, 128, nofma, got 'avx512'");
     }
 
+    /**
+     * A level that ran TensorFlow Java held to itself (oneDNN's cap) compares against that run, and against the
+     * native level's for the peers it did not run; a level that ran no peer borrows all of them from native, never
+     * another level's held run.
+     */
+    @Test
+    void aLevelComparesAgainstItsHeldTensorFlowAndTheNativeRestOfThePeers() throws IOException {
+        Path results = Fixtures.threeLevels(dir.resolve("perf"));
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode held = json.createArrayNode();
+        try (InputStream in = Fixtures.class.getResourceAsStream("level-peers.json")) {
+            for (JsonNode r : json.readTree(in)) {
+                if (r.get("benchmark").asText().endsWith(".trainingTf")) {
+                    ObjectNode c = r.deepCopy();
+                    ((ObjectNode) c.get("primaryMetric")).put("score", r.at("/primaryMetric/score").asDouble() * 1.25);
+                    held.add(c); // TensorFlow Java at AVX2: 25 % slower than at native
+                }
+            }
+        }
+        json.writeValue(results.resolve("avx2/peers.json").toFile(), held);
+        Path machine = results.resolve("avx2/machine.json");
+        String record = Files.readString(machine);
+        assertThat(record).contains("\"kernelFma\": true,");
+        Files.writeString(machine, record.replace("\"kernelFma\": true,",
+                "\"kernelFma\": true, \"peerEnv\": \"ONEDNN_MAX_CPU_ISA=AVX2\","));
+
+        List<LevelRun> levels = LevelRun.readAll(results);
+        assertThat(levels).extracting(LevelRun::name).containsExactly("native", "avx2", "nofma");
+        PerformanceData avx2 = levels.get(1).data();
+        assertThat(levels.get(1).machine().peerEnv()).isEqualTo("ONEDNN_MAX_CPU_ISA=AVX2");
+        assertThat(levels.get(1).peersLevel()).isEqualTo("native");
+        assertThat(avx2.borrowedPeers()).containsExactly(Impl.ONNX);
+        assertThat(avx2.borrowed(Impl.TF)).isFalse();
+        LayerRow tf = avx2.find(Impl.TF, Kind.TRAINING, Case.A, "lstm", 2, 0).orElseThrow();
+        assertThat(tf.secondsPerBatch()).isCloseTo(0.160, within(EPS)); // its own run, not native's 128 ms
+        assertThat(avx2.percentOfPeak(tf)).isPresent(); // it ran at this level
+        assertThat(avx2.ownResults()).anyMatch(r -> r.method().equals("trainingTf"))
+                .noneMatch(r -> r.method().equals("inferenceOnnx"));
+        // nofma ran no peer: every one from native, TensorFlow Java's 128 ms, not avx2's held 160
+        PerformanceData nofma = levels.get(2).data();
+        assertThat(nofma.borrowedPeers()).containsExactly(Impl.ONNX, Impl.TF);
+        assertThat(nofma.find(Impl.TF, Kind.TRAINING, Case.A, "lstm", 2, 0).orElseThrow().secondsPerBatch())
+                .isCloseTo(0.128, within(EPS));
+        assertThat(levels.get(0).data().peersBorrowed()).isFalse();
+        assertThat(levels.get(0).peersLevel()).isEqualTo("native");
+
+        String md = section(PerformanceReport.markdown(levels, null, null, "perf"), "## Level `avx2`");
+        assertThat(md).contains("| peers | TensorFlow Java ran in this level's run, held to the level with "
+                        + "`ONEDNN_MAX_CPU_ISA=AVX2` (oneDNN's cap on the instruction set; TensorFlow Java's LSTM "
+                        + "products are oneDNN `sgemm`) (their rows are in its tables); ONNX Runtime from the "
+                        + "`native` level's run of 2026-01-02T03:00:00Z")
+                .contains("the `× ONNX` columns here compare against them |")
+                .contains("| 6.25× | ✅ PASS | SIMD 5,000 samples/s, TensorFlow Java 800 samples/s (held to this "
+                        + "level: `ONEDNN_MAX_CPU_ISA=AVX2`); plain LSTM: 8.00× |")
+                .contains("| (a) | 128x784x1x32 | TensorFlow Java | lstm | 2 | 160 |") // its rows in its tables
+                .doesNotContain("| (a) | 128x784x1x32 | ONNX Runtime |"); // native's rows stay there
+    }
+
     /** jmh/report.sh spells the levels' flags itself; they must be {@link IsaLevel}'s. */
     @Test
     void reportScriptHasTheLevelsFlags() throws IOException {
@@ -515,7 +585,13 @@ class PerformanceReportTest {
         String sh = Files.readString(script, StandardCharsets.UTF_8);
         for (IsaLevel l : IsaLevel.values()) {
             assertThat(sh).as(l.label()).contains("    " + l.label() + ") echo '" + l.jvmFlags() + "' ;;");
+            // and oneDNN's cap on TensorFlow Java (peer_isa), or none where no peer runs
+            assertThat(sh).as(l.label() + " peer").contains(l.peerCpuIsa() == null ? "    " + l.label()
+                    + ") return 1 ;; # no peer" : "    " + l.label() + ") echo '" + l.peerCpuIsa() + "' ;;");
         }
+        assertThat(IsaLevel.AVX2.peerEnvironment()).isEqualTo("ONEDNN_MAX_CPU_ISA=AVX2");
+        assertThat(IsaLevel.NATIVE.peerEnvironment()).isEmpty();
+        assertThat(IsaLevel.V128.peerEnvironment()).isNull();
     }
 
     @Test

@@ -110,9 +110,11 @@ class ReportCliTest {
         Files.createDirectories(m.getParent());
         Run start = probe("start", "--out", m.toString(), "--mode", "smoke", "--command",
                 "jmh/report.sh smoke --isa avx2", "--commit", "", "--level", "avx2", "--jvm-flags=-XX:UseAVX=2",
+                "--peer-env=ONEDNN_MAX_CPU_ISA=AVX2",
                 "--run", "peak=^org\\.plstm\\.jmh\\.PeakFlopsBenchmark\\. -jvmArgsAppend '-XX:UseAVX=2'");
         assertThat(start.code()).as(start.err()).isZero();
         MachineInfo info = MachineInfo.read(m);
+        assertThat(info.peerEnv()).isEqualTo("ONEDNN_MAX_CPU_ISA=AVX2");
         assertThat(info.mode()).isEqualTo("smoke");
         assertThat(info.commit()).isNull(); // empty: none
         assertThat(info.level()).isEqualTo("avx2");
