@@ -35,7 +35,7 @@
 #
 # Builds jmh/target/benchmarks.jar (or benchmarks-peers.jar) with Maven when it is missing or older than the
 # sources, and runs it on a JDK 25+ found like the build finds it (scripts/find-jdk.sh). Each level runs the groups
-# peak, simd, reference, kernel and streaming (and peers, at native, with --peers), each a separate JMH invocation
+# peak, simd, reference, kernel and streaming (and peers with --peers, see above), each a separate JMH invocation
 # with -rf json -prof gc. A level's results are collected in jmh/target/perf-run/LEVEL/ and only moved to
 # DIR/LEVEL/ when every group of the level has run, so a failed or interrupted level leaves its previous results
 # alone (levels that finished before it keep their new results; the levels after it do not run). If another JMH
