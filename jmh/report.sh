@@ -79,11 +79,12 @@ peer_isa() { # oneDNN's cap on TensorFlow Java at a level (kept in step with org
 }
 
 mode="${1:-}"
-[[ -n "$mode" ]] || usage
+[[ -n "$mode" ]] || usage_error "missing mode: expected smoke, quick, targets, full or render"
 shift
 case "$mode" in
   smoke|quick|targets|full|render) ;;
   -h|--help|help) usage 0 ;;
+  -*) usage_error "the mode comes first: expected smoke, quick, targets, full or render before '$mode'" ;;
   *) usage_error "unknown mode '$mode': expected smoke, quick, targets, full or render" ;;
 esac
 original_args=("$mode" "$@")
@@ -98,8 +99,10 @@ while [[ $# -gt 0 ]]; do
     --dry-run) dry=1 ;;
     --isa) [[ $# -ge 2 && "$2" != --* ]] \
              || usage_error "--isa needs a value: a comma-separated list of native, avx2, 128, nofma"
+           [[ $isa_given -eq 0 ]] || usage_error "--isa is given twice: list the levels once, comma-separated"
            isa="$2"; isa_given=1; shift ;;
-    --isa=*) isa="${1#--isa=}"; isa_given=1 ;;
+    --isa=*) [[ $isa_given -eq 0 ]] || usage_error "--isa is given twice: list the levels once, comma-separated"
+             isa="${1#--isa=}"; isa_given=1 ;;
     --results) [[ $# -ge 2 && "$2" != --* ]] || usage_error "--results needs a value: a directory"
                results="$(realpath -m "$2")"; shift ;;
     --report) [[ $# -ge 2 && "$2" != --* ]] || usage_error "--report needs a value: a file"
@@ -115,6 +118,7 @@ done
 levels=()
 if [[ "$mode" == render ]]; then
   [[ $isa_given -eq 0 ]] || usage_error "--isa: render runs nothing; it renders every level found in --results"
+  [[ $peers -eq 0 ]] || usage_error "--peers: render runs nothing; it renders the peers' saved results"
 else
   arch="$(uname -m)"
   [[ -n "$isa" && "$isa" != *, && "$isa" != ,* && "$isa" != *,,* ]] \
@@ -179,8 +183,9 @@ if [[ $dry -eq 0 && ! -f "$jar" ]]; then
 fi
 java_cmd=("$java_bin" --add-modules jdk.incubator.vector)
 
-render() {
-  run "${java_cmd[@]}" -cp "$jar" org.plstm.jmh.report.PerformanceReport --results "$results" --report "$report"
+render() { # the notes are the repository's, wherever the report goes
+  run "${java_cmd[@]}" -cp "$jar" org.plstm.jmh.report.PerformanceReport --results "$results" --report "$report" \
+    --notes "$root/docs/performance-notes.md"
 }
 
 if [[ "$mode" == render ]]; then

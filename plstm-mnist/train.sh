@@ -34,4 +34,5 @@ case "${1:-}" in
   *) set -- train "$@" ;;
 esac
 read -r -a java_opts <<< "${JAVA_OPTS:-}"
-exec "$java_bin" "${java_opts[@]}" --add-modules jdk.incubator.vector -jar "$jar" "$@"
+# -Dplstm.command: the help and the usage errors name this script, as the user typed it
+exec "$java_bin" "${java_opts[@]}" --add-modules jdk.incubator.vector "-Dplstm.command=$0" -jar "$jar" "$@"

@@ -31,6 +31,8 @@ import org.plstm.inference.StreamSession;
  * micro-batch triggers, state across snapshots and rescaling, rejections, output options. Every prediction is compared
  * bit for bit with plain sequential {@link StreamSession}s.
  */
+// Flink's test harness declares close() throws Exception, which javac's [try] lint flags on every try-with-resources.
+@SuppressWarnings("try")
 class PhasedLstmOperatorTest {
     private static final KeySelector<Event<String>, String> BY_KEY = Event::key;
     private static final int MAX_PARALLELISM = 128;

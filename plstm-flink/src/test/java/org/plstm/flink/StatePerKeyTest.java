@@ -19,6 +19,8 @@ import org.plstm.flink.typeutils.PredictionSerializer;
 import org.plstm.inference.PhasedLstmModel;
 
 /** What a key costs: the serialised state (README's table) and, measured, the heap state backend's bytes per key. */
+// Flink's test harness declares close() throws Exception, which javac's [try] lint flags on every try-with-resources.
+@SuppressWarnings("try")
 class StatePerKeyTest {
 
     @Test

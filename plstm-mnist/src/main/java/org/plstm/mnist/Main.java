@@ -61,7 +61,9 @@ public final class Main {
     }
 
     /**
-     * The configured picocli command line.
+     * The configured picocli command line, named {@code plstm-mnist} or, when the system property
+     * {@code plstm.command} is set (by {@code train.sh}: the script's path as typed), by that name in its help and
+     * usage errors.
      *
      * @param out standard output
      * @param err standard error
@@ -69,6 +71,10 @@ public final class Main {
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new PlstmMnistCommand());
+        String name = System.getProperty("plstm.command"); // train.sh: the script's path as typed
+        if (name != null && !name.isBlank()) {
+            cl.setCommandName(name);
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

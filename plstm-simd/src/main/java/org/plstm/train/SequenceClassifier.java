@@ -163,10 +163,6 @@ public final class SequenceClassifier {
         }
     }
 
-    /**
-     * @param camel a {@link PhasedLstmParams} tensor name such as {@code recurrentKernel}
-     * @return the Keras-like snake-case name, e.g. {@code recurrent_kernel}
-     */
     /** @return the Phased LSTM layers, bottom first (unmodifiable list of live parameters) */
     public List<PhasedLstmParams> layers() {
         return layers;

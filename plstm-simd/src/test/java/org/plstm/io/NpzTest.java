@@ -3,6 +3,7 @@ package org.plstm.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,10 +45,17 @@ class NpzTest {
 
     @Test
     void numpyReadsEditsAndSavesWhatPlstmReadsBack() throws Exception {
-        Path python = Path.of("/usr/bin/python3");
-        Assumptions.assumeTrue(Files.isExecutable(python), "no /usr/bin/python3");
-        Assumptions.assumeTrue(new ProcessBuilder(python.toString(), "-c", "import numpy").start().waitFor() == 0,
-                "no numpy for /usr/bin/python3");
+        // python3 as the shell finds it (PATH: a virtualenv, pyenv, or the system's), or PLSTM_PYTHON
+        String python = System.getenv().getOrDefault("PLSTM_PYTHON", "python3");
+        boolean numpy;
+        try {
+            Process probe = new ProcessBuilder(python, "-c", "import numpy").redirectErrorStream(true).start();
+            probe.getInputStream().readAllBytes();
+            numpy = probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0;
+        } catch (IOException e) {
+            numpy = false; // no such program
+        }
+        Assumptions.assumeTrue(numpy, "no NumPy for '" + python + "' (the python3 on PATH, or set PLSTM_PYTHON)");
         ModelWeights m = model();
         Path f = dir.resolve("model.npz");
         Npz.save(f, m);
@@ -64,7 +72,7 @@ class NpzTest {
                 "arrays['dense.bias'] = (arrays['dense.bias'] * 2).astype(np.float64)",  // float64 is accepted
                 "np.savez_compressed(sys.argv[2], **arrays)",
                 "print(repr(float(k[1, 2])))");
-        Process p = new ProcessBuilder(python.toString(), "-c", script, f.toString(), edited.toString())
+        Process p = new ProcessBuilder(python, "-c", script, f.toString(), edited.toString())
                 .redirectErrorStream(true).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes()).trim();

@@ -206,7 +206,10 @@ public final class PerformanceReport {
                     .append("This report comes from `").append(String.join("`, `", roughModes)).append("` mode")
                     .append(levels.size() > 1 ? " (at least one level)" : "").append(": far fewer and shorter ")
                     .append("iterations than the benchmarks' own settings, and only some shapes. It shows that the ")
-                    .append("tooling works; its numbers are rough. The real report is a `full` run.\n\n");
+                    .append("tooling works; its numbers are rough, and so are its verdicts: with warm-ups this short ")
+                    .append("the kernels may not yet run as C2 code, and the Vector API's interpreted and C1 code ")
+                    .append("allocates every vector, so allocation targets can FAIL here that pass in a real run. ")
+                    .append("The real report is a `targets` or `full` run.\n\n");
         }
         if (!targetsOnly.isEmpty()) {
             md.append("> ").append(targetsOnly.size() == 1 ? "Level " : "Levels ")

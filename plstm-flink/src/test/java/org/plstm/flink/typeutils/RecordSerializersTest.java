@@ -57,13 +57,13 @@ class RecordSerializersTest {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // creates an array of a generic type
         protected Class<Event<String>> getTypeClass() {
             return (Class<Event<String>>) (Class<?>) Event.class;
         }
 
         @Override
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // creates an array of a generic type
         protected Event<String>[] getTestData() {
             return new Event[] {
                 new Event<>("sensor-1", 1.7e12, new float[] {1, 2, 3}),
@@ -86,13 +86,13 @@ class RecordSerializersTest {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // creates an array of a generic type
         protected Class<Prediction<Long>> getTypeClass() {
             return (Class<Prediction<Long>>) (Class<?>) Prediction.class;
         }
 
         @Override
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // creates an array of a generic type
         protected Prediction<Long>[] getTestData() {
             return new Prediction[] {
                 new Prediction<>(7L, 3.5, 1, new float[] {0.25f, 0.75f}),
@@ -119,13 +119,13 @@ class RecordSerializersTest {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // creates an array of a generic type
         protected Class<RejectedEvent<String>> getTypeClass() {
             return (Class<RejectedEvent<String>>) (Class<?>) RejectedEvent.class;
         }
 
         @Override
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // creates an array of a generic type
         protected RejectedEvent<String>[] getTestData() {
             return new RejectedEvent[] {
                 new RejectedEvent<>(new Event<>("a", 1, new float[] {1}), RejectedEvent.Reason.WRONG_FEATURE_COUNT,
