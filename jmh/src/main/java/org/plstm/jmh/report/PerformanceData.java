@@ -398,8 +398,10 @@ public final class PerformanceData {
             LayerRow row = switch (cls) {
                 case "SimdLayerBenchmark" -> layer(Impl.SIMD, r, m);
                 case "ReferenceLayerBenchmark" -> layer(Impl.REFERENCE, r, m);
-                case "PeerLstmBenchmark" -> peerImpl(r) == null ? null
-                        : layer(peerImpl(r), r, m.startsWith("inference") ? "inference" : "training");
+                case "PeerLstmBenchmark" -> {
+                    Impl peer = peerImpl(r);
+                    yield peer == null ? null : layer(peer, r, m.startsWith("inference") ? "inference" : "training");
+                }
                 default -> null;
             };
             StreamRow stream = streamRow(r);

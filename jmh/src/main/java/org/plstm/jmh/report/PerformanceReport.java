@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -356,7 +357,7 @@ public final class PerformanceReport {
         if (!data.peersRan()) {
             return "not run (" + PEERS_HOW + ")";
         }
-        Set<Impl> own = new java.util.TreeSet<>();
+        Set<Impl> own = EnumSet.noneOf(Impl.class);
         data.layers().stream().map(LayerRow::impl).filter(i -> i.peer() && !data.borrowed(i)).forEach(own::add);
         List<String> parts = new ArrayList<>();
         if (!own.isEmpty()) {
@@ -371,7 +372,7 @@ public final class PerformanceReport {
                     + (p != null && p.started() != null ? " of " + p.started() : "")
                     + " (native libraries: the JVM flags do not reach them, and they have no run-time cap like "
                     + "oneDNN's); their rows are in that level's tables, the `× " + String.join("`, `× ",
-                    data.borrowedPeers().stream().map(PerformanceReport::column).toList())
+                    data.borrowedPeers().stream().map(Impl::name).toList()) // the column headings: ONNX, TF, DL4J
                     + "` columns here compare against them");
         }
         return String.join("; ", parts);
@@ -385,15 +386,6 @@ public final class PerformanceReport {
         return String.join(", ", impls.stream().map(Impl::label).toList());
     }
 
-    /** The column heading of a peer's ratio: {@code ONNX}, {@code TF}, {@code DL4J}. */
-    private static String column(Impl peer) {
-        return switch (peer) {
-            case ONNX -> "ONNX";
-            case TF -> "TF";
-            case DL4J -> "DL4J";
-            default -> peer.label();
-        };
-    }
 
     /** Notes on a level whose flags did not take full effect, or whose peak is not a hardware FMA peak. */
     private static void warnings(StringBuilder md, LevelRun l) {
