@@ -3,6 +3,27 @@ package org.plstm.simd;
 import static org.plstm.simd.VectorLevel.FMA;
 import static org.plstm.simd.VectorLevel.FS;
 import static org.plstm.simd.VectorLevel.L;
+import static org.plstm.simd.VectorMath.LN2_HI;
+import static org.plstm.simd.VectorMath.LN2_LO;
+import static org.plstm.simd.VectorMath.LOG2E;
+import static org.plstm.simd.VectorMath.P0;
+import static org.plstm.simd.VectorMath.P1;
+import static org.plstm.simd.VectorMath.P2;
+import static org.plstm.simd.VectorMath.P3;
+import static org.plstm.simd.VectorMath.P4;
+import static org.plstm.simd.VectorMath.P5;
+import static org.plstm.simd.VectorMath.SHIFTER;
+import static org.plstm.simd.VectorMath.TANH_CLAMP;
+import static org.plstm.simd.VectorMath.TP0;
+import static org.plstm.simd.VectorMath.TP1;
+import static org.plstm.simd.VectorMath.TP2;
+import static org.plstm.simd.VectorMath.TP3;
+import static org.plstm.simd.VectorMath.TP4;
+import static org.plstm.simd.VectorMath.TP5;
+import static org.plstm.simd.VectorMath.TQ0;
+import static org.plstm.simd.VectorMath.TQ1;
+import static org.plstm.simd.VectorMath.TQ2;
+import static org.plstm.simd.VectorMath.TQ3;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -43,8 +64,9 @@ final class CellKernel {
 
     /**
      * The transcendentals of all rows go through {@link VectorMath} together, in two rounds (i, f and g, then o and
-     * tanh(c~), since with peepholes o waits for c~): the rows' dependency chains are independent, so the
-     * out-of-order core overlaps them, where one row alone would wait on one long chain.
+     * tanh(c~), since with peepholes o waits for c~), through the tile's scratch. The common layer's
+     * {@link #forwardPlain} runs one row at a time in registers instead, which measured faster; this general kernel
+     * (peepholes, the hard sigmoid) keeps the array form.
      *
      * <p>Branch-free: the layer's options are data, not control flow. Without peepholes they are zeros
      * ({@code p⊙c} adds exact zeros); without a time gate {@code k} is a row of ones ({@code c_t = 1⊙c~ +
@@ -124,54 +146,130 @@ final class CellKernel {
      * says). A separate method rather than branches: see {@link #forwardVector} on why the kernels carry no branch on
      * a layer flag; a method this long is never inlined into its caller, so each variant is compiled on its own, from
      * its own profile.
+     *
+     * <p>One row at a time, start to end in registers: the sigmoids and tanhs are {@link VectorMath}'s operations
+     * written out here (the same bits: {@code CellKernelTest}), since a helper that took a vector would be boxed
+     * where C2 did not inline it, and one that took arrays costs a store and a load per gate. The array form (the
+     * gates of all rows through scratch in rounds, as {@link #forwardVector} still does) stored and reloaded each
+     * gate two or three times; this one loads {@code z}, {@code c}, {@code h}, {@code k} and stores the state and the
+     * five caches once. Training (a), 1 thread, Zen 5, jars alternating: {@code UseAVX=2} 50.7, 51.1, 56.6 → 48.6,
+     * 49.6, 54.4 ms; AVX-512 32.9, 34.6 → 30.4, 31.1 ms. Through array helpers instead (the same loop, each gate
+     * stored to its cache and reloaded) it was slower than before: 57.3-61.9 ms at {@code UseAVX=2}.
      */
-    private static void forwardPlain(CellTile tile) {
-        float[] e = tile.e;
+    static void forwardPlain(CellTile tile) {
         float[] z = tile.z;
         int count = tile.rows;
         FloatVector one = FloatVector.broadcast(FS, 1f);
-        // Pre-activations i, f, g, o.
         for (int q = 0; q < count; q++) {
             int zo = q * 4 * L;
-            FloatVector.fromArray(FS, z, zo).intoArray(e, 2 * q * L);
-            FloatVector.fromArray(FS, z, zo + L).intoArray(e, (2 * q + 1) * L);
-            FloatVector.fromArray(FS, z, zo + 2 * L).intoArray(e, G + q * L);
-            FloatVector.fromArray(FS, z, zo + 3 * L).intoArray(e, O + q * L);
-        }
-        VectorMath.sigmoidInPlace(e, 0, 2 * count * L);
-        VectorMath.tanhInPlace(e, G, count * L);
-        // c~ = f⊙c_{t-1} + i⊙g (twice: tanh replaces one), caches of i, f, g.
-        for (int q = 0; q < count; q++) {
-            FloatVector i = FloatVector.fromArray(FS, e, 2 * q * L);
-            FloatVector f = FloatVector.fromArray(FS, e, (2 * q + 1) * L);
-            FloatVector g = FloatVector.fromArray(FS, e, G + q * L);
-            FloatVector cp = FloatVector.fromArray(FS, tile.c, tile.prev[q]);
+            FloatVector zi = FloatVector.fromArray(FS, z, zo);
+            FloatVector zf = FloatVector.fromArray(FS, z, zo + L);
+            FloatVector zg = FloatVector.fromArray(FS, z, zo + 2 * L);
+            FloatVector zo4 = FloatVector.fromArray(FS, z, zo + 3 * L);
+            FloatVector i; // σ(zi): e = exp(-zi) as in VectorMath.gatesInPlace, then 1 / (1 + e)
+            {
+                FloatVector arg = zi.neg();
+                arg = arg.blend(-87f, arg.compare(VectorOperators.LT, -87f));
+                arg = arg.blend(88f, arg.compare(VectorOperators.GT, 88f));
+                FloatVector t = FMA ? arg.fma(LOG2E, SHIFTER) : arg.mul(LOG2E).add(SHIFTER);
+                FloatVector m = t.sub(SHIFTER);
+                FloatVector r = FMA ? m.fma(FloatVector.broadcast(FS, LN2_HI), arg) : m.mul(LN2_HI).add(arg);
+                r = FMA ? m.fma(FloatVector.broadcast(FS, LN2_LO), r) : m.mul(LN2_LO).add(r);
+                FloatVector p = FMA ? r.fma(P0, P1) : r.mul(P0).add(P1);
+                p = FMA ? p.fma(r, FloatVector.broadcast(FS, P2)) : p.mul(r).add(P2);
+                p = FMA ? p.fma(r, FloatVector.broadcast(FS, P3)) : p.mul(r).add(P3);
+                p = FMA ? p.fma(r, FloatVector.broadcast(FS, P4)) : p.mul(r).add(P4);
+                p = FMA ? p.fma(r, FloatVector.broadcast(FS, P5)) : p.mul(r).add(P5);
+                FloatVector pr = p.mul(r);
+                FloatVector e = (FMA ? pr.fma(r, r) : pr.mul(r).add(r)).add(1f)
+                        .mul(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                i = one.div(e.add(1f));
+            }
+            FloatVector f; // σ(zf)
+            {
+                FloatVector arg = zf.neg();
+                arg = arg.blend(-87f, arg.compare(VectorOperators.LT, -87f));
+                arg = arg.blend(88f, arg.compare(VectorOperators.GT, 88f));
+                FloatVector t = FMA ? arg.fma(LOG2E, SHIFTER) : arg.mul(LOG2E).add(SHIFTER);
+                FloatVector m = t.sub(SHIFTER);
+                FloatVector r = FMA ? m.fma(FloatVector.broadcast(FS, LN2_HI), arg) : m.mul(LN2_HI).add(arg);
+                r = FMA ? m.fma(FloatVector.broadcast(FS, LN2_LO), r) : m.mul(LN2_LO).add(r);
+                FloatVector p = FMA ? r.fma(P0, P1) : r.mul(P0).add(P1);
+                p = FMA ? p.fma(r, FloatVector.broadcast(FS, P2)) : p.mul(r).add(P2);
+                p = FMA ? p.fma(r, FloatVector.broadcast(FS, P3)) : p.mul(r).add(P3);
+                p = FMA ? p.fma(r, FloatVector.broadcast(FS, P4)) : p.mul(r).add(P4);
+                p = FMA ? p.fma(r, FloatVector.broadcast(FS, P5)) : p.mul(r).add(P5);
+                FloatVector pr = p.mul(r);
+                FloatVector e = (FMA ? pr.fma(r, r) : pr.mul(r).add(r)).add(1f)
+                        .mul(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                f = one.div(e.add(1f));
+            }
+            FloatVector g; // tanh(zg), as in VectorMath.tanhInPlace
+            {
+                FloatVector x = zg.blend(-TANH_CLAMP, zg.compare(VectorOperators.LT, -TANH_CLAMP));
+                x = x.blend(TANH_CLAMP, x.compare(VectorOperators.GT, TANH_CLAMP));
+                FloatVector u = x.mul(x);
+                FloatVector p = FMA ? u.fma(TP5, TP4) : u.mul(TP5).add(TP4);
+                p = FMA ? p.fma(u, FloatVector.broadcast(FS, TP3)) : p.mul(u).add(TP3);
+                p = FMA ? p.fma(u, FloatVector.broadcast(FS, TP2)) : p.mul(u).add(TP2);
+                p = FMA ? p.fma(u, FloatVector.broadcast(FS, TP1)) : p.mul(u).add(TP1);
+                p = FMA ? p.fma(u, FloatVector.broadcast(FS, TP0)) : p.mul(u).add(TP0);
+                FloatVector d = FMA ? u.fma(TQ3, TQ2) : u.mul(TQ3).add(TQ2);
+                d = FMA ? d.fma(u, FloatVector.broadcast(FS, TQ1)) : d.mul(u).add(TQ1);
+                d = FMA ? d.fma(u, FloatVector.broadcast(FS, TQ0)) : d.mul(u).add(TQ0);
+                g = x.mul(p).div(d);
+            }
+            int at = tile.prev[q];
+            FloatVector cp = FloatVector.fromArray(FS, tile.c, at);
             FloatVector fc = f.mul(cp);
             FloatVector ct = FMA ? i.fma(g, fc) : i.mul(g).add(fc); // the backward recomputes it the same way
-            ct.intoArray(e, C + q * L);
-            ct.intoArray(e, T + q * L);
-            int at = tile.cacheAt[q];
-            i.intoArray(tile.gi, at);
-            f.intoArray(tile.gf, at);
-            g.intoArray(tile.gg, at);
-        }
-        VectorMath.tanhInPlace(e, T, count * L);
-        VectorMath.sigmoidInPlace(e, O, count * L);
-        // h~ = o⊙tanh(c~); c_t = k⊙c~ + (1 − k)⊙c_{t-1}, h_t = k⊙h~ + (1 − k)⊙h_{t-1}; caches of o, tanh(c~).
-        for (int q = 0; q < count; q++) {
-            int at = tile.prev[q];
-            int out = tile.next[q];
-            FloatVector o = FloatVector.fromArray(FS, e, O + q * L);
-            FloatVector tcv = FloatVector.fromArray(FS, e, T + q * L);
-            FloatVector ct = FloatVector.fromArray(FS, e, C + q * L);
+            FloatVector o; // σ(zo)
+            {
+                FloatVector arg = zo4.neg();
+                arg = arg.blend(-87f, arg.compare(VectorOperators.LT, -87f));
+                arg = arg.blend(88f, arg.compare(VectorOperators.GT, 88f));
+                FloatVector t = FMA ? arg.fma(LOG2E, SHIFTER) : arg.mul(LOG2E).add(SHIFTER);
+                FloatVector m = t.sub(SHIFTER);
+                FloatVector r = FMA ? m.fma(FloatVector.broadcast(FS, LN2_HI), arg) : m.mul(LN2_HI).add(arg);
+                r = FMA ? m.fma(FloatVector.broadcast(FS, LN2_LO), r) : m.mul(LN2_LO).add(r);
+                FloatVector p = FMA ? r.fma(P0, P1) : r.mul(P0).add(P1);
+                p = FMA ? p.fma(r, FloatVector.broadcast(FS, P2)) : p.mul(r).add(P2);
+                p = FMA ? p.fma(r, FloatVector.broadcast(FS, P3)) : p.mul(r).add(P3);
+                p = FMA ? p.fma(r, FloatVector.broadcast(FS, P4)) : p.mul(r).add(P4);
+                p = FMA ? p.fma(r, FloatVector.broadcast(FS, P5)) : p.mul(r).add(P5);
+                FloatVector pr = p.mul(r);
+                FloatVector e = (FMA ? pr.fma(r, r) : pr.mul(r).add(r)).add(1f)
+                        .mul(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                o = one.div(e.add(1f));
+            }
+            FloatVector tcv; // tanh(c~)
+            {
+                FloatVector x = ct.blend(-TANH_CLAMP, ct.compare(VectorOperators.LT, -TANH_CLAMP));
+                x = x.blend(TANH_CLAMP, x.compare(VectorOperators.GT, TANH_CLAMP));
+                FloatVector u = x.mul(x);
+                FloatVector p = FMA ? u.fma(TP5, TP4) : u.mul(TP5).add(TP4);
+                p = FMA ? p.fma(u, FloatVector.broadcast(FS, TP3)) : p.mul(u).add(TP3);
+                p = FMA ? p.fma(u, FloatVector.broadcast(FS, TP2)) : p.mul(u).add(TP2);
+                p = FMA ? p.fma(u, FloatVector.broadcast(FS, TP1)) : p.mul(u).add(TP1);
+                p = FMA ? p.fma(u, FloatVector.broadcast(FS, TP0)) : p.mul(u).add(TP0);
+                FloatVector d = FMA ? u.fma(TQ3, TQ2) : u.mul(TQ3).add(TQ2);
+                d = FMA ? d.fma(u, FloatVector.broadcast(FS, TQ1)) : d.mul(u).add(TQ1);
+                d = FMA ? d.fma(u, FloatVector.broadcast(FS, TQ0)) : d.mul(u).add(TQ0);
+                tcv = x.mul(p).div(d);
+            }
+            // h~ = o⊙tanh(c~); c_t = k⊙c~ + (1 − k)⊙c_{t-1}, h_t = k⊙h~ + (1 − k)⊙h_{t-1}; the caches.
             FloatVector ht = o.mul(tcv);
             FloatVector k = FloatVector.fromArray(FS, tile.k, tile.kAt[q]);
             FloatVector oneMinusK = one.sub(k);
-            FloatVector cKeep = oneMinusK.mul(FloatVector.fromArray(FS, tile.c, at));
+            FloatVector cKeep = oneMinusK.mul(cp);
             FloatVector hKeep = oneMinusK.mul(FloatVector.fromArray(FS, tile.h, at));
+            int out = tile.next[q];
             (FMA ? k.fma(ct, cKeep) : k.mul(ct).add(cKeep)).intoArray(tile.cOut, out);
             (FMA ? k.fma(ht, hKeep) : k.mul(ht).add(hKeep)).intoArray(tile.hOut, out);
             int c = tile.cacheAt[q];
+            i.intoArray(tile.gi, c);
+            f.intoArray(tile.gf, c);
+            g.intoArray(tile.gg, c);
             o.intoArray(tile.go, c);
             tcv.intoArray(tile.tc, c);
         }
@@ -194,7 +292,7 @@ final class CellKernel {
     }
 
     /** The scalar twin of {@link #forwardVector}: the same operations, one unit at a time. */
-    private static void forwardScalar(boolean peepholes, boolean hard, boolean timeGate, CellTile tile) {
+    static void forwardScalar(boolean peepholes, boolean hard, boolean timeGate, CellTile tile) {
         for (int q = 0; q < tile.rows; q++) {
             int zo = q * 4 * L;
             for (int l = 0; l < L; l++) {

@@ -27,7 +27,9 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>The vector entry points take arrays, not vectors: C2 must inline every method that passes a vector, or it boxes
  * it, and these expand to many IR nodes. Called through arrays, a kernel stays correct and allocation-free whether
- * or not C2 inlines them.
+ * or not C2 inlines them. The common layer's forward ({@code CellKernel.forwardPlain}) spells the same operations
+ * out inline instead, with this class's constants, so that the gates never leave the registers; the two are kept
+ * bit for bit equal by {@code CellKernelTest}.
  *
  * <p>The clamps are a compare and a blend each, not {@code max}/{@code min}: C2 (JDK 25) compiles the vector
  * {@code max}/{@code min} with Java's NaN and signed-zero rules, six instructions each at AVX-512 (a sign-mask move,
@@ -38,65 +40,33 @@ import jdk.incubator.vector.VectorOperators;
  * → 9.1-9.3 µs, (b) 40.6-41.9 → 37.0-37.8 µs.
  */
 final class VectorMath {
-    private static final float SHIFTER = 12582912f + 127f; // 1.5·2^23 + exponent bias
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = -0.693359375f;
-    private static final float LN2_LO = 2.12194440e-4f;
-    private static final float P0 = 1.9875691500e-4f;
-    private static final float P1 = 1.3981999507e-3f;
-    private static final float P2 = 8.3334519073e-3f;
-    private static final float P3 = 4.1665795894e-2f;
-    private static final float P4 = 1.6666665459e-1f;
-    private static final float P5 = 5.0000001201e-1f;
+    static final float SHIFTER = 12582912f + 127f; // 1.5·2^23 + exponent bias
+    static final float LOG2E = 1.44269504088896341f;
+    static final float LN2_HI = -0.693359375f;
+    static final float LN2_LO = 2.12194440e-4f;
+    static final float P0 = 1.9875691500e-4f;
+    static final float P1 = 1.3981999507e-3f;
+    static final float P2 = 8.3334519073e-3f;
+    static final float P3 = 4.1665795894e-2f;
+    static final float P4 = 1.6666665459e-1f;
+    static final float P5 = 5.0000001201e-1f;
     // tanh(x) ~ x·P(x²)/Q(x²) on |x| <= 9: degrees 5 and 3 in x², fitted for plstm (relative minimax by
     // iteratively reweighted least squares against mpmath's tanh, then rounded to float, P(0) set to 1). Measured over
     // every float in [1e-12, 12] against Math.tanh with FMA Horner evaluation: max error 5.7 ulp (near |x| = 7.6),
     // mean 0.28 ulp. 13 operations and one division, against about 35 for an exp-based tanh with a small-|x| branch.
-    private static final float TANH_CLAMP = 9f;
-    private static final float TP0 = 1f;
-    private static final float TP1 = 0.1291971653699875f;
-    private static final float TP2 = 0.0029212029185146093f;
-    private static final float TP3 = 9.269626389141195e-06f;
-    private static final float TP4 = -1.2780730251904515e-08f;
-    private static final float TP5 = 1.8242352073372103e-11f;
-    private static final float TQ0 = 1f;
-    private static final float TQ1 = 0.4625299870967865f;
-    private static final float TQ2 = 0.023765215650200844f;
-    private static final float TQ3 = 0.0002281487686559558f;
+    static final float TANH_CLAMP = 9f;
+    static final float TP0 = 1f;
+    static final float TP1 = 0.1291971653699875f;
+    static final float TP2 = 0.0029212029185146093f;
+    static final float TP3 = 9.269626389141195e-06f;
+    static final float TP4 = -1.2780730251904515e-08f;
+    static final float TP5 = 1.8242352073372103e-11f;
+    static final float TQ0 = 1f;
+    static final float TQ1 = 0.4625299870967865f;
+    static final float TQ2 = 0.023765215650200844f;
+    static final float TQ3 = 0.0002281487686559558f;
 
     private VectorMath() {
-    }
-
-    /**
-     * {@code a[off .. off + n) = 1 / (1 + exp(-a[...]))}, the logistic sigmoid (the lean cell kernels' gate
-     * function; {@link #gatesInPlace} adds the hard sigmoid).
-     *
-     * @param a   values, replaced
-     * @param off first index
-     * @param n   count, a multiple of the lane count
-     */
-    static void sigmoidInPlace(float[] a, int off, int n) {
-        for (int i = off; i < off + n; i += L) {
-            FloatVector x = FloatVector.fromArray(FS, a, i);
-            // e = exp(-x), written out (also in gatesInPlace: a helper taking a vector is boxed whenever C2 does not
-            // inline it): t = 1.5·2^23 + 127 + round(arg·log2 e) holds n + 127 in its low mantissa bits.
-            FloatVector arg = x.neg();
-            arg = arg.blend(-87f, arg.compare(VectorOperators.LT, -87f));
-            arg = arg.blend(88f, arg.compare(VectorOperators.GT, 88f));
-            FloatVector t = FMA ? arg.fma(LOG2E, SHIFTER) : arg.mul(LOG2E).add(SHIFTER);
-            FloatVector m = t.sub(SHIFTER);
-            FloatVector r = FMA ? m.fma(FloatVector.broadcast(FS, LN2_HI), arg) : m.mul(LN2_HI).add(arg);
-            r = FMA ? m.fma(FloatVector.broadcast(FS, LN2_LO), r) : m.mul(LN2_LO).add(r);
-            FloatVector p = FMA ? r.fma(P0, P1) : r.mul(P0).add(P1);
-            p = FMA ? p.fma(r, FloatVector.broadcast(FS, P2)) : p.mul(r).add(P2);
-            p = FMA ? p.fma(r, FloatVector.broadcast(FS, P3)) : p.mul(r).add(P3);
-            p = FMA ? p.fma(r, FloatVector.broadcast(FS, P4)) : p.mul(r).add(P4);
-            p = FMA ? p.fma(r, FloatVector.broadcast(FS, P5)) : p.mul(r).add(P5);
-            FloatVector pr = p.mul(r);
-            FloatVector e = (FMA ? pr.fma(r, r) : pr.mul(r).add(r)).add(1f)
-                    .mul(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            FloatVector.broadcast(FS, 1f).div(e.add(1f)).intoArray(a, i);
-        }
     }
 
     /**
@@ -113,7 +83,8 @@ final class VectorMath {
         VectorMask<Float> useHard = FloatVector.broadcast(FS, hard).compare(VectorOperators.GT, 0f);
         for (int i = off; i < off + n; i += L) {
             FloatVector x = FloatVector.fromArray(FS, a, i);
-            // e = exp(-x), written out as in sigmoidInPlace.
+            // e = exp(-x), written out (as in CellKernel.forwardPlain: a helper taking a vector is boxed whenever
+            // C2 does not inline it): t = 1.5·2^23 + 127 + round(arg·log2 e) holds n + 127 in its low mantissa bits.
             FloatVector arg = x.neg();
             arg = arg.blend(-87f, arg.compare(VectorOperators.LT, -87f));
             arg = arg.blend(88f, arg.compare(VectorOperators.GT, 88f));
