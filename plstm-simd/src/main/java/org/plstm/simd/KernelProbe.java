@@ -104,7 +104,7 @@ public final class KernelProbe {
 
     /**
      * The fused cell update of one step for the whole batch (gates, cell, time gate, state), from the last
-     * {@link #gateProduct}'s {@code z}, in tiles of 4 samples as the forward runs it.
+     * {@link #gateProduct}'s {@code z}, in tiles of up to {@link CellTile#MAX_ROWS} samples as the forward runs it.
      *
      * @return the new hidden state {@code [B][Hp]} (second half of the state buffer)
      */
