@@ -9,10 +9,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The vector sigmoid and tanh ({@link VectorMath#gatesInPlace} with the logistic sigmoid,
  * {@link VectorMath#tanhInPlace}; {@code CellKernelTest} checks the common layer's inline copy) give the bits of their
- * scalar twins ({@link VectorMath#sigmoid}, {@link VectorMath#tanh}) for every input, special values included: the clamps are compares and blends, which must
- * keep a NaN as {@code Math.max}/{@code Math.min} do, and must not move a value inside the clamp range. Each array
- * goes through the kernels {@value #REPEATS} times, so the C2-compiled code is checked as well as the interpreter's,
- * at whatever level this JVM runs (surefire runs this suite at every x86 level).
+ * scalar twins ({@link VectorMath#sigmoid}, {@link VectorMath#tanh}) for every input, special values included: the
+ * clamps are compares and blends, which must keep a NaN as {@code Math.max}/{@code Math.min} do, and must not move a
+ * value inside the clamp range. Each array goes through the kernels {@value #REPEATS} times, so the C2-compiled code
+ * is checked as well as the interpreter's, at whatever level this JVM runs (surefire runs this suite at every x86
+ * level).
  */
 class VectorMathTest {
     private static final int REPEATS = 300;
