@@ -45,7 +45,12 @@ import jdk.incubator.vector.VectorOperators;
  * <p>{@code 1 − x} is written {@code one.sub(x)}, not {@code x.neg().add(1f)}: the same value (IEEE subtraction is
  * the addition of the negation), one instruction instead of two (C2 emits the negation as an {@code xor} with a
  * sign mask loaded from memory). Training (a), 1 thread, Zen 5, AVX-512, jars alternating, three rounds: 32.7-33.7
- * → 30.9-31.8 ms.
+ * → 30.9-31.8 ms. {@code one} is made inside each loop that uses it, not once before: a vector that a method
+ * receives, or that comes into a loop from before it, has the static type {@code FloatVector} when C2 parses the
+ * loop, so a call on it ({@code one.sub}) reaches the species' implementation only through the call site's type
+ * profile, and where that profile was not yet collected (a caller compiled early) C2 compiles a virtual call that
+ * boxes its vectors on every use. A vector made in the loop by an intrinsic has its exact class; C2 still hoists the
+ * constant. See {@code HotPathAllocationTest}, which runs without type profiles ({@code -XX:-UseTypeProfile}).
  */
 final class CellKernel {
     private CellKernel() {
@@ -85,7 +90,6 @@ final class CellKernel {
         float[] e = tile.e;
         float[] z = tile.z;
         int count = tile.rows;
-        FloatVector one = FloatVector.broadcast(FS, 1f);
         // Pre-activations: i and f with their peepholes, g, o (its peephole waits for c~).
         for (int q = 0; q < count; q++) {
             int zo = q * 4 * L;
@@ -125,6 +129,7 @@ final class CellKernel {
         for (int q = 0; q < count; q++) {
             int at = tile.prev[q];
             int out = tile.next[q];
+            FloatVector one = FloatVector.broadcast(FS, 1f); // in the loop: see the class comment
             FloatVector o = FloatVector.fromArray(FS, e, O + q * L);
             FloatVector tcv = FloatVector.fromArray(FS, e, T + q * L);
             FloatVector ct = FloatVector.fromArray(FS, e, C + q * L);
@@ -159,8 +164,8 @@ final class CellKernel {
     static void forwardPlain(CellTile tile) {
         float[] z = tile.z;
         int count = tile.rows;
-        FloatVector one = FloatVector.broadcast(FS, 1f);
         for (int q = 0; q < count; q++) {
+            FloatVector one = FloatVector.broadcast(FS, 1f); // in the loop: see the class comment
             int zo = q * 4 * L;
             FloatVector zi = FloatVector.fromArray(FS, z, zo);
             FloatVector zf = FloatVector.fromArray(FS, z, zo + L);
@@ -483,7 +488,6 @@ final class CellKernel {
         float[] kS = s.kS;
         float[] dkOut = s.dk;
         float[] dz = s.dz;
-        FloatVector one = FloatVector.broadcast(FS, 1f);
         for (int q = q0; q < q1; q++) {
             int b = s.rows[q];
             int cache0 = ws.state(t, b);
@@ -495,6 +499,7 @@ final class CellKernel {
                 int cache = cache0 + u;
                 int row = row0 + u;
                 int dzAt = dz0 + nb * 4 * L;
+                FloatVector one = FloatVector.broadcast(FS, 1f); // in the loop: see the class comment
                 FloatVector i = FloatVector.fromArray(FS, gi, cache);
                 FloatVector f = FloatVector.fromArray(FS, gf, cache);
                 FloatVector o = FloatVector.fromArray(FS, go, cache);

@@ -403,7 +403,12 @@ final class WeightGradients {
         ws.rowCount = n;
     }
 
-    /** {@code dwBias[o .. o + 4L) += sum_r dz[dzAt[r] + col ..]}: the bias gradient of one unit block. */
+    /**
+     * {@code dwBias[o .. o + 4L) += sum_r dz[dzAt[r] + col ..]}: the bias gradient of one unit block. Each sum is
+     * written {@code load.add(sum)}, not {@code sum.add(load)} (the same value: IEEE addition commutes): a call on the
+     * loop-carried sum reached its class only through a type profile, and where C2 compiled the caller before that
+     * profile existed it boxed both vectors on every row (see {@link CellKernel}'s class comment).
+     */
     static void biasTile(float[] dwBias, int o, float[] dz, int[] dzAt, int col, int start, int end) {
         FloatVector c0 = FloatVector.fromArray(FS, dwBias, o);
         FloatVector c1 = FloatVector.fromArray(FS, dwBias, o + L);
@@ -411,10 +416,10 @@ final class WeightGradients {
         FloatVector c3 = FloatVector.fromArray(FS, dwBias, o + 3 * L);
         for (int r = start; r < end; r++) {
             int d = dzAt[r] + col;
-            c0 = c0.add(FloatVector.fromArray(FS, dz, d));
-            c1 = c1.add(FloatVector.fromArray(FS, dz, d + L));
-            c2 = c2.add(FloatVector.fromArray(FS, dz, d + 2 * L));
-            c3 = c3.add(FloatVector.fromArray(FS, dz, d + 3 * L));
+            c0 = FloatVector.fromArray(FS, dz, d).add(c0);
+            c1 = FloatVector.fromArray(FS, dz, d + L).add(c1);
+            c2 = FloatVector.fromArray(FS, dz, d + 2 * L).add(c2);
+            c3 = FloatVector.fromArray(FS, dz, d + 3 * L).add(c3);
         }
         c0.intoArray(dwBias, o);
         c1.intoArray(dwBias, o + L);

@@ -20,6 +20,13 @@ import org.plstm.TimeGateInit;
  * calls until a round allocates nothing (C2 has compiled it: here after 1,000 to 15,000 calls; a kernel the
  * event-driven path calls for few events compiles late) or
  * {@value #MAX_ROUNDS} rounds have passed; the result is the next round's allocation. No timing is asserted.
+ *
+ * <p>Surefire runs it with {@code -XX:-UseTypeProfile}: C2 then ignores the receiver types it profiled, as it does in
+ * effect where a caller is compiled before a kernel's profile was collected. A vector method called on a vector whose
+ * exact class C2 cannot see (one carried around a loop or into it from before) then becomes a virtual call that boxes
+ * on every use. That happened by chance in some trainer runs at {@code UseAVX=2} (about 4 GB/s of garbage from the
+ * bias gradient's loop, {@code WeightGradients.biasTile}); without type profiles it happens every time, so this test
+ * sees it.
  */
 class HotPathAllocationTest {
     private static final int ROUNDS = 50;
