@@ -152,14 +152,23 @@ final class CellKernel {
      * a layer flag; a method this long is never inlined into its caller, so each variant is compiled on its own, from
      * its own profile.
      *
-     * <p>One row at a time, start to end in registers: the sigmoids and tanhs are {@link VectorMath}'s operations
-     * written out here (the same bits: {@code CellKernelTest}), since a helper that took a vector would be boxed
-     * where C2 did not inline it, and one that took arrays costs a store and a load per gate. The array form (the
-     * gates of all rows through scratch in rounds, as {@link #forwardVector} still does) stored and reloaded each
-     * gate two or three times; this one loads {@code z}, {@code c}, {@code h}, {@code k} and stores the state and the
-     * five caches once. Training (a), 1 thread, Zen 5, jars alternating: {@code UseAVX=2} 50.7, 51.1, 56.6 → 48.6,
-     * 49.6, 54.4 ms; AVX-512 32.9, 34.6 → 30.4, 31.1 ms. Through array helpers instead (the same loop, each gate
-     * stored to its cache and reloaded) it was slower than before: 57.3-61.9 ms at {@code UseAVX=2}.
+     * <p>Row by row in registers, in two passes over the tile's rows: the first takes each row from {@code z} to
+     * i, f, g, o and {@code c~}, the second from {@code c~} to {@code tanh(c~)}, {@code c_t} and {@code h_t}, the two
+     * values passing through the tile's scratch. The sigmoids and tanhs are {@link VectorMath}'s operations written
+     * out here (the same bits: {@code CellKernelTest}), since a helper that took a vector would be boxed where C2 did
+     * not inline it, and one that took arrays costs a store and a load per gate. The array form (the gates of all
+     * rows through scratch in rounds, as {@link #forwardVector} still does) stored and reloaded each gate two or three
+     * times; this one loads {@code z}, {@code c}, {@code h}, {@code k} once and stores the state, the five caches and
+     * the two passed values once. Training (a), 1 thread, Zen 5, jars alternating: {@code UseAVX=2} 50.7, 51.1, 56.6
+     * → 48.6, 49.6, 54.4 ms; AVX-512 32.9, 34.6 → 30.4, 31.1 ms. Through array helpers instead (the same loop, each
+     * gate stored to its cache and reloaded) it was slower than before: 57.3-61.9 ms at {@code UseAVX=2}.
+     *
+     * <p>Why two passes: one row's chain from {@code z} to {@code h_t} (a sigmoid, {@code c~}, then a tanh) is about
+     * 130 cycles of latency and about 210 instructions at AVX2, so the out-of-order window holds about two rows and
+     * the core waited on the chain. Split, each pass's rows are short independent chains. {@code
+     * KernelBenchmark.cellUpdate} (a), 1 thread, Zen 5, two rounds each, jars alternating: AVX-512 8.04, 8.07 →
+     * 6.70, 6.78 µs; {@code UseAVX=2} 13.8, 13.7 → 12.4, 12.2 µs; 128-bit 26.9 → 23.7 µs; (b) at AVX-512 31.7,
+     * 31.8 → 28.6, 28.5 µs.
      */
     static void forwardPlain(CellTile tile) {
         float[] z = tile.z;
@@ -224,8 +233,7 @@ final class CellKernel {
                 d = FMA ? d.fma(u, FloatVector.broadcast(FS, TQ0)) : d.mul(u).add(TQ0);
                 g = x.mul(p).div(d);
             }
-            int at = tile.prev[q];
-            FloatVector cp = FloatVector.fromArray(FS, tile.c, at);
+            FloatVector cp = FloatVector.fromArray(FS, tile.c, tile.prev[q]);
             FloatVector fc = f.mul(cp);
             FloatVector ct = FMA ? i.fma(g, fc) : i.mul(g).add(fc); // the backward recomputes it the same way
             FloatVector o; // σ(zo)
@@ -247,6 +255,22 @@ final class CellKernel {
                         .mul(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
                 o = one.div(e.add(1f));
             }
+            ct.intoArray(tile.e, C + q * L);
+            o.intoArray(tile.e, O + q * L);
+            int c = tile.cacheAt[q];
+            i.intoArray(tile.gi, c);
+            f.intoArray(tile.gf, c);
+            g.intoArray(tile.gg, c);
+            o.intoArray(tile.go, c);
+        }
+        // Second pass: tanh(c~), h~ = o⊙tanh(c~); c_t = k⊙c~ + (1 − k)⊙c_{t-1}, h_t = k⊙h~ + (1 − k)⊙h_{t-1}.
+        for (int q = 0; q < count; q++) {
+            FloatVector one = FloatVector.broadcast(FS, 1f); // in the loop: see the class comment
+            int at = tile.prev[q];
+            int c = tile.cacheAt[q];
+            FloatVector ct = FloatVector.fromArray(FS, tile.e, C + q * L);
+            FloatVector o = FloatVector.fromArray(FS, tile.e, O + q * L);
+            FloatVector cp = FloatVector.fromArray(FS, tile.c, at);
             FloatVector tcv; // tanh(c~)
             {
                 FloatVector x = ct.blend(-TANH_CLAMP, ct.compare(VectorOperators.LT, -TANH_CLAMP));
@@ -262,7 +286,6 @@ final class CellKernel {
                 d = FMA ? d.fma(u, FloatVector.broadcast(FS, TQ0)) : d.mul(u).add(TQ0);
                 tcv = x.mul(p).div(d);
             }
-            // h~ = o⊙tanh(c~); c_t = k⊙c~ + (1 − k)⊙c_{t-1}, h_t = k⊙h~ + (1 − k)⊙h_{t-1}; the caches.
             FloatVector ht = o.mul(tcv);
             FloatVector k = FloatVector.fromArray(FS, tile.k, tile.kAt[q]);
             FloatVector oneMinusK = one.sub(k);
@@ -271,11 +294,6 @@ final class CellKernel {
             int out = tile.next[q];
             (FMA ? k.fma(ct, cKeep) : k.mul(ct).add(cKeep)).intoArray(tile.cOut, out);
             (FMA ? k.fma(ht, hKeep) : k.mul(ht).add(hKeep)).intoArray(tile.hOut, out);
-            int c = tile.cacheAt[q];
-            i.intoArray(tile.gi, c);
-            f.intoArray(tile.gf, c);
-            g.intoArray(tile.gg, c);
-            o.intoArray(tile.go, c);
             tcv.intoArray(tile.tc, c);
         }
     }
