@@ -166,9 +166,10 @@ final class CellKernel {
      * <p>Why two passes: one row's chain from {@code z} to {@code h_t} (a sigmoid, {@code c~}, then a tanh) is about
      * 130 cycles of latency and about 210 instructions at AVX2, so the out-of-order window holds about two rows and
      * the core waited on the chain. Split, each pass's rows are short independent chains. {@code
-     * KernelBenchmark.cellUpdate} (a), 1 thread, Zen 5, two rounds each, jars alternating: AVX-512 8.04, 8.07 →
-     * 6.70, 6.78 µs; {@code UseAVX=2} 13.8, 13.7 → 12.4, 12.2 µs; 128-bit 26.9 → 23.7 µs; (b) at AVX-512 31.7,
-     * 31.8 → 28.6, 28.5 µs.
+     * KernelBenchmark.cellUpdate} (a), 1 thread, Zen 5, jars alternating: AVX-512 8.16, 8.90 → 6.67, 6.73 µs;
+     * {@code UseAVX=2} 13.8, 13.9 → 12.5, 12.2 µs; 128-bit 27.2 → 24.0 µs; (b) at AVX-512 32.0, 32.7 → 28.0,
+     * 26.8 µs. Training (a), 1 thread: {@code UseAVX=2} 47.4, 47.9 → 46.0, 46.2 ms; AVX-512 26.8, 27.7 → 27.2,
+     * 27.5 ms (there the rest of the step hides the cell's latency).
      */
     static void forwardPlain(CellTile tile) {
         float[] z = tile.z;
