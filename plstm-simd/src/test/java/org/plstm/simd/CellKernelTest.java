@@ -59,6 +59,39 @@ class CellKernelTest {
         }
     }
 
+    /**
+     * Inference's configuration: the state updated in place ({@code cOut}, {@code hOut} are {@code c}, {@code h} at
+     * the same offsets) and every cache sent to the one shared sink ({@link CellTile#noCaches}). The two passes read
+     * {@code c~} and o back from the tile's scratch, never from a cache, and each row's previous state before its
+     * new state overwrites it; the new state has the scalar twin's bits, computed on separate arrays.
+     */
+    @Test
+    void inPlaceStateWithSunkCachesMatchesTheScalarTwin() {
+        SplittableRandom rng = new SplittableRandom(SEED + 1);
+        int rows = CellTile.MAX_ROWS;
+        int n = rows * 4 * VectorLevel.L;
+        for (int rep = 0; rep < REPEATS; rep++) {
+            float[] z = values(rng, n, 6);
+            float[] c = values(rng, rows * VectorLevel.L, 4);
+            float[] h = values(rng, rows * VectorLevel.L, 1);
+            float[] k = values(rng, rows * VectorLevel.L, 0.5);
+            for (int j = 0; j < k.length; j++) {
+                k[j] += 0.5f;
+            }
+            CellTile scalar = tile(z, c, h, k, rows);
+            CellKernel.forwardScalar(false, false, true, scalar);
+            CellTile vector = tile(z, c.clone(), h.clone(), k, rows);
+            vector.cOut = vector.c;
+            vector.hOut = vector.h;
+            vector.noCaches();
+            vector.sinkRows();
+            CellKernel.forwardPlain(vector);
+            String at = "in place, rep " + rep + " (seed " + (SEED + 1) + ")";
+            assertSameBits("c_t, " + at, scalar.cOut, vector.c);
+            assertSameBits("h_t, " + at, scalar.hOut, vector.h);
+        }
+    }
+
     private static float[] values(SplittableRandom rng, int n, double scale) {
         float[] a = new float[n];
         for (int j = 0; j < n; j++) {
