@@ -31,7 +31,8 @@ fi
 
 case "${1:-}" in
   fetch|train|compare|evaluate|events|freq|event-mnist|help|-h|--help|-V|--version) ;;
-  *) set -- train "$@" ;;
+  ''|-*) set -- train "$@" ;; # options only: the default command
+  *) ;; # a word that is no command: the jar says so, with a suggestion ("did you mean train?")
 esac
 read -r -a java_opts <<< "${JAVA_OPTS:-}"
 # -Dplstm.command: the help and the usage errors name this script, as the user typed it
