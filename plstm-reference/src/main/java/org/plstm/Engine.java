@@ -88,6 +88,37 @@ public abstract class Engine implements AutoCloseable {
         ws.params = params;
         ws.input = input;
         ws.mode = mode;
+        ws.xPrint = Fingerprint.of(input.x());
+        ws.timePrint = Fingerprint.of(input.time());
+        ws.lengthsPrint = Fingerprint.of(input.lengths());
+        ws.paramsPrint = paramsPrint(params);
+    }
+
+    /** The {@link Fingerprint} of every parameter array of {@code p}. */
+    private static long paramsPrint(PhasedLstmParams p) {
+        long h = Fingerprint.of(p.kernel());
+        h = h * 31 + Fingerprint.of(p.recurrentKernel());
+        h = h * 31 + Fingerprint.of(p.bias());
+        h = h * 31 + Fingerprint.of(p.peephole());
+        h = h * 31 + Fingerprint.of(p.period());
+        h = h * 31 + Fingerprint.of(p.shift());
+        return h * 31 + Fingerprint.of(p.ratioOn());
+    }
+
+    /**
+     * Backward differentiates the forward pass that ran: the input's arrays and the parameters must still hold
+     * its values (PyTorch's autograd refuses in the same way a saved tensor modified in place).
+     */
+    private static void requireUnchanged(LayerWorkspace ws) {
+        String changed = Fingerprint.of(ws.input.x()) != ws.xPrint ? "input.x"
+                : Fingerprint.of(ws.input.time()) != ws.timePrint ? "input.time"
+                : Fingerprint.of(ws.input.lengths()) != ws.lengthsPrint ? "input.lengths"
+                : paramsPrint(ws.params) != ws.paramsPrint ? "params" : null;
+        if (changed != null) {
+            throw new IllegalArgumentException(changed + ": expected the values the forward pass on this workspace "
+                    + "read (backward differentiates that pass; change them after backward), got values changed "
+                    + "since");
+        }
     }
 
     /**
@@ -102,8 +133,10 @@ public abstract class Engine implements AutoCloseable {
      *              feeds the loss
      * @param dhT   {@code dL/dh_T [B][H]}, or {@code null}
      * @param dcT   {@code dL/dc_T [B][H]}, or {@code null}
-     * @throws IllegalArgumentException if no forward pass preceded, {@code grads} is configured differently, or
-     *     an output gradient is wrongly sized or not finite
+     * @throws IllegalArgumentException if no forward pass preceded, {@code grads} is configured differently, an
+     *     output gradient is wrongly sized or not finite, or the forward pass's input arrays ({@code x},
+     *     {@code time}, {@code lengths}) or parameters no longer hold the values it read (compared by a 64-bit
+     *     fingerprint taken at the end of forward: one pass over them at each call)
      */
     public final void backward(LayerWorkspace ws, PhasedLstmParams grads, float[] dh, float[] dhT, float[] dcT) {
         checkWorkspace(ws);
@@ -126,6 +159,7 @@ public abstract class Engine implements AutoCloseable {
             Check.length("dcT", dcT, "B", ws.batch(), "H", hs);
             Check.finite("dcT", dcT);
         }
+        requireUnchanged(ws);
         doBackward(ws, ws.params, ws.input, grads, dh, dhT, dcT);
     }
 

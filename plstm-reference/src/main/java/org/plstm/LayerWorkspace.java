@@ -8,7 +8,8 @@ package org.plstm;
  *
  * <p>A workspace belongs to the engine that made it and is not thread-safe: use one per thread (or per stream of
  * calls). The forward pass remembers the parameters and input it was given; backward differentiates with
- * respect to those, so do not change them in between.
+ * respect to those, so do not change them in between: {@link Engine#backward} checks that their arrays still hold
+ * the forward pass's values and throws {@link IllegalArgumentException} if not.
  */
 public abstract class LayerWorkspace {
     private final PhasedLstmConfig config;
@@ -26,6 +27,11 @@ public abstract class LayerWorkspace {
     PhasedLstmParams params;
     SequenceBatch input;
     Mode mode;
+    /** {@link Fingerprint}s of the forward pass's {@code x}, {@code time}, {@code lengths} and parameters. */
+    long xPrint;
+    long timePrint;
+    long lengthsPrint;
+    long paramsPrint;
 
     /**
      * Allocates the public buffers.

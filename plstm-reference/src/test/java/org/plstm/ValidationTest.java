@@ -144,6 +144,37 @@ class ValidationTest {
     }
 
     @Test
+    void backwardRejectsInputOrParamsChangedSinceForward() {
+        try (Engine e = new ReferenceEngine()) {
+            LayerWorkspace ws = e.newWorkspace(CFG, 2, 4);
+            float[] x = new float[16];
+            double[] time = {0, 1, 2, 3, 0, 1, 2, 3};
+            SequenceBatch in = SequenceBatch.of(2, 4, 2, x, time);
+            PhasedLstmParams p = params();
+            PhasedLstmParams grads = new PhasedLstmParams(CFG);
+            String tail = ": expected the values the forward pass on this workspace read (backward differentiates "
+                    + "that pass; change them after backward), got values changed since";
+            e.forward(ws, p, in, null, null, Mode.TRAINING);
+            e.backward(ws, grads, null, new float[6], null); // unchanged: accepted, and again
+            e.backward(ws, grads, null, new float[6], null);
+            x[5] = 0.5f;
+            assertThatThrownBy(() -> e.backward(ws, grads, null, new float[6], null)).hasMessage("input.x" + tail);
+            x[5] = 0f;
+            x[0] = -0.0f; // a different bit pattern is a different value
+            assertThatThrownBy(() -> e.backward(ws, grads, null, new float[6], null)).hasMessage("input.x" + tail);
+            x[0] = 0f;
+            time[1] = 1.25;
+            assertThatThrownBy(() -> e.backward(ws, grads, null, new float[6], null))
+                    .hasMessage("input.time" + tail);
+            time[1] = 1;
+            p.period()[0] = -1f;
+            assertThatThrownBy(() -> e.backward(ws, grads, null, new float[6], null)).hasMessage("params" + tail);
+            p.period()[0] = params().period()[0];
+            e.backward(ws, grads, null, new float[6], null); // restored: accepted again
+        }
+    }
+
+    @Test
     void engineRejectsMismatchedWorkspaceAndMissingForward() {
         try (Engine e = new ReferenceEngine()) {
             LayerWorkspace ws = e.newWorkspace(CFG, 2, 4);
