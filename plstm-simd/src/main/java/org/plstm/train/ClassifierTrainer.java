@@ -9,6 +9,7 @@ import org.plstm.Mode;
 import org.plstm.PhasedLstmParams;
 import org.plstm.SequenceBatch;
 import org.plstm.Softmax;
+import org.plstm.Tensor;
 import org.plstm.optim.GradientClipping;
 import org.plstm.optim.Optimizer;
 
@@ -95,7 +96,7 @@ public final class ClassifierTrainer {
      * @param labels {@code [B]}, each in {@code [0, C)}
      * @return the loss and accuracy before the update, and the gradient norm before clipping
      * @throws IllegalArgumentException if an argument is null or misshapen, a label is out of range, or the model
-     *     produced non-finite values (then the parameters may be partly updated)
+     *     produced non-finite values or gradients (then the parameters and the optimiser are unchanged)
      */
     public TrainStepResult step(SequenceBatch batch, int[] labels) {
         Shape s = shapeFor(batch, labels);
@@ -113,12 +114,29 @@ public final class ClassifierTrainer {
         for (int k = depth - 2; k >= 0; k--) {
             engine.backward(s.ws[k], grads.get(k), s.ws[k + 1].dx(), null, null);
         }
-        double norm = clipNorm > 0
-                ? GradientClipping.clipByGlobalNorm(model.gradientTensors(), clipNorm)
-                : GradientClipping.globalNorm(model.gradientTensors());
+        double norm = finiteGradientNorm();
         optimizer.step(model.tensors(), model.gradientTensors());
         model.applyConstraints();
         return new TrainStepResult(loss, correct, s.batch, norm);
+    }
+
+    /**
+     * The gradients' global norm before clipping, after clipping them if {@link #clipNorm()} is on.
+     *
+     * @throws IllegalArgumentException if a gradient is not finite, before any parameter changes (clipping would
+     *     turn an infinite gradient into NaN, and the optimiser would write it into the model)
+     */
+    private double finiteGradientNorm() {
+        List<Tensor> g = model.gradientTensors();
+        double norm = GradientClipping.globalNorm(g);
+        if (!Double.isFinite(norm)) {
+            throw new IllegalArgumentException("gradients: expected finite values, got a global norm of " + norm
+                    + " (e.g. timestamps too large for the periods' float precision); the step was not applied");
+        }
+        if (clipNorm > 0) {
+            GradientClipping.clipByGlobalNorm(g, clipNorm);
+        }
+        return norm;
     }
 
     /**
@@ -164,7 +182,7 @@ public final class ClassifierTrainer {
      * @return the mean squared error before the update (in {@link TrainStepResult#loss()}; {@code correct} is 0),
      *     and the gradient norm before clipping
      * @throws IllegalArgumentException if an argument is null or misshapen, a target is not finite, or the model
-     *     produced non-finite values (then the parameters may be partly updated)
+     *     produced non-finite values or gradients (then the parameters and the optimiser are unchanged)
      */
     public TrainStepResult stepRegression(SequenceBatch batch, float[] targets) {
         Shape s = shapeFor(batch, null);
@@ -181,9 +199,7 @@ public final class ClassifierTrainer {
         for (int k = depth - 2; k >= 0; k--) {
             engine.backward(s.ws[k], grads.get(k), s.ws[k + 1].dx(), null, null);
         }
-        double norm = clipNorm > 0
-                ? GradientClipping.clipByGlobalNorm(model.gradientTensors(), clipNorm)
-                : GradientClipping.globalNorm(model.gradientTensors());
+        double norm = finiteGradientNorm();
         optimizer.step(model.tensors(), model.gradientTensors());
         model.applyConstraints();
         return new TrainStepResult(loss, 0, s.batch, norm);

@@ -271,4 +271,34 @@ class ClassifierTrainerTest {
                     .hasMessageContaining("labels: expected values in [0, C=3), got 3");
         }
     }
+
+    /**
+     * Timestamps of 1e300 keep the forward finite but overflow the time gate's gradients: the step refuses before the
+     * optimiser runs, with or without clipping (which would turn the infinite norm into NaN gradients), on both
+     * engines, and the model, the optimiser and the next ordinary step are as if it had not been tried.
+     */
+    @Test
+    void aStepWithNonFiniteGradientsChangesNothing() {
+        SequenceBatch huge = SequenceBatch.of(1, 2, 2, new float[] {0.1f, 0.2f, 0.3f, 0.4f}, new double[] {1e300, 2e300});
+        SequenceBatch plain = SequenceBatch.of(1, 2, 2, new float[] {0.1f, 0.2f, 0.3f, 0.4f}, new double[] {0, 1});
+        for (double clip : new double[] {0, 1}) {
+            for (boolean simd : new boolean[] {true, false}) {
+                SequenceClassifier m = model(2, 5, 1, 3, false, PhasedLstmConfig.DEFAULT_LEAK, 1);
+                SequenceClassifier untouched = m.copy();
+                try (Engine e = simd ? new SimdEngine(1) : new ReferenceEngine()) {
+                    ClassifierTrainer t = new ClassifierTrainer(e, m, new Adam(0.01), clip);
+                    assertThatThrownBy(() -> t.step(huge, new int[] {0}))
+                            .isInstanceOf(IllegalArgumentException.class)
+                            .hasMessageStartingWith("gradients: expected finite values, got a global norm of")
+                            .hasMessageEndingWith("the step was not applied");
+                    assertThat(t.optimizer().iterations()).isZero();
+                    for (int k = 0; k < m.tensors().size(); k++) {
+                        assertThat(m.tensors().get(k).data()).as(m.tensors().get(k).name())
+                                .containsExactly(untouched.tensors().get(k).data());
+                    }
+                    assertThat(t.step(plain, new int[] {0}).gradientNorm()).isFinite();
+                }
+            }
+        }
+    }
 }
