@@ -77,6 +77,8 @@ public final class Checkpoint {
      * Other safetensors readers ignore it, as they ignore all metadata.
      */
     public static final String INTEGRITY = "integrity";
+    /** The form of an {@link #INTEGRITY} value, {@link #digest}'s result. */
+    private static final java.util.regex.Pattern DIGEST_FORM = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}");
 
     private static final System.Logger LOG = System.getLogger("org.plstm.io");
     private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -533,13 +535,21 @@ public final class Checkpoint {
 
     /**
      * Checks a file's integrity digest, if it has one; a file without one (written before plstm stored it) loads
-     * with one warning on the {@code org.plstm.io} logger.
+     * with one warning on the {@code org.plstm.io} logger, unless another entry holds a value of the digest's form
+     * (the key damaged, e.g. one flipped bit: it is refused rather than loaded unverified).
      *
      * @return whether a digest was present (and matched)
      */
     private static boolean verify(String src, Safetensors.Contents contents) throws CheckpointFormatException {
         String recorded = contents.metadata().get(INTEGRITY);
         if (recorded == null) {
+            for (Map.Entry<String, String> e : contents.metadata().entrySet()) {
+                if (DIGEST_FORM.matcher(e.getValue()).matches()) { // a damaged key, not a file from before digests
+                    throw new CheckpointFormatException(src, "no '" + INTEGRITY + "' entry, but the entry '"
+                            + e.getKey() + "' holds a digest: the file was damaged or edited after it was saved (use "
+                            + "a backup copy or retrain)");
+                }
+            }
             LOG.log(System.Logger.Level.WARNING, src + ": no integrity digest (a checkpoint written before plstm "
                     + "stored one): loaded without verification; saving it again adds one");
             return false;

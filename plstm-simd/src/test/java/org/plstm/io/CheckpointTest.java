@@ -371,6 +371,24 @@ class CheckpointTest {
                 Checkpoint.load(saved()).weights().layers().get(0).kernel());
     }
 
+    /**
+     * One flipped bit in the key "integrity" ('y' to 'x') used to make a file load as one from before digests, i.e.
+     * unverified; a second edit (a weight) then loaded as well. A value of the digest's form under another key is
+     * a damaged key.
+     */
+    @Test
+    void aDamagedIntegrityKeyIsRefusedNotLoadedUnverified() throws Exception {
+        Safetensors.Contents c = Safetensors.read(saved());
+        Map<String, String> m = new LinkedHashMap<>(c.metadata());
+        m.put("integritx", m.remove(Checkpoint.INTEGRITY));
+        Path damaged = dir.resolve("damaged.safetensors");
+        Safetensors.write(damaged, new ArrayList<>(c.tensors().values()), m);
+        assertThatThrownBy(() -> Checkpoint.load(damaged)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessageContaining(damaged.toString())
+                .hasMessageContaining("no 'integrity' entry, but the entry 'integritx' holds a digest: the file was "
+                        + "damaged or edited after it was saved");
+    }
+
     @Test
     void messagesAboutHugeHeadersAreCapped() throws Exception {
         Path f = edited(t -> {
