@@ -111,7 +111,7 @@ public final class AtomicFiles {
         boolean done = false;
         try {
             step();
-            relaxPermissions(tmp);
+            relaxPermissions(tmp, absolute);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 writer.writeTo(out);
@@ -138,12 +138,14 @@ public final class AtomicFiles {
     }
 
     /**
-     * Temporary files are created owner-only; the result is an ordinary file, so give it {@code rw-r--r--} where
-     * the file system has POSIX permissions.
+     * Temporary files are created owner-only; the result replaces {@code target}, so it keeps the permissions
+     * {@code target} has (a private {@code rw-------} checkpoint stays private), or is an ordinary {@code rw-r--r--}
+     * file where {@code target} is new, wherever the file system has POSIX permissions.
      */
-    private static void relaxPermissions(Path tmp) {
+    private static void relaxPermissions(Path tmp, Path target) {
         try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(tmp, Files.exists(target) ? Files.getPosixFilePermissions(target)
+                    : PosixFilePermissions.fromString("rw-r--r--"));
         } catch (UnsupportedOperationException | IOException e) {
             // not POSIX, or not allowed: keep the default
         }

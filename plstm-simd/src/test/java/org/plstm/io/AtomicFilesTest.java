@@ -52,6 +52,23 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aReplacedFileKeepsItsPermissionsAndANewOneIsRwRR() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews()
+                .contains("posix"), "the file system has no POSIX permissions");
+        Path fresh = dir.resolve("fresh.txt");
+        AtomicFiles.writeString(fresh, "new");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)))
+                .isEqualTo("rw-r--r--");
+        Path secret = dir.resolve("secret.txt");
+        AtomicFiles.writeString(secret, "one");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        AtomicFiles.writeString(secret, "two");
+        assertThat(secret).hasContent("two");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
     void aFailingWriterLeavesTheOldFileIntactAndTheErrorNamesIt() throws Exception {
         Path f = dir.resolve("keep.txt");
         AtomicFiles.writeString(f, "old");
