@@ -81,7 +81,12 @@ public final class Checkpoint {
     private static final java.util.regex.Pattern DIGEST_FORM = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}");
 
     private static final System.Logger LOG = System.getLogger("org.plstm.io");
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** Strict where it reads: no trailing text after the JSON value, no duplicate field (Jackson's defaults allow both). */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    /** An integer as {@link #save} writes it: decimal digits, no sign, space or leading zero. */
+    private static final java.util.regex.Pattern CANONICAL_INT = java.util.regex.Pattern.compile("0|[1-9][0-9]*");
     private static final Set<String> RESERVED = Set.of("format", "layers", "classes", "optimizer",
             "optimizer.learning_rate", "optimizer.iterations", "optimizer.tensors", "epoch", "trainer", INTEGRITY);
 
@@ -444,7 +449,10 @@ public final class Checkpoint {
             throws CheckpointFormatException {
         String v = required(src, meta, key);
         try {
-            int n = Integer.parseInt(v.trim());
+            if (!CANONICAL_INT.matcher(v).matches()) {
+                throw new NumberFormatException();
+            }
+            int n = Integer.parseInt(v);
             if (n < min || n > max) {
                 throw new NumberFormatException();
             }
@@ -458,7 +466,10 @@ public final class Checkpoint {
     private static long longEntry(String src, Map<String, String> meta, String key) throws CheckpointFormatException {
         String v = required(src, meta, key);
         try {
-            long n = Long.parseLong(v.trim());
+            if (!CANONICAL_INT.matcher(v).matches()) {
+                throw new NumberFormatException();
+            }
+            long n = Long.parseLong(v);
             if (n < 0) {
                 throw new NumberFormatException();
             }
@@ -606,9 +617,12 @@ public final class Checkpoint {
      * @param key  metadata key for messages
      * @param json the JSON text
      * @return the configuration
-     * @throws CheckpointFormatException if the JSON is malformed, a field is missing or of the wrong type, or the
-     *     configuration is invalid
+     * @throws CheckpointFormatException if the JSON is malformed (trailing text and duplicate fields included), a
+     *     field is missing, unknown or of the wrong type, or the configuration is invalid
      */
+    private static final List<String> CONFIG_FIELDS = List.of("input_size", "hidden_size", "peepholes",
+            "gate_activation", "time_gate", "leak", "train_period", "train_shift", "train_ratio_on");
+
     static PhasedLstmConfig parseConfig(String src, String key, String json) throws CheckpointFormatException {
         JsonNode o;
         try {
@@ -618,6 +632,13 @@ public final class Checkpoint {
         }
         if (o == null || !o.isObject()) {
             throw new CheckpointFormatException(src, key + " must be a JSON object, got " + json);
+        }
+        for (java.util.Iterator<String> names = o.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!CONFIG_FIELDS.contains(name)) {
+                throw new CheckpointFormatException(src, key + " has the unknown field " + name + ", expected only "
+                        + CONFIG_FIELDS);
+            }
         }
         try {
             return new PhasedLstmConfig(intField(src, key, o, "input_size"), intField(src, key, o, "hidden_size"),

@@ -237,6 +237,26 @@ class CheckpointTest {
                 .hasMessageStartingWith(f + ": ").hasMessageContaining(message);
     }
 
+    /**
+     * Entries are read as {@code save} writes them: integers in plain decimal, the layer configuration as one JSON
+     * object with exactly its fields (the attack loaded " 1", "+1", "01", trailing text, duplicate and unknown
+     * fields; the digest covers them, so this matters for edited or old files).
+     */
+    @Test
+    void metadataInAnotherSpellingThanSavesIsRefused() throws Exception {
+        for (String layers : new String[] {" 1", "+1", "01", "1 "}) {
+            assertCorrupt(edited(t -> { }, m -> m.put("layers", layers)),
+                    "metadata layers must be an integer in [1, 10000], got '" + layers + "'");
+        }
+        assertCorrupt(edited(t -> { }, m -> m.put("epoch", "-0")), "metadata epoch must be an integer >= 0");
+        String config = Safetensors.read(saved()).metadata().get("layers.0.config");
+        assertCorrupt(edited(t -> { }, m -> m.put("layers.0.config", config + "xyz")), "is not valid JSON");
+        assertCorrupt(edited(t -> { }, m -> m.put("layers.0.config", config.replace("{", "{\"leak\":0.5,"))),
+                "is not valid JSON: Duplicate field 'leak'");
+        assertCorrupt(edited(t -> { }, m -> m.put("layers.0.config", config.replace("{", "{\"units\":3,"))),
+                "layers.0.config has the unknown field units, expected only [input_size, hidden_size");
+    }
+
     @Test
     void truncatedFilesAreRejected() throws Exception {
         Path f = saved();
