@@ -96,7 +96,9 @@ public final class ClassifierTrainer {
      * @param labels {@code [B]}, each in {@code [0, C)}
      * @return the loss and accuracy before the update, and the gradient norm before clipping
      * @throws IllegalArgumentException if an argument is null or misshapen, a label is out of range, or the model
-     *     produced non-finite values or gradients (then the parameters and the optimiser are unchanged)
+     *     produced non-finite values (then the parameters and the optimiser are unchanged)
+     * @throws NonFiniteGradientException (an {@link IllegalArgumentException}) if a gradient is NaN or infinite: the
+     *     step is not applied
      */
     public TrainStepResult step(SequenceBatch batch, int[] labels) {
         Shape s = shapeFor(batch, labels);
@@ -123,15 +125,14 @@ public final class ClassifierTrainer {
     /**
      * The gradients' global norm before clipping, after clipping them if {@link #clipNorm()} is on.
      *
-     * @throws IllegalArgumentException if a gradient is not finite, before any parameter changes (clipping would
+     * @throws NonFiniteGradientException if a gradient is not finite, before any parameter changes (clipping would
      *     turn an infinite gradient into NaN, and the optimiser would write it into the model)
      */
     private double finiteGradientNorm() {
         List<Tensor> g = model.gradientTensors();
         double norm = GradientClipping.globalNorm(g);
         if (!Double.isFinite(norm)) {
-            throw new IllegalArgumentException("gradients: expected finite values, got a global norm of " + norm
-                    + " (e.g. timestamps too large for the periods' float precision); the step was not applied");
+            throw new NonFiniteGradientException(norm);
         }
         if (clipNorm > 0) {
             GradientClipping.clipByGlobalNorm(g, clipNorm);
@@ -182,7 +183,9 @@ public final class ClassifierTrainer {
      * @return the mean squared error before the update (in {@link TrainStepResult#loss()}; {@code correct} is 0),
      *     and the gradient norm before clipping
      * @throws IllegalArgumentException if an argument is null or misshapen, a target is not finite, or the model
-     *     produced non-finite values or gradients (then the parameters and the optimiser are unchanged)
+     *     produced non-finite values (then the parameters and the optimiser are unchanged)
+     * @throws NonFiniteGradientException (an {@link IllegalArgumentException}) if a gradient is NaN or infinite: the
+     *     step is not applied
      */
     public TrainStepResult stepRegression(SequenceBatch batch, float[] targets) {
         Shape s = shapeFor(batch, null);

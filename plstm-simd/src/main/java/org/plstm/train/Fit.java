@@ -35,8 +35,9 @@ import org.plstm.optim.Optimizer;
  * sequence and given its lengths ({@link SequenceBatch#lengths()}), one {@link ClassifierTrainer#step} each; then the
  * validation set in inference mode. The monitored value is the validation loss (the training loss without
  * validation data): {@code keepBest} saves a checkpoint ({@link Checkpoint#save}, atomic) whenever it improves, and
- * {@code earlyStopping(n)} stops after {@code n} epochs without improvement. A loss that is not finite stops training
- * with an {@link IllegalStateException} naming the epoch and batch (the best checkpoint stays as it was).
+ * {@code earlyStopping(n)} stops after {@code n} epochs without improvement. A loss or gradients that are not finite
+ * stop training with an {@link IllegalStateException} naming the epoch and batch (the best checkpoint stays as it
+ * was; a step whose gradients are not finite is not applied, {@link NonFiniteGradientException}).
  *
  * <p>Regression ({@link #task task(Task.REGRESSION)}): a model with one output ({@code K = 1}) learns each
  * sequence's {@link LabeledSequence#target()} with the mean squared error ({@link ClassifierTrainer#stepRegression});
@@ -269,8 +270,8 @@ public final class Fit {
      * @return the history
      * @throws IllegalArgumentException if {@code train} is null, empty or yields a null, or a sequence does not fit
      *     the model
-     * @throws IllegalStateException if the loss becomes NaN or infinite (training diverged), or the schedule gives
-     *     an invalid rate
+     * @throws IllegalStateException if the loss or the gradients become NaN or infinite (training diverged; a step
+     *     whose gradients are not finite is not applied), or the schedule gives an invalid rate
      * @throws UncheckedIOException if the best checkpoint cannot be written
      */
     public History fit(Iterable<LabeledSequence> train) {
@@ -285,8 +286,8 @@ public final class Fit {
      * @param train the training sequences (at least one), each of the model's input size, labels below its classes
      * @return the history
      * @throws IllegalArgumentException if {@code train} is null or empty, or a sequence does not fit the model
-     * @throws IllegalStateException if the loss becomes NaN or infinite (training diverged), or the schedule gives
-     *     an invalid rate
+     * @throws IllegalStateException if the loss or the gradients become NaN or infinite (training diverged; a step
+     *     whose gradients are not finite is not applied), or the schedule gives an invalid rate
      * @throws UncheckedIOException if the best checkpoint cannot be written
      */
     public History fit(List<LabeledSequence> train) {
@@ -321,9 +322,17 @@ public final class Fit {
                 List<int[]> batches = batches(train, batchSize, new SplittableRandom(seed * 1_000_003L + epoch));
                 for (int b = 0; b < batches.size(); b++) {
                     int[] idx = batches.get(b);
-                    TrainStepResult r = task == Task.REGRESSION
-                            ? trainer.stepRegression(batch(train, idx), targets(train, idx))
-                            : trainer.step(batch(train, idx), labels(train, idx));
+                    TrainStepResult r;
+                    try {
+                        r = task == Task.REGRESSION
+                                ? trainer.stepRegression(batch(train, idx), targets(train, idx))
+                                : trainer.step(batch(train, idx), labels(train, idx));
+                    } catch (NonFiniteGradientException ex) {
+                        throw new IllegalStateException("training diverged at epoch " + epoch + ", batch " + (b + 1)
+                                + ": the gradients' norm is " + ex.norm() + " (the step was not applied); try a "
+                                + "smaller learning rate (now " + opt.learningRate() + ") or clipNorm, or look for "
+                                + "timestamps far larger than the periods", ex);
+                    }
                     if (!Double.isFinite(r.loss())) {
                         throw new IllegalStateException("training diverged at epoch " + epoch + ", batch " + (b + 1)
                                 + ": the loss is " + r.loss() + "; try a smaller learning rate (now "

@@ -135,6 +135,21 @@ class FitTest {
         assertThat(h.epochs().get(1).learningRate()).isEqualTo(1e-30);
     }
 
+    /** Timestamps of 1e300 overflow the time gate's gradients: the run stops as diverged, with the model unchanged. */
+    @Test
+    void gradientsThatAreNotFiniteStopTheRunAsDivergedWithTheModelUnchanged() {
+        SequenceClassifier m = model();
+        SequenceClassifier before = m.copy();
+        List<LabeledSequence> far = List.of(new LabeledSequence(new float[] {0.1f, 0.2f, 0.3f, 0.4f},
+                new double[] {1e300, 2e300}, 0));
+        assertThatThrownBy(() -> Fit.of(m).epochs(2).fit(far)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("training diverged at epoch 1, batch 1: the gradients' norm is ")
+                .hasCauseInstanceOf(NonFiniteGradientException.class);
+        for (int k = 0; k < m.tensors().size(); k++) {
+            assertThat(m.tensors().get(k).data()).containsExactly(before.tensors().get(k).data());
+        }
+    }
+
     @Test
     void dataThatDoesNotFitTheModelIsRefusedNamingTheSequence() {
         List<LabeledSequence> data = new ArrayList<>(task(5, 1));

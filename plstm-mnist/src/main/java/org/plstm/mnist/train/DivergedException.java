@@ -3,8 +3,9 @@ package org.plstm.mnist.train;
 import java.util.Locale;
 
 /**
- * Training diverged: a batch's loss was not finite, or the parameters left their valid range (NaN/Inf, a period
- * {@code <= 0}). Nothing of the diverged epoch is saved: the run's files stay those of the last good epoch. The
+ * Training diverged: a batch's loss or gradients were not finite, or the parameters left their valid range
+ * (NaN/Inf, a period {@code <= 0}). Nothing of the diverged epoch is saved: the run's files stay those of the last
+ * good epoch. The
  * message names the epoch and batch, the last good checkpoint, and suggests a smaller learning rate.
  */
 public final class DivergedException extends IllegalStateException {

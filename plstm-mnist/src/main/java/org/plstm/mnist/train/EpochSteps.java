@@ -2,6 +2,7 @@ package org.plstm.mnist.train;
 
 import org.plstm.optim.CosineDecay;
 import org.plstm.train.ClassifierTrainer;
+import org.plstm.train.NonFiniteGradientException;
 import org.plstm.train.TrainStepResult;
 
 /**
@@ -52,8 +53,8 @@ final class EpochSteps {
      * @param batch 1-based batch of the epoch (for the message)
      * @param step  the step
      * @return its result, whose loss is finite
-     * @throws DivergedException if the loss is not finite, or the engine refused the step and the parameters or
-     *     the optimiser's state are out of range
+     * @throws DivergedException if the loss or the gradients are not finite, or the engine refused the step and the
+     *     parameters or the optimiser's state are out of range
      * @throws IllegalArgumentException what the engine threw, when the parameters are fine (a bad batch)
      */
     TrainStepResult take(int batch, Step step) {
@@ -64,6 +65,9 @@ final class EpochSteps {
         TrainStepResult r;
         try {
             r = step.take();
+        } catch (NonFiniteGradientException e) {
+            throw new DivergedException(epoch, batch, "the gradients' norm is " + e.norm() + " (the step was not "
+                    + "applied)", learningRate, lastGood);
         } catch (IllegalArgumentException e) {
             // the engine validates the parameters first: an earlier update may have made them NaN
             String broken = RunSupport.divergence(trainer);

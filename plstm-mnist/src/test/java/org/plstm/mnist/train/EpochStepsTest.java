@@ -63,6 +63,24 @@ class EpochStepsTest {
     }
 
     @Test
+    void gradientsThatAreNotFiniteAreADivergenceAtThatBatch() {
+        try (Engine e = Backend.named("reference").newEngine(1)) {
+            ClassifierTrainer trainer = new ClassifierTrainer(e, model(), new Sgd(0.1), 0);
+            EpochSteps steps = new EpochSteps(trainer, null, 2, 0.1, LAST_GOOD);
+            org.plstm.SequenceBatch far = org.plstm.SequenceBatch.of(1, 2, 1, new float[] {0.1f, 0.2f},
+                    new double[] {1e300, 2e300}); // finite input whose time gate gradients overflow
+            assertThatThrownBy(() -> steps.take(5, () -> trainer.step(far, new int[] {1})))
+                    .isInstanceOfSatisfying(DivergedException.class, d -> {
+                        assertThat(d.epoch()).isEqualTo(2);
+                        assertThat(d.batch()).isEqualTo(5);
+                    })
+                    .hasMessageContaining("the gradients' norm is ")
+                    .hasMessageContaining("(the step was not applied)")
+                    .hasMessageContaining(LAST_GOOD);
+        }
+    }
+
+    @Test
     void aRefusedBatchWithSoundParametersIsTheEnginesOwnError() {
         try (Engine e = Backend.named("reference").newEngine(1)) {
             ClassifierTrainer trainer = new ClassifierTrainer(e, model(), new Sgd(0.1), 0);
