@@ -2,6 +2,7 @@ package org.plstm.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -268,8 +269,8 @@ public final class Fit {
      * @param train the training sequences (at least one): a collection, or your own {@code Iterable} (e.g.
      *              {@code () -> cursor})
      * @return the history
-     * @throws IllegalArgumentException if {@code train} is null, empty or yields a null, or a sequence does not fit
-     *     the model
+     * @throws IllegalArgumentException if {@code train} is null, empty or yields a null, a sequence does not fit
+     *     the model, or {@code keepBest} cannot be written (see {@link #fit(List)})
      * @throws IllegalStateException if the loss or the gradients become NaN or infinite (training diverged; a step
      *     whose gradients are not finite is not applied), or the schedule gives an invalid rate
      * @throws UncheckedIOException if the best checkpoint cannot be written
@@ -285,7 +286,9 @@ public final class Fit {
      *
      * @param train the training sequences (at least one), each of the model's input size, labels below its classes
      * @return the history
-     * @throws IllegalArgumentException if {@code train} is null or empty, or a sequence does not fit the model
+     * @throws IllegalArgumentException if {@code train} is null or empty, a sequence does not fit the model, or
+     *     {@code keepBest} is a directory or lies under a file or a directory that is not writable (checked before
+     *     training)
      * @throws IllegalStateException if the loss or the gradients become NaN or infinite (training diverged; a step
      *     whose gradients are not finite is not applied), or the schedule gives an invalid rate
      * @throws UncheckedIOException if the best checkpoint cannot be written
@@ -297,6 +300,9 @@ public final class Fit {
         }
         check("train", train, model, task);
         check("validation", validation, model, task);
+        if (keepBest != null) {
+            checkWritable(keepBest);
+        }
         Optimizer opt = optimizer != null ? optimizer : Optimizer.create("rmsprop", 1e-3);
         Engine e = engine != null ? engine : Backend.get().newEngine();
         try {
@@ -442,7 +448,7 @@ public final class Fit {
      */
     public static float[] predict(SequenceClassifier model, List<LabeledSequence> data, int batch) {
         Check.notNull("model", model);
-        check("data", data, model);
+        check("data", data, model, Task.CLASSIFICATION, false); // the labels are not read
         Check.atLeast("batch", batch, 1);
         int c = model.classes();
         float[] out = new float[Math.multiplyExact(data.size(), c)];
@@ -487,6 +493,27 @@ public final class Fit {
         return out;
     }
 
+    /**
+     * Before any training: {@code keepBest} names a file (not a directory) whose nearest existing ancestor is a
+     * writable directory ({@link Checkpoint#save} creates the missing ones), so a typo fails now, not after the first
+     * epoch.
+     */
+    private static void checkWritable(Path file) {
+        Path absolute = file.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            throw new IllegalArgumentException("keepBest: expected a file to write, got the directory " + file);
+        }
+        Path dir = absolute.getParent();
+        while (dir != null && !Files.exists(dir)) {
+            dir = dir.getParent();
+        }
+        if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new IllegalArgumentException("keepBest: expected a path in a writable directory, got " + file + " ("
+                    + (dir == null ? "no existing ancestor" : dir + (Files.isDirectory(dir) ? " is not writable"
+                    : " is a file, not a directory")) + ")");
+        }
+    }
+
     private static void check(String name, List<LabeledSequence> data, SequenceClassifier model) {
         check(name, data, model, Task.CLASSIFICATION);
     }
@@ -515,7 +542,7 @@ public final class Fit {
                     throw new IllegalArgumentException(name + "[" + i + "]: expected a finite regression target, got "
                             + "none (NaN); make it with LabeledSequence.regression");
                 }
-            } else if (s.label() >= model.classes()) {
+            } else if (targets && s.label() >= model.classes()) {
                 throw new IllegalArgumentException(name + "[" + i + "]: expected a label in [0, " + model.classes()
                         + "), got " + s.label());
             }

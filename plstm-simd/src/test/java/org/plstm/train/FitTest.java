@@ -151,6 +151,29 @@ class FitTest {
     }
 
     @Test
+    void aKeepBestPathThatCannotBeWrittenIsRefusedBeforeTraining() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("notes.txt"), "a file");
+        SequenceClassifier m = model();
+        SequenceClassifier before = m.copy();
+        assertThatThrownBy(() -> Fit.of(m).keepBest(file.resolve("best.safetensors")).fit(task(20, 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("keepBest: expected a path in a writable directory, got " + file.resolve("best.safetensors")
+                        + " (" + file + " is a file, not a directory)");
+        assertThatThrownBy(() -> Fit.of(m).keepBest(dir).fit(task(20, 1)))
+                .hasMessage("keepBest: expected a file to write, got the directory " + dir);
+        assertThat(m.tensors().get(0).data()).containsExactly(before.tensors().get(0).data()); // nothing trained
+        // a missing directory is fine: the checkpoint's save creates it
+        Fit.of(m).epochs(1).keepBest(dir.resolve("new/sub/best.safetensors")).fit(task(20, 1));
+        assertThat(dir.resolve("new/sub/best.safetensors")).exists();
+    }
+
+    @Test
+    void predictIgnoresTheLabels() {
+        List<LabeledSequence> unlabeled = List.of(new LabeledSequence(new float[] {0.5f, 0.5f}, new double[] {1}, 7));
+        assertThat(Fit.predict(model(), unlabeled, 4)).hasSize(2); // label 7 of a 2-class model: not read
+    }
+
+    @Test
     void dataThatDoesNotFitTheModelIsRefusedNamingTheSequence() {
         List<LabeledSequence> data = new ArrayList<>(task(5, 1));
         data.add(new LabeledSequence(new float[3], new double[] {1}, 0));
