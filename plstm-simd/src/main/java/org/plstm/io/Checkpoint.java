@@ -56,8 +56,8 @@ import org.plstm.Tensor;
  * gate_activation, time_gate, leak, train_period, train_shift, train_ratio_on}); {@code classes} = {@code C};
  * {@code optimizer} (name), {@code optimizer.learning_rate}, {@code optimizer.iterations},
  * {@code optimizer.tensors} (JSON array of the trainable tensor names, in slot index order) when an optimiser is
- * saved; {@code epoch} = completed epochs; {@code trainer} = a caller-supplied JSON string (e.g. the training
- * configuration) when given; plus any caller-supplied extra entries; and {@value #INTEGRITY} = the SHA-256 digest of
+ * saved; {@code epoch} = completed epochs; {@code trainer} = a caller-supplied string, stored and returned verbatim
+ * (not parsed; by convention JSON, e.g. the training configuration) when given; plus any caller-supplied extra entries; and {@value #INTEGRITY} = the SHA-256 digest of
  * everything else ({@link #digest}). An optimiser's hyperparameters other than the learning rate are the Keras
  * defaults ({@code org.plstm.optim.Optimizer#create}).
  *
@@ -99,7 +99,7 @@ public final class Checkpoint {
      * @param weights   the saved parameters
      * @param optimizer the optimiser state, or {@code null} if none was saved
      * @param epoch     completed epochs
-     * @param trainer   the caller's JSON string saved as {@code trainer}, or {@code null}
+     * @param trainer   the caller's string saved as {@code trainer} (verbatim), or {@code null}
      * @param metadata  all metadata entries of the file (unmodifiable)
      * @param verified  whether the file carried an integrity digest (and it matched: a mismatch is an exception);
      *                  {@code false} for files written before plstm stored one
@@ -135,7 +135,8 @@ public final class Checkpoint {
      * @param optimizer the optimiser's state ({@code Optimizer.checkpointState()}), or {@code null} to save weights
      *                  only
      * @param epoch     completed epochs, {@code >= 0}
-     * @param trainer   a JSON string describing the training configuration, or {@code null}
+     * @param trainer   a string describing the training configuration, stored verbatim and not parsed (by
+     *                  convention JSON, as the MNIST trainer writes it), or {@code null}
      * @param extra     further metadata entries (keys must not be reserved: {@code format}, {@code layers},
      *                  {@code layers.*}, {@code classes}, {@code optimizer*}, {@code epoch}, {@code trainer},
      *                  {@value #INTEGRITY}); may be empty
