@@ -57,8 +57,8 @@ import org.plstm.Tensor;
  * {@code optimizer} (name), {@code optimizer.learning_rate}, {@code optimizer.iterations},
  * {@code optimizer.tensors} (JSON array of the trainable tensor names, in slot index order) when an optimiser is
  * saved; {@code epoch} = completed epochs; {@code trainer} = a caller-supplied string, stored and returned verbatim
- * (not parsed; by convention JSON, e.g. the training configuration) when given; plus any caller-supplied extra entries; and {@value #INTEGRITY} = the SHA-256 digest of
- * everything else ({@link #digest}). An optimiser's hyperparameters other than the learning rate are the Keras
+ * (not parsed; by convention JSON, e.g. the training configuration) when given; plus any caller-supplied extra
+ * entries; and {@value #INTEGRITY} = the SHA-256 digest of everything else ({@link #digest}). An optimiser's hyperparameters other than the learning rate are the Keras
  * defaults ({@code org.plstm.optim.Optimizer#create}).
  *
  * <p>{@link #save} writes atomically. {@link #load} validates the file ({@link Safetensors#read}), verifies the
