@@ -122,13 +122,13 @@ public abstract class Engine implements AutoCloseable {
     }
 
     /**
-     * Full backpropagation through time of the last {@link #forward} on {@code ws}. Accumulates every
-     * parameter gradient into {@code grads} ({@code period}, {@code shift}, {@code ratioOn} only when the time
-     * gate is on and they are trainable) and writes {@code ws.dx()}, {@code ws.dh0()}, {@code ws.dc0()}.
-     * {@code dphi/dtau = −(t − s)/tau²}, {@code dphi/ds = −1/tau} (DESIGN.md). Valid but extreme input can overflow
-     * the time gate's gradients to ±Infinity or NaN (|t − s| near {@code 1e38·tau} and beyond, or a period near
-     * {@code Float.MIN_VALUE}; the two engines may then differ in which non-finite value they give): the trainers
-     * check the gradients' norm and refuse such a step ({@code org.plstm.train.NonFiniteGradientException}).
+     * Full backpropagation through time of the last {@link #forward} on {@code ws}. Accumulates every parameter
+     * gradient into {@code grads} ({@code period}, {@code shift}, {@code ratioOn} only when the time gate is on and
+     * they are trainable) and writes {@code ws.dx()}, {@code ws.dh0()}, {@code ws.dc0()}.
+     * {@code dphi/dtau = −(t − s)/tau²}, {@code dphi/ds = −1/tau} (DESIGN.md). Valid but extreme input can overflow the
+     * time gate's gradients to ±Infinity or NaN (|t − s| near {@code 1e38·tau} and beyond, or a period near
+     * {@code Float.MIN_VALUE}; the two engines may then differ in which non-finite value they give): the trainers check
+     * the gradients' norm and refuse such a step ({@code org.plstm.train.NonFiniteGradientException}).
      *
      * @param ws    the workspace of the forward pass
      * @param grads gradient buffer of the same configuration (accumulated into)

@@ -40,11 +40,11 @@ public record SequenceBatch(int batch, int steps, int inputSize, float[] x, doub
     }
 
     /**
-     * Checks the arrays again. They are not copied, so a caller may refill them after construction (the trainer
-     * reuses one batch's arrays); every engine and model entry point calls this before it reads them, so a value
-     * changed to NaN, or a length changed out of range, is an {@link IllegalArgumentException} there rather than
-     * garbage or an index error in a kernel ({@link Engine#backward}, which reads the forward pass's batch again,
-     * checks instead that its arrays still hold the values forward read). Costs one pass over {@code x} and {@code time}.
+     * Checks the arrays again. They are not copied, so a caller may refill them after construction (the trainer reuses
+     * one batch's arrays); every engine and model entry point calls this before it reads them, so a value changed to
+     * NaN, or a length changed out of range, is an {@link IllegalArgumentException} there rather than garbage or an
+     * index error in a kernel ({@link Engine#backward}, which reads the forward pass's batch again, checks instead that
+     * its arrays still hold the values forward read). Costs one pass over {@code x} and {@code time}.
      *
      * @return this batch
      * @throws IllegalArgumentException if {@code x} or {@code time} now holds NaN or ±Infinity, or a length is now

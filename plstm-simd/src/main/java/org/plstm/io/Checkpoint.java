@@ -54,12 +54,12 @@ import org.plstm.Tensor;
  * <p>Metadata (all values strings): {@code format} = {@value #FORMAT}; {@code layers} = {@code N};
  * {@code layers.<k>.config} = the layer configuration as JSON ({@code input_size, hidden_size, peepholes,
  * gate_activation, time_gate, leak, train_period, train_shift, train_ratio_on}); {@code classes} = {@code C};
- * {@code optimizer} (name), {@code optimizer.learning_rate}, {@code optimizer.iterations},
- * {@code optimizer.tensors} (JSON array of the trainable tensor names, in slot index order) when an optimiser is
- * saved; {@code epoch} = completed epochs; {@code trainer} = a caller-supplied string, stored and returned verbatim
- * (not parsed; by convention JSON, e.g. the training configuration) when given; plus any caller-supplied extra
- * entries; and {@value #INTEGRITY} = the SHA-256 digest of everything else ({@link #digest}). An optimiser's hyperparameters other than the learning rate are the Keras
- * defaults ({@code org.plstm.optim.Optimizer#create}).
+ * {@code optimizer} (name), {@code optimizer.learning_rate}, {@code optimizer.iterations}, {@code optimizer.tensors}
+ * (JSON array of the trainable tensor names, in slot index order) when an optimiser is saved; {@code epoch} =
+ * completed epochs; {@code trainer} = a caller-supplied string, stored and returned verbatim (not parsed; by convention
+ * JSON, e.g. the training configuration) when given; plus any caller-supplied extra entries; and
+ * {@value #INTEGRITY} = the SHA-256 digest of everything else ({@link #digest}). An optimiser's hyperparameters other
+ * than the learning rate are the Keras defaults ({@code org.plstm.optim.Optimizer#create}).
  *
  * <p>{@link #save} writes atomically. {@link #load} validates the file ({@link Safetensors#read}), verifies the
  * integrity digest (a file without one, written before plstm stored it, loads with one warning on the
@@ -81,7 +81,7 @@ public final class Checkpoint {
     private static final java.util.regex.Pattern DIGEST_FORM = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}");
 
     private static final System.Logger LOG = System.getLogger("org.plstm.io");
-    /** Strict where it reads: no trailing text after the JSON value, no duplicate field (Jackson's defaults allow both). */
+    /** Strict where it reads: no text after the JSON value, no duplicate field (Jackson's defaults allow both). */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();

@@ -41,7 +41,8 @@ class BackwardInputCheckTest {
             float[] once = grads.kernel().clone();
             x[0] = Float.NaN;
             assertThatThrownBy(() -> e.backward(ws, grads, null, dhT, null))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("input.x: expected the values");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("input.x: expected the values");
             x[0] = 0.5f;
             time[7] = 1e300;
             assertThatThrownBy(() -> e.backward(ws, grads, null, dhT, null))

@@ -279,7 +279,8 @@ class ClassifierTrainerTest {
      */
     @Test
     void aStepWithNonFiniteGradientsChangesNothing() {
-        SequenceBatch huge = SequenceBatch.of(1, 2, 2, new float[] {0.1f, 0.2f, 0.3f, 0.4f}, new double[] {1e300, 2e300});
+        SequenceBatch huge = SequenceBatch.of(1, 2, 2, new float[] {0.1f, 0.2f, 0.3f, 0.4f},
+                new double[] {1e300, 2e300});
         SequenceBatch plain = SequenceBatch.of(1, 2, 2, new float[] {0.1f, 0.2f, 0.3f, 0.4f}, new double[] {0, 1});
         for (double clip : new double[] {0, 1}) {
             for (boolean simd : new boolean[] {true, false}) {

@@ -39,7 +39,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     Path checkpoint;
 
     @Option(names = "--test-limit", paramLabel = "N", defaultValue = "10000",
-            description = "Score the first N test samples (all of them where N is larger). Default: ${DEFAULT-VALUE} (all).")
+            description = "Score the first N test samples (all of them where N is larger). "
+                    + "Default: ${DEFAULT-VALUE} (all).")
     int testLimit;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "128",

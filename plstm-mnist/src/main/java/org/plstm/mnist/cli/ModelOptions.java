@@ -62,11 +62,13 @@ public final class ModelOptions {
     String layout;
 
     @Option(names = "--train-limit", paramLabel = "N", defaultValue = "60000",
-            description = "Use the first N training samples (all of them where N is larger). Default: ${DEFAULT-VALUE} (all).")
+            description = "Use the first N training samples (all of them where N is larger). "
+                    + "Default: ${DEFAULT-VALUE} (all).")
     int trainLimit;
 
     @Option(names = "--test-limit", paramLabel = "N", defaultValue = "10000",
-            description = "Use the first N test samples (all of them where N is larger). Default: ${DEFAULT-VALUE} (all).")
+            description = "Use the first N test samples (all of them where N is larger). "
+                    + "Default: ${DEFAULT-VALUE} (all).")
     int testLimit;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",

@@ -83,8 +83,8 @@ class CliTest {
             assertThat(c.out()).as(cmd).contains("Usage: plstm-mnist " + cmd);
         }
         assertThat(run("evaluate", "--help").out().replaceAll("\\s+", " "))
-                .contains("--checkpoint=FILE", "--test-limit=N Score the first N test samples (all of them where N is larger). "
-                        + "Default: 10000");
+                .contains("--checkpoint=FILE", "--test-limit=N Score the first N test samples (all of them where N "
+                        + "is larger). Default: 10000");
     }
 
     @ParameterizedTest
