@@ -111,19 +111,28 @@ public final class AtomicFiles {
         boolean done = false;
         try {
             step();
-            relaxPermissions(tmp, absolute);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 writer.writeTo(out);
                 out.flush();
                 ch.force(true);
             }
+            // after writing: a read-only target's mode would stop the owner writing the temporary file
+            finalPermissions(tmp, absolute);
             step();
             Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
             step();
         } catch (java.nio.file.FileSystemException e) {
-            throw e; // names its file already
+            if (!tmp.toString().equals(e.getFile())) {
+                throw e; // names its file already
+            }
+            // the hidden temporary file means nothing to the caller: name the target
+            java.nio.file.FileSystemException named = new java.nio.file.FileSystemException(absolute.toString(), null,
+                    e.getClass().getSimpleName() + (e.getReason() == null ? "" : ": " + e.getReason())
+                            + " writing its temporary file " + tmp.getFileName() + " (nothing was replaced)");
+            named.initCause(e);
+            throw named;
         } catch (IOException e) {
             // e.g. "No space left on device" from a write, which names no file
             java.nio.file.FileSystemException named = new java.nio.file.FileSystemException(absolute.toString(), null,
@@ -138,11 +147,12 @@ public final class AtomicFiles {
     }
 
     /**
-     * Temporary files are created owner-only; the result replaces {@code target}, so it keeps the permissions
-     * {@code target} has (a private {@code rw-------} checkpoint stays private), or is an ordinary {@code rw-r--r--}
-     * file where {@code target} is new, wherever the file system has POSIX permissions.
+     * Temporary files are created owner-only; the written result replaces {@code target}, so it takes the
+     * permissions {@code target} has (a private {@code rw-------} checkpoint stays private, a read-only one stays
+     * read-only), or is an ordinary {@code rw-r--r--} file where {@code target} is new, wherever the file system has
+     * POSIX permissions. Called after the content is written and flushed (renaming needs no permission on the file).
      */
-    private static void relaxPermissions(Path tmp, Path target) {
+    private static void finalPermissions(Path tmp, Path target) {
         try {
             Files.setPosixFilePermissions(tmp, Files.exists(target) ? Files.getPosixFilePermissions(target)
                     : PosixFilePermissions.fromString("rw-r--r--"));

@@ -66,6 +66,14 @@ class AtomicFilesTest {
         assertThat(secret).hasContent("two");
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)))
                 .isEqualTo("rw-------");
+        // read-only: the mode is applied after the content is written, so the owner (not only root) can replace it
+        Path frozen = dir.resolve("frozen.txt");
+        AtomicFiles.writeString(frozen, "one");
+        Files.setPosixFilePermissions(frozen, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        AtomicFiles.writeString(frozen, "two");
+        assertThat(frozen).hasContent("two");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(frozen)))
+                .isEqualTo("r--r--r--");
     }
 
     @Test
