@@ -139,7 +139,8 @@ public abstract class Engine implements AutoCloseable {
      * @throws IllegalArgumentException if no forward pass preceded, {@code grads} is configured differently, an
      *     output gradient is wrongly sized or not finite, or the forward pass's input arrays ({@code x},
      *     {@code time}, {@code lengths}) or parameters no longer hold the values it read (compared by a 64-bit
-     *     fingerprint taken at the end of forward: one pass over them at each call)
+     *     fingerprint taken at the end of forward, one pass over them at each call: any single changed element is
+     *     detected, a deliberate collision is not)
      */
     public final void backward(LayerWorkspace ws, PhasedLstmParams grads, float[] dh, float[] dhT, float[] dcT) {
         checkWorkspace(ws);

@@ -7,8 +7,10 @@ package org.plstm;
  *
  * <p>Four independent lanes {@code h = (h + bits)·K} (odd {@code K}, arithmetic mod 2^64) over the elements'
  * raw bits, combined at the end. Each step is a bijection of {@code h}, so any single changed element (a NaN
- * payload or {@code -0.0} included) always changes the fingerprint; several changed elements leave it unchanged
- * with a chance of about 2^-64. The lanes keep four multiplications in flight: about one element per cycle.
+ * payload or {@code -0.0} included) always changes the fingerprint; unrelated changes of several elements leave it
+ * unchanged with a chance of about 2^-64. It guards against mistakes, not against an adversary: it is no
+ * cryptographic hash, and two changes in one lane can be chosen to cancel. The lanes keep four multiplications in
+ * flight: about one element per cycle.
  */
 final class Fingerprint {
     private static final long K = 0x9E3779B97F4A7C15L; // odd: multiplication by it is a bijection mod 2^64

@@ -67,7 +67,8 @@ final class EpochSteps {
             r = step.take();
         } catch (NonFiniteGradientException e) {
             throw new DivergedException(epoch, batch, "the gradients' norm is " + e.norm() + " (the step was not "
-                    + "applied)", learningRate, lastGood);
+                    + "applied; timestamps far beyond the time gate's periods do this too, whatever the rate)",
+                    learningRate, lastGood);
         } catch (IllegalArgumentException e) {
             // the engine validates the parameters first: an earlier update may have made them NaN
             String broken = RunSupport.divergence(trainer);
