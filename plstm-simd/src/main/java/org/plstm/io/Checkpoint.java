@@ -644,13 +644,25 @@ public final class Checkpoint {
         try {
             return new PhasedLstmConfig(intField(src, key, o, "input_size"), intField(src, key, o, "hidden_size"),
                     boolField(src, key, o, "peepholes"),
-                    GateActivation.fromKerasName(textField(src, key, o, "gate_activation")),
+                    gateActivation(src, key, textField(src, key, o, "gate_activation")),
                     boolField(src, key, o, "time_gate"), numberField(src, key, o, "leak"),
                     boolField(src, key, o, "train_period"), boolField(src, key, o, "train_shift"),
                     boolField(src, key, o, "train_ratio_on"));
         } catch (IllegalArgumentException e) {
             throw new CheckpointFormatException(src, key + " is invalid: " + e.getMessage(), e);
         }
+    }
+
+    /** The gate activation exactly as {@link #configJson} writes it ({@code sigmoid}, {@code hard_sigmoid}). */
+    private static GateActivation gateActivation(String src, String key, String text)
+            throws CheckpointFormatException {
+        for (GateActivation g : GateActivation.values()) {
+            if (g.kerasName().equals(text)) {
+                return g;
+            }
+        }
+        throw new CheckpointFormatException(src, key + " has gate_activation '" + text + "', expected one of "
+                + java.util.Arrays.stream(GateActivation.values()).map(GateActivation::kerasName).toList());
     }
 
     private static JsonNode field(String src, String key, JsonNode o, String name) throws CheckpointFormatException {

@@ -255,6 +255,13 @@ class CheckpointTest {
                 "is not valid JSON: Duplicate field 'leak'");
         assertCorrupt(edited(t -> { }, m -> m.put("layers.0.config", config.replace("{", "{\"units\":3,"))),
                 "layers.0.config has the unknown field units, expected only [input_size, hidden_size");
+        String upper = config.replaceAll("\"gate_activation\":\"(hard_)?sigmoid\"",
+                "\"gate_activation\":\"$1SIGMOID\"");
+        assertThat(upper).isNotEqualTo(config);
+        assertCorrupt(edited(t -> { }, m -> m.put("layers.0.config", upper)),
+                "layers.0.config has gate_activation '");
+        assertCorrupt(edited(t -> { }, m -> m.put("layers.0.config", upper)),
+                "SIGMOID', expected one of [sigmoid, hard_sigmoid]");
     }
 
     @Test
