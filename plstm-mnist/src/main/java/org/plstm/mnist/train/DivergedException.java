@@ -6,9 +6,9 @@ import java.util.Locale;
  * Training diverged: a batch's loss or gradients were not finite, or the parameters left their valid range
  * (NaN/Inf, a period {@code <= 0}). Nothing of the diverged epoch is saved: the checkpoint and {@code metrics.csv}
  * stay those of the last good epoch (a resumed run rewrote {@code summary.json} and the charts from the checkpoint's
- * history when it started, so they describe that history under the resumed run's configuration; an events run's
- * summary then lacks the test score of the run before, which {@code metrics.csv} keeps). The message names the epoch
- * and batch, the last good checkpoint, and suggests a smaller learning rate.
+ * history when it started, so they describe that history, with the test score the run before recorded, under the
+ * resumed run's configuration). The message names the epoch and batch, the last good checkpoint, and suggests a
+ * smaller learning rate.
  */
 public final class DivergedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;

@@ -336,7 +336,10 @@ public final class EventTrainer {
             out.flush();
             Score test = null;
             if (!history.isEmpty()) {
-                writeReports(history, metrics, null, engine.description(), model, checkpoint, resumeFile);
+                // the summary keeps the test score of the run resumed from (when it ended at the checkpoint's epoch),
+                // so that it stays the last good epoch's if this run diverges
+                writeReports(history, metrics, recordedTest(metrics, startEpoch), engine.description(), model,
+                        checkpoint, resumeFile);
             }
             for (int epoch = startEpoch + 1; epoch <= config.epochs(); epoch++) {
                 String lastGood = epoch - 1 > startEpoch ? checkpoint + " (epoch " + (epoch - 1) + ")"
@@ -540,6 +543,16 @@ public final class EventTrainer {
             right += s.label() == best ? 1 : 0;
         }
         return (double) right / n;
+    }
+
+    /** The test score {@code metrics} recorded after {@code epoch}, or {@code null} if none. */
+    private static Score recordedTest(MetricsLog metrics, int epoch) {
+        for (int r = metrics.size() - 1; r >= 0; r--) {
+            if (metrics.kind(r) == MetricsLog.Kind.TEST && metrics.epoch(r) == epoch) {
+                return new Score(metrics.loss(r), metrics.accuracy(r), metrics.samples(r), metrics.seconds(r));
+            }
+        }
+        return null;
     }
 
     private void writeReports(List<Epoch> history, MetricsLog metrics, Score test, String engine,

@@ -211,6 +211,43 @@ class EventsWalkthroughTest {
         assertThat(out.resolve(".plstm.lock")).doesNotExist();
     }
 
+    /**
+     * A resumed run that diverges leaves the run's files those of the last good epoch: the checkpoint, and the summary
+     * with the test score the run before recorded (the resume rewrites the reports at its start and kept it).
+     * Timestamps times 1e300 (finite, same features and labels) overflow the time gate's gradients.
+     */
+    @Test
+    void aResumedRunThatDivergesKeepsTheLastGoodSummary() throws Exception {
+        Path csv = dir.resolve("freq.csv");
+        assertThat(run("events", "generate", "--out", csv.toString(), "--sequences", "200", "--seed", "4").code())
+                .isZero();
+        Path out = dir.resolve("run");
+        Run t = run("events", "train", "--data", csv.toString(), "--features", "x", "--epochs", "2", "--threads", "2",
+                "--out", out.toString(), "--no-progress");
+        assertThat(t.code()).as(t.err()).isZero();
+        JsonNode before = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertThat(before.has("test_accuracy")).isTrue();
+        byte[] checkpoint = Files.readAllBytes(out.resolve("checkpoint.safetensors"));
+        Path far = dir.resolve("far.csv");
+        List<String> lines = Files.readAllLines(csv);
+        List<String> scaled = new java.util.ArrayList<>(List.of(lines.get(0)));
+        for (String l : lines.subList(1, lines.size())) {
+            String[] c = l.split(",", -1);
+            c[1] = Double.toString(Double.parseDouble(c[1]) * 1e300);
+            scaled.add(String.join(",", c));
+        }
+        Files.write(far, scaled);
+        Run r = run("events", "train", "--resume", out.resolve("checkpoint.safetensors").toString(), "--data",
+                far.toString(), "--epochs", "3", "--threads", "2", "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(Main.FAILED);
+        assertThat(r.err()).contains("training diverged at epoch 3", "the gradients' norm is");
+        assertThat(Files.readAllBytes(out.resolve("checkpoint.safetensors"))).isEqualTo(checkpoint);
+        JsonNode after = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertThat(after.get("test_accuracy").asDouble()).isEqualTo(before.get("test_accuracy").asDouble());
+        assertThat(after.get("test_loss").asDouble()).isEqualTo(before.get("test_loss").asDouble());
+        assertThat(after.get("epochs_completed").asInt()).isEqualTo(2);
+    }
+
     @Test
     void usageErrorsNameTheOption() throws Exception {
         Path csv = dir.resolve("bad.csv");
