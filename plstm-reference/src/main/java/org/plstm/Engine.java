@@ -126,9 +126,10 @@ public abstract class Engine implements AutoCloseable {
      * gradient into {@code grads} ({@code period}, {@code shift}, {@code ratioOn} only when the time gate is on and
      * they are trainable) and writes {@code ws.dx()}, {@code ws.dh0()}, {@code ws.dc0()}.
      * {@code dphi/dtau = −(t − s)/tau²}, {@code dphi/ds = −1/tau} (DESIGN.md). Valid but extreme input can overflow the
-     * time gate's gradients to ±Infinity or NaN (|t − s| near {@code 1e38·tau} and beyond, or a period near
-     * {@code Float.MIN_VALUE}; the two engines may then differ in which non-finite value they give): the trainers check
-     * the gradients' norm and refuse such a step ({@code org.plstm.train.NonFiniteGradientException}).
+     * time gate's gradients to ±Infinity or NaN (timestamps of {@code 1e100} did in small test models, {@code 1e40} did
+     * not; or a period near {@code Float.MIN_VALUE}; the two engines may then differ in which non-finite value they
+     * give): the trainers check the gradients' norm and refuse such a step
+     * ({@code org.plstm.train.NonFiniteGradientException}).
      *
      * @param ws    the workspace of the forward pass
      * @param grads gradient buffer of the same configuration (accumulated into)

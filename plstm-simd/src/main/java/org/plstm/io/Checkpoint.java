@@ -1,6 +1,8 @@
 package org.plstm.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -13,15 +15,18 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.plstm.Check;
 import org.plstm.DenseParams;
 import org.plstm.GateActivation;
@@ -78,15 +83,15 @@ public final class Checkpoint {
      */
     public static final String INTEGRITY = "integrity";
     /** The form of an {@link #INTEGRITY} value, {@link #digest}'s result. */
-    private static final java.util.regex.Pattern DIGEST_FORM = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}");
+    private static final Pattern DIGEST_FORM = Pattern.compile("sha256:[0-9a-f]{64}");
 
     private static final System.Logger LOG = System.getLogger("org.plstm.io");
     /** Strict where it reads: no text after the JSON value, no duplicate field (Jackson's defaults allow both). */
     private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     /** An integer as {@link #save} writes it: decimal digits, no sign, space or leading zero. */
-    private static final java.util.regex.Pattern CANONICAL_INT = java.util.regex.Pattern.compile("0|[1-9][0-9]*");
+    private static final Pattern CANONICAL_INT = Pattern.compile("0|[1-9][0-9]*");
     private static final Set<String> RESERVED = Set.of("format", "layers", "classes", "optimizer",
             "optimizer.learning_rate", "optimizer.iterations", "optimizer.tensors", "epoch", "trainer", INTEGRITY);
 
@@ -430,9 +435,9 @@ public final class Checkpoint {
         if (t == null) {
             throw new CheckpointFormatException(src, "missing tensor " + name);
         }
-        if (!java.util.Arrays.equals(t.shape(), shape)) {
-            throw new CheckpointFormatException(src, "tensor " + name + " has shape " + java.util.Arrays.toString(
-                    t.shape()) + ", expected " + java.util.Arrays.toString(shape));
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new CheckpointFormatException(src, "tensor " + name + " has shape " + Arrays.toString(t.shape())
+                    + ", expected " + Arrays.toString(shape));
         }
         return t;
     }
@@ -611,6 +616,19 @@ public final class Checkpoint {
         return o.toString();
     }
 
+    /** The fields {@link #configJson} writes, in its order: {@link #parseConfig} accepts these and no other. */
+    private static final List<String> CONFIG_FIELDS = fieldNames(configJson(PhasedLstmConfig.builder(1, 1).build()));
+
+    private static List<String> fieldNames(String json) {
+        List<String> names = new ArrayList<>();
+        try {
+            JSON.readTree(json).fieldNames().forEachRemaining(names::add);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("configJson writes JSON", e);
+        }
+        return List.copyOf(names);
+    }
+
     /**
      * Parses {@link #configJson}'s format; every field is required.
      *
@@ -621,9 +639,6 @@ public final class Checkpoint {
      * @throws CheckpointFormatException if the JSON is malformed (trailing text and duplicate fields included), a
      *     field is missing, unknown or of the wrong type, or the configuration is invalid
      */
-    private static final List<String> CONFIG_FIELDS = List.of("input_size", "hidden_size", "peepholes",
-            "gate_activation", "time_gate", "leak", "train_period", "train_shift", "train_ratio_on");
-
     static PhasedLstmConfig parseConfig(String src, String key, String json) throws CheckpointFormatException {
         JsonNode o;
         try {
@@ -634,7 +649,7 @@ public final class Checkpoint {
         if (o == null || !o.isObject()) {
             throw new CheckpointFormatException(src, key + " must be a JSON object, got " + json);
         }
-        for (java.util.Iterator<String> names = o.fieldNames(); names.hasNext(); ) {
+        for (Iterator<String> names = o.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!CONFIG_FIELDS.contains(name)) {
                 throw new CheckpointFormatException(src, key + " has the unknown field " + name + ", expected only "
@@ -662,7 +677,7 @@ public final class Checkpoint {
             }
         }
         throw new CheckpointFormatException(src, key + " has gate_activation '" + text + "', expected one of "
-                + java.util.Arrays.stream(GateActivation.values()).map(GateActivation::kerasName).toList());
+                + Arrays.stream(GateActivation.values()).map(GateActivation::kerasName).toList());
     }
 
     private static JsonNode field(String src, String key, JsonNode o, String name) throws CheckpointFormatException {

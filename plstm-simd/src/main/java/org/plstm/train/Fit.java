@@ -504,13 +504,12 @@ public final class Fit {
             throw new IllegalArgumentException("keepBest: expected a file to write, got the directory " + file);
         }
         Path dir = absolute.getParent();
-        while (dir != null && !Files.exists(dir)) {
+        while (!Files.exists(dir)) { // ends at the root at the latest
             dir = dir.getParent();
         }
-        if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
             throw new IllegalArgumentException("keepBest: expected a path in a writable directory, got " + file + " ("
-                    + (dir == null ? "no existing ancestor" : dir + (Files.isDirectory(dir) ? " is not writable"
-                    : " is a file, not a directory")) + ")");
+                    + dir + (Files.isDirectory(dir) ? " is not writable" : " is a file, not a directory") + ")");
         }
     }
 

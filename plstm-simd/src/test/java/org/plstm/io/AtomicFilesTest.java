@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,23 +58,21 @@ class AtomicFilesTest {
                 .contains("posix"), "the file system has no POSIX permissions");
         Path fresh = dir.resolve("fresh.txt");
         AtomicFiles.writeString(fresh, "new");
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)))
-                .isEqualTo("rw-r--r--");
-        Path secret = dir.resolve("secret.txt");
-        AtomicFiles.writeString(secret, "one");
-        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        AtomicFiles.writeString(secret, "two");
-        assertThat(secret).hasContent("two");
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)))
-                .isEqualTo("rw-------");
-        // read-only: the mode is applied after the content is written, so the owner (not only root) can replace it
-        Path frozen = dir.resolve("frozen.txt");
-        AtomicFiles.writeString(frozen, "one");
-        Files.setPosixFilePermissions(frozen, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
-        AtomicFiles.writeString(frozen, "two");
-        assertThat(frozen).hasContent("two");
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(frozen)))
-                .isEqualTo("r--r--r--");
+        assertThat(mode(fresh)).isEqualTo("rw-r--r--");
+        // private stays private; read-only stays read-only, and the owner (not only root) can still replace it: the
+        // mode goes on the temporary file after its content is written
+        for (String kept : new String[] {"rw-------", "r--r--r--"}) {
+            Path f = dir.resolve(kept + ".txt");
+            AtomicFiles.writeString(f, "one");
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(kept));
+            AtomicFiles.writeString(f, "two");
+            assertThat(f).as(kept).hasContent("two");
+            assertThat(mode(f)).isEqualTo(kept);
+        }
+    }
+
+    private static String mode(Path f) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(f));
     }
 
     @Test

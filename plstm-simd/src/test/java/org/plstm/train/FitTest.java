@@ -169,8 +169,12 @@ class FitTest {
 
     @Test
     void predictIgnoresTheLabels() {
-        List<LabeledSequence> unlabeled = List.of(new LabeledSequence(new float[] {0.5f, 0.5f}, new double[] {1}, 7));
-        assertThat(Fit.predict(model(), unlabeled, 4)).hasSize(2); // label 7 of a 2-class model: not read
+        float[] x = {0.5f, -0.25f};
+        double[] t = {1};
+        float[] labelled = Fit.predict(model(), List.of(new LabeledSequence(x, t, 1)), 4);
+        // label 7 of a 2-class model: accepted and not read, the same probabilities bit for bit
+        assertThat(Fit.predict(model(), List.of(new LabeledSequence(x, t, 7)), 4)).hasSize(2).containsExactly(labelled);
+        assertThat(labelled[0] + labelled[1]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-6f));
     }
 
     @Test
