@@ -24,8 +24,10 @@
 #   --peers          also run the peers (TensorFlow Java, ONNX Runtime, DL4J). Their native code ignores the JVM's
 #                    flags: at native all three run as they would for a user; at avx2 and nofma TensorFlow Java
 #                    runs again, held to the level by oneDNN's cap (ONEDNN_MAX_CPU_ISA=AVX2, =SSE41; its LSTM
-#                    products are oneDNN sgemm); ONNX Runtime and DL4J have no such cap, and every level compares
-#                    against their native results (saved ones if native is not in --isa); at 128 no peer runs.
+#                    products are oneDNN sgemm); at avx2 ONNX Runtime's inference runs again too, held to AVX2 by
+#                    a copy of its library whose MLAS never selects its AVX-512 kernels (PLSTM_ONNXRUNTIME_ISA=AVX2,
+#                    see jmh/PEERS.md). Where a peer is not held, the level compares against its native results
+#                    (saved ones if native is not in --isa); at 128 no peer runs.
 #                    Builds benchmarks-peers.jar with -Ppeers (downloads about 420 MB into ~/.m2 the first time)
 #   --results DIR    where the JSON goes (default docs/perf): one subdirectory per level, DIR/native, DIR/avx2,
 #                    ...; a run replaces the files it writes in the subdirectories of the levels it ran
@@ -75,6 +77,13 @@ peer_isa() { # oneDNN's cap on TensorFlow Java at a level (kept in step with org
     128) return 1 ;; # no peer: oneDNN's SSE41 has no FMA and its AVX is 256-bit
     nofma) echo 'SSE41' ;;
     *) return 1 ;;
+  esac
+}
+
+onnx_isa() { # the level ONNX Runtime is held to (PLSTM_ONNXRUNTIME_ISA; kept in step with IsaLevel.onnxIsa)
+  case "$1" in
+    avx2) echo 'AVX2' ;;
+    *) return 1 ;; # not held: runs at native only
   esac
 }
 
@@ -240,7 +249,10 @@ jmh_args() { # the JMH arguments of a group ($1) at a level ($3) with its JVM fl
     kernel) a=('^org\.plstm\.jmh\.KernelBenchmark\.' "${timed[@]}" "${kernel_shapes[@]}") ;;
     streaming) a=('^org\.plstm\.jmh\.(StreamingBenchmark|BatchInferenceBenchmark)\.' "${timed[@]}" \
                   "${stream_params[@]}") ;;
-    peers) if [[ -n "$(peer_isa "$level")" ]]; then # held to the level: TensorFlow Java only (oneDNN's cap)
+    peers) if [[ -n "$(onnx_isa "$level")" ]]; then # held to the level: TensorFlow Java and ONNX Runtime
+             a=('^org\.plstm\.jmh\.peers\.PeerLstmBenchmark\.((inference|training)Tf|inferenceOnnx)$' \
+                "${timed[@]}" "${peer_shapes[@]}")
+           elif [[ -n "$(peer_isa "$level")" ]]; then # held to the level: TensorFlow Java only (oneDNN's cap)
              a=('^org\.plstm\.jmh\.peers\.PeerLstmBenchmark\.(inference|training)Tf$' "${timed[@]}" \
                 "${peer_shapes[@]}")
            else
@@ -249,7 +261,7 @@ jmh_args() { # the JMH arguments of a group ($1) at a level ($3) with its JVM fl
   esac
   a+=("${common[@]}")
   # The peers never get the level's flags (their native code ignores them, and -jvmArgsAppend would replace their
-  # own @Fork ones); a level holds them by the environment instead (peer_isa).
+  # own @Fork ones); a level holds them by the environment instead (peer_isa, onnx_isa).
   if [[ -n "$flags" && "$g" != peers ]]; then
     a+=(-jvmArgsAppend "$flags")
   fi
@@ -298,6 +310,9 @@ for level in "${levels[@]}"; do
     groups+=(peers)
     peers_here=1
     [[ -z "$cap" ]] || peer_env=("ONEDNN_MAX_CPU_ISA=$cap")
+    if onnx="$(onnx_isa "$level")"; then
+      peer_env+=("PLSTM_ONNXRUNTIME_ISA=$onnx")
+    fi
   fi
   echo "report.sh: level $level (JVM flags: ${flags:-none}; results: $results/$level)" >&2
 

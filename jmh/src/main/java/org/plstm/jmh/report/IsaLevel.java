@@ -11,37 +11,42 @@ import java.util.Optional;
  * fork ({@code -jvmArgsAppend}) and to the {@link MachineProbe} JVM, so the SIMD kernels compile for that level
  * ({@code org.plstm.simd.VectorLevel} reads the flags back). The flags exist on x86-64 only; elsewhere only
  * {@link #NATIVE} runs. {@code jmh/report.sh} spells the same flags (its function {@code isa_flags}) and the same
- * peer caps (its function {@code peer_isa}); a test keeps the two in step.
+ * peer caps (its functions {@code peer_isa} and {@code onnx_isa}); a test keeps the two in step.
  *
  * <p>The peers' native code ignores the JVM's flags. TensorFlow Java does its LSTM products in oneDNN's
  * {@code sgemm}, which honours {@code ONEDNN_MAX_CPU_ISA}; with {@code --peers} it runs at each level that has such a
- * cap ({@link #peerCpuIsa()}), held to it. ONNX Runtime (MLAS) and DL4J have no run-time cap: they run at
- * {@link #NATIVE} only, and the other levels compare against those results ({@link LevelRun}).
+ * cap ({@link #peerCpuIsa()}), held to it. ONNX Runtime's MLAS has no run-time cap; at {@link #AVX2} the benchmarks
+ * hold it with a copy of its library whose AVX-512 kernels are never selected ({@link #onnxIsa()};
+ * {@code org.plstm.jmh.peers.OnnxRuntimeIsa}). DL4J has none: it runs at {@link #NATIVE} only, and so does ONNX
+ * Runtime at the other levels; those levels compare against the native results ({@link LevelRun}).
  */
 public enum IsaLevel {
     /** The JVM's defaults: the widest vectors and every instruction the CPU has. */
-    NATIVE("native", "", null, "", "the JVM's defaults: the widest vectors and every instruction this CPU has"),
+    NATIVE("native", "", null, "", null, "the JVM's defaults: the widest vectors and every instruction this CPU has"),
     /** AVX2: 256-bit vectors with FMA, as on x86 CPUs without AVX-512. */
-    AVX2("avx2", "-XX:UseAVX=2", "avx2", "AVX2", "AVX2: 256-bit vectors with FMA, 16 vector registers (x86 CPUs "
+    AVX2("avx2", "-XX:UseAVX=2", "avx2", "AVX2", "AVX2", "AVX2: 256-bit vectors with FMA, 16 vector registers (x86 CPUs "
             + "without AVX-512)"),
     /** 128-bit vectors: AVX ({@code UseAVX=1}), vectors capped at 16 bytes. */
-    V128("128", "-XX:UseAVX=1 -XX:MaxVectorSize=16", "avx", null, "128-bit vectors: AVX (UseAVX=1) with vectors "
+    V128("128", "-XX:UseAVX=1 -XX:MaxVectorSize=16", "avx", null, null, "128-bit vectors: AVX (UseAVX=1) with vectors "
             + "capped at 16 bytes, FMA where the CPU has it"),
     /** SSE only ({@code UseAVX=0}): 128-bit vectors without FMA, elementwise kernels scalar. */
-    NOFMA("nofma", "-XX:UseAVX=0", "sse", "SSE41", "SSE only (UseAVX=0): 128-bit vectors, no FMA (multiply and add), "
+    NOFMA("nofma", "-XX:UseAVX=0", "sse", "SSE41", null, "SSE only (UseAVX=0): 128-bit vectors, no FMA (multiply and add), "
             + "the elementwise kernels and the time gate in their scalar twins");
 
     private final String label;
     private final String jvmFlags;
     private final String kernelLevel;
     private final String peerCpuIsa;
+    private final String onnxIsa;
     private final String description;
 
-    IsaLevel(String label, String jvmFlags, String kernelLevel, String peerCpuIsa, String description) {
+    IsaLevel(String label, String jvmFlags, String kernelLevel, String peerCpuIsa, String onnxIsa,
+             String description) {
         this.label = label;
         this.jvmFlags = jvmFlags;
         this.kernelLevel = kernelLevel;
         this.peerCpuIsa = peerCpuIsa;
+        this.onnxIsa = onnxIsa;
         this.description = description;
     }
 
@@ -73,6 +78,18 @@ public enum IsaLevel {
      */
     public String peerCpuIsa() {
         return peerCpuIsa;
+    }
+
+    /**
+     * The level ONNX Runtime is held to at this level ({@code PLSTM_ONNXRUNTIME_ISA}): {@code AVX2} at
+     * {@link #AVX2}, where the benchmarks load a copy of its library whose MLAS never selects its AVX-512 kernels;
+     * null elsewhere (at {@link #NATIVE} it runs as published; at {@link #V128} and {@link #NOFMA} it does not run,
+     * and those levels compare against its native results).
+     *
+     * @return {@code AVX2}, or null if ONNX Runtime is not held to this level
+     */
+    public String onnxIsa() {
+        return onnxIsa;
     }
 
     /** @return what the level means, in a sentence */

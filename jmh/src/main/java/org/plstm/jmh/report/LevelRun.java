@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * <p>Layout read by {@link #readAll(Path)}: every subdirectory of the results directory that holds at least one
  * JMH result file is a level, named after the subdirectory, in {@link IsaLevel#order()}. The peers
  * ({@code PeerLstmBenchmark}: native libraries, which the JVM flags do not reach) run at the {@code native} level,
- * and TensorFlow Java also at the levels oneDNN can hold it to ({@link IsaLevel#peerCpuIsa()}); a level is compared
+ * TensorFlow Java also at the levels oneDNN can hold it to ({@link IsaLevel#peerCpuIsa()}) and ONNX Runtime at those
+ * {@link IsaLevel#onnxIsa()} names; a level is compared
  * against its own results of a peer where it has them, else against the {@code native} level's. A results directory
  * without level subdirectories but with JMH files of its own (the layout before the levels) is read as one level,
  * {@code native}.

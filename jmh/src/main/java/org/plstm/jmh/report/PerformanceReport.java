@@ -264,7 +264,9 @@ public final class PerformanceReport {
                 .append("a row names the plain LSTM (`model=lstm`). The peers (ONNX Runtime, TensorFlow Java, DL4J: ")
                 .append("native libraries, which the JVM flags do not reach) run at the `native` level; TensorFlow ")
                 .append("Java also runs at `avx2` and `nofma`, held to the level by oneDNN's cap ")
-                .append("(`ONEDNN_MAX_CPU_ISA`), and every other peer row of a level is the `native` run's; when ")
+                .append("(`ONEDNN_MAX_CPU_ISA`), ONNX Runtime also at `avx2`, held to it by a copy of its library ")
+                .append("whose MLAS never selects its AVX-512 kernels (`PLSTM_ONNXRUNTIME_ISA`, see jmh/PEERS.md), ")
+                .append("and every other peer row of a level is the `native` run's; when ")
                 .append("they did not run, their rows are NOT RUN. The targets against the peers and the % of peak hold at `native` and `avx2` (the ")
                 .append("issue sets them at the machine's native level and at `UseAVX=2`); 20× the reference, ")
                 .append("streaming and zero allocation hold at every level; at `nofma` (no FMA) also SIMD ≥ the ")
@@ -364,14 +366,16 @@ public final class PerformanceReport {
             String env = l.machine() == null ? null : l.machine().peerEnv();
             parts.add(labels(own) + " ran in this level's run" + (env == null || env.isEmpty() ? ""
                     : ", held to the level with `" + env + "` (oneDNN's cap on the instruction set; TensorFlow "
-                    + "Java's LSTM products are oneDNN `sgemm`)") + " (their rows are in its tables)");
+                    + "Java's LSTM products are oneDNN `sgemm`" + (env.contains("PLSTM_ONNXRUNTIME_ISA")
+                    ? "; ONNX Runtime loads a copy of its library whose MLAS never selects its AVX-512 kernels, "
+                    + "see jmh/PEERS.md" : "") + ")") + " (their rows are in its tables)");
         }
         if (data.peersBorrowed()) {
             MachineInfo p = l.peersMachine();
             parts.add(labels(data.borrowedPeers()) + " from the `" + l.peersLevel() + "` level's run"
                     + (p != null && p.started() != null ? " of " + p.started() : "")
-                    + " (native libraries: the JVM flags do not reach them, and they have no run-time cap like "
-                    + "oneDNN's); their rows are in that level's tables, the `× " + String.join("`, `× ",
+                    + " (native libraries: the JVM flags do not reach them; see the targets for which of them "
+                    + "`--peers` holds to this level); their rows are in that level's tables, the `× " + String.join("`, `× ",
                     data.borrowedPeers().stream().map(Impl::name).toList()) // the column headings: ONNX, TF, DL4J
                     + "` columns here compare against them");
         }
@@ -380,7 +384,8 @@ public final class PerformanceReport {
 
     /** How to run the peers, for the texts that say they did not run. */
     static final String PEERS_HOW = "`jmh/report.sh MODE --peers` runs them: all three at `native`, TensorFlow Java "
-            + "also at `avx2` and `nofma`, held to the level by oneDNN's cap";
+            + "also at `avx2` and `nofma`, held to the level by oneDNN's cap, and ONNX Runtime also at `avx2`, held "
+            + "to it by a copy of its library that never selects its AVX-512 kernels";
 
     private static String labels(Set<Impl> impls) {
         return String.join(", ", impls.stream().map(Impl::label).toList());

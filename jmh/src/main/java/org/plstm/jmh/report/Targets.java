@@ -312,9 +312,13 @@ public final class Targets {
      */
     private static String peerRunText(PerformanceData data, Impl peer) {
         if (data.borrowed(peer)) {
-            boolean couldHold = peer == Impl.TF && data.machine() != null
-                    && IsaLevel.of(data.machine().levelName()).map(IsaLevel::peerCpuIsa)
-                    .filter(isa -> !isa.isEmpty()).isPresent();
+            Optional<IsaLevel> level = data.machine() == null ? Optional.empty()
+                    : IsaLevel.of(data.machine().levelName());
+            boolean couldHold = switch (peer) {
+                case TF -> level.map(IsaLevel::peerCpuIsa).filter(isa -> !isa.isEmpty()).isPresent();
+                case ONNX -> level.map(IsaLevel::onnxIsa).isPresent();
+                default -> false;
+            };
             return couldHold ? " (its `native` run: `--peers` at this level would hold it to the level)"
                     : " (its `native` run: the level's flags do not reach it)";
         }

@@ -83,8 +83,13 @@ public class PeerLstmBenchmark {
     public static class Onnx {
         OnnxLstm lstm;
 
+        /**
+         * Opens the session, on ONNX Runtime as published, or held to the level {@code PLSTM_ONNXRUNTIME_ISA} names
+         * ({@link OnnxRuntimeIsa}; {@code jmh/report.sh} sets it at {@code avx2}).
+         */
         @Setup(Level.Trial)
         public void open(Problem p) throws OrtException {
+            OnnxRuntimeIsa.apply(System.getenv(OnnxRuntimeIsa.ENV));
             lstm = new OnnxLstm(p.weights, p.threads);
         }
 

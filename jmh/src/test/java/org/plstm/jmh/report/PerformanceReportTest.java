@@ -255,7 +255,9 @@ class PerformanceReportTest {
         assertThat(md).contains("Peers (ONNX Runtime, TensorFlow Java, DL4J): **not run**")
                 .contains("| not run | not run | not run |")
                 .contains("| peers | not run (`jmh/report.sh MODE --peers` runs them: all three at `native`, "
-                        + "TensorFlow Java also at `avx2` and `nofma`, held to the level by oneDNN's cap) |")
+                        + "TensorFlow Java also at `avx2` and `nofma`, held to the level by oneDNN's cap, and ONNX "
+                        + "Runtime also at `avx2`, held to it by a copy of its library that never selects its AVX-512 "
+                        + "kernels) |")
                 .contains("No `machine.json`")
                 .contains("| JVM flags | unknown |")
                 .contains("_No notes.")
@@ -429,12 +431,12 @@ class PerformanceReportTest {
         assertThat(avx2).contains("| JVM flags | `-XX:UseAVX=2` (every JMH fork: `-jvmArgsAppend`; and the machine "
                         + "probe) |")
                 .contains("| peers | ONNX Runtime, TensorFlow Java from the `native` level's run of 2026-01-02T03:00:00Z "
-                        + "(native libraries: the JVM flags do not reach them, and they have no run-time cap like "
-                        + "oneDNN's); their rows are in that level's tables, the `× ONNX`, `× TF` columns here compare "
+                        + "(native libraries: the JVM flags do not reach them; see the targets for which of them "
+                        + "`--peers` holds to this level); their rows are in that level's tables, the `× ONNX`, `× TF` columns here compare "
                         + "against them |")
                 .contains("| Inference (b) vs ONNX Runtime, `lstm`, 2 threads |")
                 .contains("| 1.56× | ✅ PASS | SIMD 4,000 samples/s, ONNX Runtime 2,560 samples/s (its `native` run: "
-                        + "the level's flags do not reach it) |")
+                        + "`--peers` at this level would hold it to the level) |")
                 .contains("TensorFlow Java 1,000 samples/s (its `native` run: `--peers` at this level would hold it "
                         + "to the level)")
                 .contains("| Streaming, skipping ≥ 10× dense at H=512 |")
@@ -575,6 +577,44 @@ class PerformanceReportTest {
                 .doesNotContain("| (a) | 128x784x1x32 | ONNX Runtime |"); // native's rows stay there
     }
 
+    /**
+     * A level that ran ONNX Runtime held to itself too ({@code PLSTM_ONNXRUNTIME_ISA}) compares against that run and
+     * borrows no peer; its texts say how ONNX Runtime was held.
+     */
+    @Test
+    void aLevelComparesAgainstItsHeldOnnxRuntime() throws IOException {
+        Path results = Fixtures.threeLevels(dir.resolve("perf"));
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode held = json.createArrayNode();
+        try (InputStream in = Fixtures.class.getResourceAsStream("level-peers.json")) {
+            for (JsonNode r : json.readTree(in)) {
+                ObjectNode c = r.deepCopy();
+                ((ObjectNode) c.get("primaryMetric")).put("score", r.at("/primaryMetric/score").asDouble() * 1.5);
+                held.add(c); // every peer 50 % slower than at native
+            }
+        }
+        json.writeValue(results.resolve("avx2/peers.json").toFile(), held);
+        Path machine = results.resolve("avx2/machine.json");
+        String record = Files.readString(machine);
+        Files.writeString(machine, record.replace("\"kernelFma\": true,",
+                "\"kernelFma\": true, \"peerEnv\": \"ONEDNN_MAX_CPU_ISA=AVX2 PLSTM_ONNXRUNTIME_ISA=AVX2\","));
+
+        List<LevelRun> levels = LevelRun.readAll(results);
+        PerformanceData avx2 = levels.get(1).data();
+        assertThat(avx2.borrowedPeers()).isEmpty();
+        LayerRow onnx = avx2.find(Impl.ONNX, Kind.INFERENCE, Case.A, "lstm", 2, 0).orElseThrow();
+        assertThat(onnx.secondsPerBatch()).isCloseTo(0.024, within(EPS)); // its own run: native's 16 ms × 1.5
+        String md = section(PerformanceReport.markdown(levels, null, null, "perf"), "## Level `avx2`");
+        assertThat(md).contains("| peers | ONNX Runtime, TensorFlow Java ran in this level's run, held to the level "
+                        + "with `ONEDNN_MAX_CPU_ISA=AVX2 PLSTM_ONNXRUNTIME_ISA=AVX2` (oneDNN's cap on the "
+                        + "instruction set; TensorFlow Java's LSTM products are oneDNN `sgemm`; ONNX Runtime loads a "
+                        + "copy of its library whose MLAS never selects its AVX-512 kernels, see jmh/PEERS.md) (their "
+                        + "rows are in its tables) |")
+                .contains("ONNX Runtime 5,333 samples/s (held to this level: `ONEDNN_MAX_CPU_ISA=AVX2 "
+                        + "PLSTM_ONNXRUNTIME_ISA=AVX2`)")
+                .contains("| (a) | 128x784x1x32 | ONNX Runtime | lstm | 2 | 24.0 |");
+    }
+
     /** jmh/report.sh spells the levels' flags itself; they must be {@link IsaLevel}'s. */
     @Test
     void reportScriptHasTheLevelsFlags() throws IOException {
@@ -589,6 +629,18 @@ class PerformanceReportTest {
             assertThat(sh).as(l.label() + " peer").contains(l.peerCpuIsa() == null ? "    " + l.label()
                     + ") return 1 ;; # no peer" : "    " + l.label() + ") echo '" + l.peerCpuIsa() + "' ;;");
         }
+        // and the levels ONNX Runtime is held to (onnx_isa): only those, the others fall through to 'return 1'
+        int start = sh.indexOf("onnx_isa() {");
+        String onnx = sh.substring(start, sh.indexOf("\n}\n", start));
+        for (IsaLevel l : IsaLevel.values()) {
+            String line = "    " + l.label() + ") echo '" + l.onnxIsa() + "' ;;";
+            if (l.onnxIsa() == null) {
+                assertThat(onnx).as(l.label() + " ONNX Runtime").doesNotContain("    " + l.label() + ")");
+            } else {
+                assertThat(onnx).as(l.label() + " ONNX Runtime").contains(line);
+            }
+        }
+        assertThat(onnx).contains("    *) return 1 ;;");
     }
 
     @Test
