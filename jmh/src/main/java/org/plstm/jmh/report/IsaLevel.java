@@ -24,14 +24,14 @@ public enum IsaLevel {
     /** The JVM's defaults: the widest vectors and every instruction the CPU has. */
     NATIVE("native", "", null, "", null, "the JVM's defaults: the widest vectors and every instruction this CPU has"),
     /** AVX2: 256-bit vectors with FMA, as on x86 CPUs without AVX-512. */
-    AVX2("avx2", "-XX:UseAVX=2", "avx2", "AVX2", "AVX2", "AVX2: 256-bit vectors with FMA, 16 vector registers (x86 CPUs "
-            + "without AVX-512)"),
+    AVX2("avx2", "-XX:UseAVX=2", "avx2", "AVX2", "AVX2", "AVX2: 256-bit vectors with FMA, 16 vector registers (x86 "
+            + "CPUs without AVX-512)"),
     /** 128-bit vectors: AVX ({@code UseAVX=1}), vectors capped at 16 bytes. */
     V128("128", "-XX:UseAVX=1 -XX:MaxVectorSize=16", "avx", null, null, "128-bit vectors: AVX (UseAVX=1) with vectors "
             + "capped at 16 bytes, FMA where the CPU has it"),
     /** SSE only ({@code UseAVX=0}): 128-bit vectors without FMA, elementwise kernels scalar. */
-    NOFMA("nofma", "-XX:UseAVX=0", "sse", "SSE41", null, "SSE only (UseAVX=0): 128-bit vectors, no FMA (multiply and add), "
-            + "the elementwise kernels and the time gate in their scalar twins");
+    NOFMA("nofma", "-XX:UseAVX=0", "sse", "SSE41", null, "SSE only (UseAVX=0): 128-bit vectors, no FMA (multiply and "
+            + "add), the elementwise kernels and the time gate in their scalar twins");
 
     private final String label;
     private final String jvmFlags;

@@ -14,14 +14,13 @@ import java.util.stream.Stream;
  * One instruction level's results ({@link IsaLevel}): the JMH JSON files and {@code machine.json} of one
  * subdirectory of the results directory, e.g. {@code docs/perf/avx2/}.
  *
- * <p>Layout read by {@link #readAll(Path)}: every subdirectory of the results directory that holds at least one
- * JMH result file is a level, named after the subdirectory, in {@link IsaLevel#order()}. The peers
+ * <p>Layout read by {@link #readAll(Path)}: every subdirectory of the results directory that holds at least one JMH
+ * result file is a level, named after the subdirectory, in {@link IsaLevel#order()}. The peers
  * ({@code PeerLstmBenchmark}: native libraries, which the JVM flags do not reach) run at the {@code native} level,
  * TensorFlow Java also at the levels oneDNN can hold it to ({@link IsaLevel#peerCpuIsa()}) and ONNX Runtime at those
- * {@link IsaLevel#onnxIsa()} names; a level is compared
- * against its own results of a peer where it has them, else against the {@code native} level's. A results directory
- * without level subdirectories but with JMH files of its own (the layout before the levels) is read as one level,
- * {@code native}.
+ * {@link IsaLevel#onnxIsa()} names; a level is compared against its own results of a peer where it has them, else
+ * against the {@code native} level's. A results directory without level subdirectories but with JMH files of its own
+ * (the layout before the levels) is read as one level, {@code native}.
  *
  * @param name         the level's name, the subdirectory's ({@code native}, {@code avx2}, {@code 128},
  *                     {@code nofma}, or another name)

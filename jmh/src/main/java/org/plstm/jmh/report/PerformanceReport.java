@@ -375,8 +375,8 @@ public final class PerformanceReport {
             parts.add(labels(data.borrowedPeers()) + " from the `" + l.peersLevel() + "` level's run"
                     + (p != null && p.started() != null ? " of " + p.started() : "")
                     + " (native libraries: the JVM flags do not reach them; see the targets for which of them "
-                    + "`--peers` holds to this level); their rows are in that level's tables, the `× " + String.join("`, `× ",
-                    data.borrowedPeers().stream().map(Impl::name).toList()) // the column headings: ONNX, TF, DL4J
+                    + "`--peers` holds to this level); their rows are in that level's tables, the `× "
+                    + String.join("`, `× ", data.borrowedPeers().stream().map(Impl::name).toList()) // ONNX, TF, DL4J
                     + "` columns here compare against them");
         }
         return String.join("; ", parts);
