@@ -660,8 +660,10 @@ public final class PerformanceReport {
                 - The peers (ONNX Runtime, TensorFlow Java, DL4J) run native code that the JVM flags do not \
                 reach. All three run at the `native` level. TensorFlow Java does its LSTM products in oneDNN's \
                 `sgemm`, which honours `ONEDNN_MAX_CPU_ISA`: at `avx2` and `nofma` it runs again, held to `AVX2` \
-                and `SSE41`. ONNX Runtime (MLAS) and DL4J have no run-time cap: every other level compares \
-                against their `native` results. No peer runs at `128` (oneDNN has no 128-bit level with FMA).
+                and `SSE41`. ONNX Runtime's MLAS has no run-time cap; at `avx2` its inference runs again from a \
+                copy of its library whose MLAS never selects its AVX-512 kernels (`PLSTM_ONNXRUNTIME_ISA=AVX2`, \
+                jmh/PEERS.md). DL4J has no cap. Where a peer is not held, the level compares against its `native` \
+                results. No peer runs at `128` (oneDNN has no 128-bit level with FMA).
                 - A layer benchmark's operation is one batch of shape `B×T×I×H` (batch, steps, inputs, hidden \
                 units); `t` is its time (JMH's score).
                 - FLOPs = `Shape.flops(training)` = `2·B·4H·(I+H)·T` (the gate matrix products), × 3 for training \

@@ -308,7 +308,9 @@ public final class Targets {
 
     /**
      * Where a peer's figure comes from, as a suffix: the {@code native} level's run (borrowed), this level's run held
-     * to it by a cap, or nothing for this level's own uncapped run.
+     * to it (the setting of {@code peerEnv} that holds this peer: {@code ONEDNN_MAX_CPU_ISA} for TensorFlow Java,
+     * {@code PLSTM_ONNXRUNTIME_ISA} for ONNX Runtime), this level's run not held, or nothing where the peers ran as
+     * published (no {@code peerEnv}).
      */
     private static String peerRunText(PerformanceData data, Impl peer) {
         if (data.borrowed(peer)) {
@@ -323,7 +325,20 @@ public final class Targets {
                     : " (its `native` run: the level's flags do not reach it)";
         }
         String env = data.machine() == null ? null : data.machine().peerEnv();
-        return env == null || env.isEmpty() ? "" : " (held to this level: `" + env + "`)";
+        if (env == null || env.isEmpty()) {
+            return ""; // ran as published: the native level, or a record from before the caps
+        }
+        String variable = switch (peer) {
+            case TF -> "ONEDNN_MAX_CPU_ISA=";
+            case ONNX -> "PLSTM_ONNXRUNTIME_ISA=";
+            default -> null;
+        };
+        for (String setting : env.trim().split("\\s+")) {
+            if (variable != null && setting.startsWith(variable)) {
+                return " (held to this level: `" + setting + "`)";
+            }
+        }
+        return " (this level's run, not held to it: the level's flags do not reach it)";
     }
 
     /** SIMD samples/s ÷ the peer's, same case, kind and threads; NOT RUN without either. */

@@ -13,13 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.plstm.jmh.peers.CrossCheck.Case;
 import org.plstm.reference.ReferencePhasedLstm;
 
 /**
  * {@link OnnxRuntimeIsa}: the held library differs from the published one in the one byte the class names, another
- * library is refused, and ONNX Runtime loaded from the held copy (in a JVM of its own: a JVM loads the library once)
- * computes the same LSTM as the reference within {@link OnnxLstmCrossCheckTest}'s tolerance.
+ * library is refused, and ONNX Runtime loaded from the held copy (in a JVM of its own: a JVM loads the library once;
+ * the file it mapped checked for that byte) computes the same LSTM as the reference within
+ * {@link OnnxLstmCrossCheckTest}'s tolerance.
  */
 class OnnxRuntimeIsaTest {
 
@@ -57,13 +59,26 @@ class OnnxRuntimeIsaTest {
     }
 
     @Test
-    void onnxRuntimeHeldToAvx2StillMatchesTheReference() throws Exception {
+    void unsetOrEmptyLeavesOnnxRuntimeAsPublished() {
+        String before = System.getProperty("onnxruntime.native.path");
+        OnnxRuntimeIsa.apply(null);
+        OnnxRuntimeIsa.apply("");
+        assertThat(System.getProperty("onnxruntime.native.path")).isEqualTo(before);
+    }
+
+    @Test
+    void onnxRuntimeHeldToAvx2StillMatchesTheReference(@TempDir Path tmp) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
+        Path log = tmp.resolve("child.log");
         Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), OnnxRuntimeIsaTest.class.getName())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the child JVM finished").isTrue();
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean finished = p.waitFor(120, TimeUnit.SECONDS);
+        if (!finished) {
+            p.destroyForcibly();
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(finished).as("the child JVM finished within 120 s: " + out).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("loaded from the held copy").contains("cases agree");
     }
@@ -90,6 +105,11 @@ class OnnxRuntimeIsaTest {
                 .filter(l -> l.endsWith("/libonnxruntime.so")).findFirst().orElse("(not mapped)");
         if (!mapped.contains(dir + "/")) {
             throw new AssertionError("libonnxruntime.so mapped from elsewhere: " + mapped);
+        }
+        byte[] loaded = Files.readAllBytes(Path.of(mapped.substring(mapped.indexOf('/'))));
+        if (loaded[OnnxRuntimeIsa.JUMP_OFFSET] != (byte) 0xeb) {
+            throw new AssertionError("the mapped library is not the held copy: byte "
+                    + Integer.toHexString(loaded[OnnxRuntimeIsa.JUMP_OFFSET] & 0xff));
         }
         System.out.println("loaded from the held copy in " + dir + "; " + n + " cases agree with the reference");
     }

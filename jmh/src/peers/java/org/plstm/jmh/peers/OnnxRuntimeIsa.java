@@ -20,9 +20,12 @@ import java.util.HexFormat;
  * one. This class copies {@code libonnxruntime.so} of the ONNX Runtime Java package this project uses (1.22.0,
  * {@code linux-x64}, recognised by its SHA-256) and changes one byte: in MLAS's platform set-up, the conditional
  * jump that skips the AVX-512 kernels when CPUID reports no AVX512F ({@code test $0x10000,%r10d; je}, at file offset
- * {@link #JUMP_OFFSET}) becomes an unconditional one. MLAS then sets up exactly what it sets up on an AVX2 CPU (FMA3
- * kernels, 256-bit). Checked with {@code perf} on shape (b): 57 % of the samples of the published library's LSTM
- * inference were instructions on {@code zmm} registers, 0 % with this copy (65 % {@code ymm}).
+ * {@link #JUMP_OFFSET}) becomes an unconditional one to the same place. MLAS then selects the float kernels it
+ * selects on an AVX2 + FMA CPU (its FMA3 SGEMM kernel, 256-bit) and records no AVX-512 support; the checks after
+ * that block (AVX-VNNI-INT8, AVX-NE-CONVERT, AMX) still run, and concern only its int8 and bf16 kernels. Checked
+ * with {@code perf} on shape (b): 57 % of the samples of the published library's LSTM inference were instructions
+ * on {@code zmm} registers, 0 % with this copy (65 % {@code ymm}); and in a debugger, MLAS's float kernel pointer
+ * held its AVX-512 kernel with the published library and its FMA3 kernel with the copy.
  *
  * <p>Only the benchmarks use this, and only when asked ({@code PLSTM_ONNXRUNTIME_ISA=AVX2}, which
  * {@code jmh/report.sh --peers --isa avx2} sets); ONNX Runtime is otherwise loaded as published. Another version

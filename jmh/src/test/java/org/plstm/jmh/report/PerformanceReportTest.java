@@ -604,15 +604,19 @@ class PerformanceReportTest {
         assertThat(avx2.borrowedPeers()).isEmpty();
         LayerRow onnx = avx2.find(Impl.ONNX, Kind.INFERENCE, Case.A, "lstm", 2, 0).orElseThrow();
         assertThat(onnx.secondsPerBatch()).isCloseTo(0.024, within(EPS)); // its own run: native's 16 ms × 1.5
-        String md = section(PerformanceReport.markdown(levels, null, null, "perf"), "## Level `avx2`");
+        String full = PerformanceReport.markdown(levels, null, null, "perf");
+        String md = section(full, "## Level `avx2`");
         assertThat(md).contains("| peers | ONNX Runtime, TensorFlow Java ran in this level's run, held to the level "
                         + "with `ONEDNN_MAX_CPU_ISA=AVX2 PLSTM_ONNXRUNTIME_ISA=AVX2` (oneDNN's cap on the "
                         + "instruction set; TensorFlow Java's LSTM products are oneDNN `sgemm`; ONNX Runtime loads a "
                         + "copy of its library whose MLAS never selects its AVX-512 kernels, see jmh/PEERS.md) (their "
                         + "rows are in its tables) |")
-                .contains("ONNX Runtime 5,333 samples/s (held to this level: `ONEDNN_MAX_CPU_ISA=AVX2 "
-                        + "PLSTM_ONNXRUNTIME_ISA=AVX2`)")
+                .contains("ONNX Runtime 5,333 samples/s (held to this level: `PLSTM_ONNXRUNTIME_ISA=AVX2`)")
+                .contains("TensorFlow Java 667 samples/s (held to this level: `ONEDNN_MAX_CPU_ISA=AVX2`)")
                 .contains("| (a) | 128x784x1x32 | ONNX Runtime | lstm | 2 | 24.0 |");
+        assertThat(full).contains("ONNX Runtime's MLAS has no run-time cap; at `avx2` its inference runs again from a "
+                + "copy of its library whose MLAS never selects its AVX-512 kernels (`PLSTM_ONNXRUNTIME_ISA=AVX2`, "
+                + "jmh/PEERS.md). DL4J has no cap.");
     }
 
     /** jmh/report.sh spells the levels' flags itself; they must be {@link IsaLevel}'s. */
