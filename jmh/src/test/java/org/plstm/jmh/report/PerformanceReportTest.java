@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -527,23 +528,8 @@ class PerformanceReportTest {
     @Test
     void aLevelComparesAgainstItsHeldTensorFlowAndTheNativeRestOfThePeers() throws IOException {
         Path results = Fixtures.threeLevels(dir.resolve("perf"));
-        ObjectMapper json = new ObjectMapper();
-        ArrayNode held = json.createArrayNode();
-        try (InputStream in = Fixtures.class.getResourceAsStream("level-peers.json")) {
-            for (JsonNode r : json.readTree(in)) {
-                if (r.get("benchmark").asText().endsWith(".trainingTf")) {
-                    ObjectNode c = r.deepCopy();
-                    ((ObjectNode) c.get("primaryMetric")).put("score", r.at("/primaryMetric/score").asDouble() * 1.25);
-                    held.add(c); // TensorFlow Java at AVX2: 25 % slower than at native
-                }
-            }
-        }
-        json.writeValue(results.resolve("avx2/peers.json").toFile(), held);
-        Path machine = results.resolve("avx2/machine.json");
-        String record = Files.readString(machine);
-        assertThat(record).contains("\"kernelFma\": true,");
-        Files.writeString(machine, record.replace("\"kernelFma\": true,",
-                "\"kernelFma\": true, \"peerEnv\": \"ONEDNN_MAX_CPU_ISA=AVX2\","));
+        // TensorFlow Java's training at AVX2: 25 % slower than at native
+        holdPeersAtAvx2(results, b -> b.endsWith(".trainingTf"), 1.25, "ONEDNN_MAX_CPU_ISA=AVX2");
 
         List<LevelRun> levels = LevelRun.readAll(results);
         assertThat(levels).extracting(LevelRun::name).containsExactly("native", "avx2", "nofma");
@@ -584,20 +570,8 @@ class PerformanceReportTest {
     @Test
     void aLevelComparesAgainstItsHeldOnnxRuntime() throws IOException {
         Path results = Fixtures.threeLevels(dir.resolve("perf"));
-        ObjectMapper json = new ObjectMapper();
-        ArrayNode held = json.createArrayNode();
-        try (InputStream in = Fixtures.class.getResourceAsStream("level-peers.json")) {
-            for (JsonNode r : json.readTree(in)) {
-                ObjectNode c = r.deepCopy();
-                ((ObjectNode) c.get("primaryMetric")).put("score", r.at("/primaryMetric/score").asDouble() * 1.5);
-                held.add(c); // every peer 50 % slower than at native
-            }
-        }
-        json.writeValue(results.resolve("avx2/peers.json").toFile(), held);
-        Path machine = results.resolve("avx2/machine.json");
-        String record = Files.readString(machine);
-        Files.writeString(machine, record.replace("\"kernelFma\": true,",
-                "\"kernelFma\": true, \"peerEnv\": \"ONEDNN_MAX_CPU_ISA=AVX2 PLSTM_ONNXRUNTIME_ISA=AVX2\","));
+        // every peer benchmark 50 % slower than at native
+        holdPeersAtAvx2(results, b -> true, 1.5, "ONEDNN_MAX_CPU_ISA=AVX2 PLSTM_ONNXRUNTIME_ISA=AVX2");
 
         List<LevelRun> levels = LevelRun.readAll(results);
         PerformanceData avx2 = levels.get(1).data();
@@ -617,6 +591,32 @@ class PerformanceReportTest {
         assertThat(full).contains("ONNX Runtime's MLAS has no run-time cap; at `avx2` its inference runs again from a "
                 + "copy of its library whose MLAS never selects its AVX-512 kernels (`PLSTM_ONNXRUNTIME_ISA=AVX2`, "
                 + "jmh/PEERS.md). DL4J has no cap.");
+    }
+
+    /**
+     * Gives the {@code avx2} level of {@code results} a peers run of its own: the fixture's native peer results whose
+     * benchmark name passes {@code which}, each {@code slower} times slower, and {@code peerEnv} in its machine record.
+     */
+    private static void holdPeersAtAvx2(Path results, Predicate<String> which, double slower, String peerEnv)
+            throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode held = json.createArrayNode();
+        try (InputStream in = Fixtures.class.getResourceAsStream("level-peers.json")) {
+            for (JsonNode r : json.readTree(in)) {
+                if (which.test(r.get("benchmark").asText())) {
+                    ObjectNode c = r.deepCopy();
+                    double score = r.at("/primaryMetric/score").asDouble();
+                    ((ObjectNode) c.get("primaryMetric")).put("score", score * slower);
+                    held.add(c);
+                }
+            }
+        }
+        json.writeValue(results.resolve("avx2/peers.json").toFile(), held);
+        Path machine = results.resolve("avx2/machine.json");
+        String record = Files.readString(machine);
+        assertThat(record).contains("\"kernelFma\": true,");
+        Files.writeString(machine, record.replace("\"kernelFma\": true,",
+                "\"kernelFma\": true, \"peerEnv\": \"" + peerEnv + "\","));
     }
 
     /** jmh/report.sh spells the levels' flags itself; they must be {@link IsaLevel}'s. */
