@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -96,7 +97,7 @@ public final class AtomicFiles {
      * @param target the file to create or replace
      * @param writer produces the content
      * @throws IOException if writing, flushing or the atomic rename fails (the target is then unchanged and the
-     *     temporary file removed); always a {@link java.nio.file.FileSystemException} naming a file (e.g. the target
+     *     temporary file removed); always a {@link FileSystemException} naming a file (e.g. the target
      *     and "No space left on device"); {@link java.nio.file.AtomicMoveNotSupportedException} if the file system
      *     cannot rename atomically
      * @throws IllegalArgumentException if an argument is null
@@ -123,27 +124,29 @@ public final class AtomicFiles {
             Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
             step();
-        } catch (java.nio.file.FileSystemException e) {
+        } catch (FileSystemException e) {
             if (!tmp.toString().equals(e.getFile())) {
                 throw e; // names its file already
             }
             // the hidden temporary file means nothing to the caller: name the target
-            java.nio.file.FileSystemException named = new java.nio.file.FileSystemException(absolute.toString(), null,
-                    e.getClass().getSimpleName() + (e.getReason() == null ? "" : ": " + e.getReason())
-                            + " writing its temporary file " + tmp.getFileName() + " (nothing was replaced)");
-            named.initCause(e);
-            throw named;
+            throw naming(absolute, e.getClass().getSimpleName() + (e.getReason() == null ? "" : ": " + e.getReason())
+                    + " writing its temporary file " + tmp.getFileName(), e);
         } catch (IOException e) {
             // e.g. "No space left on device" from a write, which names no file
-            java.nio.file.FileSystemException named = new java.nio.file.FileSystemException(absolute.toString(), null,
-                    e.getMessage() + " (nothing was replaced)");
-            named.initCause(e);
-            throw named;
+            throw naming(absolute, e.getMessage(), e);
         } finally {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
         }
+    }
+
+    /** A failure naming {@code target}, with {@code reason} and "(nothing was replaced)", caused by {@code e}. */
+    private static FileSystemException naming(Path target, String reason, IOException e) {
+        FileSystemException named = new FileSystemException(target.toString(), null,
+                reason + " (nothing was replaced)");
+        named.initCause(e);
+        return named;
     }
 
     /**

@@ -123,19 +123,18 @@ public final class ClassifierTrainer {
     }
 
     /**
-     * The gradients' global norm before clipping, after clipping them if {@link #clipNorm()} is on.
+     * The gradients' global norm before clipping, after clipping them if {@link #clipNorm()} is on (one pass for the
+     * norm either way).
      *
-     * @throws NonFiniteGradientException if a gradient is not finite, before any parameter changes (clipping would
-     *     turn an infinite gradient into NaN, and the optimiser would write it into the model)
+     * @throws NonFiniteGradientException if a gradient is not finite, before any parameter changes (the optimiser would
+     *     write it into the model; clipping an infinite norm gives NaN gradients, left in the gradient buffers, which
+     *     the next step zeroes)
      */
     private double finiteGradientNorm() {
         List<Tensor> g = model.gradientTensors();
-        double norm = GradientClipping.globalNorm(g);
+        double norm = clipNorm > 0 ? GradientClipping.clipByGlobalNorm(g, clipNorm) : GradientClipping.globalNorm(g);
         if (!Double.isFinite(norm)) {
             throw new NonFiniteGradientException(norm);
-        }
-        if (clipNorm > 0) {
-            GradientClipping.clipByGlobalNorm(g, clipNorm);
         }
         return norm;
     }
