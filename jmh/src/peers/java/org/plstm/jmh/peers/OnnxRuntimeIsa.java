@@ -119,7 +119,11 @@ final class OnnxRuntimeIsa {
         return held;
     }
 
-    /** @return the packaged library's bytes */
+    /**
+     * @param name a file of ONNX Runtime's {@code linux-x64} natives, e.g. {@code libonnxruntime.so}
+     * @return its bytes, as packaged in ONNX Runtime's jar
+     * @throws IOException if the package has no such file, or it cannot be read
+     */
     static byte[] resource(String name) throws IOException {
         try (InputStream in = stream(name)) {
             return in.readAllBytes();
