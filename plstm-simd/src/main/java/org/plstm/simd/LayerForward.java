@@ -11,6 +11,13 @@ import java.util.Arrays;
  * ({@link GateProduct}, {@code z = bias + x_t·kernel + h_{t-1}·recurrentKernel}) straight into the fused cell
  * update ({@link CellKernel}) while the tile is in L1; with the unit split, a barrier ends the step. Samples past
  * their length carry their state.
+ *
+ * <p>In inference with leak 0 ({@code Mode.INFERENCE}: no training caches, {@code alpha = 0}) a closed unit's
+ * {@code k} is exactly 0 and its update copies its state (paper section 3). A sample whose gate is closed at every
+ * unit of a block skips that block: no product, no cell update, its {@code c} and {@code h} there copied. The rest
+ * of the batch runs the same tiles as before, so the values are those of the dense update: equal bit for bit
+ * wherever that update is exact, i.e. unless {@code c~} is not finite (then the dense {@code 0·c~} would have made
+ * the state NaN) or the state is {@code -0} (which {@code 0·c~ + (-0)} turns into {@code +0}).
  */
 final class LayerForward {
     /** How many distinct timestamps of one step the forward remembers for reuse of k. */
@@ -83,6 +90,10 @@ final class LayerForward {
         float[] x = pass.input().x();
         double[] time = pass.input().time();
         double alpha = pass.alpha();
+        // Inference with leak 0: a closed unit's k is exactly 0, and its state is copied (paper section 3; DESIGN).
+        // A row whose gate is closed at all L units of a block skips that block's product and cell update. The
+        // training caches need every gate, so only a pass without caches skips.
+        boolean skipClosed = layer.timeGate && !cache && alpha == 0;
         GateProduct.ProductRows pr = s.product;
         pr.a = x;
         pr.aLen = in;
@@ -102,26 +113,33 @@ final class LayerForward {
             if (layer.timeGate) {
                 timeGateRows(ws, s, time, t, n, alpha, pass.vectorPhase(), u0, u1);
             }
-            for (int r = 0; r < n; r++) {
-                int b = s.rows[r];
-                pr.aAt[r] = (b * steps + t) * in;
-                pr.bAt[r] = ws.state(t, b);
-                pr.outAt[r] = (r % CellTile.MAX_ROWS) * 4 * L; // the row's place in its tile's z
-            }
             // Unit blocks outer, sample tiles inner: a block's strip of weights streams once per tile from L2 (it
             // is read front to back, which the prefetchers follow) while the tiles' rows of h stay in L1.
             for (int nb = nb0; nb < nb1; nb++) {
                 int u = nb * L;
+                // The rows this block computes, in s.open; with skipClosed, a row whose gate is closed (k = 0) at
+                // every unit of the block keeps its state instead (the dense update's values; see the class comment).
+                int m = 0;
                 for (int r = 0; r < n; r++) {
-                    pr.initAt[r] = nb * 4 * L;
+                    int b = s.rows[r];
+                    if (skipClosed && closed(s.kS, s.kOff[r] + u)) {
+                        carry(ws, b, t, u, u + L);
+                        continue;
+                    }
+                    s.open[m] = r;
+                    pr.aAt[m] = (b * steps + t) * in;
+                    pr.bAt[m] = ws.state(t, b);
+                    pr.initAt[m] = nb * 4 * L;
+                    pr.outAt[m] = (m % CellTile.MAX_ROWS) * 4 * L; // the row's place in its tile's z
+                    m++;
                 }
-                for (int first = 0; first < n; first += CellTile.MAX_ROWS) {
-                    int count = Math.min(CellTile.MAX_ROWS, n - first);
+                for (int first = 0; first < m; first += CellTile.MAX_ROWS) {
+                    int count = Math.min(CellTile.MAX_ROWS, m - first);
                     tile.rows = count;
                     for (int q = 0; q < count; q++) {
                         tile.prev[q] = pr.bAt[first + q] + u;
                         tile.next[q] = pr.bAt[first + q] + batch * hPad + u;
-                        tile.kAt[q] = layer.timeGate ? s.kOff[first + q] + u : u;
+                        tile.kAt[q] = layer.timeGate ? s.kOff[s.open[first + q]] + u : u;
                         tile.peepAt[q] = u;
                         if (cache) {
                             tile.cacheAt[q] = tile.prev[q];
@@ -179,6 +197,16 @@ final class LayerForward {
             }
             s.kOff[r] = same * hPad;
         }
+    }
+
+    /** True if the time gate is closed ({@code k == 0}) at all {@code L} units of {@code k[at .. at + L)}. */
+    private static boolean closed(float[] k, int at) {
+        for (int j = at; j < at + L; j++) {
+            if (k[j] != 0f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A padded step: units {@code [u0, u1)} of the state slot after step t repeat the one before it. */

@@ -65,6 +65,7 @@ final class SimdWorkspace extends LayerWorkspace {
     /** Per-worker scratch, sized for the worker's largest share of the batch. */
     static final class Worker {
         final int[] rows;       // active samples at the current step
+        final int[] open;       // [rowsMax] forward: the positions in rows that the current unit block computes
         final CellTile tile = new CellTile();
         final float[] kS;       // [rowsMax][Hp] time gate per row (forward), [Hp] (backward)
         final double[] phi;     // [Hp] phase of the current timestamp (backward)
@@ -95,6 +96,7 @@ final class SimdWorkspace extends LayerWorkspace {
 
         Worker(int rowsMax, int hPad, int inPad, int gateWidth, int dwSize, int chunk, int dwRows, int blocks) {
             rows = new int[rowsMax];
+            open = new int[rowsMax];
             kS = new float[rowsMax * hPad];
             phi = new double[hPad];
             kWide = new double[hPad];
