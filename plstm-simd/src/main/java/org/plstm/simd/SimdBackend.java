@@ -31,6 +31,38 @@ public final class SimdBackend extends Backend {
                 + "kernels need at least 128 (is -XX:MaxVectorSize below 16?)";
     }
 
+    /**
+     * The check of the SIMD kernels' public entry points ({@link SimdEngine}, {@link StreamLayer}), made directly
+     * rather than through {@link Backend#get()}: without it they would fail on first use with a
+     * {@code NoClassDefFoundError} (no vector module) or run on vectors the kernels do not support.
+     *
+     * @param who the entry point, named in the message
+     * @throws IllegalStateException if this JVM cannot run the kernels, with the reason and the fix
+     */
+    static void require(String who) {
+        requireModule(who);
+        String reason = unusableReason();
+        if (reason != null) {
+            throw new IllegalStateException("plstm: " + who + " needs the SIMD kernels, but " + reason
+                    + " (or use Backend.get(), which falls back to the reference engine)");
+        }
+    }
+
+    /**
+     * The vector module half of {@link #require}: what a query of the vectors ({@link SimdEngine#vectorBitSize()})
+     * needs.
+     *
+     * @param who the entry point, named in the message
+     * @throws IllegalStateException if {@code jdk.incubator.vector} is not readable, with the fix
+     */
+    static void requireModule(String who) {
+        if (!Backend.vectorModuleReadable()) {
+            throw new IllegalStateException("plstm: " + who + " needs the SIMD kernels, but jdk.incubator.vector is "
+                    + "not readable; " + Backend.VECTOR_FIX + " (or use Backend.get(), which falls back to the "
+                    + "reference engine)");
+        }
+    }
+
     @Override
     public String name() {
         return "simd";

@@ -39,6 +39,9 @@ public final class SimdEngine extends Engine {
 
     /**
      * An engine with one worker per available processor.
+     *
+     * @throws IllegalStateException if this JVM cannot run the SIMD kernels (no {@code --add-modules
+     *     jdk.incubator.vector}, or vectors narrower than 128 bits); {@link Backend#get()} falls back instead
      */
     public SimdEngine() {
         this(Runtime.getRuntime().availableProcessors());
@@ -47,19 +50,30 @@ public final class SimdEngine extends Engine {
     /**
      * @param threads number of worker threads, including the calling thread, {@code >= 1}
      * @throws IllegalArgumentException if {@code threads < 1}
+     * @throws IllegalStateException    if this JVM cannot run the SIMD kernels (no {@code --add-modules
+     *     jdk.incubator.vector}, or vectors narrower than 128 bits); {@link Backend#get()} falls back instead
      */
     public SimdEngine(int threads) {
+        SimdBackend.require("SimdEngine");
         this.threads = Backend.checkThreads("threads", threads);
         this.pool = new WorkerPool(threads);
     }
 
-    /** @return the vector width in bits used by the kernels (the preferred species) */
+    /**
+     * @return the vector width in bits used by the kernels (the preferred species)
+     * @throws IllegalStateException if {@code jdk.incubator.vector} is not readable
+     */
     public static int vectorBitSize() {
+        SimdBackend.requireModule("SimdEngine.vectorBitSize");
         return VectorLevel.vectorBitSize();
     }
 
-    /** @return the number of float lanes per vector */
+    /**
+     * @return the number of float lanes per vector
+     * @throws IllegalStateException if {@code jdk.incubator.vector} is not readable
+     */
     public static int floatLanes() {
+        SimdBackend.requireModule("SimdEngine.floatLanes");
         return VectorLevel.floatLanes();
     }
 

@@ -20,7 +20,7 @@ import org.plstm.engine.LayerStream;
  * ({@link GateProduct}) for one sample, and the result equals {@link SimdEngine}'s batched forward bitwise.
  * {@link #stepSkipping} is event-driven (the paper's "order of magnitude fewer computes", section 3): it first
  * evaluates the time gate (of every unit, or without FMA only of the units not known to be closed, see
- * {@link #CLOSED_BOUNDS}), then computes gates and state only for the units whose gate is open ({@code k > 0}),
+ * {@link VectorLevel#CLOSED_BOUNDS}), then computes gates and state only for the units whose gate is open ({@code k > 0}),
  * reading only their columns of {@code kernel} and {@code recurrentKernel} (kept unit-major: each unit's four gate
  * columns contiguous); a closed unit keeps {@code c} and {@code h} bitwise, as the model defines
  * with {@code alpha = 0}. The open units' values equal the dense path's within float32 rounding (their dot products
@@ -40,14 +40,6 @@ public final class StreamLayer implements LayerStream {
     final float[] wu;
     /** {@code [4][H]}: the Keras bias. */
     final float[] biasU;
-    /**
-     * Whether {@link #stepSkipping} keeps per-unit bounds of closed gates and evaluates only the other units' time
-     * gate (see {@code openUnitsAt}): only without FMA (x86 {@code UseAVX=0}), where the exact phase takes Dekker's
-     * product and evaluating every unit was a quarter of an event's time (H = 512: 100-105k → 116k events/s). With
-     * FMA the full evaluation costs about what the bookkeeping does (128 bits: neutral) or less (AVX-512: 197k →
-     * 162k events/s with the bounds), so those levels evaluate every unit.
-     */
-    static final boolean CLOSED_BOUNDS = !VectorLevel.FMA;
 
     /**
      * Packs a layer.
@@ -55,8 +47,13 @@ public final class StreamLayer implements LayerStream {
      * @param params the layer's parameters (copied)
      * @throws IllegalArgumentException if {@code params} is null or invalid (NaN/Inf, period &lt;= 0, ratioOn outside
      *     {@code (0, 1]})
+     * @throws IllegalStateException if this JVM's vectors are narrower than the kernels need (128 bits, e.g.
+     *     {@code -XX:MaxVectorSize=8}); without {@code --add-modules jdk.incubator.vector} this class cannot be
+     *     linked at all ({@code NoClassDefFoundError}, since its own code holds vectors). {@code
+     *     Backend.get().newStream} checks both first and falls back to the reference stream.
      */
     public StreamLayer(PhasedLstmParams params) {
+        SimdBackend.require("StreamLayer");
         Check.notNull("params", params);
         params.validate("params");
         PhasedLstmConfig cfg = params.config();
@@ -128,7 +125,7 @@ public final class StreamLayer implements LayerStream {
         final float[] cNew;    // [Hp]
         final float[] k;       // [Hp] openness at the current event (with the bounds: 0 before a unit's bound)
         /**
-         * [H] with {@link StreamLayer#CLOSED_BOUNDS}: per unit, a time before which its gate is certainly closed
+         * [H] with {@link VectorLevel#CLOSED_BOUNDS}: per unit, a time before which its gate is certainly closed
          * ({@link TimeGateKernel#closedUntil}), valid for times {@code >= lastTime}; {@code -Infinity}: evaluate at
          * the next event.
          */
@@ -270,7 +267,7 @@ public final class StreamLayer implements LayerStream {
             return;
         }
         int m;
-        if (CLOSED_BOUNDS) {
+        if (VectorLevel.CLOSED_BOUNDS) {
             m = openUnitsAt(s, t);
         } else {
             openness(s, t);
@@ -289,7 +286,7 @@ public final class StreamLayer implements LayerStream {
 
     /**
      * The open units at {@code t}, listed in {@code s.open} (ascending), their {@code k} in {@code s.k}; returns how
-     * many ({@link #CLOSED_BOUNDS}). Only the units not known to be closed ({@code t >= closedUntil}) are evaluated:
+     * many ({@link VectorLevel#CLOSED_BOUNDS}). Only the units not known to be closed ({@code t >= closedUntil}) are evaluated:
      * their time-gate parameters are gathered into {@code s.tgDue} and go through the vector kernel together (the same
      * bits as evaluating every unit: the kernel works lane by lane), then each gets its new bound. A unit whose gate
      * closed stays closed until its next period can start; with events much closer together than the periods (the

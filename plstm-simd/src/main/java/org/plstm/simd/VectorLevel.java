@@ -66,6 +66,14 @@ public final class VectorLevel {
     static final int USE_AVX = X86 ? intOption("UseAVX", -1) : -1;
     /** Hardware fused multiply-add is used by vector {@code fma}. */
     static final boolean FMA = booleanOption("UseFMA", true);
+    /**
+     * Whether {@link StreamLayer}'s event-driven step keeps per-unit bounds of closed gates and evaluates only the
+     * other units' time gate (see {@code StreamLayer.openUnitsAt}): only without FMA (x86 {@code UseAVX=0}), where the exact phase takes Dekker's
+     * product and evaluating every unit was a quarter of an event's time (H = 512: 100-105k → 116k events/s). With
+     * FMA the full evaluation costs about what the bookkeeping does (128 bits: neutral) or less (AVX-512: 197k →
+     * 162k events/s with the bounds), so those levels evaluate every unit.
+     */
+    static final boolean CLOSED_BOUNDS = !FMA;
     /** x86 with SSE only ({@code UseAVX=0}): two-operand instructions, no FMA (see {@link #PRODUCT_ROWS}). */
     static final boolean SSE = X86 && USE_AVX == 0;
     /** Float compares, blends, min/max and mask extraction are intrinsified: everywhere but {@link #SSE}. */

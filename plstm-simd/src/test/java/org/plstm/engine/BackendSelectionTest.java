@@ -16,6 +16,8 @@ import org.plstm.PhasedLstmConfig;
 import org.plstm.PhasedLstmParams;
 import org.plstm.TimeGateInit;
 import org.plstm.inference.PhasedLstmModel;
+import org.plstm.simd.SimdEngine;
+import org.plstm.simd.StreamLayer;
 
 /**
  * The one backend choice. Surefire runs this class in several JVMs (plstm-simd/pom.xml), each telling it what to
@@ -161,6 +163,38 @@ class BackendSelectionTest {
             assertThatThrownBy(() -> Backend.named("simd")).isInstanceOf(IllegalStateException.class)
                     .hasMessage("plstm: the SIMD backend was requested (Backend.named(\"simd\")) but jdk.incubator.vector is not "
                             + "readable; add --add-modules jdk.incubator.vector to the java command line");
+        }
+    }
+
+    @Test
+    void theSimdClassesThemselvesRefuseAJvmThatCannotRunThem() {
+        PhasedLstmParams p = PhasedLstmParams.initialize(PhasedLstmConfig.builder(2, 3).build(), TimeGateInit.PAPER,
+                1);
+        String fallback = " (or use Backend.get(), which falls back to the reference engine)";
+        if (System.getProperty("plstm.test.expectAuto", "").equals("narrow")) {
+            assertThatThrownBy(() -> new SimdEngine(1)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("plstm: SimdEngine needs the SIMD kernels, but the Vector API's preferred "
+                            + "vectors are").hasMessageEndingWith(fallback);
+            assertThatThrownBy(() -> new StreamLayer(p)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("StreamLayer needs the SIMD kernels").hasMessageEndingWith(fallback);
+        } else if (!Backend.vectorModuleReadable()) {
+            String noModule = " needs the SIMD kernels, but jdk.incubator.vector is not readable; add --add-modules "
+                    + "jdk.incubator.vector to the java command line" + fallback;
+            assertThatThrownBy(() -> new SimdEngine(1)).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("plstm: SimdEngine" + noModule);
+            assertThatThrownBy(SimdEngine::new).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("plstm: SimdEngine" + noModule);
+            assertThatThrownBy(SimdEngine::vectorBitSize).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("plstm: SimdEngine.vectorBitSize" + noModule);
+            assertThatThrownBy(SimdEngine::floatLanes).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("plstm: SimdEngine.floatLanes" + noModule);
+            // StreamLayer's own code holds vectors, so without the module it cannot even be linked (its Javadoc
+            // says so and points to Backend.get().newStream, which checks first).
+        } else {
+            try (SimdEngine e = new SimdEngine(1)) {
+                assertThat(e.name()).isEqualTo("simd");
+            }
+            assertThat(new StreamLayer(p).config().hiddenSize()).isEqualTo(3);
         }
     }
 

@@ -11,7 +11,7 @@ import org.plstm.TimeGateInit;
 
 /**
  * The bounds of closed gates that let the event-driven stream path skip a unit's time gate
- * ({@link TimeGateKernel#closedUntil}, used where {@link StreamLayer#CLOSED_BOUNDS}): every time before a bound gives
+ * ({@link TimeGateKernel#closedUntil}, used where {@link VectorLevel#CLOSED_BOUNDS}): every time before a bound gives
  * the unit a closed phase ({@link TimeGate#phase}, which both kernel paths equal bit for bit, see
  * {@link TimeGatePhaseExactTest}), checked right below the bound and at random times before it, for periods over 12
  * orders of magnitude, times up to {@code 2^50} periods away and phases just inside the closed window's ends; and a
