@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.plstm.Check;
 
 /**
@@ -234,6 +235,14 @@ public final class EventCsvReader {
         int idCol = column(file, columns, header, id, "the sequence id (id)");
         int timeCol = column(file, columns, header, time, "the timestamp (time)");
         int labelCol = label == null ? -1 : column(file, columns, header, label, "the label (label)");
+        if (timeCol == idCol) {
+            throw new EventFormatException(file, 1, time, "expected different columns for the sequence id (id) and "
+                    + "the timestamp (time), got this one for both");
+        }
+        if (labelCol == idCol || labelCol == timeCol) {
+            throw new EventFormatException(file, 1, label, "expected a label column (label) other than the "
+                    + (labelCol == idCol ? "sequence id (id)" : "timestamp (time)") + ", got this one for both");
+        }
         List<String> featureNames = new ArrayList<>();
         if (features.isEmpty()) {
             for (int c = 0; c < header.length; c++) {
@@ -357,14 +366,20 @@ public final class EventCsvReader {
         return c;
     }
 
+    /**
+     * A decimal number as CSV writes one: optional sign, digits with an optional point (or a point and digits), an
+     * optional exponent, optional surrounding blanks. {@code Double.parseDouble} alone would also take Java's
+     * literals ({@code 0x1p3}, {@code 5d}, {@code 9f}), which are not CSV numbers.
+     */
+    private static final Pattern DECIMAL = Pattern.compile("\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?\\s*");
+
     private static double number(Path file, long line, String column, String cell, String expected) {
         double v;
-        try {
-            v = Double.parseDouble(cell);
-        } catch (NumberFormatException e) {
+        if (!DECIMAL.matcher(cell).matches()) {
             throw new EventFormatException(file, line, column, "expected " + expected + ", got "
                     + (cell.isEmpty() ? "an empty value" : "'" + cell + "'"));
         }
+        v = Double.parseDouble(cell);
         if (!Double.isFinite(v)) {
             throw new EventFormatException(file, line, column, "expected " + expected + ", got '" + cell + "'");
         }

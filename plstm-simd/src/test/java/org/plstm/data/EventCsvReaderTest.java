@@ -88,6 +88,10 @@ class EventCsvReaderTest {
             {"a,1,0.5,0\nb,2,0.5\n", "line 3: expected 4 fields (as the header), got 3"},
             {",1,0.5,0\n", "line 2, column 'seq': expected a sequence id, got an empty value"},
             {"a,1,0.5,\n", "line 2, column 'label': expected a label, got an empty value"},
+            // Java's own literals are not CSV numbers: Double.parseDouble alone would read 8.0, 5.0 and 9.0
+            {"a,0x1p3,0.5,0\n", "line 2, column 't': expected a finite timestamp, got '0x1p3'"},
+            {"a,1,5d,0\n", "line 2, column 'x': expected a finite number, got '5d'"},
+            {"a,9f,0.5,0\n", "line 2, column 't': expected a finite timestamp, got '9f'"},
         };
         for (String[] c : cases) {
             Path f = file("bad.csv", header + c[0]);
@@ -107,6 +111,19 @@ class EventCsvReaderTest {
                         + "[seq, t, x, label]");
         assertThatThrownBy(() -> new EventCsvReader().features(List.of("t")).read(g))
                 .hasMessage(g + ": line 1, column 't': expected a feature column, got the time column");
+        // one column in two roles: each event its own sequence, or each sequence labelled with its own id
+        assertThatThrownBy(() -> new EventCsvReader().id("t").time("t").read(g))
+                .hasMessage(g + ": line 1, column 't': expected different columns for the sequence id (id) and the "
+                        + "timestamp (time), got this one for both");
+        assertThatThrownBy(() -> new EventCsvReader().label("seq").read(g))
+                .hasMessage(g + ": line 1, column 'seq': expected a label column (label) other than the sequence id "
+                        + "(id), got this one for both");
+        assertThatThrownBy(() -> new EventCsvReader().label("t").read(g))
+                .hasMessage(g + ": line 1, column 't': expected a label column (label) other than the timestamp "
+                        + "(time), got this one for both");
+        // decimal forms CSV writers produce still read
+        Path ok = file("ok.csv", "seq,t,x,label\na,+1.,-.5,0\na,2E3,1e-3,0\n");
+        assertThat(new EventCsvReader().label("label").read(ok).sequences().get(0).x()).containsExactly(-0.5f, 1e-3f);
         Path h = file("dup.csv", "seq,t,x,x\na,1,2,3\n");
         assertThatThrownBy(() -> new EventCsvReader().read(h))
                 .hasMessage(h + ": line 1, column 'x': expected distinct column names in the header, got this one "
