@@ -185,6 +185,9 @@ public final class EventsTrainCommand implements Callable<Integer> {
             String field = e.getMessage().substring(0, Math.max(0, e.getMessage().indexOf(':')));
             String option = switch (field) {
                 case "label_mode" -> "--label-per";
+                case "id_column" -> "--id";
+                case "time_column" -> "--time";
+                case "label_column" -> "--label";
                 case "learning_rate" -> "--lr";
                 case "gate_activation", "gateActivation" -> "--gate-activation";
                 default -> "--" + field.replace('_', '-');

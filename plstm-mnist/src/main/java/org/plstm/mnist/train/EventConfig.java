@@ -69,7 +69,21 @@ public record EventConfig(String task, String model, String idColumn, String tim
                 throw new IllegalArgumentException(c[0] + ": expected a column name, got " + c[1]);
             }
         }
+        if (timeColumn.equals(idColumn)) {
+            throw new IllegalArgumentException("time_column: expected a column other than the id column, got '"
+                    + timeColumn + "' for both");
+        }
+        if (labelColumn.equals(idColumn) || labelColumn.equals(timeColumn)) {
+            throw new IllegalArgumentException("label_column: expected a column other than the "
+                    + (labelColumn.equals(idColumn) ? "id" : "time") + " column, got '" + labelColumn + "' for both");
+        }
         features = List.copyOf(features == null ? List.of() : features);
+        for (int f = 0; f < features.size(); f++) {
+            if (features.indexOf(features.get(f)) != f) {
+                throw new IllegalArgumentException("features: expected distinct columns, got '" + features.get(f)
+                        + "' twice");
+            }
+        }
         if (!(validation >= 0 && validation < 1) || !(test >= 0 && test < 1) || !(validation + test < 1)) {
             throw new IllegalArgumentException("validation, test: expected fractions in [0, 1) with a sum below 1, "
                     + "got " + validation + ", " + test);

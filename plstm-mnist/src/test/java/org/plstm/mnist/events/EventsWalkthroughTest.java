@@ -186,6 +186,18 @@ class EventsWalkthroughTest {
                 csv.toString(), "--epochs", "2", "--weight-decay", "0", "--threads", "2", "--out", zero.toString(),
                 "--no-progress");
         assertThat(zr.code()).as(zr.err()).isZero();
+        // one column given twice, or in two roles: a usage error naming the option (exit 2), before any reading
+        String[][] roles = {
+            {"--features", "x,x", "--features: expected distinct columns, got 'x' twice"},
+            {"--id", "t", "--time: expected a column other than the id column, got 't' for both"},
+            {"--label", "seq", "--label: expected a column other than the id column, got 'seq' for both"},
+            {"--label", "t", "--label: expected a column other than the time column, got 't' for both"},
+        };
+        for (String[] r : roles) {
+            Run bad = run("events", "train", "--data", csv.toString(), r[0], r[1]);
+            assertThat(bad.code()).as(bad.err()).isEqualTo(2);
+            assertThat(bad.err()).as(r[0]).contains(r[2]);
+        }
         Run big = run("events", "train", "--data", csv.toString(), "--lr", "1", "--weight-decay", "3");
         assertThat(big.code()).isEqualTo(2);
         assertThat(big.err()).contains("--weight-decay: expected learning rate x weight decay below 1");
