@@ -68,6 +68,12 @@ public final class DenseParams {
                 new Tensor("bias", new int[] {outputSize}, bias));
     }
 
+    /** @return the tensors' names and shapes, e.g. {@code DenseParams[kernel[32, 10], bias[10]]} */
+    @Override
+    public String toString() {
+        return "DenseParams" + tensors();
+    }
+
     /** Sets every element to zero. */
     public void zero() {
         java.util.Arrays.fill(kernel, 0f);

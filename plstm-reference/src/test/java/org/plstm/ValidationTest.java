@@ -1,5 +1,6 @@
 package org.plstm;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,11 @@ class ValidationTest {
 
     private static SequenceBatch batch() {
         return SequenceBatch.of(2, 4, 2, new float[16], new double[8]);
+    }
+
+    @Test
+    void denseParamsPrintTheirShapes() {
+        assertThat(DenseParams.initialize(32, 10, 1)).hasToString("DenseParams[kernel[32, 10], bias[10]]");
     }
 
     @Test

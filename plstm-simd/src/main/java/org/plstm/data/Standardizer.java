@@ -197,6 +197,15 @@ public record Standardizer(List<String> features, double[] mean, double[] std, d
         return z * targetStd + targetMean;
     }
 
+    /**
+     * @return the statistics, e.g. {@code Standardizer{"features":["x"],"mean":[0.5],"std":[2.0]}} ({@link #toJson}
+     *     after the type's name; the record's own form would print the arrays' identities)
+     */
+    @Override
+    public String toString() {
+        return "Standardizer" + toJson();
+    }
+
     /** @return JSON for the checkpoint's metadata: {@code {"features":[...],"mean":[...],"std":[...],...}} */
     public String toJson() {
         ObjectNode o = JSON.createObjectNode();

@@ -26,6 +26,11 @@ import org.plstm.engine.Backend;
  * interpreter fallback can differ in the last bit), so the JIT tier does not change a result. Different thread
  * counts give the same forward pass and gradients equal within float rounding (sums split differently).
  *
+ * <p>In {@link Mode#INFERENCE} (leak 0, so a closed unit's state is copied) a sample whose time gate is closed at
+ * every unit of a unit block ({@link #floatLanes()} units) skips that block's product and cell update at that step
+ * and keeps its state there: the values of the dense update, at a fraction of its work when {@code ratioOn} is
+ * small (the paper's sparse updates; the event-driven {@code StreamSession} does the same per unit).
+ *
  * <p>Steady state allocates nothing: a {@link LayerWorkspace} holds every buffer for its {@code (B, T)} shape.
  * Calls are serialised on the engine's worker pool; use one workspace per calling thread. Close the engine to stop
  * its worker threads (they are daemon threads, so an unclosed engine does not keep the JVM alive).

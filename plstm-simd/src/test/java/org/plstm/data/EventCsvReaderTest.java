@@ -202,6 +202,9 @@ class EventCsvReaderTest {
         Standardizer back = Standardizer.fromJson(st.toJson());
         assertThat(back.toJson()).isEqualTo(st.toJson());
         assertThat(back.mean()).containsExactly(st.mean());
+        assertThat(st).hasToString("Standardizer" + st.toJson());
+        assertThat(new Standardizer(List.of("x"), new double[] {0.5}, new double[] {2}, Double.NaN, Double.NaN))
+                .hasToString("Standardizer{\"features\":[\"x\"],\"mean\":[0.5],\"std\":[2.0]}");
         assertThat(Labels.of(List.of("10", "9", "1")).names()).as("numeric labels sort as numbers")
                 .containsExactly("1", "9", "10");
         assertThatThrownBy(() -> Labels.of(List.of("a")).index("s7", "b"))

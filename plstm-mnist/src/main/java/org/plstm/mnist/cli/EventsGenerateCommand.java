@@ -22,7 +22,8 @@ public final class EventsGenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--out", paramLabel = "FILE", required = true, description = "The CSV file to write (atomically).")
+    @Option(names = "--out", paramLabel = "FILE", required = true,
+            description = "The CSV file to write (atomically; a file already there is replaced).")
     Path out;
 
     @Option(names = "--sequences", paramLabel = "N", defaultValue = "2000",

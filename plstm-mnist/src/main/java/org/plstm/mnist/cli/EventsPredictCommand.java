@@ -43,7 +43,8 @@ public final class EventsPredictCommand implements Callable<Integer> {
             description = "An event CSV file with the checkpoint's id, time and feature columns.")
     Path data;
 
-    @Option(names = "--out", paramLabel = "FILE", required = true, description = "The predictions CSV to write.")
+    @Option(names = "--out", paramLabel = "FILE", required = true,
+            description = "The predictions CSV to write (atomically; a file already there is replaced).")
     Path out;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "64",

@@ -290,6 +290,9 @@ public final class MnistFetcher {
                     return true;
                 }
                 log.add(raw + ": rejected, not used: " + mismatch(expected, actual), null);
+                // said now too, not only if the fetch fails: a verified copy will replace this file
+                progress.accept("MNIST: " + raw + " does not verify (" + mismatch(expected, actual) + "): not used, "
+                        + "replaced if a verified copy is found");
             } catch (IOException e) {
                 log.add(raw + ": unreadable: " + e, e);
             }

