@@ -17,7 +17,7 @@ class ChartsTest {
     @TempDir
     Path dir;
 
-    /** 70 epochs of 50 batches and a test row per epoch, as a long paper run writes them. */
+    /** {@code epochs} epochs of 50 batches and a test row after each, as the trainers write them. */
     private static MetricsLog run(int epochs, double offset) {
         MetricsLog m = new MetricsLog();
         long it = 0;
