@@ -39,8 +39,10 @@ import jdk.incubator.vector.VectorOperators;
  * c_t = k⊙c~ + (1 − k)⊙c_{t-1}    h_t = k⊙h~ + (1 − k)⊙h_{t-1}     (without a time gate: c_t = c~, h_t = h~)
  * </pre>
  *
- * Each has a vector form and a scalar twin for levels without vector masks ({@link VectorLevel#MASKS}); the training
- * engine and the streaming kernels both call these, so they compute the same bits.
+ * Each has a vector form and a scalar twin, which computes the same bits; the training engine and the streaming
+ * kernels both call these. Without vector masks ({@link VectorLevel#MASKS}: x86 SSE only) the common layer's kernels
+ * ({@link #forwardPlain}, {@link #backwardPlainRows}) still run as vectors, with integer clamps, and the general ones
+ * (peepholes, the hard sigmoid, whose gate slopes and clips need compares) take the scalar twin.
  *
  * <p>{@code 1 − x} is written {@code one.sub(x)}, not {@code x.neg().add(1f)}: the same value (IEEE subtraction is
  * the addition of the negation), one instruction instead of two (C2 emits the negation as an {@code xor} with a
@@ -58,10 +60,10 @@ final class CellKernel {
 
     /** The forward update of a tile (see {@link CellTile}). */
     static void forward(PackedLayer layer, CellTile tile) {
-        if (!VectorLevel.MASKS) {
-            forwardScalar(layer.peepholes, layer.hard, layer.timeGate, tile);
-        } else if (layer.plain) {
+        if (layer.plain) {
             forwardPlain(tile);
+        } else if (!VectorLevel.MASKS) {
+            forwardScalar(layer.peepholes, layer.hard, layer.timeGate, tile);
         } else {
             forwardVector(tile);
         }
@@ -170,10 +172,26 @@ final class CellKernel {
      * {@code UseAVX=2} 13.8, 13.9 → 12.5, 12.2 µs; 128-bit 27.2 → 24.0 µs; (b) at AVX-512 32.0, 32.7 → 28.0,
      * 26.8 µs. Training (a), 1 thread: {@code UseAVX=2} 47.4, 47.9 → 46.0, 46.2 ms; AVX-512 26.8, 27.7 → 27.2,
      * 27.5 ms (there the rest of the step hides the cell's latency).
+     *
+     * <p>Without vector masks (SSE only) the clamps cannot be compares and blends: the tile's {@code z} is clamped in
+     * place first, to {@code [-88, 87]} for the gates (the sigmoid's argument {@code -z} to {@code [-87, 88]}) and
+     * {@code [-9, 9]} for g, and {@code c~} in a copy between the passes, by {@link VectorMath#clampInPlace} (integer
+     * operations; the same values as the blends, so the same bits). Until then this level ran the scalar twin:
+     * {@code UseAVX=0}, 1 thread, Zen 5, jars alternating, shape (b): training 452.8, 460.9 → 431.9, 440.4 ms,
+     * inference of the Phased LSTM 45.1, 45.3 → 40.5, 40.2 ms, of the plain LSTM 169-172 → 147-155 ms (in 15 of 18
+     * forks; three ran at 199-208 ms throughout); dense streaming at H = 512 11.1k, 11.3k → 11.9k, 12.1k events/s.
      */
     static void forwardPlain(CellTile tile) {
         float[] z = tile.z;
         int count = tile.rows;
+        if (!VectorLevel.MASKS) { // the clamps of the sigmoid's argument -z and of tanh's, with integer operations
+            for (int q = 0; q < count; q++) {
+                int zo = q * 4 * L;
+                VectorMath.clampInPlace(z, zo, 2 * L, -88f, 87f);
+                VectorMath.clampInPlace(z, zo + 2 * L, L, -TANH_CLAMP, TANH_CLAMP);
+                VectorMath.clampInPlace(z, zo + 3 * L, L, -88f, 87f);
+            }
+        }
         for (int q = 0; q < count; q++) {
             FloatVector one = FloatVector.broadcast(FS, 1f); // in the loop: see the class comment
             int zo = q * 4 * L;
@@ -184,8 +202,10 @@ final class CellKernel {
             FloatVector i; // σ(zi): e = exp(-zi) as in VectorMath.gatesInPlace, then 1 / (1 + e)
             {
                 FloatVector arg = zi.neg();
-                arg = arg.blend(-87f, arg.compare(VectorOperators.LT, -87f));
-                arg = arg.blend(88f, arg.compare(VectorOperators.GT, 88f));
+                if (VectorLevel.MASKS) { // else z is clamped already
+                    arg = arg.blend(-87f, arg.compare(VectorOperators.LT, -87f));
+                    arg = arg.blend(88f, arg.compare(VectorOperators.GT, 88f));
+                }
                 FloatVector t = FMA ? arg.fma(LOG2E, SHIFTER) : arg.mul(LOG2E).add(SHIFTER);
                 FloatVector m = t.sub(SHIFTER);
                 FloatVector r = FMA ? m.fma(FloatVector.broadcast(FS, LN2_HI), arg) : m.mul(LN2_HI).add(arg);
@@ -203,8 +223,10 @@ final class CellKernel {
             FloatVector f; // σ(zf)
             {
                 FloatVector arg = zf.neg();
-                arg = arg.blend(-87f, arg.compare(VectorOperators.LT, -87f));
-                arg = arg.blend(88f, arg.compare(VectorOperators.GT, 88f));
+                if (VectorLevel.MASKS) { // else z is clamped already
+                    arg = arg.blend(-87f, arg.compare(VectorOperators.LT, -87f));
+                    arg = arg.blend(88f, arg.compare(VectorOperators.GT, 88f));
+                }
                 FloatVector t = FMA ? arg.fma(LOG2E, SHIFTER) : arg.mul(LOG2E).add(SHIFTER);
                 FloatVector m = t.sub(SHIFTER);
                 FloatVector r = FMA ? m.fma(FloatVector.broadcast(FS, LN2_HI), arg) : m.mul(LN2_HI).add(arg);
@@ -221,8 +243,11 @@ final class CellKernel {
             }
             FloatVector g; // tanh(zg), as in VectorMath.tanhInPlace
             {
-                FloatVector x = zg.blend(-TANH_CLAMP, zg.compare(VectorOperators.LT, -TANH_CLAMP));
-                x = x.blend(TANH_CLAMP, x.compare(VectorOperators.GT, TANH_CLAMP));
+                FloatVector x = zg;
+                if (VectorLevel.MASKS) { // else z is clamped already
+                    x = x.blend(-TANH_CLAMP, x.compare(VectorOperators.LT, -TANH_CLAMP));
+                    x = x.blend(TANH_CLAMP, x.compare(VectorOperators.GT, TANH_CLAMP));
+                }
                 FloatVector u = x.mul(x);
                 FloatVector p = FMA ? u.fma(TP5, TP4) : u.mul(TP5).add(TP4);
                 p = FMA ? p.fma(u, FloatVector.broadcast(FS, TP3)) : p.mul(u).add(TP3);
@@ -240,8 +265,10 @@ final class CellKernel {
             FloatVector o; // σ(zo)
             {
                 FloatVector arg = zo4.neg();
-                arg = arg.blend(-87f, arg.compare(VectorOperators.LT, -87f));
-                arg = arg.blend(88f, arg.compare(VectorOperators.GT, 88f));
+                if (VectorLevel.MASKS) { // else z is clamped already
+                    arg = arg.blend(-87f, arg.compare(VectorOperators.LT, -87f));
+                    arg = arg.blend(88f, arg.compare(VectorOperators.GT, 88f));
+                }
                 FloatVector t = FMA ? arg.fma(LOG2E, SHIFTER) : arg.mul(LOG2E).add(SHIFTER);
                 FloatVector m = t.sub(SHIFTER);
                 FloatVector r = FMA ? m.fma(FloatVector.broadcast(FS, LN2_HI), arg) : m.mul(LN2_HI).add(arg);
@@ -257,12 +284,18 @@ final class CellKernel {
                 o = one.div(e.add(1f));
             }
             ct.intoArray(tile.e, C + q * L);
+            if (!VectorLevel.MASKS) {
+                ct.intoArray(tile.e, T + q * L); // to be clamped for tanh
+            }
             o.intoArray(tile.e, O + q * L);
             int c = tile.cacheAt[q];
             i.intoArray(tile.gi, c);
             f.intoArray(tile.gf, c);
             g.intoArray(tile.gg, c);
             o.intoArray(tile.go, c);
+        }
+        if (!VectorLevel.MASKS) {
+            VectorMath.clampInPlace(tile.e, T, count * L, -TANH_CLAMP, TANH_CLAMP);
         }
         // Second pass: tanh(c~), h~ = o⊙tanh(c~); c_t = k⊙c~ + (1 − k)⊙c_{t-1}, h_t = k⊙h~ + (1 − k)⊙h_{t-1}.
         for (int q = 0; q < count; q++) {
@@ -274,8 +307,13 @@ final class CellKernel {
             FloatVector cp = FloatVector.fromArray(FS, tile.c, at);
             FloatVector tcv; // tanh(c~)
             {
-                FloatVector x = ct.blend(-TANH_CLAMP, ct.compare(VectorOperators.LT, -TANH_CLAMP));
-                x = x.blend(TANH_CLAMP, x.compare(VectorOperators.GT, TANH_CLAMP));
+                FloatVector x;
+                if (VectorLevel.MASKS) {
+                    x = ct.blend(-TANH_CLAMP, ct.compare(VectorOperators.LT, -TANH_CLAMP));
+                    x = x.blend(TANH_CLAMP, x.compare(VectorOperators.GT, TANH_CLAMP));
+                } else { // c~ clamped between the passes
+                    x = FloatVector.fromArray(FS, tile.e, T + q * L);
+                }
                 FloatVector u = x.mul(x);
                 FloatVector p = FMA ? u.fma(TP5, TP4) : u.mul(TP5).add(TP4);
                 p = FMA ? p.fma(u, FloatVector.broadcast(FS, TP3)) : p.mul(u).add(TP3);
@@ -373,7 +411,7 @@ final class CellKernel {
      */
     static void backwardRows(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int t, int q0, int q1,
                              int nb0, int nb1) {
-        if (VectorLevel.MASKS && layer.plain) {
+        if (layer.plain) {
             backwardPlainRows(ws, s, t, q0, q1, nb0, nb1);
             return;
         }

@@ -5,6 +5,7 @@ import static org.plstm.simd.VectorLevel.FS;
 import static org.plstm.simd.VectorLevel.L;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
@@ -129,6 +130,35 @@ final class VectorMath {
             q = FMA ? q.fma(u, FloatVector.broadcast(FS, TQ1)) : q.mul(u).add(TQ1);
             q = FMA ? q.fma(u, FloatVector.broadcast(FS, TQ0)) : q.mul(u).add(TQ0);
             x.mul(p).div(q).intoArray(a, i);
+        }
+    }
+
+    /**
+     * {@code a[off .. off + n) = min(hi, max(lo, a[...]))} for {@code lo < 0 < hi}, with integer operations only:
+     * the clamp of levels whose float compares, blends and {@code min}/{@code max} fall back to Java (SSE only,
+     * {@link VectorLevel#MASKS} false), where integer {@code and}, {@code or}, shifts and {@code min} are
+     * intrinsified. A float's bits, sign apart, order like its magnitude as a signed int, so the magnitude is clamped
+     * with an integer {@code min} against {@code |lo|}'s bits in negative lanes and {@code hi}'s in the others, and
+     * the sign put back. The same value as {@code Math.min(hi, Math.max(lo, x))} for every input, signed zeros and
+     * infinities included, and NaN stays NaN (its magnitude bits, above the infinity's, are or-ed back in).
+     *
+     * @param a   values, replaced
+     * @param off first index
+     * @param n   count, a multiple of the lane count
+     * @param lo  lower bound, {@code < 0} (a zero bound would keep the sign of a clamped negative value: -0, not 0)
+     * @param hi  upper bound, {@code > 0}
+     */
+    static void clampInPlace(float[] a, int off, int n, float lo, float hi) {
+        int loBits = Float.floatToRawIntBits(-lo);
+        int hiBits = Float.floatToRawIntBits(hi);
+        for (int i = off; i < off + n; i += L) {
+            IntVector bits = FloatVector.fromArray(FS, a, i).reinterpretAsInts();
+            IntVector magnitude = bits.and(0x7fffffff);
+            IntVector negative = bits.lanewise(VectorOperators.ASHR, 31);
+            IntVector limit = negative.and(hiBits - loBits).neg().add(hiBits);
+            IntVector nan = magnitude.neg().add(0x7f800000).lanewise(VectorOperators.ASHR, 31);
+            magnitude.min(limit).or(magnitude.and(nan)).or(bits.and(0x80000000)).reinterpretAsFloats()
+                    .intoArray(a, i);
         }
     }
 

@@ -49,6 +49,30 @@ class VectorMathTest {
         }
     }
 
+    /**
+     * The integer clamp of the levels without vector masks gives {@code Math.min(hi, Math.max(lo, x))} bit for bit,
+     * signed zeros and infinities included, and keeps NaN a NaN, for the bounds the cell kernel uses (the sigmoid's
+     * argument, tanh's) and uneven ones. It is plain integer code, so every level can check it.
+     */
+    @Test
+    void integerClampIsMathMinMax() {
+        float[] x = inputs();
+        float[][] bounds = {{-88f, 87f}, {-VectorMath.TANH_CLAMP, VectorMath.TANH_CLAMP}, {-1f, 1e-3f}, {-Float.MIN_VALUE, 100f}};
+        float[] a = new float[x.length];
+        for (float[] b : bounds) {
+            float[] expected = new float[x.length];
+            for (int k = 0; k < x.length; k++) {
+                expected[k] = Math.min(b[1], Math.max(b[0], x[k]));
+            }
+            String kernel = "clampInPlace to [" + b[0] + ", " + b[1] + "]";
+            for (int rep = 0; rep < REPEATS; rep++) {
+                System.arraycopy(x, 0, a, 0, x.length);
+                VectorMath.clampInPlace(a, 0, a.length, b[0], b[1]);
+                assertSameBits(kernel, rep, x, expected, a);
+            }
+        }
+    }
+
     @Test
     void specialValuesGiveTheLimits() {
         assertThat(VectorMath.sigmoid(Float.NaN)).isNaN();

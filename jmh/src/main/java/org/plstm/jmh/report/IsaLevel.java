@@ -29,9 +29,9 @@ public enum IsaLevel {
     /** 128-bit vectors: AVX ({@code UseAVX=1}), vectors capped at 16 bytes. */
     V128("128", "-XX:UseAVX=1 -XX:MaxVectorSize=16", "avx", null, null, "128-bit vectors: AVX (UseAVX=1) with vectors "
             + "capped at 16 bytes, FMA where the CPU has it"),
-    /** SSE only ({@code UseAVX=0}): 128-bit vectors without FMA, elementwise kernels scalar. */
+    /** SSE only ({@code UseAVX=0}): 128-bit vectors without FMA, compares or blends. */
     NOFMA("nofma", "-XX:UseAVX=0", "sse", "SSE41", null, "SSE only (UseAVX=0): 128-bit vectors, no FMA (multiply and "
-            + "add), the elementwise kernels and the time gate in their scalar twins");
+            + "add), no vector compares or blends");
 
     private final String label;
     private final String jvmFlags;
