@@ -178,8 +178,8 @@ final class CellKernel {
      * {@code [-9, 9]} for g, and {@code c~} in a copy between the passes, by {@link VectorMath#clampInPlace} (integer
      * operations; the same values as the blends, so the same bits). Until then this level ran the scalar twin:
      * {@code UseAVX=0}, 1 thread, Zen 5, jars alternating, shape (b): training 452.8, 460.9 → 431.9, 440.4 ms,
-     * inference of the Phased LSTM 45.1, 45.3 → 40.5, 40.2 ms, of the plain LSTM 169-172 → 147-155 ms (in 15 of 18
-     * forks; three ran at 199-208 ms throughout); dense streaming at H = 512 11.1k, 11.3k → 11.9k, 12.1k events/s.
+     * inference of the Phased LSTM 45.1, 45.3 → 40.5, 40.2 ms, of the plain LSTM 168-174 → 147-155 ms (in 9 of 12
+     * and 20 of 24 forks; both jars had forks that ran slow throughout, 219-258 and 199-214 ms); dense streaming at H = 512 11.1k, 11.3k → 11.9k, 12.1k events/s.
      */
     static void forwardPlain(CellTile tile) {
         float[] z = tile.z;
