@@ -179,7 +179,8 @@ final class CellKernel {
      * operations; the same values as the blends, so the same bits). Until then this level ran the scalar twin:
      * {@code UseAVX=0}, 1 thread, Zen 5, jars alternating, shape (b): training 452.8, 460.9 → 431.9, 440.4 ms,
      * inference of the Phased LSTM 45.1, 45.3 → 40.5, 40.2 ms, of the plain LSTM 168-174 → 147-155 ms (in 9 of 12
-     * and 20 of 24 forks; both jars had forks that ran slow throughout, 219-258 and 199-214 ms); dense streaming at H = 512 11.1k, 11.3k → 11.9k, 12.1k events/s.
+     * and 20 of 24 forks; both jars had forks that ran slow throughout, 219-258 and 199-214 ms); dense streaming at
+     * H = 512 11.1k, 11.3k → 11.9k, 12.1k events/s.
      */
     static void forwardPlain(CellTile tile) {
         float[] z = tile.z;

@@ -57,7 +57,9 @@ class VectorMathTest {
     @Test
     void integerClampIsMathMinMax() {
         float[] x = inputs();
-        float[][] bounds = {{-88f, 87f}, {-VectorMath.TANH_CLAMP, VectorMath.TANH_CLAMP}, {-1f, 1e-3f}, {-Float.MIN_VALUE, 100f}};
+        float[][] bounds = {
+            {-88f, 87f}, {-VectorMath.TANH_CLAMP, VectorMath.TANH_CLAMP}, {-1f, 1e-3f}, {-Float.MIN_VALUE, 100f},
+        };
         float[] a = new float[x.length];
         for (float[] b : bounds) {
             float[] expected = new float[x.length];
