@@ -21,13 +21,18 @@ import org.plstm.reference.ReferenceEngine;
  * is slow (seconds per batch), so it gets its own, shorter settings: smaller batches of the same sequences (a
  * scalar loop's time per sample does not depend on the batch size; the report compares samples/s), one fork,
  * single-shot iterations. It is single-threaded by design.
+ *
+ * <p>Three warm-up shots, five measured ones: with one warm-up and three, the first measured shot was often still
+ * warming up and a shot now and then took a collection (the reference allocates megabytes per batch), so the mean
+ * overstated the reference's time and every "SIMD ÷ reference" ratio with it: at {@code UseAVX=0} (2026-12-04,
+ * Zen 5) training (b)'s three shots took 616, 512 and 507 ms, a mean 7 % above the last two.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsPrepend = {"-Xms2g", "-Xmx2g"})
-@Warmup(iterations = 1)
-@Measurement(iterations = 3)
+@Warmup(iterations = 3)
+@Measurement(iterations = 5)
 public class ReferenceLayerBenchmark {
     /** {@code BxTxIxH}: the SIMD shapes with smaller batches. */
     @Param({"8x784x1x32", "4x100x64x256", "1x1000x16x128", "1x100x128x1024", "3x50x33x207"})

@@ -140,7 +140,9 @@ final class VectorMath {
      * intrinsified. A float's bits, sign apart, order like its magnitude as a signed int, so the magnitude is clamped
      * with an integer {@code min} against {@code |lo|}'s bits in negative lanes and {@code hi}'s in the others, and
      * the sign put back. The same value as {@code Math.min(hi, Math.max(lo, x))} for every input, signed zeros and
-     * infinities included, and NaN stays NaN (its magnitude bits, above the infinity's, are or-ed back in).
+     * infinities included, and NaN stays NaN (its magnitude bits, above the infinity's, are or-ed back in). Checked
+     * once over all 2^32 floats for the cell's two bounds at {@code UseAVX=0} (no mismatch; {@code VectorMathTest}
+     * keeps a seeded sample at every level).
      *
      * @param a   values, replaced
      * @param off first index
