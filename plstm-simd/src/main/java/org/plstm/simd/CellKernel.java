@@ -591,8 +591,8 @@ final class CellKernel {
     }
 
     /** The scalar twin of {@link #backwardVector}. */
-    private static void backwardScalar(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int cache,
-                                       int row, int dzAt, int dkAt, int u) {
+    static void backwardScalar(PackedLayer layer, SimdWorkspace ws, SimdWorkspace.Worker s, int cache, int row,
+                               int dzAt, int dkAt, int u) {
         int hPad = layer.hPad;
         boolean hard = layer.hard;
         for (int l = 0; l < L; l++) {

@@ -136,8 +136,8 @@ final class VectorMath {
     /**
      * {@code a[off .. off + n) = min(hi, max(lo, a[...]))} for {@code lo < 0 < hi}, with integer operations only:
      * the clamp of levels whose float compares, blends and {@code min}/{@code max} fall back to Java (SSE only,
-     * {@link VectorLevel#MASKS} false), where integer {@code and}, {@code or}, shifts and {@code min} are
-     * intrinsified. A float's bits, sign apart, order like its magnitude as a signed int, so the magnitude is clamped
+     * {@link VectorLevel#MASKS} false), where integer {@code and}, {@code or}, {@code neg}, {@code add}, shifts and
+     * {@code min} are intrinsified. A float's bits, sign apart, order like its magnitude as a signed int, so the magnitude is clamped
      * with an integer {@code min} against {@code |lo|}'s bits in negative lanes and {@code hi}'s in the others, and
      * the sign put back. The same value as {@code Math.min(hi, Math.max(lo, x))} for every input, signed zeros and
      * infinities included, and NaN stays NaN (its magnitude bits, above the infinity's, are or-ed back in). Checked

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
  * Pre-activations include the clamps' bounds, infinities, NaN and signed zeros; the time gate includes exact 0 and 1.
  * NaNs compare as one value, as in {@code VectorMathTest}.
  * Each tile runs {@value #REPEATS} times, so C2's code is checked as well as the interpreter's, at whatever level this
- * JVM runs (surefire runs this suite at every x86 level; without vector masks the engine itself takes the scalar
- * twin, and this test still checks the vector kernel against it).
+ * JVM runs (surefire runs this suite at every x86 level; without vector masks, at {@code UseAVX=0}, the kernel clamps
+ * with integer operations instead of blends). The backward's twin test is {@code CellBackwardTwinTest}.
  */
 class CellKernelTest {
     private static final int REPEATS = 300;

@@ -3,6 +3,7 @@ package org.plstm.simd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -56,11 +57,18 @@ class VectorMathTest {
      */
     @Test
     void integerClampIsMathMinMax() {
-        float[] x = inputs();
+        // NaNs of either sign and every payload class, the largest magnitude bits included (the NaN test's edge)
+        int[] nanBits = {0x7fc00000, 0xffc00000, 0x7f800001, 0xff800001, 0x7fffffff, 0xffffffff};
+        float[] base = inputs();
+        int n = (base.length + nanBits.length + VectorLevel.L - 1) / VectorLevel.L * VectorLevel.L;
+        float[] x = Arrays.copyOf(base, n);
+        for (int k = 0; k < nanBits.length; k++) {
+            x[base.length + k] = Float.intBitsToFloat(nanBits[k]);
+        }
         float[][] bounds = {
             {-88f, 87f}, {-VectorMath.TANH_CLAMP, VectorMath.TANH_CLAMP}, {-1f, 1e-3f}, {-Float.MIN_VALUE, 100f},
         };
-        float[] a = new float[x.length];
+        float[] a = new float[n];
         for (float[] b : bounds) {
             float[] expected = new float[x.length];
             for (int k = 0; k < x.length; k++) {
@@ -72,6 +80,12 @@ class VectorMathTest {
                 VectorMath.clampInPlace(a, 0, a.length, b[0], b[1]);
                 assertSameBits(kernel, rep, x, expected, a);
             }
+            // a range inside the array: the vectors around it keep their values
+            float[] inside = x.clone();
+            System.arraycopy(expected, VectorLevel.L, inside, VectorLevel.L, x.length - 2 * VectorLevel.L);
+            System.arraycopy(x, 0, a, 0, x.length);
+            VectorMath.clampInPlace(a, VectorLevel.L, x.length - 2 * VectorLevel.L, b[0], b[1]);
+            assertSameBits(kernel + " on [L, n - L)", 0, x, inside, a);
         }
     }
 
