@@ -339,7 +339,7 @@ final class CellKernel {
     }
 
     // Scratch layout of CellTile.e, L floats per row and slot, R = CellTile.MAX_ROWS: gate inputs [R rows][i, f] |
-    // g [R] | c~ [R] | tanh(c~) [R] | o [R].
+    // g [R] | c~ [R] | tanh(c~) [R] (forwardPlain without vector masks: c~ clamped to [-9, 9], tanh's input) | o [R].
     private static final int G = 2 * CellTile.MAX_ROWS * L;
     private static final int C = 3 * CellTile.MAX_ROWS * L;
     private static final int T = 4 * CellTile.MAX_ROWS * L;
