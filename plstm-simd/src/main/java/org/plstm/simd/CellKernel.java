@@ -39,7 +39,8 @@ import jdk.incubator.vector.VectorOperators;
  * c_t = k⊙c~ + (1 − k)⊙c_{t-1}    h_t = k⊙h~ + (1 − k)⊙h_{t-1}     (without a time gate: c_t = c~, h_t = h~)
  * </pre>
  *
- * Each has a vector form and a scalar twin, which computes the same bits; the training engine and the streaming
+ * Each has a vector form and a scalar twin, which computes the same bits (the common layer's backward without a
+ * time gate up to the sign of a zero, see {@code CellBackwardTwinTest}); the training engine and the streaming
  * kernels both call these. Without vector masks ({@link VectorLevel#MASKS}: x86 SSE only) the common layer's kernels
  * ({@link #forwardPlain}, {@link #backwardPlainRows}) still run as vectors, with integer clamps, and the general ones
  * (peepholes, the hard sigmoid, whose gate slopes and clips need compares) take the scalar twin.

@@ -20,12 +20,12 @@ import jdk.incubator.vector.VectorSpecies;
  *       Vector API computes it exactly in software, about 100× slower. Kernels then multiply and add (as Lucene
  *       does), and the exact phase reduction computes {@code tau·n} exactly with Dekker's algorithm.</li>
  *   <li>{@link #MASKS}: x86 without AVX ({@code UseAVX=0}, SSE only) does not intrinsify float compares, blends,
- *       min/max or mask extraction, but does integer {@code and}, {@code or}, shifts and {@code min}. The common
- *       layer's cell update (logistic sigmoid, no peepholes: {@code CellKernel.forwardPlain} and its backward) stays
- *       vectorised there, its clamps done on the floats' bits ({@code VectorMath.clampInPlace}); the general layer's
- *       cell (peepholes, hard sigmoid) and the event-driven unit search run their scalar twins. The time gate needs
- *       no compares and the matrix products only multiply, add, broadcast and load: they are vectors at every
- *       level.</li>
+ *       min/max or mask extraction, but does integer {@code and}, {@code or}, {@code neg}, {@code add}, shifts and
+ *       {@code min}. The common layer's cell update (logistic sigmoid, no peepholes:
+ *       {@code CellKernel.forwardPlain} and its backward) stays vectorised there, its clamps done on the floats' bits
+ *       ({@code VectorMath.clampInPlace}); the general layer's cell (peepholes, hard sigmoid) and the event-driven
+ *       unit search run their scalar twins. The time gate needs no compares and the matrix products only multiply,
+ *       add, broadcast and load: they are vectors at every level.</li>
  *   <li>Double-lane compares and blends are not intrinsified at 128 bits on x86 with {@code UseAVX=1}, and
  *       double-to-long conversions ({@code D2L}, {@code L2D}) only with AVX-512DQ; the time gate therefore uses
  *       neither: it rounds with the {@code 1.5·2^52} trick and selects with sign-bit masks, which every level

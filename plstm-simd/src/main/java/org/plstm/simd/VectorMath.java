@@ -137,12 +137,12 @@ final class VectorMath {
      * {@code a[off .. off + n) = min(hi, max(lo, a[...]))} for {@code lo < 0 < hi}, with integer operations only:
      * the clamp of levels whose float compares, blends and {@code min}/{@code max} fall back to Java (SSE only,
      * {@link VectorLevel#MASKS} false), where integer {@code and}, {@code or}, {@code neg}, {@code add}, shifts and
-     * {@code min} are intrinsified. A float's bits, sign apart, order like its magnitude as a signed int, so the magnitude is clamped
-     * with an integer {@code min} against {@code |lo|}'s bits in negative lanes and {@code hi}'s in the others, and
-     * the sign put back. The same value as {@code Math.min(hi, Math.max(lo, x))} for every input, signed zeros and
-     * infinities included, and NaN stays NaN (its magnitude bits, above the infinity's, are or-ed back in). Checked
-     * once over all 2^32 floats for the cell's two bounds at {@code UseAVX=0} (no mismatch; {@code VectorMathTest}
-     * keeps a seeded sample at every level).
+     * {@code min} are intrinsified. A float's bits, sign apart, order like its magnitude as a signed int, so the
+     * magnitude is clamped with an integer {@code min} against {@code |lo|}'s bits in negative lanes and {@code hi}'s
+     * in the others, and the sign put back. The same value as {@code Math.min(hi, Math.max(lo, x))} for every input,
+     * signed zeros and infinities included, and NaN stays NaN (its magnitude bits, above the infinity's, are or-ed
+     * back in). Checked once over all 2^32 floats for the cell's two bounds at {@code UseAVX=0} (no mismatch;
+     * {@code VectorMathTest} keeps a seeded sample at every level).
      *
      * @param a   values, replaced
      * @param off first index
