@@ -45,7 +45,7 @@ public abstract class Engine implements AutoCloseable {
     public abstract LayerWorkspace newWorkspace(PhasedLstmConfig config, int batch, int steps);
 
     /**
-     * Phased LSTM layer forward over a batch (DESIGN.md, paper eq. 1-11). Writes {@code ws.h() [B][T][H]},
+     * Phased LSTM layer forward over a batch (docs/MODEL.md, paper eq. 1-11). Writes {@code ws.h() [B][T][H]},
      * {@code ws.hT()}, {@code ws.cT() [B][H]} and the cache for {@link #backward}.
      *
      * @param ws     a workspace from this engine for {@code (input.batch(), input.steps())} and this configuration
@@ -125,10 +125,10 @@ public abstract class Engine implements AutoCloseable {
      * Full backpropagation through time of the last {@link #forward} on {@code ws}. Accumulates every parameter
      * gradient into {@code grads} ({@code period}, {@code shift}, {@code ratioOn} only when the time gate is on and
      * they are trainable) and writes {@code ws.dx()}, {@code ws.dh0()}, {@code ws.dc0()}.
-     * {@code dphi/dtau = −(t − s)/tau²}, {@code dphi/ds = −1/tau} (DESIGN.md). Valid but extreme input can overflow the
-     * time gate's gradients to ±Infinity or NaN (timestamps of {@code 1e100} did in small test models, {@code 1e40} did
-     * not; or a period near {@code Float.MIN_VALUE}; the two engines may then differ in which non-finite value they
-     * give): the trainers check the gradients' norm and refuse such a step
+     * {@code dphi/dtau = −(t − s)/tau²}, {@code dphi/ds = −1/tau} (docs/MODEL.md). Valid but extreme input can
+     * overflow the time gate's gradients to ±Infinity or NaN (timestamps of {@code 1e100} did in small test models,
+     * {@code 1e40} did not; or a period near {@code Float.MIN_VALUE}; the two engines may then differ in which
+     * non-finite value they give): the trainers check the gradients' norm and refuse such a step
      * ({@code org.plstm.train.NonFiniteGradientException}).
      *
      * @param ws    the workspace of the forward pass

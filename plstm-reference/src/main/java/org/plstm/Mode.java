@@ -2,7 +2,7 @@ package org.plstm;
 
 /**
  * Whether a forward pass trains or infers. The only difference is the leak {@code alpha} of the time gate
- * while it is closed (DESIGN.md, paper eq. 11): {@link #TRAINING} uses the configured leak
+ * while it is closed (docs/MODEL.md, paper eq. 11): {@link #TRAINING} uses the configured leak
  * ({@link PhasedLstmConfig#leak()}, 0.001 by default) so that gradients reach closed units;
  * {@link #INFERENCE} uses {@code alpha = 0}, the paper's setting, under which a closed unit keeps
  * {@code c} and {@code h} exactly.

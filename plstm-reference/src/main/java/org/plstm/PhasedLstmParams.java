@@ -31,9 +31,9 @@ import java.util.SplittableRandom;
  * <p>Not thread-safe for mutation; engines only read parameters and write gradients they were given.
  */
 public final class PhasedLstmParams {
-    /** Lower clamp for {@code period} after an optimiser step (DESIGN.md, Constraints). */
+    /** Lower clamp for {@code period} after an optimiser step (docs/MODEL.md, Constraints). */
     public static final float MIN_PERIOD = 1e-3f;
-    /** Lower clamp for {@code ratioOn} after an optimiser step (DESIGN.md, Constraints). */
+    /** Lower clamp for {@code ratioOn} after an optimiser step (docs/MODEL.md, Constraints). */
     public static final float MIN_RATIO_ON = 1e-3f;
 
     private final PhasedLstmConfig config;
@@ -286,7 +286,7 @@ public final class PhasedLstmParams {
     }
 
     /**
-     * Applies the constraints an optimiser must keep after each step (DESIGN.md): {@code period >= 1e-3} and
+     * Applies the constraints an optimiser must keep after each step (docs/MODEL.md): {@code period >= 1e-3} and
      * {@code ratioOn} clamped into {@code [1e-3, 1]}. (Keras' {@code non_neg} allows exactly 0, which gives NaN.)
      */
     public void applyConstraints() {

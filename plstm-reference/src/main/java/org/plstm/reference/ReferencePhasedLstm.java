@@ -17,7 +17,7 @@ import org.plstm.TimeGate;
  * All arrays are flat and row-major; {@code [B][T][H]} means element {@code (b·T + t)·H + j}.
  *
  * <p>One step, for sample {@code b} at step {@code t} (Neil et al. 2016, eq. 1-11 with the output peephole on
- * {@code c~} as in the authors' correction; DESIGN.md):
+ * {@code c~} as in the authors' correction; docs/MODEL.md):
  * <pre>
  * z   = x_t·kernel + h_{t-1}·recurrentKernel + bias          [4H], blocks zi, zf, zg, zo
  * i   = σ(zi + p_i ⊙ c_{t-1})     f = σ(zf + p_f ⊙ c_{t-1})     (peepholes only when enabled)
@@ -305,7 +305,7 @@ public final class ReferencePhasedLstm {
      * (clear it with {@link ReferenceParams#zero()}); input gradients are returned. Gradients of
      * {@code period}, {@code shift} and {@code ratioOn} are only accumulated when the time gate is on and the
      * configuration marks them trainable. The phase derivatives are {@code dphi/ds = −1/tau} and
-     * {@code dphi/dtau = −(t − s)/tau²} (the floor is piecewise constant; as Keras, DESIGN.md).
+     * {@code dphi/dtau = −(t − s)/tau²} (the floor is piecewise constant; as Keras, docs/MODEL.md).
      *
      * @param grads gradient buffer of the same configuration, accumulated into
      * @param fwd   the forward pass to differentiate

@@ -37,7 +37,7 @@ import org.plstm.Check;
  *       Other columns are ignored when the features are listed.</li>
  *   <li>Events of a sequence may be anywhere in the file; each sequence is sorted by time, stably (events with equal
  *       timestamps keep their file order: the layer processes them one after the other at the same phase, which the
- *       model allows, DESIGN.md). Sequences may have different lengths. Time is a finite number in any unit, the
+ *       model allows, docs/MODEL.md). Sequences may have different lengths. Time is a finite number in any unit, the
  *       unit of the layers' periods; it is not rescaled here.</li>
  *   <li>Labels ({@link LabelMode}): by default every event of a sequence must carry the same label
  *       ({@link LabelMode#SEQUENCE}, a mismatch is an error naming both lines); with {@link LabelMode#LAST_EVENT} the

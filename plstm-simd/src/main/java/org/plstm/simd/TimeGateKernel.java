@@ -183,7 +183,7 @@ final class TimeGateKernel {
     /**
      * Time-gate parameter gradients of one timestamp, in double: with {@code dk} summed over the rows that share
      * {@code t} and {@code phi} their phase, {@code d period += dk·dk/dphi·(−(t − s)/tau²)},
-     * {@code d shift += dk·dk/dphi·(−1/tau)}, {@code d ratioOn += dk·dk/dr_on} (DESIGN.md), accumulated into
+     * {@code d shift += dk·dk/dphi·(−1/tau)}, {@code d ratioOn += dk·dk/dr_on} (docs/MODEL.md), accumulated into
      * {@code acc [3][Hp]} (all three: the caller keeps the trainable ones; computing all avoids branches on runtime
      * flags inside the vector loop), for units {@code [from, to)}.
      */
