@@ -211,4 +211,62 @@ class EventCsvReaderTest {
                 .hasMessage("label of sequence 's7': expected one of the classes [a] (those of the training data), "
                         + "got 'b'");
     }
+    @Test
+    void aLongBadCellIsRejectedAtOnceAndTheMessageIsCut() throws IOException {
+        // 200,000 digits and a letter: a backtracking pattern took minutes on this; the message quotes 2,000 chars
+        String cell = "1".repeat(200_000) + "x";
+        Path f = file("long.csv", "seq,t,x,label\na,1," + cell + ",0\n");
+        assertThatThrownBy(() -> new EventCsvReader().label("label").read(f))
+                .isInstanceOf(EventFormatException.class)
+                .hasMessageStartingWith(f + ": line 2, column 'x': expected a finite number, got '1111")
+                .hasMessageEndingWith("... (cut; " + ("expected a finite number, got '" + cell + "'").length()
+                        + " characters in all)")
+                .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(2300));
+        // a valid number as long is read
+        String longNumber = "0." + "1".repeat(200_000);
+        Path ok = file("ok.csv", "seq,t,x,label\na,1," + longNumber + ",0\n");
+        assertThat(new EventCsvReader().label("label").read(ok).sequences().get(0).x())
+                .containsExactly(Float.parseFloat(longNumber));
+    }
+
+    @Test
+    void aByteOrderMarkIsSkippedAndBytesThatAreNotUtf8AreNamed() throws IOException {
+        Path bom = file("bom.csv", "\uFEFFseq,t,x,label\na,1,0.5,0\n");
+        EventData d = new EventCsvReader().label("label").read(bom);
+        assertThat(d.sequences().get(0).x()).containsExactly(0.5f);
+        Path latin1 = dir.resolve("latin1.csv");
+        Files.write(latin1, "seq,t,x,label\ncaf\u00e9,1,0.5,0\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> new EventCsvReader().label("label").read(latin1))
+                .isInstanceOf(EventFormatException.class)
+                .hasMessageStartingWith(latin1.toString())
+                .hasMessageContaining("expected UTF-8 text, got bytes that are not UTF-8");
+    }
+
+    @Test
+    void theSortIntoTimeOrderCountsAgainstTheMemoryLimit() throws IOException {
+        // 1,000 events of one sequence, I = 1: the accumulators take 160 + 2 + 1,369 * 12 = 16,590 bytes; the final
+        // arrays 12,000 more, and the sort's index array of an unsorted sequence 24,000 more
+        StringBuilder inOrder = new StringBuilder("seq,t,x\n");
+        StringBuilder reversed = new StringBuilder("seq,t,x\n");
+        for (int i = 0; i < 1000; i++) {
+            inOrder.append("s,").append(i).append(",1\n");
+            reversed.append("s,").append(999 - i).append(",1\n");
+        }
+        EventCsvReader reader = new EventCsvReader().maxMemoryBytes(40_000);
+        assertThat(reader.read(file("sorted.csv", inOrder.toString())).events()).isEqualTo(1000);
+        Path r = file("reversed.csv", reversed.toString());
+        assertThatThrownBy(() -> reader.read(r)).isInstanceOf(EventFormatException.class)
+                .hasMessageContaining("putting sequence 's' in time order")
+                .hasMessageContaining("beyond the memory limit of");
+        assertThat(new EventCsvReader().maxMemoryBytes(60_000).read(r).sequences().get(0).time()[0]).isEqualTo(0.0);
+    }
+
+    @Test
+    void minusZeroAndZeroAreEqualTimesThatKeepTheirFileOrder() throws IOException {
+        // out of order (1 before 0), so the sequence is sorted: 0 and -0 keep their file order
+        Path f = file("z.csv", "seq,t,x\na,1,9\na,0,1\na,-0,2\n");
+        assertThat(new EventCsvReader().read(f).sequences().get(0).x()).containsExactly(1f, 2f, 9f);
+        Path g = file("z2.csv", "seq,t,x\nb,0,1\nb,-0,2\n");
+        assertThat(new EventCsvReader().read(g).sequences().get(0).x()).containsExactly(1f, 2f);
+    }
 }
