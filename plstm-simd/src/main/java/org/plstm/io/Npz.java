@@ -38,7 +38,9 @@ import org.plstm.Tensor;
  * <p>{@link #load} accepts what {@link #save} writes, also after the arrays were edited and saved again by NumPy
  * ({@code numpy.savez} or {@code savez_compressed}, float32 or float64, which is rounded to float32): it validates
  * shapes and values as {@link Checkpoint#load} does, but ignores the integrity digest (this is an interchange format).
- * Every problem is a {@link CheckpointFormatException} naming the file.
+ * Every entry is checked against the size and the CRC-32 the archive records for it (a bit flipped in an array's
+ * bytes is an error, not a different weight), names must be unique, and an entry may hold at most a quarter of the
+ * maximum heap. Every problem is a {@link CheckpointFormatException} naming the file.
  */
 public final class Npz {
     /** The name of the metadata array. */
@@ -106,14 +108,11 @@ public final class Npz {
                     throw new CheckpointFormatException(src, "entry '" + name + "' is not an .npy array");
                 }
                 name = name.substring(0, name.length() - 4);
-                byte[] bytes;
-                try (InputStream in = zip.getInputStream(e)) {
-                    bytes = in.readNBytes((int) Math.min(budget, MAX_BYTES) + 1);
+                if (name.equals(METADATA) ? metadata != null : tensors.containsKey(name)) {
+                    throw new CheckpointFormatException(src, "two entries named '" + e.getName() + "'");
                 }
+                byte[] bytes = entryBytes(src, zip, e, budget);
                 budget -= bytes.length;
-                if (budget < 0) {
-                    throw new CheckpointFormatException(src, "the arrays hold more than " + MAX_BYTES + " bytes");
-                }
                 Array a = parse(src, name, bytes);
                 if (name.equals(METADATA)) {
                     metadata = metadata(src, a);
@@ -129,6 +128,38 @@ public final class Npz {
                     + "the archive with Npz.save and keep that array when you edit the others");
         }
         return Checkpoint.fromContents(src, new Safetensors.Contents(tensors, metadata), false).weights();
+    }
+
+    /**
+     * The bytes of one entry, checked against the sizes and the CRC-32 the archive records for it: at most
+     * {@code budget} bytes and a quarter of the maximum heap, read no further than the entry's declared size (an
+     * entry that inflates beyond it, or whose bytes do not match its checksum, is a damaged archive).
+     */
+    private static byte[] entryBytes(String src, ZipFile zip, ZipEntry e, long budget) throws IOException {
+        long declared = e.getSize();
+        long limit = Math.min(budget, Runtime.getRuntime().maxMemory() / 4);
+        if (declared < 0 || declared > limit) {
+            throw new CheckpointFormatException(src, "entry '" + e.getName() + "' declares " + declared + " bytes, "
+                    + "expected at most " + limit + " (the arrays may hold " + MAX_BYTES + " bytes in all, and one "
+                    + "at most a quarter of the heap: a larger -Xmx reads larger arrays)");
+        }
+        byte[] bytes;
+        try (InputStream in = zip.getInputStream(e)) {
+            bytes = in.readNBytes((int) declared + 1);
+        }
+        if (bytes.length != declared) {
+            throw new CheckpointFormatException(src, "entry '" + e.getName() + "' holds " + (bytes.length > declared
+                    ? "more than" : "only") + " " + (bytes.length > declared ? declared : bytes.length) + " bytes, "
+                    + "its declared size is " + declared + ": the archive is damaged");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+            throw new CheckpointFormatException(src, String.format(java.util.Locale.ROOT, "entry '%s' fails its "
+                    + "CRC-32 check (recorded %08x, computed %08x): the archive is damaged", e.getName(), e.getCrc(),
+                    crc.getValue()));
+        }
+        return bytes;
     }
 
     /** An array read from .npy bytes. */

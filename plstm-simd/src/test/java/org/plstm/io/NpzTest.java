@@ -110,4 +110,74 @@ class NpzTest {
         assertThatThrownBy(() -> Npz.load(truncated)).isInstanceOf(CheckpointFormatException.class)
                 .hasMessageContaining("array x: holds 13 data bytes, its shape (4,) of <f4 needs 16");
     }
+    @Test
+    void aFlippedBitADuplicateEntryAndAnEntryLargerThanItsRecordedSizeAreRefused() throws Exception {
+        ModelWeights m = model();
+        Path f = dir.resolve("model.npz");
+        Npz.save(f, m);
+        byte[] zip = Files.readAllBytes(f);
+        // one bit of the first kernel value (stored, so its bytes are in the file as written): a damaged archive, not
+        // a different weight
+        byte[] npy = Npz.npy("<f4", new int[] {3, 20}, new byte[0]);
+        int header = npy.length; // the .npy header before the data
+        int at = indexOf(zip, "layers.0.kernel.npy".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) + 19
+                + header; // the local file header's name, then the array's header, then its first float
+        byte[] flipped = zip.clone();
+        flipped[at] ^= 0x01;
+        Path bad = Files.write(dir.resolve("flipped.npz"), flipped);
+        assertThatThrownBy(() -> Npz.load(bad)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessageStartingWith(bad + ": entry 'layers.0.kernel.npy' fails its CRC-32 check")
+                .hasMessageEndingWith("the archive is damaged");
+
+        Path twice = dir.resolve("twice.npz");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(twice));
+             var in = new java.util.zip.ZipFile(f.toFile())) {
+            for (var e : java.util.Collections.list(in.entries())) {
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.write(in.getInputStream(e).readAllBytes());
+                out.closeEntry();
+            }
+            out.putNextEntry(new java.util.zip.ZipEntry("dense.bia2.npy")); // renamed below: ZipOutputStream refuses
+            out.write(Npz.npy("<f4", new int[] {3}, new byte[12])); // a duplicate name
+            out.closeEntry();
+        }
+        byte[] t = Files.readAllBytes(twice);
+        byte[] from = "dense.bia2.npy".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int k = 0; k < 2; k++) { // the local header's name and the central directory's
+            int n = indexOf(t, from);
+            System.arraycopy("dense.bias.npy".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, t, n,
+                    from.length);
+        }
+        Files.write(twice, t);
+        assertThatThrownBy(() -> Npz.load(twice)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessage(twice + ": two entries named 'dense.bias.npy'");
+
+        // an entry that inflates beyond the size its central-directory record gives (a zip bomb's trick)
+        Path bomb = dir.resolve("bomb.npz");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(bomb))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("x.npy"));
+            out.write(Npz.npy("<f4", new int[] {1000}, new byte[4000]));
+            out.closeEntry();
+        }
+        byte[] b = Files.readAllBytes(bomb);
+        int central = indexOf(b, new byte[] {0x50, 0x4b, 0x01, 0x02});
+        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(central + 24, 100);
+        Files.write(bomb, b);
+        assertThatThrownBy(() -> Npz.load(bomb)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessage(bomb + ": entry 'x.npy' holds more than 100 bytes, its declared size is 100: the archive "
+                        + "is damaged");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
 }
