@@ -340,7 +340,9 @@ public final class PhasedLstmModel {
      *
      * @param input {@code x [B][T][I]}, {@code time [B][T]}, optional lengths
      * @return {@code [B][H]}
-     * @throws IllegalArgumentException if {@code input} is null or its input size is not {@link #inputSize()}
+     * @throws IllegalArgumentException if {@code input} is null, its input size is not {@link #inputSize()}, or
+     *     the result ({@code B·H} floats; on the dense path also the hidden sequence, {@code B·T·H}) would exceed
+     *     the JVM's array size
      */
     public float[] predictLastHidden(SequenceBatch input) {
         return predictLastHidden(input, batchPath(input));
@@ -352,7 +354,7 @@ public final class PhasedLstmModel {
      * @param input the batch
      * @param path  the path
      * @return {@code [B][H]}
-     * @throws IllegalArgumentException on a null argument or a wrong input size
+     * @throws IllegalArgumentException on a null argument, a wrong input size, or a result too large for an array
      */
     public float[] predictLastHidden(SequenceBatch input, InferencePath path) {
         checkInput(input);
@@ -362,7 +364,7 @@ public final class PhasedLstmModel {
             return r.ws.hT().clone();
         }
         refuseStreamingWithLeak();
-        float[] out = new float[input.batch() * hiddenSize()];
+        float[] out = new float[Check.elements("hT", input.batch(), hiddenSize(), 1)];
         streamSamples(input, out);
         return out;
     }
@@ -384,7 +386,8 @@ public final class PhasedLstmModel {
      *
      * @param input the batch
      * @return {@code [B][C]}
-     * @throws IllegalArgumentException on a null input or a wrong input size
+     * @throws IllegalArgumentException on a null input, a wrong input size, or a result ({@code B·C}, or the final
+     *     states, {@code B·H}) too large for an array
      * @throws IllegalStateException if the model has no head
      */
     public float[] predictProbabilities(SequenceBatch input) {
@@ -397,16 +400,17 @@ public final class PhasedLstmModel {
      * @param input the batch
      * @param path  the path
      * @return {@code [B][C]}
-     * @throws IllegalArgumentException on a null argument or a wrong input size
+     * @throws IllegalArgumentException on a null argument, a wrong input size, or a result too large for an array
      * @throws IllegalStateException if the model has no head
      */
     public float[] predictProbabilities(SequenceBatch input, InferencePath path) {
         if (head == null) {
             throw new IllegalStateException("the model has no dense head; use predictLastHidden");
         }
-        float[] hT = predictLastHidden(input, path);
+        checkInput(input);
         int c = head.outputSize();
-        float[] probs = new float[input.batch() * c];
+        float[] probs = new float[Check.elements("probabilities", input.batch(), c, 1)];
+        float[] hT = predictLastHidden(input, path);
         float[] logits = new float[c];
         for (int b = 0; b < input.batch(); b++) {
             softmaxHead(head, hT, b * hiddenSize(), logits, probs, b * c);

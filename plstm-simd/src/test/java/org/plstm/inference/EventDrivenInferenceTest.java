@@ -1,6 +1,7 @@
 package org.plstm.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -259,5 +260,20 @@ class EventDrivenInferenceTest {
         for (int b = 0; b < streams; b++) {
             assertThat(parallel[b]).as("stream %d", b).isEqualTo(sequential.get(b));
         }
+    }
+    @Test
+    void aBatchWhoseResultWouldNotFitAnArrayIsRefusedBeforeAnyWork() {
+        PhasedLstmModel m = Models.random(1, 1, new int[] {1024}, false, false, 0.05f, 3);
+        int b = 2_200_000; // B·H = 2,252,800,000 > Integer.MAX_VALUE (the event-driven path overflowed an int)
+        SequenceBatch in = SequenceBatch.of(b, 1, 1, new float[b], new double[b]);
+        assertThatThrownBy(() -> m.predictLastHidden(in, InferencePath.EVENT_DRIVEN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("hT: expected at most 2147483647 elements, got 2200000·1024·1");
+        assertThatThrownBy(() -> m.predictProbabilities(in, InferencePath.EVENT_DRIVEN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("hT: expected at most 2147483647 elements, got 2200000·1024·1");
+        assertThatThrownBy(() -> m.predictLastHidden(in, InferencePath.DENSE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("h: expected at most 2147483647 elements, got 2200000·1·1024");
     }
 }
