@@ -261,6 +261,28 @@ public final class Check {
     }
 
     /**
+     * Requires that an array the call writes is none of the arrays it reads: an engine writes its outputs while it
+     * still reads its inputs, so an output that aliases an input would give a wrong result (and one engine's wrong
+     * result, not the other's).
+     *
+     * @param name   the written argument, e.g. {@code out}
+     * @param output the written array, or null (nothing to check)
+     * @param others alternating names and arrays it must differ from (null arrays are skipped)
+     * @throws IllegalArgumentException if {@code output} is the same array as one of {@code others}
+     */
+    public static void distinct(String name, Object output, Object... others) {
+        if (output == null) {
+            return;
+        }
+        for (int i = 0; i < others.length; i += 2) {
+            if (others[i + 1] == output) {
+                throw new IllegalArgumentException(name + ": expected an array of its own, got the same array as "
+                        + others[i] + " (the call writes " + name + " while it reads " + others[i] + ")");
+            }
+        }
+    }
+
+    /**
      * Formats a shape such as {@code [B=2][H=8]} for messages.
      *
      * @param namesAndSizes alternating dimension letters and sizes, e.g. {@code "B", 2, "H", 8}

@@ -137,11 +137,11 @@ public abstract class Engine implements AutoCloseable {
      *              feeds the loss
      * @param dhT   {@code dL/dh_T [B][H]}, or {@code null}
      * @param dcT   {@code dL/dc_T [B][H]}, or {@code null}
-     * @throws IllegalArgumentException if no forward pass preceded, {@code grads} is configured differently, an
-     *     output gradient is wrongly sized or not finite, or the forward pass's input arrays ({@code x},
-     *     {@code time}, {@code lengths}) or parameters no longer hold the values it read (compared by a 64-bit
-     *     fingerprint taken at the end of forward, one pass over them at each call: any single changed element is
-     *     detected, a deliberate collision is not)
+     * @throws IllegalArgumentException if no forward pass preceded, {@code grads} is configured differently or is
+     *     the forward pass's parameters, an output gradient is wrongly sized or not finite, or the forward pass's
+     *     input arrays ({@code x}, {@code time}, {@code lengths}) or parameters no longer hold the values it read
+     *     (compared by a 64-bit fingerprint taken at the end of forward, one pass over them at each call: any single
+     *     changed element is detected, a deliberate collision is not)
      */
     public final void backward(LayerWorkspace ws, PhasedLstmParams grads, float[] dh, float[] dhT, float[] dcT) {
         checkWorkspace(ws);
@@ -151,6 +151,10 @@ public abstract class Engine implements AutoCloseable {
         }
         Check.notNull("grads", grads);
         ws.params.requireSameConfig("grads", grads);
+        if (grads == ws.params || grads.kernel() == ws.params.kernel()) {
+            throw new IllegalArgumentException("grads: expected a gradient buffer of its own, got the parameters of "
+                    + "the forward pass (backward accumulates into grads while it reads the parameters)");
+        }
         int hs = ws.config().hiddenSize();
         if (dh != null) {
             Check.length("dh", dh, "B", ws.batch(), "T", ws.steps(), "H", hs);
@@ -175,13 +179,15 @@ public abstract class Engine implements AutoCloseable {
      * @param in     {@code [B][H]}
      * @param params {@code kernel [H][C]}, {@code bias [C]}
      * @param batch  {@code B >= 1}
-     * @throws IllegalArgumentException on a wrong length or non-finite values
+     * @throws IllegalArgumentException on a wrong length, non-finite values, or {@code out} being the same array as
+     *     {@code in} or a parameter
      */
     public final void denseForward(float[] out, float[] in, DenseParams params, int batch) {
         Check.notNull("params", params);
         Check.atLeast("batch", batch, 1);
         Check.length("in", in, "B", batch, "H", params.inputSize());
         Check.length("out", out, "B", batch, "C", params.outputSize());
+        Check.distinct("out", out, "in", in, "params.kernel", params.kernel(), "params.bias", params.bias());
         Check.finite("in", in);
         params.validate("params");
         doDenseForward(out, in, params, batch);
@@ -197,8 +203,9 @@ public abstract class Engine implements AutoCloseable {
      * @param in     the forward input {@code [B][H]}
      * @param params the forward parameters
      * @param batch  {@code B}
-     * @throws IllegalArgumentException on a wrong length, a shape mismatch, or non-finite {@code dOut}, {@code in}
-     *     or parameters
+     * @throws IllegalArgumentException on a wrong length, a shape mismatch, non-finite {@code dOut}, {@code in} or
+     *     parameters, {@code grads} being {@code params}, or a written array ({@code dIn}, {@code grads.kernel})
+     *     being one that is read
      */
     public final void denseBackward(float[] dIn, DenseParams grads, float[] dOut, float[] in, DenseParams params,
                                     int batch) {
@@ -208,6 +215,12 @@ public abstract class Engine implements AutoCloseable {
         Check.length("in", in, "B", batch, "H", params.inputSize());
         Check.length("dIn", dIn, "B", batch, "H", params.inputSize());
         Check.length("dOut", dOut, "B", batch, "C", params.outputSize());
+        Check.distinct("dIn", dIn, "dOut", dOut, "in", in, "params.kernel", params.kernel());
+        if (grads == params || grads.kernel() == params.kernel()) {
+            throw new IllegalArgumentException("grads: expected a gradient buffer of its own, got params (the call "
+                    + "accumulates into grads while it reads params)");
+        }
+        Check.distinct("grads.kernel", grads.kernel(), "in", in, "dOut", dOut, "dIn", dIn);
         Check.finite("dOut", dOut);
         Check.finite("in", in);
         params.validate("params");
@@ -224,7 +237,8 @@ public abstract class Engine implements AutoCloseable {
      * @param batch   {@code B >= 1}
      * @param classes {@code C >= 1}
      * @return the mean loss in nats
-     * @throws IllegalArgumentException on a wrong length, non-finite logits or a label out of range
+     * @throws IllegalArgumentException on a wrong length, non-finite logits, a label out of range, or
+     *     {@code probs}/{@code dLogits} being the same array as {@code logits} or as each other
      */
     public final double softmaxCrossEntropy(float[] probs, float[] dLogits, float[] logits, int[] labels,
                                             int batch, int classes) {
@@ -239,6 +253,8 @@ public abstract class Engine implements AutoCloseable {
         if (dLogits != null) {
             Check.length("dLogits", dLogits, "B", batch, "C", classes);
         }
+        Check.distinct("probs", probs, "logits", logits, "dLogits", dLogits);
+        Check.distinct("dLogits", dLogits, "logits", logits);
         return doSoftmaxCrossEntropy(probs, dLogits, logits, labels, batch, classes);
     }
 
@@ -253,7 +269,8 @@ public abstract class Engine implements AutoCloseable {
      * @param batch   {@code B >= 1}
      * @param outputs {@code K >= 1}
      * @return the mean loss, in the targets' unit squared
-     * @throws IllegalArgumentException on a wrong length or a NaN/infinite prediction or target
+     * @throws IllegalArgumentException on a wrong length, a NaN/infinite prediction or target, or {@code dPred}
+     *     being the same array as {@code pred} or {@code targets}
      */
     public final double meanSquaredError(float[] dPred, float[] pred, float[] targets, int batch, int outputs) {
         Check.atLeast("batch", batch, 1);
@@ -265,6 +282,7 @@ public abstract class Engine implements AutoCloseable {
         if (dPred != null) {
             Check.length("dPred", dPred, "B", batch, "K", outputs);
         }
+        Check.distinct("dPred", dPred, "pred", pred, "targets", targets);
         return doMeanSquaredError(dPred, pred, targets, batch, outputs);
     }
 

@@ -100,7 +100,7 @@ class SimdDenseAndLossTest {
             assertThatThrownBy(() -> e.forward(ws, wrong, in, null, null, Mode.TRAINING))
                     .hasMessageStartingWith("params: expected configuration PhasedLstmConfig[inputSize=2, hiddenSize=3");
             e.forward(ws, p, in, null, null, Mode.TRAINING);
-            assertThatThrownBy(() -> e.backward(ws, p, new float[23], null, null))
+            assertThatThrownBy(() -> e.backward(ws, new PhasedLstmParams(cfg), new float[23], null, null))
                     .hasMessage("dh: expected length 24 [B=2][T=4][H=3], got 23");
             float[] dcT = new float[6];
             dcT[5] = Float.POSITIVE_INFINITY;
@@ -109,6 +109,44 @@ class SimdDenseAndLossTest {
             assertThatThrownBy(() -> e.denseForward(new float[3], new float[6], new DenseParams(3, 2), 2))
                     .hasMessage("out: expected length 4 [B=2][C=2], got 3");
             assertThatThrownBy(() -> new SimdEngine(0)).hasMessage("threads: expected an integer in [1, 1024], got 0");
+        }
+    }
+
+    @Test
+    void anOutputThatIsAlsoAnInputIsRefusedByBothEngines() {
+        // the SIMD engine's dense forward wrote zeros into out while reading it as in; the reference was right
+        DenseParams d = DenseParams.initialize(3, 3, 1);
+        PhasedLstmConfig cfg = PhasedLstmConfig.builder(1, 2).build();
+        PhasedLstmParams p = PhasedLstmParams.initialize(cfg, TimeGateInit.KERAS, 1);
+        SequenceBatch in = SequenceBatch.of(1, 2, 1, new float[] {0.5f, -1f}, new double[] {1, 2});
+        for (org.plstm.Engine e : new org.plstm.Engine[] {new SimdEngine(1), new ReferenceEngine()}) {
+            try (e) {
+                float[] io = {1, 2, 3};
+                assertThatThrownBy(() -> e.denseForward(io, io, d, 1)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("out: expected an array of its own, got the same array as in (the call writes "
+                                + "out while it reads in)");
+                assertThat(io).containsExactly(1, 2, 3);
+                assertThatThrownBy(() -> e.denseForward(d.bias(), new float[3], d, 1))
+                        .hasMessageStartingWith("out: expected an array of its own, got the same array as params.bias");
+                float[] dOut = {0.1f, 0.2f, 0.3f};
+                assertThatThrownBy(() -> e.denseBackward(dOut, DenseParams.initialize(3, 3, 2), dOut, io, d, 1))
+                        .hasMessageStartingWith("dIn: expected an array of its own, got the same array as dOut");
+                assertThatThrownBy(() -> e.denseBackward(new float[3], d, dOut, io, d, 1))
+                        .hasMessage("grads: expected a gradient buffer of its own, got params (the call accumulates "
+                                + "into grads while it reads params)");
+                float[] logits = {1, 2, 3};
+                assertThatThrownBy(() -> e.softmaxCrossEntropy(logits, null, logits, new int[] {0}, 1, 3))
+                        .hasMessageStartingWith("probs: expected an array of its own, got the same array as logits");
+                assertThatThrownBy(() -> e.meanSquaredError(logits, logits, new float[3], 1, 3))
+                        .hasMessageStartingWith("dPred: expected an array of its own, got the same array as pred");
+                LayerWorkspace ws = e.newWorkspace(cfg, 1, 2);
+                e.forward(ws, p, in, null, null, Mode.TRAINING);
+                float[] before = p.kernel().clone();
+                assertThatThrownBy(() -> e.backward(ws, p, null, new float[2], null))
+                        .hasMessage("grads: expected a gradient buffer of its own, got the parameters of the forward "
+                                + "pass (backward accumulates into grads while it reads the parameters)");
+                assertThat(p.kernel()).containsExactly(before);
+            }
         }
     }
 
