@@ -16,9 +16,11 @@ import org.plstm.Check;
 
 /**
  * Writes files atomically: the content goes to a temporary file in the target's directory, is flushed to the
- * device, and is then renamed over the target with {@link StandardCopyOption#ATOMIC_MOVE}. A reader therefore sees
- * either the old file or the complete new one, never a partial write; a crash can at worst leave a hidden
- * {@code .<name>.<random>.tmp} file behind. Used for checkpoints, reports, metrics and charts.
+ * device, and is then renamed over the target with {@link StandardCopyOption#ATOMIC_MOVE}, and the directory is
+ * flushed so that the rename survives a power failure. A reader therefore sees either the old file or the complete
+ * new one, never a partial write; a crash can at worst leave a hidden {@code .<name>.<random>.tmp} file behind. A
+ * symbolic link as the target is replaced by the new file (the file it pointed to is left as it was). Used for
+ * checkpoints, reports, metrics and charts.
  */
 public final class AtomicFiles {
     /**
@@ -100,13 +102,17 @@ public final class AtomicFiles {
      *     temporary file removed); always a {@link FileSystemException} naming a file (e.g. the target
      *     and "No space left on device"); {@link java.nio.file.AtomicMoveNotSupportedException} if the file system
      *     cannot rename atomically
-     * @throws IllegalArgumentException if an argument is null
+     * @throws IllegalArgumentException if an argument is null or {@code target} is the root directory
      */
     public static void write(Path target, Writer writer) throws IOException {
         Check.notNull("target", target);
         Check.notNull("writer", writer);
         Path absolute = target.toAbsolutePath().normalize();
         Path dir = absolute.getParent();
+        if (dir == null) {
+            throw new IllegalArgumentException("target: expected a path to a file, got the root directory "
+                    + absolute);
+        }
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
         boolean done = false;
@@ -123,6 +129,7 @@ public final class AtomicFiles {
             step();
             Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
+            syncDirectory(dir);
             step();
         } catch (FileSystemException e) {
             if (!tmp.toString().equals(e.getFile())) {
@@ -138,6 +145,19 @@ public final class AtomicFiles {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /**
+     * Makes the rename durable: flushes the directory's entry to the device (as a file's {@code force} does not), so
+     * a power failure right after a write keeps the new file, not the old one. Where a directory cannot be opened
+     * (Windows) the rename stands as it is.
+     */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // not supported on this platform or file system; the rename is done either way
         }
     }
 

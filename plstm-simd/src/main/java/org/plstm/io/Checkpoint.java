@@ -148,7 +148,8 @@ public final class Checkpoint {
      * @throws IOException if writing fails
      * @throws IllegalArgumentException on a null required argument, a negative epoch, a reserved extra key,
      *     parameters that {@link #load} would reject (NaN/Inf, a period {@code <= 0}, ratioOn outside {@code (0, 1]})
-     *     or an optimiser state that does not fit the model; nothing is written then
+     *     an optimiser state that does not fit the model, or metadata ({@code trainer}, {@code extra}) beyond the
+     *     header size {@link #load} accepts ({@link Safetensors#MAX_HEADER_BYTES}); nothing is written then
      */
     public static void save(Path file, ModelWeights model, OptimizerState optimizer, long epoch, String trainer,
                             Map<String, String> extra) throws IOException {

@@ -89,7 +89,8 @@ public final class Safetensors {
      * @param metadata string entries for {@code __metadata__} (omitted when empty), written in iteration order
      * @return the file content
      * @throws IllegalArgumentException on a null argument, a null or duplicate name, a null metadata key or value,
-     *     or a data section larger than 2 GiB
+     *     a data section larger than 2 GiB, or a header (tensor entries and metadata as JSON) larger than
+     *     {@value #MAX_HEADER_BYTES} bytes, which {@link #read} would refuse
      */
     public static byte[] encode(List<Tensor> tensors, Map<String, String> metadata) {
         Check.notNull("tensors", tensors);
@@ -134,6 +135,10 @@ public final class Safetensors {
             throw new IllegalStateException("safetensors header could not be serialised", e);
         }
         int padded = (json.length + 7) / 8 * 8;
+        if (padded > MAX_HEADER_BYTES) { // what read() would refuse is not written
+            throw new IllegalArgumentException("metadata: expected a header of at most " + MAX_HEADER_BYTES
+                    + " bytes (what read accepts), got " + padded + " bytes of tensor entries and metadata");
+        }
         ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(8 + padded + offset)).order(ByteOrder.LITTLE_ENDIAN);
         buf.putLong(padded);
         buf.put(json);

@@ -41,6 +41,13 @@ class AtomicFilesTest {
     }
 
     @Test
+    void theRootDirectoryIsNoFileToWrite() {
+        Path root = dir.getRoot();
+        assertThatThrownBy(() -> AtomicFiles.writeString(root, "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("target: expected a path to a file, got the root directory " + root);
+    }
+
+    @Test
     void createsAndReplacesLeavingNoTemporaryFile() throws Exception {
         Path f = dir.resolve("sub/out.txt");
         AtomicFiles.writeString(f, "one");

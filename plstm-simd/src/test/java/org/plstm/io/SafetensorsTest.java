@@ -90,6 +90,17 @@ class SafetensorsTest {
     }
 
     @Test
+    void aHeaderThatReadWouldRefuseIsNotWritten() throws Exception {
+        Path f = java.nio.file.Files.writeString(dir.resolve("keep.safetensors"), "the previous file");
+        Map<String, String> meta = Map.of("trainer", "x".repeat((int) Safetensors.MAX_HEADER_BYTES));
+        List<Tensor> t = List.of(new Tensor("a", new int[] {1}, new float[] {1f}));
+        assertThatThrownBy(() -> Safetensors.write(f, t, meta)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("metadata: expected a header of at most 100000000 bytes (what read accepts), "
+                        + "got 10000");
+        assertThat(java.nio.file.Files.readString(f)).isEqualTo("the previous file");
+    }
+
+    @Test
     void roundTripsTensorsAndMetadataInOrder() throws Exception {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "x");
