@@ -7,6 +7,7 @@ import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jhdf.object.message.DataLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -181,6 +182,13 @@ public final class KerasImport {
             throw e;
         } catch (RuntimeException e) { // jhdf's exceptions for files that are not HDF5 or are damaged
             throw new KerasFormatException(h5, "not a readable HDF5 file (" + e.getMessage() + ")", e);
+        } catch (OutOfMemoryError e) {
+            // jhdf (0.9.4) sizes some buffers of the file's structure (object headers) from size fields in the file
+            // without bounding them by its length: a damaged field asks for one buffer of gigabytes, which fails at
+            // once, with the rest of the heap untouched. The weights themselves are bounded above (floats).
+            throw new KerasFormatException(h5, "not a readable HDF5 file: reading its structure asked for more memory "
+                    + "than the heap has (" + e.getMessage() + "), the mark of a damaged size field in a "
+                    + Files.size(h5) + "-byte file");
         }
     }
 
@@ -325,6 +333,13 @@ public final class KerasImport {
         if (a.isEmpty()) {
             return List.of();
         }
+        long bytes = declaredBytes(a.getDimensions(), a.getDataType().getSize());
+        long file = node.getHdfFile().size();
+        if (bytes > file) { // a damaged dataspace: reading it would allocate what the file cannot hold
+            throw new KerasFormatException(Path.of(src), node.getPath() + " attribute " + attribute + " declares "
+                    + Arrays.toString(a.getDimensions()) + " elements (" + bytes + " bytes), more than the file's "
+                    + file + " bytes: the file is damaged");
+        }
         Object data = a.getData();
         if (data instanceof String[] arr) {
             return List.of(arr);
@@ -336,7 +351,38 @@ public final class KerasImport {
                 + " is not a list of strings");
     }
 
+    /** Elements times element size, {@code Long.MAX_VALUE} when that overflows or a dimension is negative. */
+    private static long declaredBytes(int[] dims, long elementSize) {
+        long n = Math.max(elementSize, 1);
+        try {
+            for (int d : dims) {
+                if (d < 0) {
+                    return Long.MAX_VALUE;
+                }
+                n = Math.multiplyExact(n, d);
+            }
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+        return n;
+    }
+
+    /**
+     * A weight's values as float32. Its declared size is checked before anything is read: a damaged file whose
+     * dataspace claims more than the file holds (for data stored as it is, not in compressed chunks) or more than a
+     * quarter of the heap is a {@link KerasFormatException}, not an {@link OutOfMemoryError}.
+     */
     private static float[] floats(String src, String name, Dataset d) throws KerasFormatException {
+        long bytes = declaredBytes(d.getDimensions(), d.getDataType().getSize());
+        long file = d.getHdfFile().size();
+        long limit = Math.min(Integer.MAX_VALUE - 8L, Runtime.getRuntime().maxMemory() / 4);
+        boolean stored = d.getDataLayout() != DataLayout.CHUNKED; // contiguous or compact: the bytes are in the file
+        if ((stored && bytes > file) || bytes > limit) {
+            throw new KerasFormatException(Path.of(src), "weight " + name + " declares shape "
+                    + Arrays.toString(d.getDimensions()) + " (" + bytes + " bytes), more than "
+                    + (stored && bytes > file ? "the file's " + file + " bytes: the file is damaged"
+                            : "this reader takes (" + limit + " bytes, a quarter of the heap; a larger -Xmx reads more)"));
+        }
         Object flat = d.getDataFlat();
         if (flat instanceof float[] f) {
             return f;

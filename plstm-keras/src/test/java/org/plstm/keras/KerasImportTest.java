@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -116,6 +117,45 @@ class KerasImportTest {
         assertThatThrownBy(() -> KerasImport.load(fixture("weights.h5"), GateActivation.SIGMOID, 2.0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("defaultLeak: expected a value in [0, 1], got 2.0");
+    }
+
+    @Test
+    void aDamagedFileWhoseSizesClaimMoreThanItHoldsIsRefusedNotAnOutOfMemoryError() throws Exception {
+        // bytes changed in the fixtures (found by a mutation fuzz): each made the reader allocate gigabytes
+        Path model = damaged("model.h5", new int[] {3880, 14537, 15523, 19856}, new int[] {010, 0153, 1, 010});
+        assertThatThrownBy(() -> KerasImport.load(model)).isInstanceOf(KerasFormatException.class)
+                .hasMessage(model + ": weight phased_lstm_2/recurrent_kernel:0 declares shape [16777221, 20] "
+                        + "(1342177680 bytes), more than the file's 21192 bytes: the file is damaged");
+        // an object header's size field: jhdf allocates what it says (1.7 GB here) before we see a weight, so a
+        // small heap shows the failure; a child JVM (the class path of this one) has one
+        Path weights = damaged("weights.h5", new int[] {7059}, new int[] {0152});
+        String javaCommand = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(javaCommand, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                LoadInASmallHeap.class.getName(), weights.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).contains("KerasFormatException: " + weights + ": not a readable HDF5 file: reading its "
+                + "structure asked for more memory than the heap has");
+    }
+
+    /** Loads a file and prints what it threw; run by the test above in a JVM with a small heap. */
+    public static final class LoadInASmallHeap {
+        public static void main(String[] args) throws Exception {
+            try {
+                KerasImport.load(Path.of(args[0]));
+                System.out.println("loaded");
+            } catch (KerasFormatException e) {
+                System.out.println(e);
+            }
+        }
+    }
+
+    private Path damaged(String fixture, int[] at, int[] value) throws IOException {
+        byte[] b = Files.readAllBytes(fixture(fixture));
+        for (int i = 0; i < at.length; i++) {
+            b[at[i]] = (byte) value[i];
+        }
+        return Files.write(dir.resolve("damaged-" + fixture), b);
     }
 
     @Test
