@@ -34,11 +34,18 @@ public record Standardizer(List<String> features, double[] mean, double[] std, d
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     /**
-     * @throws IllegalArgumentException if an array is null, the lengths differ, a value is not finite, a std is not
-     *     positive, or exactly one of the target statistics is NaN
+     * @throws IllegalArgumentException if an array is null, a feature name is null or repeated, the lengths differ, a
+     *     value is not finite, a std is not positive, or exactly one of the target statistics is NaN
      */
     public Standardizer {
         Check.notNull("features", features);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int f = 0; f < features.size(); f++) {
+            if (features.get(f) == null || !seen.add(features.get(f))) {
+                throw new IllegalArgumentException("features: expected distinct non-null names, got "
+                        + (features.get(f) == null ? "null" : "'" + features.get(f) + "' again") + " at feature " + f);
+            }
+        }
         Check.length("mean", mean, "I", features.size());
         Check.length("std", std, "I", features.size());
         Check.finite("mean", mean);
@@ -153,7 +160,8 @@ public record Standardizer(List<String> features, double[] mean, double[] std, d
     /**
      * @param s a sequence of {@code I} features
      * @return a copy of it with standardised features (time and label unchanged)
-     * @throws IllegalArgumentException if its input size is not {@code I}
+     * @throws IllegalArgumentException if its input size is not {@code I}, or a value standardises to an infinite
+     *     one (far beyond the float32 range in units of the training data's std)
      */
     public EventSequence apply(EventSequence s) {
         Check.notNull("s", s);
@@ -165,6 +173,12 @@ public record Standardizer(List<String> features, double[] mean, double[] std, d
         float[] x = new float[s.x().length];
         for (int k = 0; k < x.length; k++) {
             x[k] = (float) ((s.x()[k] - mean[k % in]) / std[k % in]);
+            if (Float.isInfinite(x[k])) {
+                throw new IllegalArgumentException("s: expected values that standardise to float32, got "
+                        + s.x()[k] + " for feature '" + features.get(k % in) + "' at event " + k / in + " of sequence '"
+                        + s.id() + "', which gives " + x[k] + " with mean " + mean[k % in] + " and std "
+                        + std[k % in]);
+            }
         }
         return s.withX(x);
     }
@@ -227,26 +241,64 @@ public record Standardizer(List<String> features, double[] mean, double[] std, d
     /**
      * @param json text written by {@link #toJson()}
      * @return the statistics
-     * @throws IllegalArgumentException if the text is not such JSON or its values are invalid
+     * @throws IllegalArgumentException if the text is not such JSON (an object whose {@code features} are strings
+     *     and whose {@code mean}, {@code std} and optional {@code target_mean}, {@code target_std} are numbers, one per
+     *     feature), naming the field, or its values are invalid (as the constructor)
      */
     public static Standardizer fromJson(String json) {
         Check.notNull("json", json);
         try {
             JsonNode o = JSON.readTree(json);
-            List<String> f = new ArrayList<>();
-            o.required("features").forEach(n -> f.add(n.asText()));
-            double[] m = new double[f.size()];
-            double[] s = new double[f.size()];
-            for (int i = 0; i < m.length; i++) {
-                m[i] = o.required("mean").required(i).asDouble();
-                s[i] = o.required("std").required(i).asDouble();
+            if (o == null || !o.isObject()) {
+                throw new IllegalArgumentException("json: expected an object {\"features\":[...],\"mean\":[...],"
+                        + "\"std\":[...]}, got " + (o == null ? "nothing" : o.getNodeType().toString().toLowerCase(
+                                java.util.Locale.ROOT)));
             }
-            double tm = o.has("target_mean") ? o.get("target_mean").asDouble() : Double.NaN;
-            double ts = o.has("target_std") ? o.get("target_std").asDouble() : Double.NaN;
+            JsonNode features = array(o, "features");
+            List<String> f = new ArrayList<>();
+            for (JsonNode n : features) {
+                if (!n.isTextual()) {
+                    throw new IllegalArgumentException("json.features: expected strings, got " + n);
+                }
+                f.add(n.textValue());
+            }
+            double[] m = numbers(o, "mean", f.size());
+            double[] s = numbers(o, "std", f.size());
+            double tm = o.has("target_mean") ? number(o.get("target_mean"), "target_mean") : Double.NaN;
+            double ts = o.has("target_std") ? number(o.get("target_std"), "target_std") : Double.NaN;
             return new Standardizer(f, m, s, tm, ts);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("json: expected standardisation statistics, got malformed JSON: "
                     + e.getOriginalMessage(), e);
         }
+    }
+
+    private static JsonNode array(JsonNode o, String field) {
+        JsonNode a = o.get(field);
+        if (a == null || !a.isArray()) {
+            throw new IllegalArgumentException("json." + field + ": expected an array, got "
+                    + (a == null ? "none" : a.toString()));
+        }
+        return a;
+    }
+
+    private static double[] numbers(JsonNode o, String field, int count) {
+        JsonNode a = array(o, field);
+        if (a.size() != count) {
+            throw new IllegalArgumentException("json." + field + ": expected " + count + " numbers (one per feature), "
+                    + "got " + a.size());
+        }
+        double[] out = new double[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = number(a.get(i), field + "[" + i + "]");
+        }
+        return out;
+    }
+
+    private static double number(JsonNode n, String field) {
+        if (!n.isNumber()) {
+            throw new IllegalArgumentException("json." + field + ": expected a number, got " + n);
+        }
+        return n.doubleValue();
     }
 }

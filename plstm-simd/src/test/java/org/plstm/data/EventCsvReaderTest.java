@@ -269,4 +269,31 @@ class EventCsvReaderTest {
         Path g = file("z2.csv", "seq,t,x\nb,0,1\nb,-0,2\n");
         assertThat(new EventCsvReader().read(g).sequences().get(0).x()).containsExactly(1f, 2f);
     }
+    @Test
+    void standardisationStatisticsAreReadStrictlyAndAValueThatOverflowsIsNamed() {
+        String ok = "{\"features\":[\"x\"],\"mean\":[0.5],\"std\":[2.0],\"target_mean\":1.0,\"target_std\":3.0}";
+        assertThat(Standardizer.fromJson(ok).targetStd()).isEqualTo(3.0);
+        String[][] bad = {
+            {ok.replace("1.0,", "\"abc\","), "json.target_mean: expected a number, got \"abc\""},
+            {ok.replace("[\"x\"]", "\"x\""), "json.features: expected an array, got \"x\""},
+            {ok.replace("[2.0]", "[\"2\"]"), "json.std[0]: expected a number, got \"2\""},
+            {ok.replace("[0.5]", "[true]"), "json.mean[0]: expected a number, got true"},
+            {ok.replace("[0.5]", "[]"), "json.mean: expected 1 numbers (one per feature), got 0"},
+            {"[]", "json: expected an object {\"features\":[...],\"mean\":[...],\"std\":[...]}, got array"},
+            {"{\"features\":[\"x\",\"x\"],\"mean\":[0,0],\"std\":[1,1]}",
+                "features: expected distinct non-null names, got 'x' again at feature 1"},
+        };
+        for (String[] c : bad) {
+            assertThatThrownBy(() -> Standardizer.fromJson(c[0])).as(c[0]).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(c[1]);
+        }
+        assertThatThrownBy(() -> new Standardizer(java.util.Arrays.asList("x", null), new double[2],
+                new double[] {1, 1}, Double.NaN, Double.NaN))
+                .hasMessage("features: expected distinct non-null names, got null at feature 1");
+        Standardizer st = new Standardizer(List.of("x"), new double[] {1e38}, new double[] {1}, Double.NaN, Double.NaN);
+        EventSequence far = new EventSequence("s", new float[] {-3e38f}, new double[] {0}, "a");
+        assertThatThrownBy(() -> st.apply(far)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("s: expected values that standardise to float32, got -3.0E38 for feature 'x' "
+                        + "at event 0 of sequence 's', which gives -Infinity with mean 1.0E38 and std 1.0");
+    }
 }
