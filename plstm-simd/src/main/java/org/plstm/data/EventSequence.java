@@ -13,8 +13,8 @@ import org.plstm.train.LabeledSequence;
  */
 public record EventSequence(String id, float[] x, double[] time, String label) {
     /**
-     * @throws IllegalArgumentException if {@code id}, {@code x} or {@code time} is null, {@code time} is empty or
-     *     {@code x.length} is not a multiple of {@code time.length}
+     * @throws IllegalArgumentException if {@code id}, {@code x} or {@code time} is null, {@code time} is empty,
+     *     {@code x.length} is not a multiple of {@code time.length}, a value is NaN or infinite, or the times decrease
      */
     public EventSequence {
         Check.notNull("id", id);
@@ -23,6 +23,14 @@ public record EventSequence(String id, float[] x, double[] time, String label) {
         if (time.length == 0 || x.length % time.length != 0) {
             throw new IllegalArgumentException("x: expected T*I values for T = " + time.length + " events, got "
                     + x.length);
+        }
+        Check.finite("x", x);
+        Check.finite("time", time);
+        for (int t = 1; t < time.length; t++) {
+            if (time[t] < time[t - 1]) {
+                throw new IllegalArgumentException("time: expected non-decreasing timestamps (events sorted by time), "
+                        + "got " + time[t] + " after " + time[t - 1] + " at event " + t + " of sequence '" + id + "'");
+            }
         }
     }
 

@@ -296,4 +296,14 @@ class EventCsvReaderTest {
                 .hasMessage("s: expected values that standardise to float32, got -3.0E38 for feature 'x' "
                         + "at event 0 of sequence 's', which gives -Infinity with mean 1.0E38 and std 1.0");
     }
+    @Test
+    void anEventSequenceHoldsFiniteValuesInTimeOrder() {
+        assertThatThrownBy(() -> new EventSequence("s", new float[] {1f, 2f}, new double[] {2, 1}, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("time: expected non-decreasing timestamps (events sorted by time), got 1.0 after 2.0 at "
+                        + "event 1 of sequence 's'");
+        assertThatThrownBy(() -> new EventSequence("s", new float[] {Float.NaN}, new double[] {0}, null))
+                .hasMessage("x: expected finite values, got NaN at flat index 0");
+        assertThat(new EventSequence("s", new float[] {1f, 2f}, new double[] {1, 1}, null).length()).isEqualTo(2);
+    }
 }
