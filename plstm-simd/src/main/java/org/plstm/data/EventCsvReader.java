@@ -47,7 +47,7 @@ import org.plstm.Check;
  *       label of the sequence's last event (in time order; on equal times the later row) counts. With
  *       {@link #numericLabels} every label must be a finite number (regression).</li>
  *   <li>Validation: an empty or non-numeric value, NaN, an infinite value or a feature beyond float32's range, a
- *       row with another number of fields than the header, an unknown or duplicate column name: an
+ *       row with another number of fields than the header, an unknown, empty or duplicate column name: an
  *       {@link EventFormatException} naming the file, the line, the column, what was expected and what was found.</li>
  *   <li>Memory: the reader counts the bytes of the arrays it grows (features as float32, timestamps as double, plus
  *       a per-sequence overhead), and at the end the copy that puts each sequence in time order, and stops with an
@@ -258,6 +258,10 @@ public final class EventCsvReader {
         String[] header = rows.nextValue();
         Map<String, Integer> columns = new HashMap<>();
         for (int c = 0; c < header.length; c++) {
+            if (header[c].isEmpty()) {
+                throw new EventFormatException(file, 1, null, "expected a name for every column in the header, got "
+                        + "an empty one at column " + (c + 1));
+            }
             if (columns.put(header[c], c) != null) {
                 throw new EventFormatException(file, 1, header[c], "expected distinct column names in the header, "
                         + "got this one twice");

@@ -237,6 +237,13 @@ public final class Npz {
             throw new CheckpointFormatException(src, where + "header is not a NumPy array header: "
                     + CheckpointFormatException.cap(header));
         }
+        if (d.find() || f.find() || s.find()) { // a dict literal with a key twice: which one would NumPy take?
+            throw new CheckpointFormatException(src, where + "header names a key twice: "
+                    + CheckpointFormatException.cap(header));
+        }
+        d.find(0); // back to the one match, for its groups
+        f.find(0);
+        s.find(0);
         if (f.group(1).equals("True")) {
             throw new CheckpointFormatException(src, where + "Fortran order is not supported (save a C-ordered "
                     + "array: numpy.ascontiguousarray)");

@@ -306,4 +306,11 @@ class EventCsvReaderTest {
                 .hasMessage("x: expected finite values, got NaN at flat index 0");
         assertThat(new EventSequence("s", new float[] {1f, 2f}, new double[] {1, 1}, null).length()).isEqualTo(2);
     }
+    @Test
+    void anEmptyColumnNameIsRefused() throws IOException {
+        Path f = file("empty-name.csv", "seq,t,,x\na,1,2,3\n");
+        assertThatThrownBy(() -> new EventCsvReader().read(f)).isInstanceOf(EventFormatException.class)
+                .hasMessage(f + ": line 1: expected a name for every column in the header, got an empty one at "
+                        + "column 3");
+    }
 }

@@ -109,6 +109,18 @@ class NpzTest {
         }
         assertThatThrownBy(() -> Npz.load(truncated)).isInstanceOf(CheckpointFormatException.class)
                 .hasMessageContaining("array x: holds 13 data bytes, its shape (4,) of <f4 needs 16");
+        Path twoShapes = dir.resolve("d.npz");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(twoShapes))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("x.npy"));
+            byte[] npy = Npz.npy("<f4", new int[] {4}, new byte[16]);
+            String h = new String(npy, 10, npy.length - 26, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String twice = h.replace("'shape': (4,), ", "'shape': (4,), 'shape': (2,), ").substring(0, h.length());
+            System.arraycopy(twice.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, npy, 10, h.length());
+            zip.write(npy);
+            zip.closeEntry();
+        }
+        assertThatThrownBy(() -> Npz.load(twoShapes)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessageContaining("array x: header names a key twice");
     }
     @Test
     void aFlippedBitADuplicateEntryAndAnEntryLargerThanItsRecordedSizeAreRefused() throws Exception {
