@@ -389,7 +389,8 @@ public final class EventCsvReader {
         for (Map.Entry<String, Acc> e : seqs.entrySet()) {
             // the sequence's final arrays, and the sort's index array if its events are out of order, beside all
             // that was read (the arrays of the sequences finished already are no larger than their accumulators)
-            long finish = e.getValue().finishBytes(in);
+            boolean sorted = e.getValue().sorted();
+            long finish = e.getValue().finishBytes(in, sorted);
             if (bytes + finish > maxMemoryBytes) {
                 throw new EventFormatException(file, 0, null, String.format(Locale.ROOT,
                         "the %d events read (in %d sequences) need %.1f MiB, and putting sequence '%s' in time order "
@@ -398,7 +399,7 @@ public final class EventCsvReader {
                         events, seqs.size(), bytes / 1048576.0, e.getKey(), finish / 1048576.0,
                         maxMemoryBytes / 1048576.0));
             }
-            out.add(e.getValue().finish(e.getKey(), in));
+            out.add(e.getValue().finish(e.getKey(), in, sorted));
         }
         return new EventData(file, featureNames, out, events);
     }
@@ -455,14 +456,15 @@ public final class EventCsvReader {
         }
 
         /** Bytes {@link #finish} allocates: the final arrays, plus the boxed index array of a sort if one is needed. */
-        long finishBytes(int in) {
-            return (long) n * (4L * in + 8) + (sorted() ? 0 : (long) n * SORT_INDEX_BYTES);
+        long finishBytes(int in, boolean sorted) {
+            return (long) n * (4L * in + 8) + (sorted ? 0 : (long) n * SORT_INDEX_BYTES);
         }
 
-        EventSequence finish(String id, int in) {
+        /** The sequence in time order ({@code sorted}: {@link #sorted()}, found by the caller). */
+        EventSequence finish(String id, int in, boolean sorted) {
             float[] xs;
             double[] ts;
-            if (sorted()) {
+            if (sorted) {
                 xs = Arrays.copyOf(x, n * in);
                 ts = Arrays.copyOf(time, n);
             } else {
