@@ -71,13 +71,21 @@ public final class LayerRun {
         }
     }
 
-    /** Inference forward (leak 0). @return the final hidden state, so the JIT cannot drop the work */
+    /**
+     * Inference forward (leak 0).
+     *
+     * @return the final hidden state, so the JIT cannot drop the work
+     */
     public float[] inference() {
         engine.forward(ws, params, input, null, null, Mode.INFERENCE);
         return ws.hT();
     }
 
-    /** Training forward + full BPTT from {@code dL/dh_T}. @return the gradients */
+    /**
+     * Training forward + full BPTT from {@code dL/dh_T}.
+     *
+     * @return the gradients
+     */
     public PhasedLstmParams training() {
         grads.zero();
         engine.forward(ws, params, input, null, null, Mode.TRAINING);

@@ -16,7 +16,7 @@ import org.plstm.io.AtomicFiles;
 import org.plstm.train.LabeledSequence;
 
 /**
- * The frequency-discrimination task of the Phased LSTM paper (Neil, Pfeiffer & Liu 2016, section 4.1; the author's
+ * The frequency-discrimination task of the Phased LSTM paper (Neil, Pfeiffer &amp; Liu 2016, section 4.1; the author's
  * {@code freq_task.py}): is a sine wave's period in {@code [5, 6]} ms?
  *
  * <p>Sample {@code i} (times in ms):
