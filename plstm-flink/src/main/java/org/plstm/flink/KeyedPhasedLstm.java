@@ -77,12 +77,19 @@ public final class KeyedPhasedLstm implements Serializable {
         HIDDEN_STATE
     }
 
+    /** Where each task loads the model from ({@link Builder}). */
     private final ModelSource model;
+    /** Events per micro-batch, at most ({@link Builder#maxBatchSize(int)}). */
     private final int maxBatchSize;
+    /** How long a micro-batch may wait for more events, in milliseconds ({@link Builder#maxBatchDelay(Duration)}). */
     private final long maxBatchDelayMillis;
+    /** A prediction for every {@code emitEvery}-th event of a key ({@link Builder#emitEvery(int)}). */
     private final int emitEvery;
+    /** What a prediction carries. */
     private final Output output;
+    /** The operator's name in the job graph. */
     private final String name;
+    /** Whether a micro-batch's events run as one {@code SessionBatch} ({@link Builder#sessionBatch(boolean)}). */
     private final boolean sessionBatch;
 
     private KeyedPhasedLstm(Builder b) {

@@ -13,7 +13,11 @@ final class ModelSources {
     private ModelSources() {
     }
 
-    /** {@link #file(String)}. */
+    /**
+     * {@link #file(String)}.
+     *
+     * @param uri the checkpoint's location, as Flink's file systems read it
+     */
     record FileModel(String uri) implements ModelSource {
         @Override
         public PhasedLstmModel load() throws IOException {

@@ -409,7 +409,12 @@ public final class ThroughputBenchmark implements Callable<Integer> {
         return System.getProperty("os.arch");
     }
 
-    /** The model, built on the task from its sizes (StreamingBenchmark's: seed 3). */
+    /**
+     * The model, built on the task from its sizes (StreamingBenchmark's: seed 3).
+     *
+     * @param inputs input features {@code I}
+     * @param hidden hidden units {@code H}
+     */
     record BenchModel(int inputs, int hidden) implements ModelSource {
         @Override
         public PhasedLstmModel load() {

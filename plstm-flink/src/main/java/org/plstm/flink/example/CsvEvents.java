@@ -34,7 +34,9 @@ public final class CsvEvents extends ProcessFunction<String, Event<String>> {
     public static final OutputTag<String> MALFORMED = new OutputTag<>("malformed-lines", Types.STRING);
 
     private transient ObjectReader reader;
+    /** Per-feature mean subtracted before the model, or {@code null} for none. */
     private final double[] mean;
+    /** Per-feature standard deviation divided by, or {@code null} for none. */
     private final double[] std;
 
     /** A parser that passes the features on as written; Flink calls {@link #open} on each task first. */

@@ -21,6 +21,7 @@ import org.plstm.flink.Event;
 public final class EventSerializer<K> extends TypeSerializer<Event<K>> {
     private static final long serialVersionUID = 1L;
 
+    /** The key's serializer. */
     private final TypeSerializer<K> keySerializer;
 
     /**

@@ -15,8 +15,11 @@ import org.plstm.Check;
 public abstract class KeyedRecordTypeInfo<T, K> extends TypeInformation<T> {
     private static final long serialVersionUID = 1L;
 
+    /** The key's type information. */
     private final TypeInformation<K> keyType;
+    /** The record's class. */
     private final Class<?> typeClass;
+    /** The record's number of fields (Flink's arity). */
     private final int arity;
 
     KeyedRecordTypeInfo(TypeInformation<K> keyType, Class<?> typeClass, int arity) {

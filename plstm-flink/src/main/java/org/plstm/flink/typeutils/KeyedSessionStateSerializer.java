@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class KeyedSessionStateSerializer extends TypeSerializer<KeyedSessionState> {
     private static final long serialVersionUID = 1L;
 
+    /** The model's hidden size per layer, bottom first. */
     private final int[] hiddenSizes;
 
     /**

@@ -21,6 +21,7 @@ import org.plstm.flink.Prediction;
 public final class PredictionSerializer<K> extends TypeSerializer<Prediction<K>> {
     private static final long serialVersionUID = 1L;
 
+    /** The key's serializer. */
     private final TypeSerializer<K> keySerializer;
 
     /**

@@ -23,6 +23,7 @@ import org.plstm.flink.RejectedEvent;
 public final class RejectedEventSerializer<K> extends TypeSerializer<RejectedEvent<K>> {
     private static final long serialVersionUID = 1L;
 
+    /** The serializer of the rejected event. */
     private final TypeSerializer<Event<K>> eventSerializer;
 
     /**

@@ -106,8 +106,25 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
     }
 
     /**
-     * A run with a constant learning rate (the configuration before schedules existed).
+     * A run with a constant learning rate (the configuration before schedules existed): the canonical constructor
+     * with {@code schedule = "constant"}, {@code weightDecay = 0} and {@code translate = 0}.
      *
+     * @param task         the record component {@code task}
+     * @param sampling     the record component {@code sampling}
+     * @param model        the record component {@code model}
+     * @param hidden       the record component {@code hidden}
+     * @param epochs       the record component {@code epochs}
+     * @param batch        the record component {@code batch}
+     * @param trainSamples the record component {@code trainSamples}
+     * @param testSamples  the record component {@code testSamples}
+     * @param threshold    the record component {@code threshold}
+     * @param optimizer    the record component {@code optimizer}
+     * @param learningRate the record component {@code learningRate}
+     * @param clip         the record component {@code clip}
+     * @param seed         the record component {@code seed}
+     * @param init         the record component {@code init}
+     * @param engine       the record component {@code engine}
+     * @param threads      the record component {@code threads}
      * @throws IllegalArgumentException naming the first invalid field, what it expects and what it got
      */
     public TaskConfig(String task, String sampling, String model, int hidden, int epochs, int batch,

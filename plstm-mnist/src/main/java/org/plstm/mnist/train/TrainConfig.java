@@ -128,8 +128,26 @@ public record TrainConfig(
     }
 
     /**
-     * A run with a constant learning rate (the configuration before schedules existed).
+     * A run with a constant learning rate (the configuration before schedules existed): the canonical constructor
+     * with {@code schedule = "constant"}, {@code weightDecay = 0} and {@code translate = 0}.
      *
+     * @param model          the record component {@code model}
+     * @param layers         the record component {@code layers}
+     * @param hidden         the record component {@code hidden}
+     * @param epochs         the record component {@code epochs}
+     * @param batch          the record component {@code batch}
+     * @param optimizer      the record component {@code optimizer}
+     * @param learningRate   the record component {@code learningRate}
+     * @param clip           the record component {@code clip}
+     * @param layout         the record component {@code layout}
+     * @param trainLimit     the record component {@code trainLimit}
+     * @param testLimit      the record component {@code testLimit}
+     * @param seed           the record component {@code seed}
+     * @param init           the record component {@code init}
+     * @param gateActivation the record component {@code gateActivation}
+     * @param peepholes      the record component {@code peepholes}
+     * @param engine         the record component {@code engine}
+     * @param threads        the record component {@code threads}
      * @throws IllegalArgumentException naming the first invalid field, what it expects and what it got
      */
     public TrainConfig(ModelKind model, int layers, int hidden, int epochs, int batch, String optimizer,
