@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -122,6 +123,9 @@ public final class Npz {
             }
         } catch (java.util.zip.ZipException e) {
             throw new CheckpointFormatException(src, "not an .npz (zip) archive: " + e.getMessage(), e);
+        } catch (EOFException e) { // a record of the archive's directory (its comment, say) runs past the file
+            throw new CheckpointFormatException(src, "not an .npz (zip) archive: a record of its directory runs "
+                    + "past the end of the file (" + e + ")", e);
         }
         if (metadata == null) {
             throw new CheckpointFormatException(src, "no " + METADATA + " array (the layer configurations); write "
@@ -146,6 +150,10 @@ public final class Npz {
         byte[] bytes;
         try (InputStream in = zip.getInputStream(e)) {
             bytes = in.readNBytes((int) declared + 1);
+        } catch (EOFException cutOff) { // the local header or the compressed bytes end before the entry does
+            throw new CheckpointFormatException(src, "entry '" + e.getName() + "' is cut off: its local header or "
+                    + "data runs past the end of the file or of its compressed bytes (" + cutOff + "): the archive "
+                    + "is damaged", cutOff);
         }
         if (bytes.length != declared) {
             throw new CheckpointFormatException(src, "entry '" + e.getName() + "' holds " + (bytes.length > declared

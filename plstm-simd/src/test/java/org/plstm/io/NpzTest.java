@@ -180,6 +180,48 @@ class NpzTest {
                         + "is damaged");
     }
 
+    @Test
+    void anArchiveCutOffByTheEndOfTheFileOrOfAnEntrysCompressedBytesIsRefusedNotAnEofException() throws Exception {
+        // found by NpzFuzzTest: the zip reader's EOFException escaped as a plain IOException
+        Path f = dir.resolve("model.npz");
+        Npz.save(f, model());
+        byte[] b = Files.readAllBytes(f);
+        int central = indexOf(b, new byte[] {0x50, 0x4b, 0x01, 0x02});
+        // the first entry's local header placed 10 bytes before the end: its 30 bytes run past the file
+        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(central + 42, b.length - 10);
+        Path cut = Files.write(dir.resolve("cut.npz"), b);
+        assertThatThrownBy(() -> Npz.load(cut)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessage(cut + ": entry 'layers.0.kernel.npy' is cut off: its local header or data runs past the "
+                        + "end of the file or of its compressed bytes (java.io.EOFException): the archive is damaged");
+
+        // a deflated entry whose recorded compressed size ends before its deflate stream does
+        Path deflated = dir.resolve("deflated.npz");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(deflated))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("x.npy"));
+            byte[] values = new byte[4000];
+            new java.util.Random(1).nextBytes(values);
+            out.write(Npz.npy("|u1", new int[] {4000}, values));
+            out.closeEntry();
+        }
+        byte[] d = Files.readAllBytes(deflated);
+        int record = indexOf(d, new byte[] {0x50, 0x4b, 0x01, 0x02});
+        java.nio.ByteBuffer.wrap(d).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(record + 20, 100);
+        Files.write(deflated, d);
+        assertThatThrownBy(() -> Npz.load(deflated)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessage(deflated + ": entry 'x.npy' is cut off: its local header or data runs past the end of "
+                        + "the file or of its compressed bytes (java.io.EOFException: Unexpected end of ZLIB input "
+                        + "stream): the archive is damaged");
+
+        // the end record's comment length runs past the end of the file (ZipFile's constructor read it and failed)
+        byte[] e = Files.readAllBytes(f);
+        int end = indexOf(e, new byte[] {0x50, 0x4b, 0x05, 0x06});
+        java.nio.ByteBuffer.wrap(e).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(end + 20, (short) 100);
+        Path comment = Files.write(dir.resolve("comment.npz"), e);
+        assertThatThrownBy(() -> Npz.load(comment)).isInstanceOf(CheckpointFormatException.class)
+                .hasMessage(comment + ": not an .npz (zip) archive: a record of its directory runs past the end of the "
+                        + "file (java.io.EOFException)");
+    }
+
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {
