@@ -1,0 +1,160 @@
+package org.plstm.io;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Timeout;
+import org.plstm.DenseParams;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.PhasedLstmParams;
+import org.plstm.Tensor;
+
+/**
+ * Coverage-guided fuzz test (Jazzer) of the NumPy archive reader, {@link Npz#load}. The contract checked: for any
+ * bytes written to a file, the reader returns weights that keep the invariants below or throws
+ * {@link CheckpointFormatException} whose message names the file and has at most {@value #MAX_MESSAGE} characters
+ * (the file exists and is readable, so no other {@link IOException} either); any other throwable (a
+ * {@link RuntimeException}, an {@link OutOfMemoryError}), or a hang beyond the timeout, is a finding.
+ *
+ * <p>{@code mvn test} replays the corpus in {@code src/test/resources/org/plstm/io/NpzFuzzTestInputs/load/}
+ * (regression mode); the execution {@code fuzz-npz-load} of the module's pom fuzzes it for a bounded time. See
+ * docs/FUZZING.md.
+ */
+class NpzFuzzTest {
+    /** Longest message a {@link CheckpointFormatException} may have, whatever the input. */
+    static final int MAX_MESSAGE = 4096;
+
+    /** One file per JVM, rewritten for each input (fuzzing runs millions of inputs). */
+    private static final Path INPUT = tempFile("plstm-fuzz-npz-input-");
+    /** The round trip's file. */
+    private static final Path COPY = tempFile("plstm-fuzz-npz-copy-");
+
+    private static Path tempFile(String prefix) {
+        try {
+            Path f = Files.createTempFile(prefix, ".npz");
+            f.toFile().deleteOnExit();
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * {@link Npz#load} of the bytes as a file: returns or throws {@link CheckpointFormatException}. What it returns
+     * is what the class comment promises: at least one layer, sizes chained up to the head, every array as large as
+     * its shape says, finite values, periods {@code > 0} and open ratios in {@code (0, 1]} where the time gate is on;
+     * and {@link Npz#save} writes it to an archive that loads to the same weights.
+     */
+    @Timeout(10)
+    @FuzzTest(maxDuration = "35s")
+    void load(byte[] data) throws IOException {
+        Files.write(INPUT, data);
+        ModelWeights w;
+        try {
+            w = Npz.load(INPUT);
+        } catch (CheckpointFormatException e) {
+            String m = e.getMessage();
+            check(m != null && m.startsWith(INPUT + ": "), () -> "message does not start with the file: " + m);
+            check(m.length() <= MAX_MESSAGE, () -> "message of " + m.length() + " characters (at most "
+                    + MAX_MESSAGE + " expected), starting: " + m.substring(0, 300));
+            return;
+        }
+        checkInvariants(w);
+
+        Npz.save(COPY, w);
+        ModelWeights copy = Npz.load(COPY);
+        checkSame(w, copy);
+    }
+
+    /** What any loaded model must satisfy, whatever archive it came from. */
+    static void checkInvariants(ModelWeights w) {
+        check(w != null && !w.layers().isEmpty(), () -> "no layers");
+        int in = -1;
+        for (int k = 0; k < w.layers().size(); k++) {
+            PhasedLstmParams p = w.layers().get(k);
+            PhasedLstmConfig c = p.config();
+            int layer = k;
+            check(c.inputSize() >= 1 && c.hiddenSize() >= 1, () -> "layer " + layer + " sizes " + c);
+            check(in < 0 || c.inputSize() == in, () -> "layer " + layer + " input size " + c.inputSize()
+                    + " != previous hidden size");
+            in = c.hiddenSize();
+            check((p.peephole() != null) == c.peepholes(), () -> "layer " + layer + ": peepholes " + c.peepholes()
+                    + " but peephole array " + (p.peephole() == null ? "missing" : "present"));
+            for (Tensor t : p.tensors()) {
+                checkShape("layers." + k + "." + t.name(), t.shape(), t.data());
+                checkFinite("layers." + k + "." + t.name(), t.data());
+            }
+            check(p.kernel().length == c.inputSize() * 4 * c.hiddenSize(), () -> "layer " + layer + ": kernel of "
+                    + p.kernel().length + " values for " + c);
+            if (c.timeGate()) {
+                for (int j = 0; j < c.hiddenSize(); j++) {
+                    float period = p.period()[j];
+                    float ratio = p.ratioOn()[j];
+                    check(period > 0, () -> "layer " + layer + ": period " + period);
+                    check(ratio > 0 && ratio <= 1, () -> "layer " + layer + ": ratioOn " + ratio);
+                }
+            }
+        }
+        DenseParams d = w.dense();
+        int last = in;
+        check(d.inputSize() == last && d.outputSize() >= 1, () -> "dense " + d.inputSize() + "x" + d.outputSize()
+                + " after hidden size " + last);
+        for (Tensor t : d.tensors()) {
+            checkShape("dense." + t.name(), t.shape(), t.data());
+        }
+        checkFinite("dense.kernel", d.kernel());
+        checkFinite("dense.bias", d.bias());
+    }
+
+    private static void checkSame(ModelWeights a, ModelWeights b) {
+        List<PhasedLstmParams> la = a.layers();
+        List<PhasedLstmParams> lb = b.layers();
+        check(la.size() == lb.size(), () -> "depth changed in a round trip");
+        for (int k = 0; k < la.size(); k++) {
+            int layer = k;
+            check(la.get(k).config().equals(lb.get(k).config()), () -> "config of layer " + layer
+                    + " changed in a round trip: " + la.get(layer).config() + " -> " + lb.get(layer).config());
+            List<Tensor> ta = la.get(k).tensors();
+            List<Tensor> tb = lb.get(k).tensors();
+            for (int n = 0; n < ta.size(); n++) {
+                Tensor t = ta.get(n);
+                check(Arrays.equals(t.data(), tb.get(n).data()), () -> "layer " + layer + " " + t.name()
+                        + " changed in a round trip");
+            }
+        }
+        check(Arrays.equals(a.dense().kernel(), b.dense().kernel())
+                && Arrays.equals(a.dense().bias(), b.dense().bias()), () -> "dense changed in a round trip");
+    }
+
+    private static void checkShape(String name, int[] shape, float[] data) {
+        long n = 1;
+        for (int d : shape) {
+            check(d >= 0, () -> name + ": negative dimension in " + Arrays.toString(shape));
+            n *= d;
+        }
+        long count = n;
+        check(count == data.length, () -> name + ": shape " + Arrays.toString(shape) + " but " + data.length
+                + " values");
+    }
+
+    private static void checkFinite(String name, float[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i])) {
+                int index = i;
+                check(false, () -> name + " holds " + a[index] + " at flat index " + index);
+            }
+        }
+    }
+
+    /** A plain check: assertion libraries are slow in a loop of millions of inputs. */
+    static void check(boolean condition, Supplier<String> message) {
+        if (!condition) {
+            throw new AssertionError(message.get());
+        }
+    }
+}
