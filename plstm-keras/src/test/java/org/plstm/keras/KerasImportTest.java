@@ -138,6 +138,20 @@ class KerasImportTest {
                 + "structure asked for more memory than the heap has");
     }
 
+    @Test
+    void aLayerNameOfThousandsOfCharactersGivesAShortMessage() throws Exception {
+        // the message quoted the name whole, here 5,070 characters in all; KerasImportFuzzTest allows 4,096
+        String name = "L".repeat(5_000);
+        Path f = dir.resolve("long-name.h5");
+        try (io.jhdf.WritableHdfFile w = io.jhdf.HdfFile.write(f)) {
+            w.putAttribute("layer_names", new String[] {name});
+        }
+        String problem = "layer '" + name + "' is listed in layer_names but has no group";
+        assertThatThrownBy(() -> KerasImport.load(f)).isInstanceOf(KerasFormatException.class)
+                .hasMessage(f + ": layer '" + "L".repeat(993) + "... (" + (problem.length() - 1000)
+                        + " more characters)");
+    }
+
     /** Loads a file and prints what it threw; run by the test above in a JVM with a small heap. */
     public static final class LoadInASmallHeap {
         public static void main(String[] args) throws Exception {
