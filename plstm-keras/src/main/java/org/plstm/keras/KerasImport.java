@@ -35,7 +35,8 @@ import org.plstm.inference.PhasedLstmModel;
  * layers without weights (the input layer) are skipped. Per layer the weights are {@code kernel [I][4H]},
  * {@code recurrent_kernel [H][4H]}, {@code bias [4H]} (gate blocks i, f, c, o: the same layout as plstm's) and
  * {@code timegate_kernel [3][H]} (rows period, shift, r_on); the dense layer's {@code kernel [H][C]} and
- * {@code bias [C]}. Values are read as float32.
+ * {@code bias [C]}. Values are read as float32. The file is read into memory whole: one larger than half the maximum
+ * heap (or 2 GB) is refused with a {@link KerasFormatException}.
  *
  * <p>Semantics, as the Keras layer computes them: the gates use the layer's {@code recurrent_activation}
  * ({@code hard_sigmoid}, {@code clip(0.2·x + 0.5, 0, 1)}, by default; {@code sigmoid} is supported), the candidate
