@@ -46,8 +46,11 @@ import org.plstm.flink.typeutils.KeyedSessionStateSerializer;
  * keys of a bundle go one after another through one session, or, with {@link Builder#sessionBatch(boolean)},
  * together through one {@link org.plstm.inference.SessionBatch}, with the same results, bitwise. Because
  * the bundle is scored before the barrier, a checkpoint never holds half-scored input: no operator state beyond the
- * keyed sessions, and exactly-once results with Flink's checkpoints. Predictions of one key leave in order; those of
- * different keys in one bundle leave grouped by key.
+ * keyed sessions, and exactly-once results with Flink's checkpoints. Bundling changes no result: which events are
+ * rejected, with which reason, and every prediction are those of scoring each event on its own as it arrives (an event
+ * that would make the key's state NaN or infinite is rejected and the rest of the key's bundle judged against the
+ * state before it). Predictions and rejected events of one key leave in order; those of different keys in one bundle
+ * leave grouped by key.
  *
  * <p><b>State per key</b>: one {@link KeyedSessionState} (every layer's h and c, the last time and the event count),
  * serialised by {@link KeyedSessionStateSerializer} in {@code 16 + 8·ΣH} bytes (1,040 at one layer of H = 128, 4,112

@@ -27,14 +27,17 @@ import org.plstm.inference.StreamSession;
  * synchronised.
  *
  * <p>A bundle goes key by key through one {@link StreamSession} per task ({@link #scoreKey}): the key's state is loaded
- * from its {@link KeyedSessionState}, its events stepped, the state saved back once. With
+ * from its {@link KeyedSessionState}, its events stepped, the state saved back once; its predictions and rejections
+ * are held until the new state is known to be finite, then emitted in its events' order. With
  * {@link KeyedPhasedLstm.Builder#sessionBatch(boolean)} a bundle of several events is scored by one
  * {@link SessionBatch} per task instead: each key of the bundle gets a slot,
  * loaded from the key's {@link KeyedSessionState} (Flink {@link ValueState}); the keys' events are checked first (a
  * rejected event never reaches the model); then the slots are stepped together in waves, wave {@code w} taking the
  * {@code w}-th accepted event of every key that has one (keys ordered by their number of events, so a wave's keys are
  * the first slots); every key's state is then checked and saved back once. Each key's results are those of a
- * {@link StreamSession} stepping its events, bitwise. A bundle of one event (maxBatchSize 1, or no delay) goes
+ * {@link StreamSession} stepping its events, bitwise. When a key's state comes out NaN or infinite, all its held
+ * output is dropped and {@link #rescore} replays its events one at a time, deciding every event afresh, so the output
+ * is that of one event per bundle whatever the bundling. A bundle of one event (maxBatchSize 1, or no delay) goes
  * through one {@link StreamSession}. Copies in and out allocate nothing (a key's first event allocates its state).
  *
  * @param <K> the key type
@@ -61,7 +64,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
     private transient boolean timerPending;
     private transient StreamRecord<Prediction<K>> out;
     private transient StreamRecord<RejectedEvent<K>> rejectedOut;
-    private transient List<Prediction<K>> pending;
+    private transient List<Object> pending; // a key's predictions and rejected events, held until its state is checked
     private transient int[] pendingIndex;
     private transient Counter scored;
     private transient Counter rejected;
@@ -213,13 +216,13 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
             w.queryStart[q] = w.queries;
             for (int i = w.first[q]; i >= 0; i = bundle.next[i]) {
                 Event<K> e = bundle.events[i];
-                if (reject(e, i, last)) {
+                RejectedEvent<K> r = reason(e, last, from.events() + n);
+                if (r != null) {
+                    w.reject(i, r); // held: emitted with the key's predictions, or dropped if the key is rescored
                     continue;
                 }
                 if (e.isQuery()) {
-                    if (answerable(e, i, from.events() + n)) {
-                        w.query(i, n);
-                    }
+                    w.query(i, n);
                     continue;
                 }
                 w.accept(q, n++, i);
@@ -252,7 +255,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
                 long count = batch.events(slot);
                 if (count % settings.emitEvery() == 0) {
                     int i = w.event(w.slotKey[slot], r);
-                    w.predictions[i] = prediction(bundle.events[i], count, slot);
+                    w.outputs[i] = prediction(bundle.events[i], count, slot);
                 }
                 answerQueries(w, w.slotKey[slot], slot, r + 1);
             }
@@ -270,12 +273,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
             after.saveFrom(batch, w.slotOf[q]);
             if (!after.isFinite()) {
                 for (int i = w.first[q]; i >= 0; i = bundle.next[i]) {
-                    if (w.predictions[i] != null) {
-                        w.predictions[i] = null;
-                        if (bundle.events[i].isQuery()) {
-                            queries.dec(); // answered again by the rescore
-                        }
-                    }
+                    w.outputs[i] = null; // the rescore decides every event of the key again
                 }
                 rescore(kept, w.first[q]);
                 continue;
@@ -287,13 +285,12 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         }
     }
 
-    /** Emits key {@code q}'s predictions and query answers, in its events' order. */
-    @SuppressWarnings("unchecked")
+    /** Emits key {@code q}'s predictions, query answers and rejected events, in its events' order. */
     private void emitChain(Waves w, int q) {
         for (int i = w.first[q]; i >= 0; i = bundle.next[i]) {
-            if (w.predictions[i] != null) {
-                emit((Prediction<K>) w.predictions[i], i);
-                w.predictions[i] = null;
+            if (w.outputs[i] != null) {
+                emitOutput(w.outputs[i], i);
+                w.outputs[i] = null;
             }
         }
     }
@@ -304,8 +301,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
             if (w.queryBefore[m] == before) {
                 int i = w.queryAt[m];
                 Event<K> e = bundle.events[i];
-                queries.inc();
-                w.predictions[i] = values(e.key(), e.time(), batch.events(slot), slot);
+                w.outputs[i] = values(e.key(), e.time(), batch.events(slot), slot);
             }
         }
     }
@@ -345,8 +341,8 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         final int[] slotOf;
         final float[] x;
         final double[] t;
-        @SuppressWarnings("rawtypes")
-        Prediction[] predictions = new Prediction[16];
+        /** Per bundle index: its prediction, query answer or rejected event, until emitted; else null. */
+        Object[] outputs = new Object[16];
         /** Key q's queries are {@code [queryStart[q], queryEnd[q])} of {@code queryAt} / {@code queryBefore}. */
         final int[] queryStart;
         final int[] queryEnd;
@@ -395,8 +391,18 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
                 acceptedAt = java.util.Arrays.copyOf(acceptedAt, 2 * used);
             }
             acceptedAt[used++] = i;
-            if (i >= predictions.length) {
-                predictions = java.util.Arrays.copyOf(predictions, Math.max(2 * predictions.length, i + 1));
+            fit(i);
+        }
+
+        /** Holds bundle index {@code i}'s rejection. */
+        void reject(int i, RejectedEvent<?> r) {
+            fit(i);
+            outputs[i] = r;
+        }
+
+        private void fit(int i) {
+            if (i >= outputs.length) {
+                outputs = java.util.Arrays.copyOf(outputs, Math.max(2 * outputs.length, i + 1));
             }
         }
 
@@ -408,9 +414,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
             }
             queryAt[queries] = i;
             queryBefore[queries++] = before;
-            if (i >= predictions.length) {
-                predictions = java.util.Arrays.copyOf(predictions, Math.max(2 * predictions.length, i + 1));
-            }
+            fit(i);
         }
 
         int event(int q, int n) {
@@ -444,13 +448,13 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         int accepted = 0;
         for (int i = first; i >= 0; i = bundle.next[i]) {
             Event<K> e = bundle.events[i];
-            if (reject(e, i)) {
+            RejectedEvent<K> r = reason(e, session.lastTime(), session.events());
+            if (r != null) {
+                addPending(r, i); // held: emitted with the predictions, or dropped if the key is rescored
                 continue;
             }
             if (e.isQuery()) {
-                if (answerable(e, i, session.events())) {
-                    addPending(queryAnswer(e), i);
-                }
+                addPending(queryAnswer(e), i);
                 continue;
             }
             float[] h = session.step(e.features(), e.time());
@@ -469,6 +473,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         }
         after.saveFrom(session);
         if (!after.isFinite()) {
+            pending.clear(); // the rescore decides every event of the key again
             rescore(kept, first);
             return;
         }
@@ -478,7 +483,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         scored.inc(accepted);
     }
 
-    private void addPending(Prediction<K> p, int i) {
+    private void addPending(Object p, int i) {
         if (pending.size() == pendingIndex.length) {
             pendingIndex = Arrays.copyOf(pendingIndex, 2 * pendingIndex.length);
         }
@@ -488,59 +493,40 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
 
     private void emitPending() {
         for (int p = 0; p < pending.size(); p++) {
-            emit(pending.get(p), pendingIndex[p]);
+            emitOutput(pending.get(p), pendingIndex[p]);
         }
         pending.clear();
     }
 
-    /**
-     * True if a query can be answered from a state of {@code events} events; otherwise sends it to the side output
-     * ({@link RejectedEvent.Reason#QUERY_BEFORE_ANY_EVENT}) and returns false.
-     */
-    private boolean answerable(Event<K> query, int i, long events) {
-        if (events > 0) {
-            return true;
-        }
-        rejected.inc();
-        emitRejected(new RejectedEvent<>(query, RejectedEvent.Reason.QUERY_BEFORE_ANY_EVENT, "query: the key has "
-                + "consumed no event yet, so there is no state to predict from"), i);
-        return false;
-    }
-
     /** The answer to a query from the session's current state: its prediction, at the query's time. */
     private Prediction<K> queryAnswer(Event<K> query) {
-        queries.inc();
         float[] values = probabilities ? session.classProbabilities().clone()
                 : session.saveState().hidden(model.depth() - 1);
         return new Prediction<>(query.key(), query.time(), session.events(), values);
     }
 
     /**
-     * The slow path after a key's state came out NaN or infinite: the events again one at a time from the state
-     * before the bundle ({@code kept}, still unchanged), checking the state after each; an event that breaks it is
-     * rejected and the state kept as it was before that event.
+     * The slow path after a key's state came out NaN or infinite (the first pass has emitted nothing of the key): the
+     * events again one at a time from the state before the bundle ({@code kept}, still unchanged), each checked
+     * against the state so far and the state checked after each, as with one event per bundle; an event that breaks
+     * the state is rejected and the state kept as it was before that event.
      */
     private void rescore(KeyedSessionState kept, int first) throws Exception {
         kept.restoreInto(session);
-        long firstPass = kept.events(); // the count the first pass saw: its accepted events, none rejected here
         for (int i = first; i >= 0; i = bundle.next[i]) {
             Event<K> e = bundle.events[i];
-            if (reason(e, session.lastTime()) != null) {
-                continue; // rejected in the first pass already
-            }
-            if (e.isQuery()) {
-                if (session.events() > 0) {
-                    emit(queryAnswer(e), i);
-                } else if (firstPass > 0) {
-                    answerable(e, i, 0); // the state it would have read was rejected just now
-                } // else rejected in the first pass already
+            RejectedEvent<K> r = reason(e, session.lastTime(), session.events());
+            if (r != null) {
+                emitRejected(r, i);
                 continue;
             }
-            firstPass++;
+            if (e.isQuery()) {
+                emit(queryAnswer(e), i);
+                continue;
+            }
             float[] h = session.step(e.features(), e.time());
             after.saveFrom(session);
             if (!after.isFinite()) {
-                rejected.inc();
                 emitRejected(new RejectedEvent<>(e, RejectedEvent.Reason.STATE_NOT_FINITE, "the event made the "
                         + "key's state NaN or infinite (float32 overflow: features of magnitude near 3e38?); the "
                         + "state is kept as it was before the event"), i);
@@ -563,27 +549,18 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         return new Prediction<>(e.key(), e.time(), n, values);
     }
 
-    /** Sends the event to the side output and returns true if it cannot be scored at the session's state. */
-    private boolean reject(Event<K> e, int i) {
-        return reject(e, i, session.lastTime());
-    }
-
-    /** Sends the event to the side output and returns true if it cannot follow an event at {@code lastTime}. */
-    private boolean reject(Event<K> e, int i, double lastTime) {
-        RejectedEvent<K> r = reason(e, lastTime);
-        if (r == null) {
-            return false;
-        }
-        rejected.inc();
-        emitRejected(r, i);
-        return true;
-    }
-
-    /** The reason {@code e} cannot follow an event at {@code lastTime}, or null if it can. */
-    private RejectedEvent<K> reason(Event<K> e, double lastTime) {
+    /**
+     * The reason {@code e} cannot follow a key state of {@code events} events, the last at {@code lastTime}, or null
+     * if it can.
+     */
+    private RejectedEvent<K> reason(Event<K> e, double lastTime, long events) {
         if (e.isQuery()) {
-            return Double.isFinite(e.time()) ? null : new RejectedEvent<>(e, RejectedEvent.Reason.TIME_NOT_FINITE,
-                    "time: expected a finite timestamp, got " + e.time());
+            if (!Double.isFinite(e.time())) {
+                return new RejectedEvent<>(e, RejectedEvent.Reason.TIME_NOT_FINITE, "time: expected a finite "
+                        + "timestamp, got " + e.time());
+            }
+            return events > 0 ? null : new RejectedEvent<>(e, RejectedEvent.Reason.QUERY_BEFORE_ANY_EVENT, "query: "
+                    + "the key has consumed no event yet, so there is no state to predict from");
         }
         float[] x = e.features();
         if (x.length != inputSize) {
@@ -608,11 +585,27 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
         return null;
     }
 
+    /** Emits a held output of bundle index {@code i}: a {@link Prediction} or a {@link RejectedEvent}. */
+    @SuppressWarnings("unchecked")
+    private void emitOutput(Object o, int i) {
+        if (o instanceof RejectedEvent<?> r) {
+            emitRejected((RejectedEvent<K>) r, i);
+        } else {
+            emit((Prediction<K>) o, i);
+        }
+    }
+
+    /** Emits a prediction, or the answer to a query (counted in {@code plstmQueriesAnswered}). */
     private void emit(Prediction<K> p, int i) {
+        if (bundle.events[i].isQuery()) {
+            queries.inc();
+        }
         output.collect(stamp(out.replace(p), i));
     }
 
+    /** Sends a rejected event to the side output (counted in {@code plstmEventsRejected}). */
     private void emitRejected(RejectedEvent<K> r, int i) {
+        rejected.inc();
         output.collect(rejectedTag, stamp(rejectedOut.replace(r), i));
     }
 

@@ -6,12 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
+import org.apache.flink.runtime.metrics.util.InterceptingTaskMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -220,6 +227,90 @@ class PhasedLstmOperatorTest {
                         .isEqualTo(TestSupport.reference(overflowing, kept, 1, true).predictions());
             }
         }
+    }
+
+    /**
+     * An event that breaks its key's state and, after it in the same bundle, one whose time is earlier than the bad
+     * event's but not than the key's last accepted event: the output is that of one event per bundle (the bad event
+     * rejected, the state and its last time as before it, so the later event accepted, never both rejected and scored),
+     * whatever the bundling, and the metrics count each event once.
+     */
+    @Test
+    void aBundleWithAnEventThatBreaksTheStateGivesTheOutputOfOneEventPerBundle() throws Exception {
+        Path file = TestSupport.writeOverflowingModel(dir);
+        float max = Float.MAX_VALUE;
+        float[] x = {0.3f, -0.1f};
+        List<Event<String>> events = List.of(
+                new Event<>("a", 1, new float[] {0.1f, 0.2f}),
+                new Event<>("b", 1, x),
+                new Event<>("a", 2, new float[] {max, max}),
+                new Event<>("b", 0.5, x), // earlier than b's previous event: rejected in every bundling
+                new Event<>("a", 1.5, x), // earlier than the rejected event, not than a's previous accepted one
+                Event.query("a", 1.7),
+                new Event<>("a", 1.2, x), // earlier than a's previous accepted event (1.5): rejected
+                new Event<>("a", 3, x),
+                Event.query("b", 4));
+        List<String> outputs = new ArrayList<>();
+        for (int batch : new int[] {1, 100, -100, 3, -3}) { // negative: the same with sessionBatch
+            Metrics metrics = new Metrics();
+            try (var h = harness(KeyedPhasedLstm.builder(ModelSource.embedded(file)).maxBatchSize(Math.abs(batch))
+                    .maxBatchDelay(Duration.ofHours(1)).sessionBatch(batch < 0).build(), metrics)) {
+                h.open();
+                for (Event<String> e : events) {
+                    h.processElement(new StreamRecord<>(e));
+                }
+                h.prepareSnapshotPreBarrier(1);
+                List<String> rejected = new ArrayList<>();
+                h.getSideOutput(KeyedPhasedLstm.rejectedTag(Types.STRING)).forEach(r -> rejected.add(
+                        r.getValue().event().key() + "@" + r.getValue().event().time() + " " + r.getValue().reason()
+                                + ": " + r.getValue().message()));
+                assertThat(rejected).as("batch %d (keys grouped by bundle)", batch).containsExactlyInAnyOrder(
+                        "a@2.0 STATE_NOT_FINITE: the event made the key's state NaN or infinite (float32 overflow: "
+                                + "features of magnitude near 3e38?); the state is kept as it was before the event",
+                        "b@0.5 TIME_WENT_BACKWARDS: time: expected >= 1.0 (this key's previous event; per key, time "
+                                + "must not go backwards), got 0.5",
+                        "a@1.2 TIME_WENT_BACKWARDS: time: expected >= 1.5 (this key's previous event; per key, time "
+                                + "must not go backwards), got 1.2");
+                List<String> predictions = new ArrayList<>();
+                for (Prediction<String> p : h.extractOutputValues()) {
+                    predictions.add(p.key() + "@" + p.time() + " n=" + p.events() + " " + Arrays.toString(p.values()));
+                }
+                assertThat(predictions).as("batch %d", batch).extracting(p -> p.substring(0, p.indexOf(" [")))
+                        .containsExactlyInAnyOrder("a@1.0 n=1", "a@1.5 n=2", "a@1.7 n=2", "a@3.0 n=3", "b@1.0 n=1",
+                                "b@4.0 n=1");
+                predictions.sort(null);
+                rejected.sort(null);
+                outputs.add(rejected + " " + predictions);
+                assertThat(metrics.count("plstmEventsScored")).as("batch %d", batch).isEqualTo(4);
+                assertThat(metrics.count("plstmEventsRejected")).as("batch %d", batch).isEqualTo(3);
+                assertThat(metrics.count("plstmQueriesAnswered")).as("batch %d", batch).isEqualTo(2);
+            }
+        }
+        assertThat(outputs).as("the same values, bit for bit, in every bundling").containsOnly(outputs.get(0));
+    }
+
+    /** A task metric group whose one operator group keeps its metrics, to be read by name. */
+    private static final class Metrics extends InterceptingTaskMetricGroup {
+        private final InterceptingOperatorMetricGroup operator = new InterceptingOperatorMetricGroup();
+
+        @Override
+        public InternalOperatorMetricGroup getOrAddOperator(OperatorID id, String name, Map<String, String> info) {
+            return operator;
+        }
+
+        long count(String name) {
+            return ((Counter) operator.get(name)).getCount();
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event<String>, Prediction<String>> harness(
+            KeyedPhasedLstm settings, Metrics metrics) throws Exception {
+        PhasedLstmOperator<String> op = new PhasedLstmOperator<>(settings, KeyedPhasedLstm.rejectedTag(Types.STRING));
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(op, BY_KEY, Types.STRING, new MockEnvironmentBuilder()
+                .setMetricGroup(metrics).setMaxParallelism(MAX_PARALLELISM).setParallelism(1).setSubtaskIndex(0)
+                .build());
+        h.setup(new PredictionSerializer<>(StringSerializer.INSTANCE));
+        return h;
     }
 
     /**
