@@ -1,5 +1,6 @@
 package org.plstm.flink.bench;
 
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,14 +31,17 @@ import org.plstm.flink.Event;
 import org.plstm.flink.KeyedPhasedLstm;
 import org.plstm.flink.ModelSource;
 import org.plstm.flink.Prediction;
+import org.plstm.flink.example.CommandLines;
 import org.plstm.inference.InferencePath;
 import org.plstm.inference.PhasedLstmModel;
 import org.plstm.inference.SessionBatch;
 import org.plstm.inference.SessionState;
 import org.plstm.inference.StreamSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Events per second, and per CPU-second, of keyed streaming inference: plain {@link StreamSession}s against the same
@@ -76,11 +80,19 @@ import picocli.CommandLine.Option;
  * the process's CPU time over the same window (all threads: tasks, JIT, GC). Each variant runs {@code --runs} times
  * after its warm-up; the table has the best run (the most events per CPU-second) and the range: on a shared machine
  * another tenant on the same core slows every run, never speeds one up, so the best run is the least disturbed.
+ *
+ * <p>Bad option values are refused before any work, with one line naming the option, and exit code
+ * {@value CommandLines#USAGE} ({@link CommandLines}).
  */
 @Command(name = "ThroughputBenchmark", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Events/s of keyed streaming inference: plain StreamSessions vs Flink (KeyedPhasedLstm).")
 public final class ThroughputBenchmark implements Callable<Integer> {
     private static final int INPUTS = 16;
+    /** The longest {@code --seconds}: a day. */
+    static final double MAX_SECONDS = 86_400;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--hidden", split = ",", defaultValue = "128,512", description = "H values (default: "
             + "${DEFAULT-VALUE}).")
@@ -117,21 +129,70 @@ public final class ThroughputBenchmark implements Callable<Integer> {
     }
 
     /**
-     * Runs the benchmark; {@code --help} lists the options.
+     * Runs the benchmark; {@code --help} lists the options. Exits with status {@value CommandLines#USAGE} on bad
+     * options and {@value CommandLines#FAILED} if a run fails, with one line on standard error.
      *
      * @param args the options
      */
     public static void main(String[] args) {
         // The batched path splits samples over the common pool plus the caller; parallelism 0 keeps it on one thread.
         System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "0");
-        int code = new CommandLine(new ThroughputBenchmark()).execute(args);
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         if (code != 0) {
             System.exit(code);
         }
     }
 
+    /**
+     * Runs the benchmark from the command line without exiting (for tests and embedding).
+     *
+     * @param args the options
+     * @param out  standard output (help)
+     * @param err  standard error (errors, one line each)
+     * @return the exit code: {@value CommandLines#OK}, {@value CommandLines#USAGE} (bad options, nothing run) or
+     *     {@value CommandLines#FAILED}
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return CommandLines.of(new ThroughputBenchmark(), out, err).execute(args);
+    }
+
+    /**
+     * Refuses bad option values before any work.
+     *
+     * @throws ParameterException naming the option, what it takes and the value given
+     */
+    void check() {
+        for (int h : hidden) {
+            if (h < 1) {
+                throw bad("--hidden", "sizes >= 1", hidden);
+            }
+        }
+        if (keys < 1) {
+            throw bad("--keys", "an integer >= 1", keys);
+        }
+        if (burst < 1) {
+            throw bad("--burst", "an integer >= 1", burst);
+        }
+        if (!(seconds > 0 && seconds <= MAX_SECONDS)) { // NaN too
+            throw bad("--seconds", "seconds in (0, " + (long) MAX_SECONDS + "]", seconds);
+        }
+        for (int b : batches) {
+            if (b < 1 || b > KeyedPhasedLstm.MAX_BATCH_SIZE) {
+                throw bad("--batch", "sizes of 1 to " + KeyedPhasedLstm.MAX_BATCH_SIZE + " events", batches);
+            }
+        }
+        if (runs < 1) {
+            throw bad("--runs", "an integer >= 1", runs);
+        }
+    }
+
+    private ParameterException bad(String option, String expected, Object actual) {
+        return CommandLines.badValue(spec.commandLine(), option, expected, actual);
+    }
+
     @Override
     public Integer call() throws Exception {
+        check();
         List<String> rows = new ArrayList<>();
         rows.add("| H | variant | events/s | events per CPU-second (range) | ÷ sessions, per CPU-second |");
         rows.add("|--:|---|--:|--:|--:|");
