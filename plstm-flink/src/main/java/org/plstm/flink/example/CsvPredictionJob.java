@@ -1,5 +1,9 @@
 package org.plstm.flink.example;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -8,9 +12,11 @@ import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
+import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -22,10 +28,12 @@ import org.plstm.flink.KeyedPhasedLstm;
 import org.plstm.flink.ModelSource;
 import org.plstm.flink.Prediction;
 import org.plstm.flink.RejectedEvent;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The example job: CSV events {@code key,t,x_1,...,x_I} from a file (or a directory of files) through
@@ -39,11 +47,23 @@ import picocli.CommandLine.Option;
  *
  * <p>Per key, events must be in time order within the input: all of a key's events in one file (a file is read in
  * order by one reader), times not going backwards (an earlier event is rejected, with the reason).
+ *
+ * <p>Bad options are refused on the client, before the job is submitted: a value out of range, an {@code --input}
+ * or {@code --model-uri} its file system says does not exist (when the client can reach that file system), a
+ * {@code --model} that is not a readable checkpoint. The job restarts a failed task {@code --restarts} times (1 s
+ * apart), then fails; exit codes and error lines as {@link CommandLines} describes.
  */
 @Command(name = "CsvPredictionJob", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Streams CSV events key,t,x_1..x_I through a Phased LSTM per key, on Flink, and writes "
                 + "CSV predictions key,t,events,v_1..v_n.")
 public final class CsvPredictionJob implements Callable<Integer> {
+    /** The smallest checkpoint interval Flink accepts, in milliseconds. */
+    static final long MIN_CHECKPOINT_INTERVAL_MS = 10;
+    /** The largest parallelism Flink accepts (its upper bound of the max parallelism). */
+    static final int MAX_PARALLELISM = 1 << 15;
+
+    @Spec
+    CommandSpec spec;
 
     static final class ModelOption {
         @Option(names = "--model", paramLabel = "FILE", description = "A local checkpoint (.safetensors), read "
@@ -89,28 +109,48 @@ public final class CsvPredictionJob implements Callable<Integer> {
             + "train'); by default they are standardised with it, as 'events predict' does.")
     boolean rawFeatures;
     @Option(names = "--checkpoint-interval-ms", paramLabel = "MS", defaultValue = "2000",
-            description = "Checkpoint interval; output files are committed at checkpoints (default: ${DEFAULT-VALUE}).")
+            description = "Checkpoint interval, at least 10; output files are committed at checkpoints (default: "
+                    + "${DEFAULT-VALUE}).")
     long checkpointMs;
+
+    @Option(names = "--restarts", paramLabel = "N", defaultValue = "3",
+            description = "Restarts of a failed task, 1 s apart, before the job fails (default: ${DEFAULT-VALUE}).")
+    int restarts;
 
     /** A job with no options set yet (picocli sets them from the command line). */
     public CsvPredictionJob() {
     }
 
     /**
-     * Runs the job from the command line ({@code --help} lists the options); exits with status 1 on bad options and
-     * 2 if the job fails, and returns normally when it succeeds (so that {@code flink run} keeps its client).
+     * Runs the job from the command line ({@code --help} lists the options); exits with status
+     * {@value CommandLines#USAGE} on bad options and {@value CommandLines#FAILED} if the job fails, with one line on
+     * standard error, and returns normally when it succeeds (so that {@code flink run} keeps its client).
      *
      * @param args the options
      */
     public static void main(String[] args) {
-        int code = new CommandLine(new CsvPredictionJob()).execute(args);
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         if (code != 0) {
             System.exit(code);
         }
     }
 
+    /**
+     * Runs the job from the command line without exiting (for tests and embedding).
+     *
+     * @param args the options
+     * @param out  standard output (help)
+     * @param err  standard error (errors, one line each)
+     * @return the exit code: {@value CommandLines#OK}, {@value CommandLines#USAGE} (bad options, nothing submitted)
+     *     or {@value CommandLines#FAILED} (the job failed)
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return CommandLines.of(new CsvPredictionJob(), out, err).execute(args);
+    }
+
     @Override
     public Integer call() throws Exception {
+        check();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         build(env);
         env.execute("plstm: CSV predictions from " + input);
@@ -118,13 +158,70 @@ public final class CsvPredictionJob implements Callable<Integer> {
     }
 
     /**
-     * Adds the job to {@code env} (which the caller executes).
+     * Refuses bad option values before anything runs: the numbers' ranges, then whether {@code --input} and
+     * {@code --model-uri} exist (skipped for a file system this client cannot reach: the tasks may).
+     *
+     * @throws ParameterException naming the option, what it takes and the value given
+     * @throws IOException        if a file system cannot answer whether a file exists
+     */
+    void check() throws IOException {
+        if (maxBatch < 1 || maxBatch > KeyedPhasedLstm.MAX_BATCH_SIZE) {
+            throw bad("--max-batch", "1 to " + KeyedPhasedLstm.MAX_BATCH_SIZE + " events", maxBatch);
+        }
+        if (maxDelayMs < 0 || maxDelayMs > KeyedPhasedLstm.MAX_BATCH_DELAY.toMillis()) {
+            throw bad("--max-delay-ms", "0 to " + KeyedPhasedLstm.MAX_BATCH_DELAY.toMillis() + " ms", maxDelayMs);
+        }
+        if (emitEvery < 1) {
+            throw bad("--emit-every", "an integer >= 1", emitEvery);
+        }
+        if (parallelism != null && (parallelism < 1 || parallelism > MAX_PARALLELISM)) {
+            throw bad("--parallelism", "1 to " + MAX_PARALLELISM, parallelism);
+        }
+        if (checkpointMs < MIN_CHECKPOINT_INTERVAL_MS) {
+            throw bad("--checkpoint-interval-ms", ">= " + MIN_CHECKPOINT_INTERVAL_MS + " ms (Flink's least)",
+                    checkpointMs);
+        }
+        if (restarts < 0) {
+            throw bad("--restarts", "an integer >= 0", restarts);
+        }
+        mustExist("--input", input, "a CSV file or a directory of them");
+        if (model.uri != null) {
+            mustExist("--model-uri", model.uri, "a checkpoint");
+        }
+    }
+
+    /** Refuses {@code location} if its file system, reachable from here, says it does not exist. */
+    private void mustExist(String option, String location, String expected) throws IOException {
+        org.apache.flink.core.fs.Path path;
+        try {
+            path = new org.apache.flink.core.fs.Path(location);
+        } catch (IllegalArgumentException e) {
+            throw bad(option, expected + " (a path or URI)", "'" + location + "' (" + e.getMessage() + ")");
+        }
+        FileSystem fs;
+        try {
+            fs = path.getFileSystem();
+        } catch (IOException e) {
+            return; // a file system this client does not have (e.g. without its plugin): the tasks may have it
+        }
+        if (!fs.exists(path)) {
+            throw bad(option, expected, location + " (no such file or directory)");
+        }
+    }
+
+    private ParameterException bad(String option, String expected, Object actual) {
+        return CommandLines.badValue(spec.commandLine(), option, expected, actual);
+    }
+
+    /**
+     * Adds the job to {@code env} (which the caller executes), with the restart strategy of {@code --restarts}.
      *
      * @param env the environment
-     * @throws java.io.IOException if the local model file cannot be read or is not a valid checkpoint
+     * @throws ParameterException if the model file of {@code --model} (or, unless {@code --raw-features}, that of
+     *     {@code --model-uri}, read here for its standardisation) cannot be read or is not a valid checkpoint
      */
-    void build(StreamExecutionEnvironment env) throws java.io.IOException {
-        ModelSource source = model.file != null ? ModelSource.embedded(model.file) : ModelSource.file(model.uri);
+    void build(StreamExecutionEnvironment env) {
+        ModelSource source = model.file != null ? embedded(model.file) : ModelSource.file(model.uri);
         KeyedPhasedLstm plstm = KeyedPhasedLstm.builder(source)
                 .maxBatchSize(maxBatch)
                 .maxBatchDelay(Duration.ofMillis(maxDelayMs))
@@ -133,6 +230,10 @@ public final class CsvPredictionJob implements Callable<Integer> {
                 .build();
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false); // every type here has a typed serializer: no Kryo fallback
+        // Bounded: a task that fails every time (a model the tasks cannot read) ends the job, not restarts forever.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restarts);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
         env.configure(conf);
         if (parallelism != null) {
             env.setParallelism(parallelism);
@@ -141,7 +242,12 @@ public final class CsvPredictionJob implements Callable<Integer> {
 
         FileSource<String> lines = FileSource
                 .forRecordStreamFormat(new TextLineInputFormat(), new org.apache.flink.core.fs.Path(input)).build();
-        org.plstm.data.Standardizer stats = rawFeatures ? null : standardizer();
+        org.plstm.data.Standardizer stats;
+        try {
+            stats = rawFeatures ? null : standardizer();
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         CsvEvents parse = stats == null ? new CsvEvents() : new CsvEvents(stats.mean(), stats.std());
         if (stats != null) {
             System.err.println("CsvPredictionJob: features standardised with the checkpoint's standardizer "
@@ -168,12 +274,25 @@ public final class CsvPredictionJob implements Callable<Integer> {
         }
     }
 
+    /** The checkpoint of {@code --model}, read and checked here, to ship with the job. */
+    private ModelSource embedded(Path file) {
+        try {
+            return ModelSource.embedded(file);
+        } catch (NoSuchFileException e) {
+            throw bad("--model", "a checkpoint file", file + " (no such file)");
+        } catch (IOException e) {
+            String what = Files.isDirectory(file) ? file + " (a directory)" : e.getMessage();
+            throw bad("--model", "a checkpoint file", what);
+        }
+    }
+
     /**
      * The standardisation stored in the checkpoint by the events trainer, or null if it holds none. The checkpoint is
      * read here, on the client: the local file of {@code --model}, or the URI of {@code --model-uri} through Flink's
      * file systems.
      *
-     * @throws java.io.IOException if the checkpoint cannot be read here (with advice)
+     * @throws java.io.IOException if the checkpoint cannot be read here (with advice) or is not a valid checkpoint; the
+     *     message starts with the option
      */
     private org.plstm.data.Standardizer standardizer() throws java.io.IOException {
         java.nio.file.Path file = model.file;
@@ -191,7 +310,15 @@ public final class CsvPredictionJob implements Callable<Integer> {
                 }
                 file = copy;
             }
-            String json = org.plstm.io.Checkpoint.load(file).metadata().get("standardizer");
+            String json;
+            try {
+                json = org.plstm.io.Checkpoint.load(file).metadata().get("standardizer");
+            } catch (java.io.IOException e) {
+                String option = copy == null ? "--model " + model.file : "--model-uri " + model.uri;
+                String problem = copy == null ? e.getMessage() : e.getMessage().replace(copy.toString(), model.uri);
+                throw new java.io.IOException(option + ": expected a checkpoint, got a file that is not one ("
+                        + problem + ")", e);
+            }
             return json == null ? null : org.plstm.data.Standardizer.fromJson(json);
         } finally {
             if (copy != null) {

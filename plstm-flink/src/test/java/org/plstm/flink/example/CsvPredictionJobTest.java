@@ -2,6 +2,8 @@ package org.plstm.flink.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +17,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.plstm.PhasedLstmConfig;
 import org.plstm.TimeGateInit;
 import org.plstm.flink.Prediction;
@@ -161,6 +165,97 @@ class CsvPredictionJobTest {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /**
+     * A bad option value is refused on the client before anything is submitted: one line naming the option, what it
+     * takes and the value given, exit code 2, no stack trace. {@code MODEL} is a checkpoint, {@code INPUT} a CSV file,
+     * {@code TEXT} a file that is not a checkpoint, {@code DIR} a directory, {@code NONE} a path that does not exist.
+     * An expected line ending in {@code ...} is a prefix (the rest is the checkpoint reader's own message).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "--max-batch=0                 | --max-batch: expected 1 to 1048576 events, got 0",
+        "--max-batch=1048577           | --max-batch: expected 1 to 1048576 events, got 1048577",
+        "--max-delay-ms=-1             | --max-delay-ms: expected 0 to 3600000 ms, got -1",
+        "--emit-every=0                | --emit-every: expected an integer >= 1, got 0",
+        "--parallelism=0               | --parallelism: expected 1 to 32768, got 0",
+        "--checkpoint-interval-ms=0    | --checkpoint-interval-ms: expected >= 10 ms (Flink's least), got 0",
+        "--checkpoint-interval-ms=9    | --checkpoint-interval-ms: expected >= 10 ms (Flink's least), got 9",
+        "--restarts=-1                 | --restarts: expected an integer >= 0, got -1",
+        "--max-batch=zz                | Invalid value for option '--max-batch': 'zz' is not an int",
+        "--input=NONE                  | --input: expected a CSV file or a directory of them, got NONE (no such file "
+                + "or directory)",
+        "--model=NONE                  | --model: expected a checkpoint file, got NONE (no such file)",
+        "--model=DIR                   | --model: expected a checkpoint file, got DIR (a directory)",
+        "--model=TEXT                  | --model: expected a checkpoint file, got TEXT: not a safetensors file: ...",
+        "--model-uri=NONE              | --model-uri: expected a checkpoint, got NONE (no such file or directory)",
+        "--model-uri=NONE,--raw-features | --model-uri: expected a checkpoint, got NONE (no such file or directory)",
+        "--model-uri=TEXT              | --model-uri TEXT: expected a checkpoint, got a file that is not one (TEXT: not a "
+                + "safetensors file: ...",
+    })
+    void aBadOptionIsRefusedOnTheClientInOneLineWithExitCode2(String options, String problem) throws Exception {
+        Map<String, String> files = files();
+        List<String> args = new ArrayList<>();
+        for (String option : options.split(",")) {
+            args.add(substitute(option, files));
+        }
+        if (args.stream().noneMatch(a -> a.startsWith("--model"))) {
+            args.add("--model=" + files.get("MODEL"));
+        }
+        if (args.stream().noneMatch(a -> a.startsWith("--input"))) {
+            args.add("--input=" + files.get("INPUT"));
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = CsvPredictionJob.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+        assertThat(code).isEqualTo(2);
+        String expected = "CsvPredictionJob: " + substitute(problem, files);
+        String suffix = " (see 'CsvPredictionJob --help')" + System.lineSeparator();
+        if (expected.endsWith("...")) {
+            assertThat(err.toString()).startsWith(expected.substring(0, expected.length() - 3)).endsWith(suffix)
+                    .hasLineCount(1);
+        } else {
+            assertThat(err.toString()).isEqualTo(expected + suffix);
+        }
+        assertThat(out.toString()).isEmpty();
+    }
+
+    /** The files the bad-option cases name: a checkpoint, a CSV file, a text file, a directory, a missing path. */
+    private Map<String, String> files() throws Exception {
+        Path model = dir.resolve("m.safetensors");
+        Checkpoint.save(model, SequenceClassifier.initialize(List.of(PhasedLstmConfig.builder(2, 4).build()), 2,
+                TimeGateInit.PAPER, 1).weights(), null, 0, null, Map.of());
+        Path input = Files.writeString(dir.resolve("in.csv"), "k,0.5,1,2\n");
+        Path text = Files.writeString(dir.resolve("text.safetensors"), "not a checkpoint");
+        return Map.of("MODEL", model.toString(), "INPUT", input.toString(), "TEXT", text.toString(), "DIR",
+                dir.toString(), "NONE", dir.resolve("none.csv").toString());
+    }
+
+    private static String substitute(String s, Map<String, String> files) {
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            s = s.replace(f.getKey(), f.getValue());
+        }
+        return s;
+    }
+
+    /**
+     * A task that fails every time (here: a {@code --model-uri} that is no checkpoint, which the client does not read
+     * with {@code --raw-features}) ends the job after {@code --restarts}, with one line on standard error and exit
+     * code 1, instead of restarting forever.
+     */
+    @Test
+    void aJobWhoseTasksKeepFailingEndsAfterItsRestartsWithOneLine() throws Exception {
+        Map<String, String> files = files();
+        StringWriter err = new StringWriter();
+        long start = System.nanoTime();
+        int code = CsvPredictionJob.run(new String[] {"--model-uri", files.get("TEXT"), "--raw-features", "--input",
+            files.get("INPUT"), "--output", dir.resolve("out").toString(), "--restarts", "1"},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).hasLineCount(1).startsWith("CsvPredictionJob: Job execution failed. (cause: "
+                + "org.plstm.io.CheckpointFormatException: " + files.get("TEXT") + ": not a safetensors file: ");
+        assertThat(System.nanoTime() - start).as("one restart, 1 s later, then the end").isLessThan(60_000_000_000L);
     }
 
     @Test
