@@ -18,7 +18,7 @@ public final class Adam extends Optimizer {
      * @param learningRate step size
      * @param beta1        first-moment decay in {@code [0, 1)}
      * @param beta2        second-moment decay in {@code [0, 1)}
-     * @param eps          stability term {@code > 0}
+     * @param eps          stability term, in {@code [Float.MIN_NORMAL, Float.MAX_VALUE]}
      * @throws IllegalArgumentException on values out of range
      */
     public Adam(double learningRate, double beta1, double beta2, double eps) {
@@ -29,12 +29,9 @@ public final class Adam extends Optimizer {
         if (!(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("beta2: expected a value in [0, 1), got " + beta2);
         }
-        if (!(eps > 0)) {
-            throw new IllegalArgumentException("eps: expected > 0, got " + eps);
-        }
+        this.eps = checkEps("eps", eps);
         this.beta1 = beta1;
         this.beta2 = beta2;
-        this.eps = (float) eps;
     }
 
     @Override

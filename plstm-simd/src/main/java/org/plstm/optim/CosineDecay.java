@@ -14,7 +14,7 @@ package org.plstm.optim;
  * function of the step count, so a run resumed from a checkpoint (which restores the step count) continues on the
  * same curve, bit for bit. Immutable and thread-safe.
  *
- * @param initial    the rate of step 0, {@code > 0} and finite
+ * @param initial    the rate of step 0, {@code > 0} and at most {@link Float#MAX_VALUE}
  * @param decaySteps the steps over which the rate decays, {@code >= 1}
  * @param alpha      the final rate as a fraction of {@code initial}, in {@code [0, 1]}; Keras' default is 0 (the rate
  *                   never reaches exactly 0 before {@code decaySteps}; at and after it, 0 is replaced by the smallest
@@ -28,8 +28,9 @@ public record CosineDecay(double initial, long decaySteps, double alpha) {
      * @throws IllegalArgumentException naming the argument, the expected range and the value
      */
     public CosineDecay {
-        if (!(initial > 0) || Double.isInfinite(initial)) {
-            throw new IllegalArgumentException("initial: expected a finite learning rate > 0, got " + initial);
+        if (!(initial > 0 && initial <= Float.MAX_VALUE)) {
+            throw new IllegalArgumentException("initial: expected a learning rate > 0 and <= " + Float.MAX_VALUE
+                    + " (an optimiser's largest), got " + initial);
         }
         if (decaySteps < 1) {
             throw new IllegalArgumentException("decaySteps: expected >= 1, got " + decaySteps);

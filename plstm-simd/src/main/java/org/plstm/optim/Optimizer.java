@@ -11,6 +11,12 @@ import org.plstm.io.OptimizerState;
  * update rules. The parameter list is fixed on the first {@link #step}: every later call must pass tensors of the
  * same count and shapes, in the same order (the optimiser keeps per-tensor state by position). Steady-state steps
  * allocate nothing. Not thread-safe.
+ *
+ * <p>A step is all or nothing: it refuses non-finite gradients before any change, and when its arithmetic
+ * overflows (a parameter or a state value becomes NaN or infinite, e.g. a learning rate too large for the
+ * gradients) it puts the parameters, the state and the step count back as they were and throws
+ * {@link NonFiniteUpdateException}. For that it keeps a copy of the parameters and the state, taken at the start of
+ * each step (twice the memory of parameters and state; copying is a small part of a training step).
  */
 public abstract class Optimizer {
     private double learningRate;
@@ -21,16 +27,50 @@ public abstract class Optimizer {
     private long iterations;
     private List<float[]> slots;
     private int[] sizes;
+    /** The parameters and the slots as they were before the current step (allocated on the first step). */
+    private float[][] backup;
 
     /**
-     * @param learningRate the step size, {@code > 0} and finite
+     * @param learningRate the step size, {@code > 0} and at most {@link Float#MAX_VALUE} (the updates are float
+     *                     arithmetic)
      * @throws IllegalArgumentException if it is not
      */
     protected Optimizer(double learningRate) {
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate: expected a finite value > 0, got " + learningRate);
+        this.learningRate = checkLearningRate(learningRate, 0);
+    }
+
+    private static double checkLearningRate(double rate, double weightDecay) {
+        if (!(rate > 0 && rate <= Float.MAX_VALUE)) {
+            throw new IllegalArgumentException("learningRate: expected a value > 0 and <= " + Float.MAX_VALUE
+                    + " (float's largest), got " + rate);
         }
-        this.learningRate = learningRate;
+        checkShrink(rate, weightDecay);
+        return rate;
+    }
+
+    /** Decoupled weight decay multiplies a weight by {@code 1 − lr·wd}: at 1 or more it zeroes or flips it. */
+    private static void checkShrink(double rate, double weightDecay) {
+        if (!(rate * weightDecay < 1)) {
+            throw new IllegalArgumentException("weightDecay: expected learningRate · weightDecay < 1 (each step "
+                    + "multiplies a weight matrix by 1 − learningRate · weightDecay), got " + rate + " · "
+                    + weightDecay + " = " + rate * weightDecay);
+        }
+    }
+
+    /**
+     * @param name the argument's name
+     * @param eps  a stability term added to a root, as given
+     * @return {@code eps} as a float
+     * @throws IllegalArgumentException unless {@code eps > 0} as a float and finite, i.e. in
+     *     {@code [Float.MIN_NORMAL, Float.MAX_VALUE]} (a smaller one rounds to 0 or loses precision, and a zero
+     *     gradient with a zero root then gives {@code 0/0})
+     */
+    static float checkEps(String name, double eps) {
+        if (!(eps >= Float.MIN_NORMAL && eps <= Float.MAX_VALUE)) {
+            throw new IllegalArgumentException(name + ": expected a value in [" + Float.MIN_NORMAL + ", "
+                    + Float.MAX_VALUE + "] (> 0, in float's normal range), got " + eps);
+        }
+        return (float) eps;
     }
 
     /** @return the learning rate */
@@ -42,14 +82,11 @@ public abstract class Optimizer {
      * Changes the learning rate for the following steps (a schedule; Keras {@code optimizer.learning_rate.assign});
      * the optimiser's state is kept.
      *
-     * @param rate the new step size, {@code > 0} and finite
-     * @throws IllegalArgumentException if it is not
+     * @param rate the new step size, {@code > 0} and at most {@link Float#MAX_VALUE}
+     * @throws IllegalArgumentException if it is not, or if {@code rate · weightDecay() >= 1}
      */
     public void setLearningRate(double rate) {
-        if (!(rate > 0) || Double.isInfinite(rate)) {
-            throw new IllegalArgumentException("learningRate: expected a finite value > 0, got " + rate);
-        }
-        this.learningRate = rate;
+        this.learningRate = checkLearningRate(rate, weightDecay);
     }
 
     /** @return the decoupled weight decay, 0 (the default) if off; see {@link #setWeightDecay} */
@@ -67,12 +104,14 @@ public abstract class Optimizer {
      * {@link #checkpointState()}: set it again after {@link #restore(OptimizerState, List)}.
      *
      * @param weightDecay the rate, {@code >= 0} and finite; 0 turns it off
-     * @throws IllegalArgumentException if it is negative, NaN or infinite
+     * @throws IllegalArgumentException if it is negative, NaN or infinite, or if
+     *     {@code learningRate() · weightDecay >= 1} (a step would zero or flip the weights' signs)
      */
     public void setWeightDecay(double weightDecay) {
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             throw new IllegalArgumentException("weightDecay: expected a finite value >= 0, got " + weightDecay);
         }
+        checkShrink(learningRate, weightDecay);
         this.weightDecay = weightDecay;
     }
 
@@ -101,8 +140,11 @@ public abstract class Optimizer {
      * weight matrices, if set).
      *
      * @param params parameters, updated in place
-     * @param grads  gradients, same count and shapes, not modified
-     * @throws IllegalArgumentException if the lists differ in size or shape, or from the first call's
+     * @param grads  gradients, same count and shapes, finite, not modified
+     * @throws IllegalArgumentException if the lists differ in size or shape, or from the first call's, or a gradient
+     *     is NaN or infinite (nothing changed)
+     * @throws NonFiniteUpdateException if the update made a parameter or a state value NaN or infinite: the
+     *     parameters, the state and {@link #iterations()} are as they were before the call
      */
     public final void step(List<Tensor> params, List<Tensor> grads) {
         Check.notNull("params", params);
@@ -132,6 +174,30 @@ public abstract class Optimizer {
                         + grads.get(n).data().length + ")");
             }
         }
+        for (int n = 0; n < sizes.length; n++) {
+            float[] g = grads.get(n).data();
+            for (int e = 0; e < g.length; e++) {
+                if (!Float.isFinite(g[e])) { // the message is built only here: a step allocates nothing
+                    throw new IllegalArgumentException("grads[" + n + "] (" + grads.get(n).name() + "): expected "
+                            + "finite values, got " + g[e] + " at flat index " + e + "; nothing was changed");
+                }
+            }
+        }
+        if (backup == null) {
+            backup = new float[sizes.length + slots.size()][];
+            for (int n = 0; n < sizes.length; n++) {
+                backup[n] = new float[sizes[n]];
+            }
+            for (int k = 0; k < slots.size(); k++) {
+                backup[sizes.length + k] = new float[slots.get(k).length];
+            }
+        }
+        for (int n = 0; n < sizes.length; n++) {
+            System.arraycopy(params.get(n).data(), 0, backup[n], 0, sizes[n]);
+        }
+        for (int k = 0; k < slots.size(); k++) {
+            System.arraycopy(slots.get(k), 0, backup[sizes.length + k], 0, slots.get(k).length);
+        }
         iterations++;
         float shrink = (float) (learningRate * weightDecay);
         for (int n = 0; n < sizes.length; n++) {
@@ -143,6 +209,43 @@ public abstract class Optimizer {
             }
             update(n, p, grads.get(n).data(), iterations);
         }
+        String overflow = null;
+        for (int n = 0; n < sizes.length && overflow == null; n++) {
+            int e = firstNonFinite(params.get(n).data());
+            if (e >= 0) {
+                overflow = "params[" + n + "] (" + params.get(n).name() + ") became " + params.get(n).data()[e]
+                        + " at flat index " + e;
+            }
+        }
+        for (int k = 0; k < slots.size() && overflow == null; k++) {
+            int e = firstNonFinite(slots.get(k));
+            if (e >= 0) {
+                int n = k / slotsPerTensor();
+                overflow = "the state of params[" + n + "] (" + params.get(n).name() + ", slot "
+                        + k % slotsPerTensor() + ") became " + slots.get(k)[e] + " at flat index " + e;
+            }
+        }
+        if (overflow != null) {
+            for (int n = 0; n < sizes.length; n++) {
+                System.arraycopy(backup[n], 0, params.get(n).data(), 0, sizes[n]);
+            }
+            for (int k = 0; k < slots.size(); k++) {
+                System.arraycopy(backup[sizes.length + k], 0, slots.get(k), 0, slots.get(k).length);
+            }
+            iterations--;
+            throw new NonFiniteUpdateException(overflow + "; the step was not applied (learning rate "
+                    + learningRate + ", weight decay " + weightDecay + ")");
+        }
+    }
+
+    /** @return the index of the first value of {@code a} that is NaN or infinite, or -1 if there is none */
+    private static int firstNonFinite(float[] a) {
+        for (int e = 0; e < a.length; e++) {
+            if (!Float.isFinite(a[e])) {
+                return e;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -228,6 +331,7 @@ public abstract class Optimizer {
         }
         sizes = s;
         slots = copy;
+        backup = null;
         iterations = savedIterations;
     }
 

@@ -16,7 +16,7 @@ public final class RmsProp extends Optimizer {
     /**
      * @param learningRate step size
      * @param rho          decay of the squared-gradient average, in {@code [0, 1)}
-     * @param eps          added to the root for stability, {@code > 0}
+     * @param eps          added to the root for stability, in {@code [Float.MIN_NORMAL, Float.MAX_VALUE]}
      * @throws IllegalArgumentException on values out of range
      */
     public RmsProp(double learningRate, double rho, double eps) {
@@ -24,11 +24,8 @@ public final class RmsProp extends Optimizer {
         if (!(rho >= 0 && rho < 1)) {
             throw new IllegalArgumentException("rho: expected a value in [0, 1), got " + rho);
         }
-        if (!(eps > 0)) {
-            throw new IllegalArgumentException("eps: expected > 0, got " + eps);
-        }
+        this.eps = checkEps("eps", eps);
         this.rho = (float) rho;
-        this.eps = (float) eps;
     }
 
     @Override

@@ -99,6 +99,8 @@ public final class ClassifierTrainer {
      *     produced non-finite values (then the parameters and the optimiser are unchanged)
      * @throws NonFiniteGradientException (an {@link IllegalArgumentException}) if a gradient is NaN or infinite: the
      *     step is not applied
+     * @throws org.plstm.optim.NonFiniteUpdateException if the optimiser's update would make a parameter or its state
+     *     NaN or infinite: the step is not applied
      */
     public TrainStepResult step(SequenceBatch batch, int[] labels) {
         Shape s = shapeFor(batch, labels);
@@ -185,6 +187,8 @@ public final class ClassifierTrainer {
      *     produced non-finite values (then the parameters and the optimiser are unchanged)
      * @throws NonFiniteGradientException (an {@link IllegalArgumentException}) if a gradient is NaN or infinite: the
      *     step is not applied
+     * @throws org.plstm.optim.NonFiniteUpdateException if the optimiser's update would make a parameter or its state
+     *     NaN or infinite: the step is not applied
      */
     public TrainStepResult stepRegression(SequenceBatch batch, float[] targets) {
         Shape s = shapeFor(batch, null);

@@ -15,6 +15,7 @@ import org.plstm.Engine;
 import org.plstm.SequenceBatch;
 import org.plstm.engine.Backend;
 import org.plstm.io.Checkpoint;
+import org.plstm.optim.NonFiniteUpdateException;
 import org.plstm.optim.Optimizer;
 
 /**
@@ -38,7 +39,9 @@ import org.plstm.optim.Optimizer;
  * validation data): {@code keepBest} saves a checkpoint ({@link Checkpoint#save}, atomic) whenever it improves, and
  * {@code earlyStopping(n)} stops after {@code n} epochs without improvement. A loss or gradients that are not finite
  * stop training with an {@link IllegalStateException} naming the epoch and batch (the best checkpoint stays as it
- * was; a step whose gradients are not finite is not applied, {@link NonFiniteGradientException}).
+ * was; a step whose gradients are not finite is not applied, {@link NonFiniteGradientException}, and neither is an
+ * update that would make a parameter or the optimiser's state non-finite, {@link NonFiniteUpdateException}: the model
+ * keeps the values of the last good step).
  *
  * <p>Regression ({@link #task task(Task.REGRESSION)}): a model with one output ({@code K = 1}) learns each
  * sequence's {@link LabeledSequence#target()} with the mean squared error ({@link ClassifierTrainer#stepRegression});
@@ -271,8 +274,8 @@ public final class Fit {
      * @return the history
      * @throws IllegalArgumentException if {@code train} is null, empty or yields a null, a sequence does not fit
      *     the model, or {@code keepBest} cannot be written (see {@link #fit(List)})
-     * @throws IllegalStateException if the loss or the gradients become NaN or infinite (training diverged; a step
-     *     whose gradients are not finite is not applied), or the schedule gives an invalid rate
+     * @throws IllegalStateException if the loss, the gradients or an update become NaN or infinite (training
+     *     diverged; such a step is not applied), or the schedule gives an invalid rate
      * @throws UncheckedIOException if the best checkpoint cannot be written
      */
     public History fit(Iterable<LabeledSequence> train) {
@@ -289,8 +292,8 @@ public final class Fit {
      * @throws IllegalArgumentException if {@code train} is null or empty, a sequence does not fit the model, or
      *     {@code keepBest} is a directory or lies under a file or a directory that is not writable (checked before
      *     training)
-     * @throws IllegalStateException if the loss or the gradients become NaN or infinite (training diverged; a step
-     *     whose gradients are not finite is not applied), or the schedule gives an invalid rate
+     * @throws IllegalStateException if the loss, the gradients or an update become NaN or infinite (training
+     *     diverged; such a step is not applied), or the schedule gives an invalid rate
      * @throws UncheckedIOException if the best checkpoint cannot be written
      */
     public History fit(List<LabeledSequence> train) {
@@ -338,6 +341,9 @@ public final class Fit {
                                 + ": the gradients' norm is " + ex.norm() + " (the step was not applied); try a "
                                 + "smaller learning rate (now " + opt.learningRate() + ") or clipNorm, or look for "
                                 + "timestamps far larger than the periods", ex);
+                    } catch (NonFiniteUpdateException ex) {
+                        throw new IllegalStateException("training diverged at epoch " + epoch + ", batch " + (b + 1)
+                                + ": " + ex.getMessage() + "; try a smaller learning rate or clipNorm", ex);
                     }
                     if (!Double.isFinite(r.loss())) {
                         throw new IllegalStateException("training diverged at epoch " + epoch + ", batch " + (b + 1)

@@ -111,6 +111,22 @@ class HotPathAllocationTest {
         return MX.getCurrentThreadAllocatedBytes() - before;
     }
 
+    /** The optimisers' steps, with their all-or-nothing copy and finiteness checks (and weight decay) on. */
+    @Test
+    void optimiserStepsAllocateNothing() {
+        java.util.List<org.plstm.Tensor> params = java.util.List.of(
+                new org.plstm.Tensor("kernel", new int[] {3}, new float[] {1f, 2f, 3f}),
+                new org.plstm.Tensor("bias", new int[] {1}, new float[] {0.5f}));
+        java.util.List<org.plstm.Tensor> grads = java.util.List.of(
+                new org.plstm.Tensor("kernel", new int[] {3}, new float[] {1e-3f, -2e-3f, 0f}),
+                new org.plstm.Tensor("bias", new int[] {1}, new float[] {1e-3f}));
+        for (org.plstm.optim.Optimizer o : java.util.List.of(new org.plstm.optim.Adam(1e-3),
+                new org.plstm.optim.RmsProp(1e-3), new org.plstm.optim.Sgd(1e-3))) {
+            o.setWeightDecay(1e-2);
+            assertAllocatesNothing(o.name() + ".step", () -> o.step(params, grads));
+        }
+    }
+
     @Test
     void kernelsAllocateNothing() {
         // Odd sizes: tails of every tile (B = 7: 4 + 2 + 1), padded units, strips of 4 and of 1 vector.

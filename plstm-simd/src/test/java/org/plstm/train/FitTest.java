@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.plstm.PhasedLstmConfig;
 import org.plstm.TimeGateInit;
 import org.plstm.io.Checkpoint;
+import org.plstm.optim.NonFiniteUpdateException;
 import org.plstm.optim.Optimizer;
 
 /** {@link Fit}: learning a task on sequences of different lengths, keep-best, early stopping, evaluate, predict. */
@@ -133,6 +134,28 @@ class FitTest {
         assertThat(h.epochs()).hasSize(3);
         assertThat(h.bestEpoch()).isEqualTo(1);
         assertThat(h.epochs().get(1).learningRate()).isEqualTo(1e-30);
+    }
+
+    /**
+     * A learning rate that float can hold but the update cannot (RMSprop's {@code lr·g/sqrt(a)} is about
+     * {@code 3.16·lr} on the first step, beyond float's range at {@code lr = Float.MAX_VALUE}): the run
+     * stops as diverged at the first step, naming it, and the model keeps its values (the attack that found this
+     * ended with {@code kernel[0] = Infinity} in the caller's model and a normal return).
+     */
+    @Test
+    void anUpdateThatOverflowsStopsTheRunAsDivergedWithTheModelUnchanged() {
+        SequenceClassifier m = model();
+        SequenceClassifier before = m.copy();
+        assertThatThrownBy(() -> Fit.of(m).optimizer(Optimizer.create("rmsprop", Float.MAX_VALUE)).epochs(1).fit(task(20, 1)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("training diverged at epoch 1, batch 1: params[")
+                .hasMessageContaining("became ")
+                .hasMessageEndingWith("the step was not applied (learning rate " + (double) Float.MAX_VALUE
+                        + ", weight decay 0.0); try a smaller learning rate or clipNorm")
+                .hasCauseInstanceOf(NonFiniteUpdateException.class);
+        for (int k = 0; k < m.tensors().size(); k++) {
+            assertThat(m.tensors().get(k).data()).containsExactly(before.tensors().get(k).data());
+        }
     }
 
     /** Timestamps of 1e300 overflow the time gate's gradients: the run stops as diverged, with the model unchanged. */

@@ -1,6 +1,7 @@
 package org.plstm.mnist.train;
 
 import org.plstm.optim.CosineDecay;
+import org.plstm.optim.NonFiniteUpdateException;
 import org.plstm.train.ClassifierTrainer;
 import org.plstm.train.NonFiniteGradientException;
 import org.plstm.train.TrainStepResult;
@@ -53,8 +54,8 @@ final class EpochSteps {
      * @param batch 1-based batch of the epoch (for the message)
      * @param step  the step
      * @return its result, whose loss is finite
-     * @throws DivergedException if the loss or the gradients are not finite, or the engine refused the step and the
-     *     parameters or the optimiser's state are out of range
+     * @throws DivergedException if the loss, the gradients or the optimiser's update are not finite, or the engine
+     *     refused the step and the parameters or the optimiser's state are out of range
      * @throws IllegalArgumentException what the engine threw, when the parameters are fine (a bad batch)
      */
     TrainStepResult take(int batch, Step step) {
@@ -69,6 +70,8 @@ final class EpochSteps {
             throw new DivergedException(epoch, batch, "the gradients' norm is " + e.norm() + " (the step was not "
                     + "applied; timestamps far beyond the time gate's periods do this too, whatever the rate)",
                     learningRate, lastGood);
+        } catch (NonFiniteUpdateException e) {
+            throw new DivergedException(epoch, batch, e.getMessage(), learningRate, lastGood);
         } catch (IllegalArgumentException e) {
             // the engine validates the parameters first: an earlier update may have made them NaN
             String broken = RunSupport.divergence(trainer);
