@@ -31,7 +31,8 @@ public record PhasedLstmConfig(int inputSize, int hiddenSize, boolean peepholes,
      * Validates the configuration.
      *
      * @throws IllegalArgumentException if a size is below 1, the weights ({@code kernel [I][4H]},
-     *     {@code recurrentKernel [H][4H]}) would not fit in Java arrays, {@code gateActivation} is null or
+     *     {@code recurrentKernel [H][4H]}, and both together as the SIMD engine packs them, each padded by up to 16
+     *     units) would not fit in a Java array, {@code gateActivation} is null or
      *     {@code leak} is not in {@code [0, 1]}
      */
     public PhasedLstmConfig {
@@ -40,6 +41,9 @@ public record PhasedLstmConfig(int inputSize, int hiddenSize, boolean peepholes,
         // The SIMD engine pads H to its vector lanes (at most 16 more): leave room for that too.
         Check.elements("hiddenSize (recurrentKernel [H][4H], padded)", hiddenSize + 16L, 4, hiddenSize + 16L);
         Check.elements("inputSize (kernel [I][4H], padded)", inputSize, 4, hiddenSize + 16L);
+        // The SIMD engine packs both matrices into one array, [I+H][4H] padded.
+        Check.elements("inputSize + hiddenSize (packed weights [I+H][4H], padded)", inputSize + hiddenSize + 16L, 4,
+                hiddenSize + 16L);
         Check.notNull("gateActivation", gateActivation);
         if (!(leak >= 0.0 && leak <= 1.0)) {
             throw new IllegalArgumentException("leak: expected a value in [0, 1], got " + leak);

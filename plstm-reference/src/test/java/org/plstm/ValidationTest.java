@@ -234,6 +234,12 @@ class ValidationTest {
         assertThatThrownBy(() -> PhasedLstmConfig.builder(100_000, 10_000).build())
                 .hasMessage("inputSize (kernel [I][4H], padded): expected at most 2147483647 elements, "
                         + "got 100000·4·10016");
+        // each matrix fits on its own, the SIMD engine's packed [I+H][4H] does not (it was an ArithmeticException
+        // from Math.toIntExact in PackedLayer)
+        assertThatThrownBy(() -> PhasedLstmConfig.builder(20_000, 20_000).build())
+                .hasMessage("inputSize + hiddenSize (packed weights [I+H][4H], padded): expected at most 2147483647 "
+                        + "elements, got 40016·4·20016");
+        PhasedLstmConfig.builder(13_000, 13_000).build(); // 26,016·4·13,016 = 1.35e9: fits
         assertThatThrownBy(() -> new DenseParams(100_000, 100_000))
                 .hasMessage("outputSize (kernel [H][C]): expected at most 2147483647 elements, got 100000·100000·1");
         try (Engine e = new ReferenceEngine()) {
