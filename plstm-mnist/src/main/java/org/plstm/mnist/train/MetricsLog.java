@@ -1,6 +1,5 @@
 package org.plstm.mnist.train;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -287,48 +286,102 @@ public final class MetricsLog {
 
     /**
      * Reads a file written by {@link #write}, keeping the rows of epochs {@code <= maxEpoch} (used by
-     * {@code --resume} to carry the earlier curve over).
+     * {@code --resume} to carry the earlier curve over). What is read is verified, every row: 8 fields of the right
+     * types; {@code epoch >= 1} and never decreasing from row to row; {@code iteration >= 0}; {@code samples >= 0};
+     * a finite {@code loss >= 0} and an accuracy in {@code [0, 1]} (an {@code rmse} finite and {@code >= 0}), both
+     * NaN allowed only where {@code samples} is 0 (an empty evaluation); {@code samples_per_second >= 0} (infinite
+     * for a step too short for the clock); finite {@code seconds >= 0}; and the file ends with a line break, as
+     * {@link #write} leaves it (a file cut off inside its last row is refused, not read with a shortened number).
      *
      * @param file     a metrics.csv
      * @param maxEpoch last epoch to keep
      * @return the rows read
-     * @throws IOException if the file cannot be read or is not in this format (the message names the file and line)
+     * @throws IOException if the file cannot be read or is not in this format (the message names the file, the line
+     *     and what is wrong)
      */
     public static MetricsLog read(Path file, int maxEpoch) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new IOException(file + ": not UTF-8 text", e);
+        }
+        String[] lines = text.split("\n", -1);
         MetricsLog log;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (HEADER.equals(header)) {
-                log = new MetricsLog("accuracy");
-            } else if (HEADER_RMSE.equals(header)) {
-                log = new MetricsLog("rmse");
-            } else {
-                throw new IOException(file + ": line 1: expected the header " + HEADER + " (or " + HEADER_RMSE
-                        + "), got " + header);
+        if (HEADER.equals(lines[0])) {
+            log = new MetricsLog("accuracy");
+        } else if (HEADER_RMSE.equals(lines[0])) {
+            log = new MetricsLog("rmse");
+        } else {
+            throw new IOException(file + ": line 1: expected the header " + HEADER + " (or " + HEADER_RMSE
+                    + "), got " + cut(lines[0]));
+        }
+        if (!lines[lines.length - 1].isEmpty()) {
+            throw new IOException(file + ": line " + lines.length + ": expected the file to end with a line break "
+                    + "after its last row, got " + cut(lines[lines.length - 1]) + " (a file cut off?)");
+        }
+        boolean rmse = log.metric.equals("rmse");
+        int lastEpoch = 1;
+        for (int n = 1; n < lines.length - 1; n++) {
+            String line = lines[n];
+            if (line.isBlank()) {
+                continue;
             }
-            String line;
-            int lineNo = 1;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
+            String[] f = line.split(",", -1);
+            try {
+                if (f.length != 8) {
+                    throw new IllegalArgumentException("expected 8 fields, got " + f.length);
                 }
-                String[] f = line.split(",", -1);
-                try {
-                    if (f.length != 8) {
-                        throw new IllegalArgumentException("expected 8 fields, got " + f.length);
-                    }
-                    Kind k = Kind.valueOf(f[0].toUpperCase(Locale.ROOT));
-                    int ep = Integer.parseInt(f[1]);
-                    if (ep <= maxEpoch) {
-                        log.add(k, ep, Long.parseLong(f[2]), Integer.parseInt(f[3]), Double.parseDouble(f[4]),
-                                Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]));
-                    }
-                } catch (IllegalArgumentException e) {
-                    throw new IOException(file + ": line " + lineNo + ": " + e.getMessage(), e);
+                Kind k = kind(f[0]);
+                int ep = Integer.parseInt(f[1]);
+                if (ep < lastEpoch) {
+                    throw new IllegalArgumentException("epoch: expected >= " + lastEpoch + " (rows in epoch order), got "
+                            + ep);
                 }
+                lastEpoch = ep;
+                long it = Long.parseLong(f[2]);
+                int samples = Integer.parseInt(f[3]);
+                double loss = Double.parseDouble(f[4]);
+                double metric = Double.parseDouble(f[5]);
+                double sps = Double.parseDouble(f[6]);
+                double secs = Double.parseDouble(f[7]);
+                require(it >= 0, "iteration", ">= 0", f[2]);
+                require(samples >= 0, "samples", ">= 0", f[3]);
+                boolean empty = samples == 0;
+                require(loss >= 0 && loss < Double.POSITIVE_INFINITY || empty && Double.isNaN(loss), "loss",
+                        "a finite value >= 0", f[4]);
+                require((rmse ? metric >= 0 && metric < Double.POSITIVE_INFINITY : metric >= 0 && metric <= 1)
+                        || empty && Double.isNaN(metric), rmse ? "rmse" : "accuracy",
+                        rmse ? "a finite value >= 0" : "a value in [0, 1]", f[5]);
+                require(sps >= 0, "samples_per_second", ">= 0", f[6]);
+                require(secs >= 0 && secs < Double.POSITIVE_INFINITY, "seconds", "a finite value >= 0", f[7]);
+                if (ep <= maxEpoch) {
+                    log.add(k, ep, it, samples, loss, metric, sps, secs);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": line " + (n + 1) + ": " + cut(e.getMessage()), e);
             }
         }
         return log;
+    }
+
+    private static Kind kind(String name) {
+        for (Kind k : Kind.values()) {
+            if (k.toString().equals(name)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("kind: expected batch, train, test or validation, got " + name);
+    }
+
+    private static void require(boolean ok, String column, String expected, String got) {
+        if (!ok) {
+            throw new IllegalArgumentException(column + ": expected " + expected + ", got " + got);
+        }
+    }
+
+    /** @return {@code s}, cut to 200 characters for a message */
+    private static String cut(String s) {
+        return s == null || s.length() <= 200 ? String.valueOf(s) : s.substring(0, 200) + "...";
     }
 }

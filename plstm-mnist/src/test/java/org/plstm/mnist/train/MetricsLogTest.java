@@ -47,4 +47,43 @@ class MetricsLogTest {
         assertThatThrownBy(() -> MetricsLog.read(f, 1)).isInstanceOf(IOException.class)
                 .hasMessageStartingWith(f + ": line 2: ");
     }
+
+    /**
+     * What --resume reads back is verified (an adversarial session found a cut-off last row, a NaN loss, negative
+     * samples and epoch -7 all carried over into the resumed run's file). {@code $} stands for the line break.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "batch,1,2,128,2.3,0.1,1234.5,0.|line 3: expected the file to end with a line break after its last row, got "
+                + "batch,1,2,128,2.3,0.1,1234.5,0. (a file cut off?)",
+        "batch,1,2,128,NaN,0.1,1234.5,0.1$|line 3: loss: expected a finite value >= 0, got NaN",
+        "batch,1,2,-5,2.3,0.1,1234.5,0.1$|line 3: samples: expected >= 0, got -5",
+        "batch,-7,2,128,2.3,0.1,1234.5,0.1$|line 3: epoch: expected >= 1 (rows in epoch order), got -7",
+        "batch,1,2,128,2.3,1.5,1234.5,0.1$|line 3: accuracy: expected a value in [0, 1], got 1.5",
+        "batch,1,-2,128,2.3,0.5,1234.5,0.1$|line 3: iteration: expected >= 0, got -2",
+        "batch,1,2,128,2.3,0.5,-1,0.1$|line 3: samples_per_second: expected >= 0, got -1",
+        "batch,1,2,128,2.3,0.5,1,Infinity$|line 3: seconds: expected a finite value >= 0, got Infinity",
+        "epoch,1,2,128,2.3,0.5,1,0.1$|line 3: kind: expected batch, train, test or validation, got epoch",
+        "batch,1,2,128,2.3,0.5$|line 3: expected 8 fields, got 6",
+    })
+    void refusesRowsThatAreNotWhatWriteWrites(String lastRow, String message) throws Exception {
+        Path f = dir.resolve("metrics.csv");
+        Files.writeString(f, MetricsLog.HEADER + "\nbatch,1,1,128,2.3,0.1,1234.5,0.1\n" + lastRow.replace('$', '\n'));
+        assertThatThrownBy(() -> MetricsLog.read(f, 9)).isInstanceOf(IOException.class)
+                .hasMessage(f + ": " + message);
+    }
+
+    @Test
+    void acceptsWhatTheTrainersWriteForAnEmptyEvaluationAndAnInstantStep() throws Exception {
+        MetricsLog m = new MetricsLog();
+        m.add(MetricsLog.Kind.BATCH, 1, 1, 4, 2.3, 0.25, Double.POSITIVE_INFINITY, 0.0);
+        m.add(MetricsLog.Kind.VALIDATION, 1, 1, 0, Double.NaN, Double.NaN, 0, 0.001);
+        Path f = dir.resolve("metrics.csv");
+        m.write(f);
+        assertThat(MetricsLog.read(f, 1).toCsv()).isEqualTo(m.toCsv());
+        MetricsLog r = new MetricsLog("rmse");
+        r.add(MetricsLog.Kind.TRAIN, 1, 1, 4, 2.3, 7.5, 10, 1);
+        r.write(f);
+        assertThat(MetricsLog.read(f, 1).toCsv()).isEqualTo(r.toCsv());
+    }
 }
