@@ -78,6 +78,13 @@ public final class Main {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // An empty path would be the working directory: a run's files (and a download) would land there.
+        cl.registerConverter(java.nio.file.Path.class, s -> {
+            if (s.isBlank()) {
+                throw new CommandLine.TypeConversionException("expected a path, got an empty one");
+            }
+            return java.nio.file.Path.of(s);
+        });
         cl.setUsageHelpWidth(110);
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? USAGE : FAILED);
         cl.setParameterExceptionHandler((ex, args) -> {

@@ -97,7 +97,7 @@ class CliTest {
         "train --bogus", "train --seed x", "compare --hidden 0", "compare --model lstm", "evaluate",
         "evaluate --checkpoint /nonexistent/ck.safetensors", "evaluate --checkpoint x --batch 0",
         "train --resume /nonexistent/ck.safetensors", "frobnicate", "", "train --hidden 30000",
-        "evaluate --checkpoint /", "train --resume /"})
+        "evaluate --checkpoint /", "train --resume /", "train --out=", "train --data=", "evaluate --checkpoint="})
     void badValuesExitWithCode2AndOneLine(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.split(" ");
         Run r = run(args);
@@ -110,6 +110,8 @@ class CliTest {
 
     @Test
     void errorMessagesNameTheOptionTheExpectationAndTheValue() {
+        assertThat(run("train", "--out=", "--data=").err()).startsWith("plstm-mnist: Invalid value for option '--out': "
+                + "expected a path, got an empty one");
         assertThat(run("train", "--hidden", "0").err()).startsWith(
                 "plstm-mnist: --hidden: expected an integer >= 1, got 0 (see 'plstm-mnist train --help')");
         assertThat(run("train", "--layout", "diagonal").err()).contains("--layout: expected pixel or row, got "
@@ -225,12 +227,21 @@ class CliTest {
         assertThat(mismatch.err()).contains(pixel + ": its training configuration says the pixel layout (1 input(s) "
                 + "per step) but its model takes 28; the file is inconsistent");
         // an optimiser learning rate that contradicts the training configuration
-        Path lr = edit(ck, "optimizer.learning_rate", "1.0E308", true);
+        Path lr = edit(ck, "optimizer.learning_rate", "0.5", true);
         Run lrRun = run("train", "--resume", lr.toString(), "--epochs", "2", "--out", dir.resolve("lr").toString(),
                 "--no-progress", "--threads", "2");
         assertThat(lrRun.code()).isEqualTo(2);
-        assertThat(lrRun.err()).contains("--resume: " + lr + ": the checkpoint's optimizer learning rate is 1.0E308 "
+        assertThat(lrRun.err()).contains("--resume: " + lr + ": the checkpoint's optimizer learning rate is 0.5 "
                 + "but its training configuration gives 0.001; the file is inconsistent");
+        // one that no optimiser takes (float arithmetic) is refused as the checkpoint is read
+        Path hugeLr = edit(ck, "optimizer.learning_rate", "1.0E308", true);
+        Run hugeLrRun = run("train", "--resume", hugeLr.toString(), "--epochs", "2", "--out",
+                dir.resolve("lr").toString(), "--no-progress", "--threads", "2");
+        System.out.println("[huge lr] -> " + hugeLrRun.err().strip());
+        assertThat(hugeLrRun.code()).isEqualTo(2);
+        assertThat(hugeLrRun.errLines()).hasSize(1);
+        assertThat(hugeLrRun.err()).contains("learningRate: expected a value > 0 and <= 3.4028235E38 (float's "
+                + "largest), got 1.0E308");
         assertThat(dir.resolve("lr")).as("the directory made for the run is removed again").doesNotExist();
         // --resume into another run's directory is refused (it replaced that run's files)
         Path other = dir.resolve("other");
