@@ -168,6 +168,10 @@ public final class EventsTrainCommand implements Callable<Integer> {
             throw ModelOptions.bad(spec, "--test: expected a fraction in [0, 1) with --validation + --test < 1, got "
                     + test + " (with --validation " + validation + ")");
         }
+        if (features != null && (features.isEmpty() || features.stream().anyMatch(String::isBlank))) {
+            throw ModelOptions.bad(spec, "--features: expected column names separated by commas, got '"
+                    + String.join(",", features) + "'");
+        }
         Map<String, String> named = new LinkedHashMap<>();
         named.put("--task", task);
         named.put("--model", model);
@@ -248,9 +252,12 @@ public final class EventsTrainCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf(Locale.ROOT, "done: test %s %.4f (baseline %.4f), test loss %.4f; files "
                     + "in %s%n", metric, r.test().metric(), EventTrainer.baseline(trainer.prepared()), r.test().loss(),
                     dir);
-        } else {
+        } else if (trainer.prepared().validation().size() > 0) {
             spec.commandLine().getOut().printf(Locale.ROOT, "done: validation %s %.4f; files in %s%n", metric,
                     r.last().validationMetric(), dir);
+        } else {
+            spec.commandLine().getOut().printf(Locale.ROOT, "done: no validation or test set (--validation and --test "
+                    + "are 0); files in %s%n", dir);
         }
         spec.commandLine().getOut().flush();
         return 0;

@@ -348,9 +348,12 @@ public final class EventTrainer {
                 Epoch e = runEpoch(epoch, trainer, metrics, lastGood);
                 history.add(e);
                 String name = config.regression() ? "rmse" : "acc";
-                out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f %s %.4f | validation loss %.4f %s %.4f | %.1f s "
-                                + "(%.0f sequences/s)%n", epoch, config.epochs(), e.trainLoss(), name, e.trainMetric(),
-                        e.validationLoss(), name, e.validationMetric(), e.seconds(), e.sequencesPerSecond());
+                String validation = prepared.validation().size() == 0 ? "no validation set"
+                        : String.format(Locale.ROOT, "validation loss %.4f %s %.4f", e.validationLoss(), name,
+                                e.validationMetric());
+                out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f %s %.4f | %s | %.1f s (%.0f sequences/s)%n",
+                        epoch, config.epochs(), e.trainLoss(), name, e.trainMetric(), validation, e.seconds(),
+                        e.sequencesPerSecond());
                 if (epoch == config.epochs() && prepared.test().size() > 0) {
                     test = score(trainer, prepared.test(), config.batch(), prepared.stats());
                     long it = trainer.optimizer().iterations();

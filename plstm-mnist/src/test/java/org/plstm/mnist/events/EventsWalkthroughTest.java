@@ -287,5 +287,22 @@ class EventsWalkthroughTest {
         assertThat(tiny.err()).contains("memory limit", "(--max-memory)");
         Run help = run("events", "--help");
         assertThat(help.out()).contains("generate", "train", "evaluate", "predict");
+        // an empty --features was the CSV reader's IllegalArgumentException "features[]: ...", exit code 1
+        Run features = run("events", "train", "--data", csv.toString(), "--features=");
+        assertThat(features.code()).isEqualTo(Main.USAGE);
+        assertThat(features.err()).contains("--features: expected column names separated by commas, got ''");
+    }
+
+    /** Without validation and test sets there is nothing to report but training: no "validation accuracy NaN". */
+    @Test
+    void aRunWithoutValidationOrTestSetsSaysSo() {
+        Path csv = dir.resolve("freq.csv");
+        assertThat(run("events", "generate", "--out", csv.toString(), "--sequences", "100", "--seed", "7").code())
+                .isZero();
+        Run t = run("events", "train", "--data", csv.toString(), "--features", "x", "--epochs", "1", "--validation",
+                "0", "--test", "0", "--threads", "2", "--out", dir.resolve("nv").toString(), "--no-progress");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("| no validation set |", "done: no validation or test set (--validation and "
+                + "--test are 0); files in ").doesNotContain("NaN");
     }
 }
