@@ -220,6 +220,13 @@ public final class RunSupport {
      * @throws IllegalArgumentException if the JSON is malformed, not an object, or a value is invalid
      */
     static <T> T readConfig(String json, Class<T> type, String what) {
+        String from = trainerCommand(json);
+        String expected = type == TrainConfig.class ? "train" : type == EventConfig.class ? "events train" : null;
+        if (from != null && (expected != null ? !from.equals(expected)
+                : !from.equals(TaskConfig.FREQ) && !from.equals(TaskConfig.EVENT_MNIST))) {
+            throw new IllegalArgumentException("training configuration: expected " + what + ", got one of '"
+                    + from + "' (resume it with that command)");
+        }
         try {
             T c = CONFIG_JSON.readValue(json, type);
             if (c == null) {
@@ -233,6 +240,37 @@ public final class RunSupport {
             throw new IllegalArgumentException("training configuration: expected " + what + ", got: "
                     + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * The command whose checkpoints carry a training configuration shaped like {@code json}, recognised by a field
+     * only that command's configuration has: {@code layout} ({@code train}), {@code timeColumn}
+     * ({@code events train}), {@code sampling} (the paper tasks, named by their {@code task}).
+     *
+     * @param json a checkpoint's training configuration
+     * @return {@code train}, {@code events train}, {@code freq} or {@code event-mnist}, or null if none is recognised
+     */
+    static String trainerCommand(String json) {
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+            n = CONFIG_JSON.readTree(json);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return null;
+        }
+        if (n == null || !n.isObject()) {
+            return null;
+        }
+        if (n.has("layout")) {
+            return "train";
+        }
+        if (n.has("timeColumn")) {
+            return "events train";
+        }
+        if (n.has("sampling") && n.path("task").isTextual()) {
+            String task = n.path("task").asText();
+            return task.equals(TaskConfig.FREQ) || task.equals(TaskConfig.EVENT_MNIST) ? task : null;
+        }
+        return null;
     }
 
     private static final ObjectMapper CONFIG_JSON = JsonMapper.builder().build();

@@ -282,6 +282,11 @@ public record TrainConfig(
      * @throws IllegalArgumentException if the JSON is malformed or a value is invalid
      */
     public static TrainConfig fromJson(String json) {
+        String from = RunSupport.trainerCommand(json);
+        if (from != null && !from.equals("train")) {
+            throw new IllegalArgumentException("training configuration: expected one of sequential MNIST's train, "
+                    + "got one of '" + from + "' (resume it with that command)");
+        }
         try {
             TrainConfig c = JSON.readValue(json, TrainConfig.class);
             if (c == null) {

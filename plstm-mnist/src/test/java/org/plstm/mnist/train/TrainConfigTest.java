@@ -78,4 +78,34 @@ class TrainConfigTest {
         assertThatThrownBy(() -> Layout.parse("column")).hasMessage("layout: expected pixel or row, got column");
         assertThatThrownBy(() -> ModelKind.parse("gru")).hasMessage("model: expected plstm or lstm, got gru");
     }
+
+    /**
+     * A checkpoint of another command is named as such (an adversarial session got "layout: expected pixel or row,
+     * got null" from train --resume with an events checkpoint, and a NullPointerException in the message the other
+     * way round).
+     */
+    @Test
+    void aConfigurationOfAnotherCommandIsNamedAsSuch() {
+        String events = "{\"task\":\"classification\",\"model\":\"plstm\",\"idColumn\":\"seq\","
+                + "\"timeColumn\":\"t\",\"features\":[\"x\"],\"labelColumn\":\"label\"}";
+        assertThat(RunSupport.trainerCommand(events)).isEqualTo("events train");
+        assertThatThrownBy(() -> TrainConfig.fromJson(events)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("training configuration: expected one of sequential MNIST's train, got one of 'events "
+                        + "train' (resume it with that command)");
+        String mnist = TrainConfig.defaults().toJson();
+        assertThat(RunSupport.trainerCommand(mnist)).isEqualTo("train");
+        assertThatThrownBy(() -> EventConfig.fromJson(mnist)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("training configuration: expected an event training configuration, got one of 'train' "
+                        + "(resume it with that command)");
+        assertThatThrownBy(() -> TaskConfig.fromJson(mnist))
+                .hasMessage("training configuration: expected a configuration of freq or event-mnist, got one of "
+                        + "'train' (resume it with that command)");
+        String freq = "{\"task\":\"freq\",\"sampling\":\"async\"}";
+        assertThat(RunSupport.trainerCommand(freq)).isEqualTo("freq");
+        assertThatThrownBy(() -> EventConfig.fromJson(freq)).hasMessageEndingWith("got one of 'freq' (resume it with "
+                + "that command)");
+        assertThat(RunSupport.trainerCommand("null")).isNull();
+        assertThat(RunSupport.trainerCommand("{\"a\":1}")).isNull();
+        assertThat(RunSupport.trainerCommand("{not json")).isNull();
+    }
 }
