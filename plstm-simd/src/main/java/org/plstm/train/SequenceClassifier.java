@@ -271,8 +271,22 @@ public final class SequenceClassifier {
         return org.plstm.ModelSummary.table(layers, dense);
     }
 
+    /** @return {@link #describe describe(Task.CLASSIFICATION)} */
     @Override
     public String toString() {
+        return describe(Task.CLASSIFICATION);
+    }
+
+    /**
+     * A one-line description, e.g. {@code SequenceClassifier[PLSTM(1->32) Dense(32->10) softmax]}.
+     *
+     * @param task what the model is trained for: the head's output is a softmax for {@link Task#CLASSIFICATION}
+     *             and the dense layer's value itself for {@link Task#REGRESSION} ({@link ClassifierTrainer#stepRegression})
+     * @return the layers and the head
+     * @throws IllegalArgumentException if {@code task} is null
+     */
+    public String describe(Task task) {
+        Check.notNull("task", task);
         StringBuilder sb = new StringBuilder("SequenceClassifier[");
         for (PhasedLstmParams p : layers) {
             PhasedLstmConfig c = p.config();
@@ -280,6 +294,6 @@ public final class SequenceClassifier {
                     .append(") ");
         }
         return sb.append("Dense(").append(dense.inputSize()).append("->").append(dense.outputSize())
-                .append(") softmax]").toString();
+                .append(task == Task.REGRESSION ? ") linear]" : ") softmax]").toString();
     }
 }

@@ -24,6 +24,17 @@ class SequenceClassifierTest {
     }
 
     @Test
+    void describesTheHeadAsTheTaskUsesIt() {
+        List<PhasedLstmConfig> cfg = List.of(PhasedLstmConfig.builder(4, 8).build(),
+                PhasedLstmConfig.builder(8, 8).timeGate(false).build());
+        SequenceClassifier m = SequenceClassifier.initialize(cfg, 1, TimeGateInit.KERAS, 3);
+        assertThat(m.describe(Task.REGRESSION)).isEqualTo("SequenceClassifier[PLSTM(4->8) LSTM(8->8) Dense(8->1) linear]");
+        assertThat(m.describe(Task.CLASSIFICATION)).isEqualTo(m.toString())
+                .isEqualTo("SequenceClassifier[PLSTM(4->8) LSTM(8->8) Dense(8->1) softmax]");
+        assertThatThrownBy(() -> m.describe(null)).hasMessageStartingWith("task:");
+    }
+
+    @Test
     void initializeUsesDerivedSeedsDeterministically() {
         List<PhasedLstmConfig> cfg = SequenceClassifier.stack(PhasedLstmConfig.builder(2, 4).build(), 2);
         SequenceClassifier a = SequenceClassifier.initialize(cfg, 3, TimeGateInit.KERAS, 42);

@@ -34,6 +34,7 @@ import org.plstm.train.EvalResult;
 import org.plstm.train.Fit;
 import org.plstm.train.LabeledSequence;
 import org.plstm.train.SequenceClassifier;
+import org.plstm.train.Task;
 import org.plstm.train.TrainStepResult;
 
 /**
@@ -325,7 +326,8 @@ public final class EventTrainer {
         try (Engine engine = Backend.named(config.engine()).newEngine(config.threads())) {
             ClassifierTrainer trainer = new ClassifierTrainer(engine, model, optimizer, config.clip());
             out.printf(Locale.ROOT, "%s %s: %s, %d parameters; %d features %s; %d sequences (%d events): %d training, "
-                            + "%d validation, %d test; %s; engine %s%n", config.model(), config.task(), model,
+                            + "%d validation, %d test; %s; engine %s%n", config.model(), config.task(),
+                    model.describe(config.regression() ? Task.REGRESSION : Task.CLASSIFICATION),
                     model.parameterCount(), data.inputSize(), data.featureNames(), data.sequences().size(),
                     data.events(), prepared.train().size(), prepared.validation().size(), prepared.test().size(),
                     RunSupport.optimizerSummary(config.optimizer(), config.learningRate(), config.schedule(),

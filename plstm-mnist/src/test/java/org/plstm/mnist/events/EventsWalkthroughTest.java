@@ -147,6 +147,7 @@ class EventsWalkthroughTest {
                 "regression", "--epochs", "8", "--lr", "0.01", "--threads", "2", "--out", out.toString(),
                 "--no-progress");
         assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("->1) linear]").doesNotContain("softmax");
         double rmse = number(t.out(), "done: test RMSE ([0-9.]+)");
         double baseline = number(t.out(), "\\(baseline ([0-9.]+)\\)");
         System.out.printf("regression walkthrough: test RMSE %.3f ms, predicting the mean %.3f ms%n", rmse, baseline);
