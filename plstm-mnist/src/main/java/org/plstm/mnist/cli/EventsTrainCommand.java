@@ -229,23 +229,24 @@ public final class EventsTrainCommand implements Callable<Integer> {
         Path dir = TrainCommand.outDir(spec, out, overwrite, resume, true);
         spec.commandLine().getOut().println("output: " + dir);
         EventTrainer trainer;
-        try {
-            trainer = new EventTrainer(config, events, dir, spec.commandLine().getOut(), engine.progressBar());
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--data: " + data + ": " + e.getMessage());
-        }
         EventTrainer.Result r;
+        boolean wrote = false;
         try {
-            r = trainer.run(loaded, resume);
-        } catch (MnistTrainer.ResumeException e) {
-            if (!existed) {
-                try (var files = Files.list(dir)) {
-                    if (files.findAny().isEmpty()) {
-                        Files.deleteIfExists(dir);
-                    }
-                }
+            try {
+                trainer = new EventTrainer(config, events, dir, spec.commandLine().getOut(), engine.progressBar());
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--data: " + data + ": " + e.getMessage());
             }
-            throw new ParameterException(spec.commandLine(), "--resume: " + resume + ": " + e.getMessage());
+            try {
+                r = trainer.run(loaded, resume);
+            } catch (MnistTrainer.ResumeException e) {
+                throw new ParameterException(spec.commandLine(), "--resume: " + resume + ": " + e.getMessage());
+            }
+            wrote = true;
+        } finally {
+            if (!wrote && !existed) {
+                TrainCommand.removeIfEmpty(dir); // made for this run, still empty
+            }
         }
         String metric = config.regression() ? "RMSE" : "accuracy";
         if (r.test() != null) {

@@ -113,6 +113,22 @@ public final class TrainCommand implements Callable<Integer> {
         return out.toRealPath();
     }
 
+    /**
+     * Removes {@code dir} if it is empty: the directory a run made for itself, when the run failed before writing
+     * anything into it (bad data, a checkpoint that cannot be resumed), so that no empty run directory is left.
+     *
+     * @param dir the run's directory
+     */
+    static void removeIfEmpty(Path dir) {
+        try (var files = Files.list(dir)) {
+            if (files.findAny().isEmpty()) {
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            // best effort: the run's own error is what the user needs to see
+        }
+    }
+
     /** Whether {@code dir} is the directory that holds {@code file} (after resolving links). */
     private static boolean sameDirectory(Path dir, Path file) {
         try {
@@ -208,21 +224,23 @@ public final class TrainCommand implements Callable<Integer> {
         }
         boolean existed = out != null && Files.isDirectory(out);
         Path dir = outDir(spec, out, overwrite, resume, true); // refused before the data is loaded
-        Mnist mnist = runtime.load();
-        spec.commandLine().getOut().println("output: " + dir);
-        MnistTrainer trainer = new MnistTrainer(config, mnist, dir, spec.commandLine().getOut(), runtime.progressBar());
         RunResult r;
+        boolean wrote = false;
         try {
-            r = trainer.run(loaded, resume);
-        } catch (MnistTrainer.ResumeException e) {
-            if (!existed) {
-                try (var files = Files.list(dir)) {
-                    if (files.findAny().isEmpty()) {
-                        Files.deleteIfExists(dir); // made for this run, still empty
-                    }
-                }
+            Mnist mnist = runtime.load();
+            spec.commandLine().getOut().println("output: " + dir);
+            MnistTrainer trainer = new MnistTrainer(config, mnist, dir, spec.commandLine().getOut(),
+                    runtime.progressBar());
+            try {
+                r = trainer.run(loaded, resume);
+            } catch (MnistTrainer.ResumeException e) {
+                throw new ParameterException(spec.commandLine(), "--resume: " + resume + ": " + e.getMessage());
             }
-            throw new ParameterException(spec.commandLine(), "--resume: " + resume + ": " + e.getMessage());
+            wrote = true;
+        } finally {
+            if (!wrote && !existed) {
+                removeIfEmpty(dir);
+            }
         }
         spec.commandLine().getOut().printf(java.util.Locale.ROOT, "done: test accuracy %.4f, test loss %.4f; files in %s%n",
                 r.last().testAccuracy(), r.last().testLoss(), dir.toAbsolutePath());

@@ -292,6 +292,14 @@ class EventsWalkthroughTest {
         Run features = run("events", "train", "--data", csv.toString(), "--features=");
         assertThat(features.code()).isEqualTo(Main.USAGE);
         assertThat(features.err()).contains("--features: expected column names separated by commas, got ''");
+        // a run that fails before writing anything leaves no empty directory behind
+        Path two = dir.resolve("two.csv");
+        Files.writeString(two, "seq,t,x,label\na,1,0.5,0\na,2,0.1,0\nb,1,0.3,1\nb,2,0.2,1\n");
+        Run split = run("events", "train", "--data", two.toString(), "--validation", "0.5", "--test", "0.4", "--out",
+                dir.resolve("never").toString());
+        assertThat(split.code()).isEqualTo(Main.USAGE);
+        assertThat(split.err()).contains("expected enough sequences for a training set, got 2 (validation 1, test 1)");
+        assertThat(dir.resolve("never")).doesNotExist();
     }
 
     /** Without validation and test sets there is nothing to report but training: no "validation accuracy NaN". */
