@@ -53,8 +53,8 @@ public final class Main {
         } catch (OutOfMemoryError e) {
             // An Error passes picocli's handlers. The model, batch or data set does not fit in the heap.
             err.println("plstm-mnist: out of memory (" + e.getMessage() + ", heap limit "
-                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB): use a smaller --hidden or --batch, or "
-                    + "give the JVM more heap (-Xmx)");
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB): use a smaller model or data set (--hidden, --layers, --batch, or the "
+                    + "sample counts such as --train-samples), or give the JVM more heap (-Xmx)");
             err.flush();
             return FAILED;
         }
