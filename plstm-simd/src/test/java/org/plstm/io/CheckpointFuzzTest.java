@@ -2,7 +2,6 @@ package org.plstm.io;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -53,19 +52,9 @@ class CheckpointFuzzTest {
     }
 
     /** One file per JVM, rewritten for each input (fuzzing runs millions of inputs). */
-    private static final Path INPUT = tempFile("plstm-fuzz-input-");
+    private static final Path INPUT = FuzzFiles.tempFile("plstm-fuzz-input-", ".safetensors");
     /** The round trip's file. */
-    private static final Path COPY = tempFile("plstm-fuzz-copy-");
-
-    private static Path tempFile(String prefix) {
-        try {
-            Path f = Files.createTempFile(prefix, ".safetensors");
-            f.toFile().deleteOnExit();
-            return f;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    private static final Path COPY = FuzzFiles.tempFile("plstm-fuzz-copy-", ".safetensors");
 
     /**
      * {@link Safetensors#decode}: returns or throws {@link CheckpointFormatException}. What it returns describes the

@@ -2,7 +2,6 @@ package org.plstm.io;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -30,19 +29,9 @@ class NpzFuzzTest {
     static final int MAX_MESSAGE = 4096;
 
     /** One file per JVM, rewritten for each input (fuzzing runs millions of inputs). */
-    private static final Path INPUT = tempFile("plstm-fuzz-npz-input-");
+    private static final Path INPUT = FuzzFiles.tempFile("plstm-fuzz-npz-input-", ".npz");
     /** The round trip's file. */
-    private static final Path COPY = tempFile("plstm-fuzz-npz-copy-");
-
-    private static Path tempFile(String prefix) {
-        try {
-            Path f = Files.createTempFile(prefix, ".npz");
-            f.toFile().deleteOnExit();
-            return f;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    private static final Path COPY = FuzzFiles.tempFile("plstm-fuzz-npz-copy-", ".npz");
 
     /**
      * {@link Npz#load} of the bytes as a file: returns or throws {@link CheckpointFormatException}. What it returns
