@@ -37,6 +37,7 @@ import org.plstm.inference.PhasedLstmModel;
 import org.plstm.inference.SessionBatch;
 import org.plstm.inference.SessionState;
 import org.plstm.inference.StreamSession;
+import org.plstm.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -121,7 +122,8 @@ public final class ThroughputBenchmark implements Callable<Integer> {
             + "(e.g. 'sessions|chained'); the first H's sessions run anyway, as the reference of the ratios.")
     java.util.regex.Pattern only;
 
-    @Option(names = "--report", description = "Also write the table to this Markdown file.")
+    @Option(names = "--report", description = "Also write the table to this Markdown file (replaced atomically "
+            + "at the end; its directory must exist).")
     Path report;
 
     /** A benchmark with no options set yet (picocli sets them from the command line). */
@@ -157,7 +159,9 @@ public final class ThroughputBenchmark implements Callable<Integer> {
     }
 
     /**
-     * Refuses bad option values before any work.
+     * Refuses bad option values before any work: the numbers' ranges, an {@code --hidden} whose model could not be
+     * built (its configuration's own check), a {@code --report} that could not be written at the end (its directory
+     * missing or not writable, or the report itself a directory or not a regular file).
      *
      * @throws ParameterException naming the option, what it takes and the value given
      */
@@ -165,6 +169,13 @@ public final class ThroughputBenchmark implements Callable<Integer> {
         for (int h : hidden) {
             if (h < 1) {
                 throw bad("--hidden", "sizes >= 1", hidden);
+            }
+        }
+        for (int h : hidden) {
+            try {
+                BenchModel.config(INPUTS, h);
+            } catch (IllegalArgumentException e) {
+                throw bad("--hidden", "sizes a model can have", hidden + " (" + e.getMessage() + ")");
             }
         }
         if (keys < 1) {
@@ -183,6 +194,29 @@ public final class ThroughputBenchmark implements Callable<Integer> {
         }
         if (runs < 1) {
             throw bad("--runs", "an integer >= 1", runs);
+        }
+        if (report != null) {
+            checkReport();
+        }
+    }
+
+    /** Refuses a {@code --report} that could not be written: checked without creating or opening anything. */
+    private void checkReport() {
+        String expected = "a file in an existing, writable directory";
+        Path file = report.toAbsolutePath().normalize();
+        Path dir = file.getParent();
+        if (dir == null) {
+            throw bad("--report", expected, report + " (the root directory)");
+        } else if (!Files.exists(dir)) {
+            throw bad("--report", expected, report + " (no such directory: " + dir + ")");
+        } else if (!Files.isDirectory(dir)) {
+            throw bad("--report", expected, report + " (" + dir + " is not a directory)");
+        } else if (!Files.isWritable(dir)) {
+            throw bad("--report", expected, report + " (" + dir + " is not writable)");
+        } else if (Files.isDirectory(file)) {
+            throw bad("--report", expected, report + " (a directory)");
+        } else if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw bad("--report", expected, report + " (not a regular file: a named pipe, device or socket)");
         }
     }
 
@@ -239,7 +273,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
                 + " event(s) per key.\n\n";
         System.out.println(header + table);
         if (report != null) {
-            Files.writeString(report, header + table + "\n");
+            AtomicFiles.writeString(report, header + table + "\n");
         }
         return 0;
     }
@@ -477,9 +511,17 @@ public final class ThroughputBenchmark implements Callable<Integer> {
      * @param hidden hidden units {@code H}
      */
     record BenchModel(int inputs, int hidden) implements ModelSource {
+        /**
+         * The layer's configuration; {@link ThroughputBenchmark#check()} builds it to refuse an {@code --hidden} it
+         * rejects.
+         */
+        static PhasedLstmConfig config(int inputs, int hidden) {
+            return PhasedLstmConfig.builder(inputs, hidden).build();
+        }
+
         @Override
         public PhasedLstmModel load() {
-            PhasedLstmConfig cfg = PhasedLstmConfig.builder(inputs, hidden).build();
+            PhasedLstmConfig cfg = config(inputs, hidden);
             return PhasedLstmModel.of(List.of(PhasedLstmParams.initialize(cfg, TimeGateInit.PAPER, 3)), null);
         }
     }

@@ -1,5 +1,6 @@
 package org.plstm.flink.example;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -16,7 +17,9 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
+import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.local.LocalFileSystem;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -49,9 +52,10 @@ import picocli.CommandLine.Spec;
  * order by one reader), times not going backwards (an earlier event is rejected, with the reason).
  *
  * <p>Bad options are refused on the client, before the job is submitted: a value out of range, an {@code --input}
- * or {@code --model-uri} its file system says does not exist (when the client can reach that file system), a
- * {@code --model} that is not a readable checkpoint. The job restarts a failed task {@code --restarts} times (1 s
- * apart), then fails; exit codes and error lines as {@link CommandLines} describes.
+ * its file system says does not exist, a {@code --model-uri} it says is not a regular file (missing, a directory, a
+ * named pipe or device: checked without opening it, when the client can reach that file system), a {@code --model}
+ * that is not a readable checkpoint. The job restarts a failed task {@code --restarts} times (at most
+ * {@value #MAX_RESTARTS}, 1 s apart), then fails; exit codes and error lines as {@link CommandLines} describes.
  */
 @Command(name = "CsvPredictionJob", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Streams CSV events key,t,x_1..x_I through a Phased LSTM per key, on Flink, and writes "
@@ -61,6 +65,8 @@ public final class CsvPredictionJob implements Callable<Integer> {
     static final long MIN_CHECKPOINT_INTERVAL_MS = 10;
     /** The largest parallelism Flink accepts (its upper bound of the max parallelism). */
     static final int MAX_PARALLELISM = 1 << 15;
+    /** The most {@code --restarts}: a task that still fails after 100 restarts will not recover by itself. */
+    static final int MAX_RESTARTS = 100;
 
     @Spec
     CommandSpec spec;
@@ -114,7 +120,8 @@ public final class CsvPredictionJob implements Callable<Integer> {
     long checkpointMs;
 
     @Option(names = "--restarts", paramLabel = "N", defaultValue = "3",
-            description = "Restarts of a failed task, 1 s apart, before the job fails (default: ${DEFAULT-VALUE}).")
+            description = "Restarts of a failed task, 0 to 100, 1 s apart, before the job fails (default: "
+                    + "${DEFAULT-VALUE}).")
     int restarts;
 
     /** A job with no options set yet (picocli sets them from the command line). */
@@ -158,8 +165,8 @@ public final class CsvPredictionJob implements Callable<Integer> {
     }
 
     /**
-     * Refuses bad option values before anything runs: the numbers' ranges, then whether {@code --input} and
-     * {@code --model-uri} exist (skipped for a file system this client cannot reach: the tasks may).
+     * Refuses bad option values before anything runs: the numbers' ranges, then whether {@code --input} exists and
+     * {@code --model-uri} is a regular file (skipped for a file system this client cannot reach: the tasks may).
      *
      * @throws ParameterException naming the option, what it takes and the value given
      * @throws IOException        if a file system cannot answer whether a file exists
@@ -181,17 +188,21 @@ public final class CsvPredictionJob implements Callable<Integer> {
             throw bad("--checkpoint-interval-ms", ">= " + MIN_CHECKPOINT_INTERVAL_MS + " ms (Flink's least)",
                     checkpointMs);
         }
-        if (restarts < 0) {
-            throw bad("--restarts", "an integer >= 0", restarts);
+        if (restarts < 0 || restarts > MAX_RESTARTS) {
+            throw bad("--restarts", "0 to " + MAX_RESTARTS, restarts);
         }
-        mustExist("--input", input, "a CSV file or a directory of them");
+        mustExist("--input", input, "a CSV file or a directory of them", false);
         if (model.uri != null) {
-            mustExist("--model-uri", model.uri, "a checkpoint");
+            mustExist("--model-uri", model.uri, "a checkpoint", true);
         }
     }
 
-    /** Refuses {@code location} if its file system, reachable from here, says it does not exist. */
-    private void mustExist(String option, String location, String expected) throws IOException {
+    /**
+     * Refuses {@code location} if its file system, reachable from here, says it does not exist, or, with
+     * {@code regularFile}, that it is not a regular file. Nothing is opened: a named pipe would block its reader.
+     */
+    private void mustExist(String option, String location, String expected, boolean regularFile)
+            throws IOException {
         org.apache.flink.core.fs.Path path;
         try {
             path = new org.apache.flink.core.fs.Path(location);
@@ -204,8 +215,26 @@ public final class CsvPredictionJob implements Callable<Integer> {
         } catch (IOException e) {
             return; // a file system this client does not have (e.g. without its plugin): the tasks may have it
         }
-        if (!fs.exists(path)) {
+        if (fs instanceof LocalFileSystem local) {
+            // Flink's local file status has no "other" kind: a named pipe or device would pass as a file.
+            Path file = local.pathToFile(path).toPath();
+            if (!Files.exists(file)) {
+                throw bad(option, expected, location + " (no such file or directory)");
+            } else if (regularFile && Files.isDirectory(file)) {
+                throw bad(option, expected, location + " (a directory)");
+            } else if (regularFile && !Files.isRegularFile(file)) {
+                throw bad(option, expected, location + " (not a regular file: a named pipe, device or socket)");
+            }
+            return;
+        }
+        FileStatus status;
+        try {
+            status = fs.getFileStatus(path);
+        } catch (FileNotFoundException e) {
             throw bad(option, expected, location + " (no such file or directory)");
+        }
+        if (regularFile && status.isDir()) {
+            throw bad(option, expected, location + " (a directory)");
         }
     }
 

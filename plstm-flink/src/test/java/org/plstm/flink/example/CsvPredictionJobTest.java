@@ -8,13 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -182,7 +186,9 @@ class CsvPredictionJobTest {
         "--parallelism=0               | --parallelism: expected 1 to 32768, got 0",
         "--checkpoint-interval-ms=0    | --checkpoint-interval-ms: expected >= 10 ms (Flink's least), got 0",
         "--checkpoint-interval-ms=9    | --checkpoint-interval-ms: expected >= 10 ms (Flink's least), got 9",
-        "--restarts=-1                 | --restarts: expected an integer >= 0, got -1",
+        "--restarts=-1                 | --restarts: expected 0 to 100, got -1",
+        "--restarts=101                | --restarts: expected 0 to 100, got 101",
+        "--restarts=2147483647         | --restarts: expected 0 to 100, got 2147483647",
         "--max-batch=zz                | Invalid value for option '--max-batch': 'zz' is not an int",
         "--input=NONE                  | --input: expected a CSV file or a directory of them, got NONE (no such file "
                 + "or directory)",
@@ -193,9 +199,21 @@ class CsvPredictionJobTest {
         "--model-uri=NONE,--raw-features | --model-uri: expected a checkpoint, got NONE (no such file or directory)",
         "--model-uri=TEXT              | --model-uri TEXT: expected a checkpoint, got a file that is not one (TEXT: not a "
                 + "safetensors file: ...",
+        "--model-uri=DIR               | --model-uri: expected a checkpoint, got DIR (a directory)",
+        "--model-uri=EMPTY,--raw-features | --model-uri: expected a checkpoint, got EMPTY (a directory)",
+        "--model-uri=file://EMPTY,--raw-features | --model-uri: expected a checkpoint, got file://EMPTY (a directory)",
+        "--model-uri=FIFO              | --model-uri: expected a checkpoint, got FIFO (not a regular file: a named pipe, "
+                + "device or socket)",
+        "--model-uri=FIFO,--raw-features | --model-uri: expected a checkpoint, got FIFO (not a regular file: a named "
+                + "pipe, device or socket)",
+        "--model-uri=file://FIFO,--raw-features | --model-uri: expected a checkpoint, got file://FIFO (not a regular "
+                + "file: a named pipe, device or socket)",
     })
+    // a named pipe opened for reading would block for ever: fail instead
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aBadOptionIsRefusedOnTheClientInOneLineWithExitCode2(String options, String problem) throws Exception {
         Map<String, String> files = files();
+        Assumptions.assumeTrue(!options.contains("FIFO") || files.containsKey("FIFO"), "mkfifo is not available");
         List<String> args = new ArrayList<>();
         for (String option : options.split(",")) {
             args.add(substitute(option, files));
@@ -221,15 +239,29 @@ class CsvPredictionJobTest {
         assertThat(out.toString()).isEmpty();
     }
 
-    /** The files the bad-option cases name: a checkpoint, a CSV file, a text file, a directory, a missing path. */
+    /**
+     * The files the bad-option cases name: a checkpoint, a CSV file, a text file, a directory, an empty directory, a
+     * missing path, and a named pipe where {@code mkfifo} can make one.
+     */
     private Map<String, String> files() throws Exception {
         Path model = dir.resolve("m.safetensors");
         Checkpoint.save(model, SequenceClassifier.initialize(List.of(PhasedLstmConfig.builder(2, 4).build()), 2,
                 TimeGateInit.PAPER, 1).weights(), null, 0, null, Map.of());
         Path input = Files.writeString(dir.resolve("in.csv"), "k,0.5,1,2\n");
         Path text = Files.writeString(dir.resolve("text.safetensors"), "not a checkpoint");
-        return Map.of("MODEL", model.toString(), "INPUT", input.toString(), "TEXT", text.toString(), "DIR",
-                dir.toString(), "NONE", dir.resolve("none.csv").toString());
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        Map<String, String> files = new HashMap<>(Map.of("MODEL", model.toString(), "INPUT", input.toString(),
+                "TEXT", text.toString(), "DIR", dir.toString(), "EMPTY", empty.toString(), "NONE",
+                dir.resolve("none.csv").toString()));
+        Path fifo = dir.resolve("fifo.safetensors");
+        try {
+            if (new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0) {
+                files.put("FIFO", fifo.toString());
+            }
+        } catch (java.io.IOException e) {
+            // no mkfifo here: the cases naming a FIFO are skipped
+        }
+        return files;
     }
 
     private static String substitute(String s, Map<String, String> files) {
