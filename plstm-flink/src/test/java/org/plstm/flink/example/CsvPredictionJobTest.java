@@ -202,8 +202,8 @@ class CsvPredictionJobTest {
         "--model-uri=DIR               | --model-uri: expected a checkpoint, got DIR (a directory)",
         "--model-uri=EMPTY,--raw-features | --model-uri: expected a checkpoint, got EMPTY (a directory)",
         "--model-uri=file://EMPTY,--raw-features | --model-uri: expected a checkpoint, got file://EMPTY (a directory)",
-        "--model-uri=FIFO              | --model-uri: expected a checkpoint, got FIFO (not a regular file: a named pipe, "
-                + "device or socket)",
+        "--model-uri=FIFO              | --model-uri: expected a checkpoint, got FIFO (not a regular file: a named "
+                + "pipe, device or socket)",
         "--model-uri=FIFO,--raw-features | --model-uri: expected a checkpoint, got FIFO (not a regular file: a named "
                 + "pipe, device or socket)",
         "--model-uri=file://FIFO,--raw-features | --model-uri: expected a checkpoint, got file://FIFO (not a regular "
