@@ -10,14 +10,15 @@ import org.plstm.Check;
  * optimiser's order). {@code org.plstm.optim.Optimizer} turns it into an optimiser and back.
  *
  * @param name         {@code rmsprop}, {@code adam} or {@code sgd}
- * @param learningRate the learning rate, {@code > 0} and at most {@link Float#MAX_VALUE}
+ * @param learningRate the learning rate, in float's positive range
+ *                     ({@link org.plstm.optim.Optimizer#validLearningRate})
  * @param iterations   steps taken, {@code >= 0}
  * @param slots        the state arrays (empty before the first step)
  */
 public record OptimizerState(String name, double learningRate, long iterations, List<float[]> slots) {
     /**
      * @throws IllegalArgumentException if {@code name} is not a known optimiser, the learning rate is not in
-     *     {@code (0, Float.MAX_VALUE]}, {@code iterations < 0}, or {@code slots} is null
+     *     {@code [Float.MIN_VALUE, Float.MAX_VALUE]}, {@code iterations < 0}, or {@code slots} is null
      */
     public OptimizerState {
         Check.notNull("name", name);
@@ -25,9 +26,9 @@ public record OptimizerState(String name, double learningRate, long iterations, 
         if (slotNames(name) == null) {
             throw new IllegalArgumentException("name: expected rmsprop, adam or sgd, got " + name);
         }
-        if (!(learningRate > 0 && learningRate <= Float.MAX_VALUE)) {
-            throw new IllegalArgumentException("learningRate: expected a value > 0 and <= " + Float.MAX_VALUE
-                    + " (float's largest), got " + learningRate);
+        if (!org.plstm.optim.Optimizer.validLearningRate(learningRate)) {
+            throw new IllegalArgumentException("learningRate: expected a value in "
+                    + org.plstm.optim.Optimizer.LEARNING_RATES + ", got " + learningRate);
         }
         if (iterations < 0) {
             throw new IllegalArgumentException("iterations: expected >= 0, got " + iterations);

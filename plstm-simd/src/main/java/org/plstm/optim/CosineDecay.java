@@ -14,11 +14,11 @@ package org.plstm.optim;
  * function of the step count, so a run resumed from a checkpoint (which restores the step count) continues on the
  * same curve, bit for bit. Immutable and thread-safe.
  *
- * @param initial    the rate of step 0, {@code > 0} and at most {@link Float#MAX_VALUE}
+ * @param initial    the rate of step 0, in float's positive range ({@link org.plstm.optim.Optimizer#validLearningRate})
  * @param decaySteps the steps over which the rate decays, {@code >= 1}
  * @param alpha      the final rate as a fraction of {@code initial}, in {@code [0, 1]}; Keras' default is 0 (the rate
  *                   never reaches exactly 0 before {@code decaySteps}; at and after it, 0 is replaced by the smallest
- *                   positive double since optimisers refuse a rate of 0)
+ *                   positive float, {@link Float#MIN_VALUE}, since optimisers refuse a rate that is 0 in float)
  */
 public record CosineDecay(double initial, long decaySteps, double alpha) {
 
@@ -28,9 +28,9 @@ public record CosineDecay(double initial, long decaySteps, double alpha) {
      * @throws IllegalArgumentException naming the argument, the expected range and the value
      */
     public CosineDecay {
-        if (!(initial > 0 && initial <= Float.MAX_VALUE)) {
-            throw new IllegalArgumentException("initial: expected a learning rate > 0 and <= " + Float.MAX_VALUE
-                    + " (an optimiser's largest), got " + initial);
+        if (!Optimizer.validLearningRate(initial)) {
+            throw new IllegalArgumentException("initial: expected a learning rate in " + Optimizer.LEARNING_RATES
+                    + ", got " + initial);
         }
         if (decaySteps < 1) {
             throw new IllegalArgumentException("decaySteps: expected >= 1, got " + decaySteps);
@@ -51,7 +51,7 @@ public record CosineDecay(double initial, long decaySteps, double alpha) {
         }
         double progress = (double) Math.min(step, decaySteps) / decaySteps;
         double decayed = (1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * progress)) + alpha;
-        return Math.max(initial * decayed, Double.MIN_VALUE);
+        return Math.max(initial * decayed, Float.MIN_VALUE);
     }
 
     /**

@@ -27,30 +27,48 @@ public abstract class Optimizer {
     private long iterations;
     private List<float[]> slots;
     private int[] sizes;
+    /** The shapes of the parameters of the first step (or of {@link #restore(long, List, List)}). */
+    private int[][] shapes;
     /** The parameters and the slots as they were before the current step (allocated on the first step). */
     private float[][] backup;
 
     /**
-     * @param learningRate the step size, {@code > 0} and at most {@link Float#MAX_VALUE} (the updates are float
-     *                     arithmetic)
+     * @param learningRate the step size, in {@code [Float.MIN_VALUE, Float.MAX_VALUE]} (the updates are float
+     *                     arithmetic: a smaller rate would be 0)
      * @throws IllegalArgumentException if it is not
      */
     protected Optimizer(double learningRate) {
         this.learningRate = checkLearningRate(learningRate, 0);
     }
 
+    /** The learning rates an optimiser takes, for messages: float's positive range. */
+    public static final String LEARNING_RATES = "[" + Float.MIN_VALUE + ", " + Float.MAX_VALUE
+            + "] (float's positive range)";
+
+    /**
+     * @param rate a learning rate
+     * @return whether an optimiser takes it: {@code > 0} as a float (the updates are float arithmetic, and a rate
+     *     below {@link Float#MIN_VALUE} would round to 0) and at most {@link Float#MAX_VALUE}; false for NaN
+     */
+    public static boolean validLearningRate(double rate) {
+        return (float) rate > 0 && rate <= Float.MAX_VALUE;
+    }
+
     private static double checkLearningRate(double rate, double weightDecay) {
-        if (!(rate > 0 && rate <= Float.MAX_VALUE)) {
-            throw new IllegalArgumentException("learningRate: expected a value > 0 and <= " + Float.MAX_VALUE
-                    + " (float's largest), got " + rate);
+        if (!validLearningRate(rate)) {
+            throw new IllegalArgumentException("learningRate: expected a value in " + LEARNING_RATES + ", got "
+                    + rate);
         }
         checkShrink(rate, weightDecay);
         return rate;
     }
 
-    /** Decoupled weight decay multiplies a weight by {@code 1 − lr·wd}: at 1 or more it zeroes or flips it. */
+    /**
+     * Decoupled weight decay multiplies a weight by {@code 1 − lr·wd}, with {@code lr·wd} rounded to float as
+     * {@link #step} applies it: at 1 or more it zeroes or flips the weight.
+     */
     private static void checkShrink(double rate, double weightDecay) {
-        if (!(rate * weightDecay < 1)) {
+        if (!((float) (rate * weightDecay) < 1f)) {
             throw new IllegalArgumentException("weightDecay: expected learningRate · weightDecay < 1 (each step "
                     + "multiplies a weight matrix by 1 − learningRate · weightDecay), got " + rate + " · "
                     + weightDecay + " = " + rate * weightDecay);
@@ -82,7 +100,7 @@ public abstract class Optimizer {
      * Changes the learning rate for the following steps (a schedule; Keras {@code optimizer.learning_rate.assign});
      * the optimiser's state is kept.
      *
-     * @param rate the new step size, {@code > 0} and at most {@link Float#MAX_VALUE}
+     * @param rate the new step size, in {@code [Float.MIN_VALUE, Float.MAX_VALUE]}
      * @throws IllegalArgumentException if it is not, or if {@code rate · weightDecay() >= 1}
      */
     public void setLearningRate(double rate) {
@@ -116,10 +134,13 @@ public abstract class Optimizer {
     }
 
     /**
-     * @param name a parameter tensor's name
-     * @return whether {@link #setWeightDecay weight decay} applies to it (a weight matrix)
+     * @param name a parameter tensor's name, or null (a {@link Tensor} may have none)
+     * @return whether {@link #setWeightDecay weight decay} applies to it (a weight matrix); false for null
      */
     public static boolean decays(String name) {
+        if (name == null) {
+            return false;
+        }
         String n = name.substring(name.lastIndexOf('.') + 1);
         return n.equals("kernel") || n.equals("recurrent_kernel") || n.equals("recurrentKernel");
     }
@@ -139,47 +160,31 @@ public abstract class Optimizer {
      * One update of every parameter from its gradient (after the {@link #setWeightDecay weight decay} of the
      * weight matrices, if set).
      *
-     * @param params parameters, updated in place
-     * @param grads  gradients, same count and shapes, finite, not modified
-     * @throws IllegalArgumentException if the lists differ in size or shape, or from the first call's, or a gradient
-     *     is NaN or infinite (nothing changed)
+     * @param params parameters, updated in place; the same count and shapes, in the same order, as on the first step
+     * @param grads  gradients, as many elements as their parameters, finite, not modified
+     * @throws IllegalArgumentException if a list or an element is null, the lists differ in size, a parameter's
+     *     shape differs from the first step's, a gradient's size from its parameter's, or a gradient is NaN or
+     *     infinite; nothing is changed (a refused first step does not fix the parameter list either)
      * @throws NonFiniteUpdateException if the update made a parameter or a state value NaN or infinite: the
-     *     parameters, the state and {@link #iterations()} are as they were before the call
+     *     parameters, the state and {@link #iterations()} are as they were before the call (as they are after any
+     *     other exception during the update)
+     * @throws IllegalStateException if {@link #iterations()} has reached 2^53 (a checkpoint could not restore it)
      */
     public final void step(List<Tensor> params, List<Tensor> grads) {
-        Check.notNull("params", params);
-        Check.notNull("grads", grads);
-        if (params.size() != grads.size()) {
-            throw new IllegalArgumentException("grads: expected " + params.size() + " tensors, got " + grads.size());
+        validate(params, grads);
+        if (iterations >= MAX_ITERATIONS) {
+            throw new IllegalStateException("iterations: expected fewer than 2^53 steps (the largest count a "
+                    + "checkpoint restores exactly), got " + iterations);
         }
         if (sizes == null) {
             sizes = new int[params.size()];
+            shapes = new int[params.size()][];
             slots = new ArrayList<>();
             for (int n = 0; n < params.size(); n++) {
                 sizes[n] = params.get(n).data().length;
+                shapes[n] = params.get(n).shape().clone();
                 for (int s = 0; s < slotsPerTensor(); s++) {
                     slots.add(new float[sizes[n]]);
-                }
-            }
-        }
-        if (params.size() != sizes.length) {
-            throw new IllegalArgumentException("params: expected the " + sizes.length
-                    + " tensors of the first step, got " + params.size());
-        }
-        for (int n = 0; n < sizes.length; n++) {
-            int len = params.get(n).data().length;
-            if (len != sizes[n] || grads.get(n).data().length != sizes[n]) {
-                throw new IllegalArgumentException("params[" + n + "] (" + params.get(n).name() + "): expected "
-                        + sizes[n] + " elements as on the first step, got " + len + " (gradient "
-                        + grads.get(n).data().length + ")");
-            }
-        }
-        for (int n = 0; n < sizes.length; n++) {
-            float[] g = grads.get(n).data();
-            for (int e = 0; e < g.length; e++) {
-                if (!Float.isFinite(g[e])) { // the message is built only here: a step allocates nothing
-                    throw new IllegalArgumentException("grads[" + n + "] (" + grads.get(n).name() + "): expected "
-                            + "finite values, got " + g[e] + " at flat index " + e + "; nothing was changed");
                 }
             }
         }
@@ -198,44 +203,100 @@ public abstract class Optimizer {
         for (int k = 0; k < slots.size(); k++) {
             System.arraycopy(slots.get(k), 0, backup[sizes.length + k], 0, slots.get(k).length);
         }
-        iterations++;
-        float shrink = (float) (learningRate * weightDecay);
-        for (int n = 0; n < sizes.length; n++) {
-            float[] p = params.get(n).data();
-            if (shrink > 0 && decays(params.get(n).name())) {
-                for (int e = 0; e < p.length; e++) {
-                    p[e] -= p[e] * shrink;
+        String overflow;
+        try {
+            iterations++;
+            float shrink = (float) (learningRate * weightDecay);
+            for (int n = 0; n < sizes.length; n++) {
+                float[] p = params.get(n).data();
+                if (shrink > 0 && decays(params.get(n).name())) {
+                    for (int e = 0; e < p.length; e++) {
+                        p[e] -= p[e] * shrink;
+                    }
                 }
+                update(n, p, grads.get(n).data(), iterations);
             }
-            update(n, p, grads.get(n).data(), iterations);
-        }
-        String overflow = null;
-        for (int n = 0; n < sizes.length && overflow == null; n++) {
-            int e = firstNonFinite(params.get(n).data());
-            if (e >= 0) {
-                overflow = "params[" + n + "] (" + params.get(n).name() + ") became " + params.get(n).data()[e]
-                        + " at flat index " + e;
-            }
-        }
-        for (int k = 0; k < slots.size() && overflow == null; k++) {
-            int e = firstNonFinite(slots.get(k));
-            if (e >= 0) {
-                int n = k / slotsPerTensor();
-                overflow = "the state of params[" + n + "] (" + params.get(n).name() + ", slot "
-                        + k % slotsPerTensor() + ") became " + slots.get(k)[e] + " at flat index " + e;
-            }
+            overflow = overflow(params);
+        } catch (RuntimeException | Error e) {
+            rollBack(params);
+            throw e;
         }
         if (overflow != null) {
-            for (int n = 0; n < sizes.length; n++) {
-                System.arraycopy(backup[n], 0, params.get(n).data(), 0, sizes[n]);
-            }
-            for (int k = 0; k < slots.size(); k++) {
-                System.arraycopy(backup[sizes.length + k], 0, slots.get(k), 0, slots.get(k).length);
-            }
-            iterations--;
+            rollBack(params);
             throw new NonFiniteUpdateException(overflow + "; the step was not applied (learning rate "
                     + learningRate + ", weight decay " + weightDecay + ")");
         }
+    }
+
+    /**
+     * Everything {@link #step} checks before it changes anything (the parameter list of the first step included, so
+     * a refused first step fixes nothing). Messages are built only on failure: a step allocates nothing.
+     */
+    private void validate(List<Tensor> params, List<Tensor> grads) {
+        Check.notNull("params", params);
+        Check.notNull("grads", grads);
+        if (params.size() != grads.size()) {
+            throw new IllegalArgumentException("grads: expected " + params.size() + " tensors, got " + grads.size());
+        }
+        if (sizes != null && params.size() != sizes.length) {
+            throw new IllegalArgumentException("params: expected the " + sizes.length
+                    + " tensors of the first step, got " + params.size());
+        }
+        for (int n = 0; n < params.size(); n++) {
+            Tensor p = params.get(n);
+            Tensor g = grads.get(n);
+            if (p == null || g == null) {
+                throw new IllegalArgumentException((p == null ? "params[" : "grads[") + n + "]: expected a tensor, "
+                        + "got null");
+            }
+            if (sizes != null && !java.util.Arrays.equals(p.shape(), shapes[n])) {
+                throw new IllegalArgumentException("params[" + n + "] (" + p.name() + "): expected the shape "
+                        + java.util.Arrays.toString(shapes[n]) + " of the first step, got "
+                        + java.util.Arrays.toString(p.shape()));
+            }
+            if (g.data().length != p.data().length) {
+                throw new IllegalArgumentException("grads[" + n + "] (" + g.name() + "): expected "
+                        + p.data().length + " elements as params[" + n + "], got " + g.data().length);
+            }
+            float[] d = g.data();
+            for (int e = 0; e < d.length; e++) {
+                if (!Float.isFinite(d[e])) {
+                    throw new IllegalArgumentException("grads[" + n + "] (" + g.name() + "): expected finite values, "
+                            + "got " + d[e] + " at flat index " + e + "; nothing was changed");
+                }
+            }
+        }
+    }
+
+    /** @return null if every parameter and state value is finite, else the first one that is not, named */
+    private String overflow(List<Tensor> params) {
+        for (int n = 0; n < sizes.length; n++) {
+            int e = firstNonFinite(params.get(n).data());
+            if (e >= 0) {
+                return "params[" + n + "] (" + params.get(n).name() + ") became " + params.get(n).data()[e]
+                        + " at flat index " + e;
+            }
+        }
+        for (int k = 0; k < slots.size(); k++) {
+            int e = firstNonFinite(slots.get(k));
+            if (e >= 0) {
+                int n = k / slotsPerTensor();
+                return "the state of params[" + n + "] (" + params.get(n).name() + ", slot " + k % slotsPerTensor()
+                        + ") became " + slots.get(k)[e] + " at flat index " + e;
+            }
+        }
+        return null;
+    }
+
+    /** Puts the parameters, the state and the step count back as they were before the current step. */
+    private void rollBack(List<Tensor> params) {
+        for (int n = 0; n < sizes.length; n++) {
+            System.arraycopy(backup[n], 0, params.get(n).data(), 0, sizes[n]);
+        }
+        for (int k = 0; k < slots.size(); k++) {
+            System.arraycopy(backup[sizes.length + k], 0, slots.get(k), 0, slots.get(k).length);
+        }
+        iterations--;
     }
 
     /** @return the index of the first value of {@code a} that is NaN or infinite, or -1 if there is none */
@@ -330,6 +391,10 @@ public abstract class Optimizer {
             }
         }
         sizes = s;
+        shapes = new int[params.size()][];
+        for (int n = 0; n < params.size(); n++) {
+            shapes[n] = params.get(n).shape().clone();
+        }
         slots = copy;
         backup = null;
         iterations = savedIterations;

@@ -29,7 +29,7 @@ class CosineDecayTest {
     @Test
     void alphaZeroEndsAtTheSmallestPositiveRateWhichOptimisersAccept() {
         CosineDecay d = new CosineDecay(1e-3, 10, 0);
-        assertThat(d.rate(10)).isEqualTo(Double.MIN_VALUE);
+        assertThat(d.rate(10)).isEqualTo((double) Float.MIN_VALUE);
         Optimizer adam = new Adam(1e-3);
         d.applyTo(adam);
         assertThat(adam.learningRate()).isEqualTo(1e-3); // 0 steps taken: the initial rate

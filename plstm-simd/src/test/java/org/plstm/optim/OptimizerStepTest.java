@@ -20,8 +20,12 @@ class OptimizerStepTest {
     @Test
     void refusesLearningRatesAndEpsilonsThatFloatCannotCarry() {
         assertThatThrownBy(() -> new Sgd(1e300)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("learningRate: expected a value > 0 and <= 3.4028235E38 (float's largest), got 1.0E300");
-        assertThatThrownBy(() -> new Sgd(0)).hasMessageStartingWith("learningRate: expected a value > 0");
+                .hasMessage("learningRate: expected a value in [1.4E-45, 3.4028235E38] (float's positive range), got "
+                        + "1.0E300");
+        assertThatThrownBy(() -> new Sgd(0)).hasMessageStartingWith("learningRate: expected a value in");
+        // (float) 1e-50 == 0: every update would silently do nothing
+        assertThatThrownBy(() -> new Sgd(1e-50)).hasMessageEndingWith("got 1.0E-50");
+        assertThat(new Sgd(Float.MIN_VALUE).learningRate()).isEqualTo((double) Float.MIN_VALUE);
         assertThatThrownBy(() -> new Sgd(Double.NaN)).hasMessageEndingWith("got NaN");
         assertThatThrownBy(() -> new Adam(1e-3).setLearningRate(Double.POSITIVE_INFINITY))
                 .hasMessageEndingWith("got Infinity");
@@ -33,7 +37,10 @@ class OptimizerStepTest {
         assertThatThrownBy(() -> new RmsProp(1e-3, 0.9, 1e39)).hasMessageEndingWith("got 1.0E39");
         assertThatThrownBy(() -> new CosineDecay(1e300, 10, 0)).hasMessageStartingWith("initial: expected");
         // the schedule's floor at the end of the decay stays a valid rate
-        new CosineDecay(1e-3, 10, 0).applyTo(new Sgd(1e-3));
+        Sgd floor = new Sgd(1e-3);
+        floor.restore(10, List.of(), List.of());
+        new CosineDecay(1e-3, 10, 0).applyTo(floor);
+        assertThat(floor.learningRate()).isEqualTo((double) Float.MIN_VALUE);
         Sgd sgd = new Sgd(1e-3);
         new CosineDecay(1e-3, 1, 0).applyTo(sgd);
         assertThat(sgd.learningRate()).isEqualTo(1e-3);
@@ -47,6 +54,9 @@ class OptimizerStepTest {
                         + "matrix by 1 − learningRate · weightDecay), got 0.001 · 2000.0 = 2.0");
         sgd.setWeightDecay(10);
         assertThatThrownBy(() -> sgd.setLearningRate(0.1)).hasMessageStartingWith("weightDecay: expected");
+        // checked as applied, in float: 0.99999999 rounds to 1f and would zero every weight matrix
+        assertThatThrownBy(() -> new Sgd(1.0).setWeightDecay(0.99999999)).hasMessageStartingWith("weightDecay: ");
+        new Sgd(1.0).setWeightDecay(0.9999999);
         assertThat(sgd.learningRate()).isEqualTo(1e-3);
         assertThat(sgd.weightDecay()).isEqualTo(10);
     }
@@ -98,5 +108,54 @@ class OptimizerStepTest {
         assertThat(p.data()).containsExactly(after1);
         assertThat(rms.state().get(0)).containsExactly(state1);
         assertThat(rms.iterations()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedFirstStepFixesNothing() {
+        Tensor q0 = t("kernel", 1f, 2f);
+        Tensor q1 = t("bias", 3f, 4f, 5f);
+        Adam adam = new Adam(0.01);
+        assertThatThrownBy(() -> adam.step(java.util.Arrays.asList(q0, null), List.of(t("kernel", 0f, 0f),
+                t("bias", 0f, 0f, 0f)))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("params[1]: expected a tensor, got null");
+        assertThatThrownBy(() -> adam.step(List.of(q0), List.of(t("kernel", Float.NaN, 0f))))
+                .hasMessageStartingWith("grads[0] (kernel): expected finite values, got NaN");
+        assertThat(adam.state()).isEmpty();
+        assertThat(adam.iterations()).isZero();
+        adam.step(List.of(q0, q1), List.of(t("kernel", 0.1f, 0.1f), t("bias", 0.1f, 0.1f, 0.1f))); // the real list
+        assertThat(adam.state()).hasSize(4);
+        // the shapes are the first step's, not only the element counts
+        Tensor reshaped = new Tensor("bias", new int[] {3, 1}, q1.data());
+        assertThatThrownBy(() -> adam.step(List.of(q0, reshaped), List.of(t("kernel", 0f, 0f), t("bias", 0f, 0f, 0f))))
+                .hasMessage("params[1] (bias): expected the shape [3] of the first step, got [3, 1]");
+        assertThatThrownBy(() -> adam.step(List.of(q0, q1), List.of(t("kernel", 0f, 0f), t("bias", 0f, 0f))))
+                .hasMessage("grads[1] (bias): expected 3 elements as params[1], got 2");
+        assertThat(adam.iterations()).isEqualTo(1);
+    }
+
+    @Test
+    void aTensorWithoutANameIsNotDecayedAndTheStepStaysWhole() {
+        Tensor k = t("kernel", 1f);
+        Tensor unnamed = new Tensor(null, new int[] {1}, new float[] {1f});
+        Sgd sgd = new Sgd(0.1);
+        sgd.setWeightDecay(0.5);
+        sgd.step(List.of(k, unnamed), List.of(t("kernel", 1f), t(null, 1f)));
+        assertThat(k.data()).containsExactly(1f - 1f * 0.05f - 0.1f);
+        assertThat(unnamed.data()).containsExactly(1f - 0.1f);
+        assertThat(Optimizer.decays(null)).isFalse();
+    }
+
+    @Test
+    void theStepCountStopsAtWhatACheckpointCanRestore() {
+        Tensor p = t("kernel", 1f);
+        Sgd sgd = new Sgd(0.1);
+        sgd.restore(Optimizer.MAX_ITERATIONS - 1, List.of(), List.of(p));
+        sgd.step(List.of(p), List.of(t("kernel", 1f)));
+        assertThat(sgd.iterations()).isEqualTo(Optimizer.MAX_ITERATIONS);
+        assertThatThrownBy(() -> sgd.step(List.of(p), List.of(t("kernel", 1f))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("iterations: expected fewer than 2^53 steps (the largest count a checkpoint restores "
+                        + "exactly), got 9007199254740992");
+        Optimizer.restore(sgd.checkpointState(), List.of(p)); // its own state can be restored
     }
 }

@@ -113,8 +113,8 @@ public final class ModelOptions {
         if (!opt.equals("rmsprop") && !opt.equals("adam") && !opt.equals("sgd")) {
             throw bad(spec, "--optimizer: expected rmsprop, adam or sgd, got '" + optimizer + "'");
         }
-        if (!(lr > 0 && lr <= Float.MAX_VALUE)) {
-            throw bad(spec, "--lr: expected a number > 0 and <= " + Float.MAX_VALUE + ", got " + lr);
+        if (!org.plstm.optim.Optimizer.validLearningRate(lr)) {
+            throw bad(spec, "--lr: expected a number in " + org.plstm.optim.Optimizer.LEARNING_RATES + ", got " + lr);
         }
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw bad(spec, "--clip: expected 0 (off) or a finite number > 0, got " + clip);

@@ -146,8 +146,9 @@ public abstract class PaperTaskCommand implements Callable<Integer> {
         ModelOptions.positive(spec, "--batch", batch);
         ModelOptions.positive(spec, "--train-samples", trainSamples());
         ModelOptions.positive(spec, "--test-samples", testSamples());
-        if (!(lr > 0 && lr <= Float.MAX_VALUE)) {
-            throw ModelOptions.bad(spec, "--lr: expected a value > 0 and <= " + Float.MAX_VALUE + ", got " + lr);
+        if (!org.plstm.optim.Optimizer.validLearningRate(lr)) {
+            throw ModelOptions.bad(spec, "--lr: expected a number in " + org.plstm.optim.Optimizer.LEARNING_RATES
+                    + ", got " + lr);
         }
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw ModelOptions.bad(spec, "--clip: expected 0 (off) or a finite value > 0, got " + clip);

@@ -34,7 +34,7 @@ import org.plstm.train.SequenceClassifier;
  * @param epochs         total epochs, {@code >= 1}
  * @param batch          sequences per batch, {@code >= 1}
  * @param optimizer      {@code rmsprop}, {@code adam} or {@code sgd}
- * @param learningRate   {@code > 0} and at most {@link Float#MAX_VALUE}
+ * @param learningRate   in float's positive range ({@link org.plstm.optim.Optimizer#validLearningRate})
  * @param clip           global-norm clipping bound, {@code 0} = off
  * @param schedule       learning-rate schedule, {@code constant} or {@code cosine} (over all the run's steps,
  *                       {@link CosineDecay}); null (older checkpoints) reads as {@code constant}
@@ -94,9 +94,9 @@ public record EventConfig(String task, String model, String idColumn, String tim
         RunSupport.atLeastOne("batch", batch);
         RunSupport.atLeastOne("threads", threads);
         optimizer = RunSupport.oneOf("optimizer", optimizer, "rmsprop", "adam", "sgd");
-        if (!(learningRate > 0 && learningRate <= Float.MAX_VALUE)) {
-            throw new IllegalArgumentException("learning_rate: expected a value > 0 and <= " + Float.MAX_VALUE
-                    + ", got " + learningRate);
+        if (!org.plstm.optim.Optimizer.validLearningRate(learningRate)) {
+            throw new IllegalArgumentException("learning_rate: expected a value in "
+                    + org.plstm.optim.Optimizer.LEARNING_RATES + ", got " + learningRate);
         }
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw new IllegalArgumentException("clip: expected 0 (off) or a finite value > 0, got " + clip);

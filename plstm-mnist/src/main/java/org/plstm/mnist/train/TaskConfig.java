@@ -33,7 +33,7 @@ import org.plstm.train.SequenceClassifier;
  *                     the first that many test images, {@code <= 10000}), {@code >= 1}
  * @param threshold    {@code event-mnist}: the ink threshold in {@code [1, 255]}; {@code freq}: ignored (0)
  * @param optimizer    {@code rmsprop}, {@code adam} or {@code sgd}
- * @param learningRate {@code > 0} and at most {@link Float#MAX_VALUE}
+ * @param learningRate in float's positive range ({@link org.plstm.optim.Optimizer#validLearningRate})
  * @param clip         global-norm gradient clipping bound, {@code 0} = off
  * @param schedule     learning-rate schedule: {@code constant}, or {@code cosine} (half a cosine from
  *                     {@code learningRate} to 0 over all the run's steps, {@link CosineDecay}); null (a checkpoint
@@ -92,9 +92,9 @@ public record TaskConfig(String task, String sampling, String model, int hidden,
         RunSupport.atLeastOne("test_samples", testSamples);
         RunSupport.atLeastOne("threads", threads);
         optimizer = RunSupport.oneOf("optimizer", optimizer, "rmsprop", "adam", "sgd");
-        if (!(learningRate > 0 && learningRate <= Float.MAX_VALUE)) {
-            throw new IllegalArgumentException("learning_rate: expected a value > 0 and <= " + Float.MAX_VALUE
-                    + ", got " + learningRate);
+        if (!org.plstm.optim.Optimizer.validLearningRate(learningRate)) {
+            throw new IllegalArgumentException("learning_rate: expected a value in "
+                    + org.plstm.optim.Optimizer.LEARNING_RATES + ", got " + learningRate);
         }
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw new IllegalArgumentException("clip: expected 0 (off) or a finite value > 0, got " + clip);

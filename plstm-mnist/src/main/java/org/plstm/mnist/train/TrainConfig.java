@@ -26,7 +26,7 @@ import org.plstm.train.SequenceClassifier;
  * @param epochs         total epochs of the run, {@code >= 1}
  * @param batch          samples per batch, {@code >= 1}
  * @param optimizer      {@code rmsprop}, {@code adam} or {@code sgd} (Keras defaults besides the learning rate)
- * @param learningRate   {@code > 0} and at most {@link Float#MAX_VALUE}
+ * @param learningRate   in float's positive range ({@link org.plstm.optim.Optimizer#validLearningRate})
  * @param clip           bound for gradient clipping by global norm, {@code 0} = off, else {@code > 0}
  * @param schedule       learning-rate schedule: {@code constant}, or {@code cosine} (half a cosine from
  *                       {@code learningRate} to 0 over all the run's steps, {@link org.plstm.optim.CosineDecay});
@@ -103,9 +103,9 @@ public record TrainConfig(
         if (!List.of("rmsprop", "adam", "sgd").contains(optimizer)) {
             throw new IllegalArgumentException("optimizer: expected rmsprop, adam or sgd, got " + optimizer);
         }
-        if (!(learningRate > 0 && learningRate <= Float.MAX_VALUE)) {
-            throw new IllegalArgumentException("learning_rate: expected a value > 0 and <= " + Float.MAX_VALUE
-                    + ", got " + learningRate);
+        if (!org.plstm.optim.Optimizer.validLearningRate(learningRate)) {
+            throw new IllegalArgumentException("learning_rate: expected a value in "
+                    + org.plstm.optim.Optimizer.LEARNING_RATES + ", got " + learningRate);
         }
         if (!(clip >= 0) || Double.isInfinite(clip)) {
             throw new IllegalArgumentException("clip: expected 0 (off) or a finite value > 0, got " + clip);

@@ -240,8 +240,8 @@ class CliTest {
         System.out.println("[huge lr] -> " + hugeLrRun.err().strip());
         assertThat(hugeLrRun.code()).isEqualTo(2);
         assertThat(hugeLrRun.errLines()).hasSize(1);
-        assertThat(hugeLrRun.err()).contains("learningRate: expected a value > 0 and <= 3.4028235E38 (float's "
-                + "largest), got 1.0E308");
+        assertThat(hugeLrRun.err()).contains("learningRate: expected a value in [1.4E-45, 3.4028235E38] (float's "
+                + "positive range), got 1.0E308");
         assertThat(dir.resolve("lr")).as("the directory made for the run is removed again").doesNotExist();
         // --resume into another run's directory is refused (it replaced that run's files)
         Path other = dir.resolve("other");

@@ -251,7 +251,8 @@ class PaperTasksTest {
         assertThat(samples.err()).contains("--train-samples: expected at most 60000");
         Run lr = run("freq", "--lr", "-1", "--out", dir.resolve("e").toString());
         assertThat(lr.code()).isEqualTo(2);
-        assertThat(lr.err()).contains("--lr: expected a value > 0 and <= 3.4028235E38, got -1.0");
+        assertThat(lr.err()).contains("--lr: expected a number in [1.4E-45, 3.4028235E38] (float's positive range), "
+                + "got -1.0");
     }
 
     private static String[] cat(String[] a, String[] b) {
