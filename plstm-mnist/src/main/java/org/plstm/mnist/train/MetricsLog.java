@@ -286,8 +286,8 @@ public final class MetricsLog {
 
     /**
      * Reads a file written by {@link #write}, keeping the rows of epochs {@code <= maxEpoch} (used by
-     * {@code --resume} to carry the earlier curve over). What is read is verified, every row: 8 fields of the right
-     * types; {@code epoch >= 1} and never decreasing from row to row; {@code iteration >= 0}; {@code samples >= 0};
+     * {@code --resume} to carry the earlier curve over). Lines may end in LF or CR LF. Every row has 8 fields, a
+     * known kind and an integer epoch; the rows kept are verified further: fields of the right types; {@code epoch >= 1} and never decreasing from row to row; {@code iteration >= 0}; {@code samples >= 0};
      * a finite {@code loss >= 0} and an accuracy in {@code [0, 1]} (an {@code rmse} finite and {@code >= 0}), both
      * NaN allowed only where {@code samples} is 0 (an empty evaluation); {@code samples_per_second >= 0} (infinite
      * for a step too short for the clock); finite {@code seconds >= 0}; and the file ends with a line break, as
@@ -306,7 +306,7 @@ public final class MetricsLog {
         } catch (java.nio.charset.MalformedInputException e) {
             throw new IOException(file + ": not UTF-8 text", e);
         }
-        String[] lines = text.split("\n", -1);
+        String[] lines = text.split("\r?\n", -1); // a file edited on Windows may end its lines with CR LF
         MetricsLog log;
         if (HEADER.equals(lines[0])) {
             log = new MetricsLog("accuracy");
@@ -334,6 +334,9 @@ public final class MetricsLog {
                 }
                 Kind k = kind(f[0]);
                 int ep = Integer.parseInt(f[1]);
+                if (ep > maxEpoch) {
+                    continue; // not carried over (e.g. a later epoch of a run that diverged): not checked either
+                }
                 if (ep < lastEpoch) {
                     throw new IllegalArgumentException("epoch: expected >= " + lastEpoch + " (rows in epoch order), got "
                             + ep);
@@ -355,9 +358,7 @@ public final class MetricsLog {
                         rmse ? "a finite value >= 0" : "a value in [0, 1]", f[5]);
                 require(sps >= 0, "samples_per_second", ">= 0", f[6]);
                 require(secs >= 0 && secs < Double.POSITIVE_INFINITY, "seconds", "a finite value >= 0", f[7]);
-                if (ep <= maxEpoch) {
-                    log.add(k, ep, it, samples, loss, metric, sps, secs);
-                }
+                log.add(k, ep, it, samples, loss, metric, sps, secs);
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": line " + (n + 1) + ": " + cut(e.getMessage()), e);
             }

@@ -73,6 +73,19 @@ class MetricsLogTest {
                 .hasMessage(f + ": " + message);
     }
 
+    /** Rows after the epoch resumed from are dropped unchecked (older trainers wrote NaN on divergence); CR LF is read. */
+    @Test
+    void checksOnlyTheRowsItKeepsAndReadsCrLf() throws Exception {
+        Path f = dir.resolve("metrics.csv");
+        Files.writeString(f, MetricsLog.HEADER + "\r\nbatch,1,1,128,2.3,0.1,1234.5,0.1\r\n"
+                + "batch,2,2,128,NaN,NaN,1234.5,0.1\r\n");
+        MetricsLog kept = MetricsLog.read(f, 1);
+        assertThat(kept.size()).isEqualTo(1);
+        assertThat(kept.loss(0)).isEqualTo(2.3);
+        assertThatThrownBy(() -> MetricsLog.read(f, 2)).isInstanceOf(IOException.class)
+                .hasMessage(f + ": line 3: loss: expected a finite value >= 0, got NaN");
+    }
+
     @Test
     void acceptsWhatTheTrainersWriteForAnEmptyEvaluationAndAnInstantStep() throws Exception {
         MetricsLog m = new MetricsLog();
