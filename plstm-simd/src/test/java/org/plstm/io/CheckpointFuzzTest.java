@@ -1,5 +1,8 @@
 package org.plstm.io;
 
+import static org.plstm.io.FuzzSupport.check;
+import static org.plstm.io.FuzzSupport.checkFinite;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,7 +14,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Timeout;
@@ -52,9 +54,9 @@ class CheckpointFuzzTest {
     }
 
     /** One file per JVM, rewritten for each input (fuzzing runs millions of inputs). */
-    private static final Path INPUT = FuzzFiles.tempFile("plstm-fuzz-input-", ".safetensors");
+    private static final Path INPUT = FuzzSupport.tempFile("plstm-fuzz-input-", ".safetensors");
     /** The round trip's file. */
-    private static final Path COPY = FuzzFiles.tempFile("plstm-fuzz-copy-", ".safetensors");
+    private static final Path COPY = FuzzSupport.tempFile("plstm-fuzz-copy-", ".safetensors");
 
     /**
      * {@link Safetensors#decode}: returns or throws {@link CheckpointFormatException}. What it returns describes the
@@ -240,22 +242,6 @@ class CheckpointFuzzTest {
                 check(Arrays.equals(oa.slots().get(s), ob.slots().get(s)), () -> "optimizer slot " + slot
                         + " changed in a round trip");
             }
-        }
-    }
-
-    private static void checkFinite(String name, float[] a) {
-        for (int i = 0; i < a.length; i++) {
-            if (!Float.isFinite(a[i])) {
-                int index = i;
-                check(false, () -> name + " holds " + a[index] + " at flat index " + index);
-            }
-        }
-    }
-
-    /** A plain check: assertion libraries are slow in a loop of millions of inputs. */
-    static void check(boolean condition, Supplier<String> message) {
-        if (!condition) {
-            throw new AssertionError(message.get());
         }
     }
 }

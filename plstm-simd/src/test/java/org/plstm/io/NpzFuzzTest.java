@@ -1,12 +1,14 @@
 package org.plstm.io;
 
+import static org.plstm.io.FuzzSupport.check;
+import static org.plstm.io.FuzzSupport.checkFinite;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Timeout;
 import org.plstm.DenseParams;
 import org.plstm.PhasedLstmConfig;
@@ -29,9 +31,9 @@ class NpzFuzzTest {
     static final int MAX_MESSAGE = 4096;
 
     /** One file per JVM, rewritten for each input (fuzzing runs millions of inputs). */
-    private static final Path INPUT = FuzzFiles.tempFile("plstm-fuzz-npz-input-", ".npz");
+    private static final Path INPUT = FuzzSupport.tempFile("plstm-fuzz-npz-input-", ".npz");
     /** The round trip's file. */
-    private static final Path COPY = FuzzFiles.tempFile("plstm-fuzz-npz-copy-", ".npz");
+    private static final Path COPY = FuzzSupport.tempFile("plstm-fuzz-npz-copy-", ".npz");
 
     /**
      * {@link Npz#load} of the bytes as a file: returns or throws {@link CheckpointFormatException}. What it returns
@@ -129,21 +131,5 @@ class NpzFuzzTest {
         long count = n;
         check(count == data.length, () -> name + ": shape " + Arrays.toString(shape) + " but " + data.length
                 + " values");
-    }
-
-    private static void checkFinite(String name, float[] a) {
-        for (int i = 0; i < a.length; i++) {
-            if (!Float.isFinite(a[i])) {
-                int index = i;
-                check(false, () -> name + " holds " + a[index] + " at flat index " + index);
-            }
-        }
-    }
-
-    /** A plain check: assertion libraries are slow in a loop of millions of inputs. */
-    static void check(boolean condition, Supplier<String> message) {
-        if (!condition) {
-            throw new AssertionError(message.get());
-        }
     }
 }
