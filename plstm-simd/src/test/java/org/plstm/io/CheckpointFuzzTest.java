@@ -2,6 +2,7 @@ package org.plstm.io;
 
 import static org.plstm.io.FuzzSupport.check;
 import static org.plstm.io.FuzzSupport.checkFinite;
+import static org.plstm.io.FuzzSupport.checkWeights;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
@@ -17,8 +18,6 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Timeout;
-import org.plstm.DenseParams;
-import org.plstm.PhasedLstmConfig;
 import org.plstm.PhasedLstmParams;
 import org.plstm.Tensor;
 
@@ -154,34 +153,7 @@ class CheckpointFuzzTest {
         check(Checkpoint.FORMAT.equals(l.metadata().get("format")), () -> "format " + l.metadata().get("format"));
         check(l.epoch() >= 0, () -> "epoch " + l.epoch());
         ModelWeights w = l.weights();
-        check(w != null && !w.layers().isEmpty(), () -> "no layers");
-        int in = -1;
-        for (int k = 0; k < w.layers().size(); k++) {
-            PhasedLstmParams p = w.layers().get(k);
-            PhasedLstmConfig c = p.config();
-            int layer = k;
-            check(c.inputSize() >= 1 && c.hiddenSize() >= 1, () -> "layer " + layer + " sizes " + c);
-            check(in < 0 || c.inputSize() == in, () -> "layer " + layer + " input size " + c.inputSize()
-                    + " != previous hidden size");
-            in = c.hiddenSize();
-            for (Tensor t : p.tensors()) {
-                checkFinite("layers." + k + "." + t.name(), t.data());
-            }
-            if (c.timeGate()) {
-                for (int j = 0; j < c.hiddenSize(); j++) {
-                    float period = p.period()[j];
-                    float ratio = p.ratioOn()[j];
-                    check(period > 0, () -> "layer " + layer + ": period " + period);
-                    check(ratio > 0 && ratio <= 1, () -> "layer " + layer + ": ratioOn " + ratio);
-                }
-            }
-        }
-        DenseParams d = w.dense();
-        int last = in;
-        check(d.inputSize() == last && d.outputSize() >= 1, () -> "dense " + d.inputSize() + "x" + d.outputSize()
-                + " after hidden size " + last);
-        checkFinite("dense.kernel", d.kernel());
-        checkFinite("dense.bias", d.bias());
+        checkWeights(w);
 
         OptimizerState o = l.optimizer();
         if (o != null) {

@@ -1,7 +1,7 @@
 package org.plstm.io;
 
 import static org.plstm.io.FuzzSupport.check;
-import static org.plstm.io.FuzzSupport.checkFinite;
+import static org.plstm.io.FuzzSupport.checkWeights;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Timeout;
-import org.plstm.DenseParams;
-import org.plstm.PhasedLstmConfig;
 import org.plstm.PhasedLstmParams;
 import org.plstm.Tensor;
 
@@ -55,51 +53,11 @@ class NpzFuzzTest {
                     + MAX_MESSAGE + " expected), starting: " + m.substring(0, 300));
             return;
         }
-        checkInvariants(w);
+        checkWeights(w);
 
         Npz.save(COPY, w);
         ModelWeights copy = Npz.load(COPY);
         checkSame(w, copy);
-    }
-
-    /** What any loaded model must satisfy, whatever archive it came from. */
-    static void checkInvariants(ModelWeights w) {
-        check(w != null && !w.layers().isEmpty(), () -> "no layers");
-        int in = -1;
-        for (int k = 0; k < w.layers().size(); k++) {
-            PhasedLstmParams p = w.layers().get(k);
-            PhasedLstmConfig c = p.config();
-            int layer = k;
-            check(c.inputSize() >= 1 && c.hiddenSize() >= 1, () -> "layer " + layer + " sizes " + c);
-            check(in < 0 || c.inputSize() == in, () -> "layer " + layer + " input size " + c.inputSize()
-                    + " != previous hidden size");
-            in = c.hiddenSize();
-            check((p.peephole() != null) == c.peepholes(), () -> "layer " + layer + ": peepholes " + c.peepholes()
-                    + " but peephole array " + (p.peephole() == null ? "missing" : "present"));
-            for (Tensor t : p.tensors()) {
-                checkShape("layers." + k + "." + t.name(), t.shape(), t.data());
-                checkFinite("layers." + k + "." + t.name(), t.data());
-            }
-            check(p.kernel().length == c.inputSize() * 4 * c.hiddenSize(), () -> "layer " + layer + ": kernel of "
-                    + p.kernel().length + " values for " + c);
-            if (c.timeGate()) {
-                for (int j = 0; j < c.hiddenSize(); j++) {
-                    float period = p.period()[j];
-                    float ratio = p.ratioOn()[j];
-                    check(period > 0, () -> "layer " + layer + ": period " + period);
-                    check(ratio > 0 && ratio <= 1, () -> "layer " + layer + ": ratioOn " + ratio);
-                }
-            }
-        }
-        DenseParams d = w.dense();
-        int last = in;
-        check(d.inputSize() == last && d.outputSize() >= 1, () -> "dense " + d.inputSize() + "x" + d.outputSize()
-                + " after hidden size " + last);
-        for (Tensor t : d.tensors()) {
-            checkShape("dense." + t.name(), t.shape(), t.data());
-        }
-        checkFinite("dense.kernel", d.kernel());
-        checkFinite("dense.bias", d.bias());
     }
 
     private static void checkSame(ModelWeights a, ModelWeights b) {
@@ -120,16 +78,5 @@ class NpzFuzzTest {
         }
         check(Arrays.equals(a.dense().kernel(), b.dense().kernel())
                 && Arrays.equals(a.dense().bias(), b.dense().bias()), () -> "dense changed in a round trip");
-    }
-
-    private static void checkShape(String name, int[] shape, float[] data) {
-        long n = 1;
-        for (int d : shape) {
-            check(d >= 0, () -> name + ": negative dimension in " + Arrays.toString(shape));
-            n *= d;
-        }
-        long count = n;
-        check(count == data.length, () -> name + ": shape " + Arrays.toString(shape) + " but " + data.length
-                + " values");
     }
 }
