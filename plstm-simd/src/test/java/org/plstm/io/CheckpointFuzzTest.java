@@ -159,7 +159,7 @@ class CheckpointFuzzTest {
         if (o != null) {
             List<String> slotNames = OptimizerState.slotNames(o.name());
             check(slotNames != null, () -> "optimizer " + o.name());
-            check(o.learningRate() > 0 && Double.isFinite(o.learningRate()), () -> "learning rate "
+            check(org.plstm.optim.Optimizer.validLearningRate(o.learningRate()), () -> "learning rate "
                     + o.learningRate());
             check(o.iterations() >= 0 && o.iterations() <= 1L << 53, () -> "iterations " + o.iterations());
             List<Tensor> params = w.trainableTensors();
