@@ -54,8 +54,10 @@ import picocli.CommandLine.Spec;
  * <p>Bad options are refused on the client, before the job is submitted: a value out of range, an {@code --input}
  * its file system says does not exist, a {@code --model-uri} it says is not a regular file (missing, a directory, a
  * named pipe or device: checked without opening it, when the client can reach that file system), a {@code --model}
- * that is not a readable checkpoint. The job restarts a failed task {@code --restarts} times (at most
- * {@value #MAX_RESTARTS}, 1 s apart), then fails; exit codes and error lines as {@link CommandLines} describes.
+ * that is not a readable checkpoint. With {@code --restarts N} the job restarts a failed task N times (at most
+ * {@value #MAX_RESTARTS}, 1 s apart), then fails; without it the job sets no restart strategy, so the cluster's
+ * ({@code restart-strategy.type} in its configuration) applies, else Flink's default (with checkpointing on:
+ * exponential-delay, restarting for ever). Exit codes and error lines as {@link CommandLines} describes.
  */
 @Command(name = "CsvPredictionJob", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Streams CSV events key,t,x_1..x_I through a Phased LSTM per key, on Flink, and writes "
@@ -119,10 +121,10 @@ public final class CsvPredictionJob implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     long checkpointMs;
 
-    @Option(names = "--restarts", paramLabel = "N", defaultValue = "3",
-            description = "Restarts of a failed task, 0 to 100, 1 s apart, before the job fails (default: "
-                    + "${DEFAULT-VALUE}).")
-    int restarts;
+    @Option(names = "--restarts", paramLabel = "N",
+            description = "Restarts of a failed task, 0 to 100, 1 s apart, before the job fails (default: the "
+                    + "cluster's restart strategy, else Flink's: with checkpoints, restarts for ever).")
+    Integer restarts;
 
     /** A job with no options set yet (picocli sets them from the command line). */
     public CsvPredictionJob() {
@@ -188,7 +190,7 @@ public final class CsvPredictionJob implements Callable<Integer> {
             throw bad("--checkpoint-interval-ms", ">= " + MIN_CHECKPOINT_INTERVAL_MS + " ms (Flink's least)",
                     checkpointMs);
         }
-        if (restarts < 0 || restarts > MAX_RESTARTS) {
+        if (restarts != null && (restarts < 0 || restarts > MAX_RESTARTS)) {
             throw bad("--restarts", "0 to " + MAX_RESTARTS, restarts);
         }
         mustExist("--input", input, "a CSV file or a directory of them", false);
@@ -243,7 +245,9 @@ public final class CsvPredictionJob implements Callable<Integer> {
     }
 
     /**
-     * Adds the job to {@code env} (which the caller executes), with the restart strategy of {@code --restarts}.
+     * Adds the job to {@code env} (which the caller executes), with a fixed-delay restart strategy of
+     * {@code --restarts} attempts 1 s apart when that option is given, else with no restart strategy of its own (the
+     * cluster's applies).
      *
      * @param env the environment
      * @throws ParameterException if the model file of {@code --model} (or, unless {@code --raw-features}, that of
@@ -259,10 +263,13 @@ public final class CsvPredictionJob implements Callable<Integer> {
                 .build();
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false); // every type here has a typed serializer: no Kryo fallback
-        // Bounded: a task that fails every time (a model the tasks cannot read) ends the job, not restarts forever.
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restarts);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        if (restarts != null) {
+            // Bounded: a task that fails every time (a model the tasks cannot read) ends the job. Only when asked:
+            // a restart strategy set here would override the one the user's cluster configures.
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restarts);
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        }
         env.configure(conf);
         if (parallelism != null) {
             env.setParallelism(parallelism);

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -292,13 +295,46 @@ class CsvPredictionJobTest {
 
     @Test
     void theJobForbidsKryo() throws Exception {
+        StreamExecutionEnvironment env = built();
+        assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+    }
+
+    /**
+     * Without {@code --restarts} the job sets no restart strategy, so the cluster's (or Flink's default) applies: no
+     * {@code restart-strategy.*} key in the job's configuration.
+     */
+    @Test
+    void withoutRestartsTheJobLeavesTheClustersRestartStrategyAlone() throws Exception {
+        StreamExecutionEnvironment env = built();
+        Configuration job = env.getStreamGraph(false).getJobConfiguration();
+        assertThat(job.keySet()).noneMatch(key -> key.startsWith("restart-strategy"));
+        assertThat(env.getConfiguration().getOptional(RestartStrategyOptions.RESTART_STRATEGY)).isEmpty();
+    }
+
+    /** {@code --restarts 5}: a fixed-delay restart strategy of 5 attempts, 1 s apart, in the job's configuration. */
+    @Test
+    void withRestartsTheJobRestartsAFailedTaskThatManyTimes() throws Exception {
+        Configuration job = built("--restarts", "5").getStreamGraph(false).getJobConfiguration();
+        assertThat(job.getOptional(RestartStrategyOptions.RESTART_STRATEGY)).contains("fixed-delay");
+        assertThat(job.getOptional(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).contains(5);
+        assertThat(job.getOptional(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY))
+                .contains(Duration.ofSeconds(1));
+        assertThat(job.keySet().stream().filter(key -> key.startsWith("restart-strategy")).sorted())
+                .containsExactly("restart-strategy.fixed-delay.attempts", "restart-strategy.fixed-delay.delay",
+                        "restart-strategy.type");
+    }
+
+    /** The example job built (not run) from its command line plus {@code options}, on an untrained I = 2 model. */
+    private StreamExecutionEnvironment built(String... options) throws Exception {
         Path model = dir.resolve("m.safetensors");
         Checkpoint.save(model, SequenceClassifier.initialize(List.of(PhasedLstmConfig.builder(2, 4).build()), 2,
                 TimeGateInit.PAPER, 1).weights(), null, 0, null, Map.of());
         CsvPredictionJob job = new CsvPredictionJob();
-        new CommandLine(job).parseArgs("--model", model.toString(), "--input", "in.csv");
+        List<String> args = new ArrayList<>(List.of("--model", model.toString(), "--input", "in.csv"));
+        args.addAll(List.of(options));
+        new CommandLine(job).parseArgs(args.toArray(String[]::new));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         job.build(env);
-        assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+        return env;
     }
 }
