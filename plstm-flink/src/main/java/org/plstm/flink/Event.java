@@ -21,7 +21,7 @@ import org.plstm.flink.typeutils.EventTypeInfo;
  * @param key      the stream's key (a sensor, a user, a machine); non-null, with a stable {@code hashCode}, as Flink
  *                 requires of keys
  * @param time     the event's timestamp in the model's time unit (the unit of its periods): any finite value, not
- *                 earlier than the previous event of the same key
+ *                 earlier than the previous event of the same key (a query's time too)
  * @param features the event's inputs {@code [I]}, {@code I} = the model's input size
  * @param <K>      the key type
  */
@@ -43,12 +43,16 @@ public record Event<K>(K key, double time, float[] features) {
      * state does not change (a Phased LSTM's state changes only at events: closed gates keep it exactly). A query
      * for a key that has consumed no event yet goes to the side output
      * ({@link RejectedEvent.Reason#QUERY_BEFORE_ANY_EVENT}); one with a NaN or infinite time too
-     * ({@link RejectedEvent.Reason#TIME_NOT_FINITE}). Its time is not checked against the key's events. A query is
-     * an event without features (an empty feature array), so it travels through every Flink type and serializer of
-     * events unchanged.
+     * ({@link RejectedEvent.Reason#TIME_NOT_FINITE}). Its time follows the rule of events' times: a query earlier than
+     * the key's last event goes to the side output ({@link RejectedEvent.Reason#TIME_WENT_BACKWARDS}, the message
+     * naming both times), as an event that early would, rather than being answered from the state of a later time
+     * (equal times are fine); a query does not move the key's time, so a later event may be earlier than the query. A
+     * query is an event without features (an empty feature array), so it travels through every Flink type and
+     * serializer of events unchanged.
      *
      * @param key  the stream's key
-     * @param time the time to stamp the answer with (e.g. the request's time), finite
+     * @param time the time to stamp the answer with (e.g. the request's time), finite and not earlier than the key's
+     *             last event
      * @param <K>  the key type
      * @return the query event
      * @throws IllegalArgumentException if {@code key} is null

@@ -31,13 +31,15 @@ import org.plstm.flink.typeutils.KeyedSessionStateSerializer;
  * (class probabilities or the last hidden state) goes out with the record's Flink timestamp. Predictions on demand:
  * an {@link Event#query(Object, double) Event.query(key, time)} in the stream is answered with the key's current
  * prediction (after the key's events that arrived before it), without changing the state and whatever
- * {@code emitEvery} says; e.g. {@code emitEvery(Integer.MAX_VALUE)} plus queries gives output on demand only.
+ * {@code emitEvery} says; e.g. {@code emitEvery(Integer.MAX_VALUE)} plus queries gives output on demand only. A query
+ * is checked as an event is: one for a key without events, with a NaN or infinite time, or earlier than the key's last
+ * event (whose later state would answer it) goes to the side output instead.
  *
  * <p><b>Event time.</b> Per key, the event times must not go backwards (the stream session's rule); an earlier event
- * is rejected, not buffered and sorted. This keeps the operator free of event-time buffering, state and latency, and
- * its output independent of watermarks; a source whose events of one key can arrive out of order should sort them
- * upstream (e.g. with event-time windows) first. Events of one key arrive in order when one source split carries
- * them all, or the events are keyed before any reordering.
+ * or query is rejected, not buffered and sorted. This keeps the operator free of event-time buffering, state and
+ * latency, and its output independent of watermarks; a source whose events of one key can arrive out of order should
+ * sort them upstream (e.g. with event-time windows) first. Events of one key arrive in order when one source split
+ * carries them all, or the events are keyed before any reordering.
  *
  * <p><b>Micro-batches.</b> Events are collected into a bundle of up to {@link Builder#maxBatchSize(int)} events and
  * scored when it is full, when {@link Builder#maxBatchDelay(Duration)} has passed since its first event (a

@@ -551,7 +551,7 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
 
     /**
      * The reason {@code e} cannot follow a key state of {@code events} events, the last at {@code lastTime}, or null
-     * if it can.
+     * if it can. The same rule of time for events and queries: neither may be earlier than {@code lastTime}.
      */
     private RejectedEvent<K> reason(Event<K> e, double lastTime, long events) {
         if (e.isQuery()) {
@@ -559,8 +559,16 @@ final class PhasedLstmOperator<K> extends AbstractStreamOperator<Prediction<K>>
                 return new RejectedEvent<>(e, RejectedEvent.Reason.TIME_NOT_FINITE, "time: expected a finite "
                         + "timestamp, got " + e.time());
             }
-            return events > 0 ? null : new RejectedEvent<>(e, RejectedEvent.Reason.QUERY_BEFORE_ANY_EVENT, "query: "
-                    + "the key has consumed no event yet, so there is no state to predict from");
+            if (events == 0) {
+                return new RejectedEvent<>(e, RejectedEvent.Reason.QUERY_BEFORE_ANY_EVENT, "query: the key has "
+                        + "consumed no event yet, so there is no state to predict from");
+            }
+            if (e.time() < lastTime) {
+                return new RejectedEvent<>(e, RejectedEvent.Reason.TIME_WENT_BACKWARDS, "time: expected >= " + lastTime
+                        + " (this key's last event; a query earlier than it would be answered from a later state), "
+                        + "got " + e.time());
+            }
+            return null;
         }
         float[] x = e.features();
         if (x.length != inputSize) {

@@ -29,7 +29,8 @@ public record RejectedEvent<K>(Event<K> event, Reason reason, String message) {
         TIME_NOT_FINITE,
         /**
          * The timestamp is earlier than the key's previous event (the stream session's rule: per key, time must not
-         * go backwards; equal times are allowed).
+         * go backwards; equal times are allowed). A {@linkplain Event#query query} earlier than the key's last event
+         * too: its state is of a later time than the query's.
          */
         TIME_WENT_BACKWARDS,
         /**

@@ -233,7 +233,10 @@ class PhasedLstmOperatorTest {
      * An event that breaks its key's state and, after it in the same bundle, one whose time is earlier than the bad
      * event's but not than the key's last accepted event: the output is that of one event per bundle (the bad event
      * rejected, the state and its last time as before it, so the later event accepted, never both rejected and scored),
-     * whatever the bundling, and the metrics count each event once.
+     * whatever the bundling, and the metrics count each event once. Queries follow the same rule of time: one earlier
+     * than the rejected event but not than the key's last accepted event is answered; one earlier than the key's last
+     * event is rejected, not answered from the later state (judged against the stored state, an earlier event of its
+     * bundle, or in the replay); one at the key's last time is answered; a query does not move the key's time.
      */
     @Test
     void aBundleWithAnEventThatBreaksTheStateGivesTheOutputOfOneEventPerBundle() throws Exception {
@@ -244,14 +247,19 @@ class PhasedLstmOperatorTest {
                 new Event<>("a", 1, new float[] {0.1f, 0.2f}),
                 new Event<>("b", 1, x),
                 new Event<>("a", 2, new float[] {max, max}),
+                Event.query("a", 1.1), // earlier than the rejected event, not than a's previous accepted one: answered
                 new Event<>("b", 0.5, x), // earlier than b's previous event: rejected in every bundling
                 new Event<>("a", 1.5, x), // earlier than the rejected event, not than a's previous accepted one
                 Event.query("a", 1.7),
                 new Event<>("a", 1.2, x), // earlier than a's previous accepted event (1.5): rejected
+                new Event<>("a", 1.6, x), // earlier than the query, not than a's previous event: accepted
+                Event.query("a", 1.4), // earlier than a's previous event (1.6): rejected, not answered from 1.6's state
                 new Event<>("a", 3, x),
-                Event.query("b", 4));
+                Event.query("a", 3), // at a's last time: answered
+                Event.query("b", 4),
+                Event.query("b", 0.9)); // earlier than b's only accepted event (1.0): rejected
         List<String> outputs = new ArrayList<>();
-        for (int batch : new int[] {1, 100, -100, 3, -3}) { // negative: the same with sessionBatch
+        for (int batch : new int[] {1, 100, -100, 3, -3, 5, -5}) { // negative: the same with sessionBatch
             Metrics metrics = new Metrics();
             try (var h = harness(KeyedPhasedLstm.builder(ModelSource.embedded(file)).maxBatchSize(Math.abs(batch))
                     .maxBatchDelay(Duration.ofHours(1)).sessionBatch(batch < 0).build(), metrics)) {
@@ -270,20 +278,24 @@ class PhasedLstmOperatorTest {
                         "b@0.5 TIME_WENT_BACKWARDS: time: expected >= 1.0 (this key's previous event; per key, time "
                                 + "must not go backwards), got 0.5",
                         "a@1.2 TIME_WENT_BACKWARDS: time: expected >= 1.5 (this key's previous event; per key, time "
-                                + "must not go backwards), got 1.2");
+                                + "must not go backwards), got 1.2",
+                        "a@1.4 TIME_WENT_BACKWARDS: time: expected >= 1.6 (this key's last event; a query earlier "
+                                + "than it would be answered from a later state), got 1.4",
+                        "b@0.9 TIME_WENT_BACKWARDS: time: expected >= 1.0 (this key's last event; a query earlier "
+                                + "than it would be answered from a later state), got 0.9");
                 List<String> predictions = new ArrayList<>();
                 for (Prediction<String> p : h.extractOutputValues()) {
                     predictions.add(p.key() + "@" + p.time() + " n=" + p.events() + " " + Arrays.toString(p.values()));
                 }
                 assertThat(predictions).as("batch %d", batch).extracting(p -> p.substring(0, p.indexOf(" [")))
-                        .containsExactlyInAnyOrder("a@1.0 n=1", "a@1.5 n=2", "a@1.7 n=2", "a@3.0 n=3", "b@1.0 n=1",
-                                "b@4.0 n=1");
+                        .containsExactlyInAnyOrder("a@1.0 n=1", "a@1.1 n=1", "a@1.5 n=2", "a@1.7 n=2", "a@1.6 n=3",
+                                "a@3.0 n=4", "a@3.0 n=4", "b@1.0 n=1", "b@4.0 n=1");
                 predictions.sort(null);
                 rejected.sort(null);
                 outputs.add(rejected + " " + predictions);
-                assertThat(metrics.count("plstmEventsScored")).as("batch %d", batch).isEqualTo(4);
-                assertThat(metrics.count("plstmEventsRejected")).as("batch %d", batch).isEqualTo(3);
-                assertThat(metrics.count("plstmQueriesAnswered")).as("batch %d", batch).isEqualTo(2);
+                assertThat(metrics.count("plstmEventsScored")).as("batch %d", batch).isEqualTo(5);
+                assertThat(metrics.count("plstmEventsRejected")).as("batch %d", batch).isEqualTo(5);
+                assertThat(metrics.count("plstmQueriesAnswered")).as("batch %d", batch).isEqualTo(4);
             }
         }
         assertThat(outputs).as("the same values, bit for bit, in every bundling").containsOnly(outputs.get(0));
@@ -341,8 +353,8 @@ class PhasedLstmOperatorTest {
 
     /**
      * Queries ({@link Event#query}) among events, in bundles of every size: each is answered from its key's state
-     * after the key's earlier events, whatever emitEvery says, and changes nothing; a query for a key without events
-     * or with a NaN time goes to the side output.
+     * after the key's earlier events, whatever emitEvery says, and changes nothing; a query for a key without events,
+     * with a NaN time or earlier than its key's last event goes to the side output, as in the reference.
      */
     @Test
     void queriesAreAnsweredFromTheCurrentStateAndChangeNothing() throws Exception {
@@ -353,16 +365,26 @@ class PhasedLstmOperatorTest {
         for (int i = 0; i < stream.size(); i++) {
             events.add(stream.get(i));
             if (rng.nextInt(4) == 0) {
-                String key = rng.nextInt(10) == 0 ? "nobody" : stream.get(rng.nextInt(i + 1)).key();
-                double t = rng.nextInt(25) == 0 ? Double.NaN : -1000 * rng.nextDouble(); // any finite time
-                events.add(Event.query(key, t));
+                Event<String> now = stream.get(i);
+                if (rng.nextInt(8) == 0) {
+                    events.add(Event.query(now.key(), now.time())); // at the key's last time, if now was accepted
+                } else {
+                    String key = rng.nextInt(10) == 0 ? "nobody" : stream.get(rng.nextInt(i + 1)).key();
+                    // Up to 4 units before now (times grow by about 0.5 an event): often later than the key's last
+                    // event, sometimes earlier.
+                    double t = rng.nextInt(25) == 0 ? Double.NaN : now.time() - 4 * rng.nextDouble();
+                    events.add(Event.query(key, t));
+                }
             }
         }
+        long queries = events.stream().filter(Event::isQuery).count();
         for (boolean hidden : new boolean[] {false, true}) {
             Expected expected = TestSupport.reference(model, events, 3, !hidden);
-            long answers = expected.predictions().values().stream().flatMap(List::stream)
-                    .filter(p -> p.time() <= 0).count();
+            long answers = queries - expected.rejected().stream().filter(r -> r.event().isQuery()).count();
             assertThat(answers).as("queries answered in the reference").isGreaterThan(40);
+            assertThat(expected.rejected()).as("queries earlier than their key's last event")
+                    .filteredOn(r -> r.event().isQuery() && r.reason() == RejectedEvent.Reason.TIME_WENT_BACKWARDS)
+                    .hasSizeGreaterThan(10);
             for (int batch : new int[] {1, 6, 100_000, -6, -100_000}) { // negative: the same with sessionBatch
                 KeyedPhasedLstm.Builder b = settings().emitEvery(3).maxBatchSize(Math.abs(batch))
                         .maxBatchDelay(Duration.ofHours(1)).sessionBatch(batch < 0);
@@ -377,13 +399,13 @@ class PhasedLstmOperatorTest {
                     h.prepareSnapshotPreBarrier(1);
                     assertThat(TestSupport.byKey(h.extractOutputValues())).as("batch %d, hidden %s", batch, hidden)
                             .isEqualTo(expected.predictions());
-                    List<RejectedEvent.Reason> reasons = new ArrayList<>();
-                    h.getSideOutput(KeyedPhasedLstm.rejectedTag(Types.STRING))
-                            .forEach(r -> reasons.add(r.getValue().reason()));
-                    assertThat(reasons).containsExactlyInAnyOrderElementsOf(
-                            expected.rejected().stream().map(RejectedEvent::reason).toList());
-                    assertThat(reasons).contains(RejectedEvent.Reason.QUERY_BEFORE_ANY_EVENT,
-                            RejectedEvent.Reason.TIME_NOT_FINITE);
+                    List<RejectedEvent<String>> rejected = new ArrayList<>();
+                    h.getSideOutput(KeyedPhasedLstm.rejectedTag(Types.STRING)).forEach(r -> rejected.add(r.getValue()));
+                    assertThat(TestSupport.reasons(rejected)).as("batch %d, hidden %s", batch, hidden)
+                            .isEqualTo(TestSupport.reasons(expected.rejected()));
+                    assertThat(rejected).extracting(RejectedEvent::reason).contains(
+                            RejectedEvent.Reason.QUERY_BEFORE_ANY_EVENT, RejectedEvent.Reason.TIME_NOT_FINITE,
+                            RejectedEvent.Reason.TIME_WENT_BACKWARDS);
                 }
             }
         }

@@ -136,7 +136,7 @@ final class TestSupport {
 
     /**
      * The reference: one plain {@link StreamSession} per key, fed the events in order, the rules of the operator
-     * applied (feature count, finite values, time not going backwards), no Flink.
+     * applied (feature count, finite values, time not going backwards, for events and queries alike), no Flink.
      */
     static Expected reference(PhasedLstmModel model, List<Event<String>> events, int emitEvery,
             boolean probabilities) {
@@ -150,6 +150,8 @@ final class TestSupport {
                     rejected.add(new RejectedEvent<>(e, RejectedEvent.Reason.TIME_NOT_FINITE, "(reference)"));
                 } else if (s.events() == 0) {
                     rejected.add(new RejectedEvent<>(e, RejectedEvent.Reason.QUERY_BEFORE_ANY_EVENT, "(reference)"));
+                } else if (e.time() < s.lastTime()) {
+                    rejected.add(new RejectedEvent<>(e, RejectedEvent.Reason.TIME_WENT_BACKWARDS, "(reference)"));
                 } else {
                     float[] v = probabilities ? s.classProbabilities().clone()
                             : s.saveState().hidden(model.depth() - 1);

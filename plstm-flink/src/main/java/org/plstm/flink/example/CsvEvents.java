@@ -19,7 +19,7 @@ import org.plstm.flink.Event;
  * ({@code NaN} and {@code Infinity} are read as such, and the operator then rejects the event). Blank lines, lines
  * starting with {@code #}, and a header line whose second field is {@code t} are skipped. A line with a key and a time
  * only ({@code key,t}) is a {@linkplain Event#query query}: the job answers it with the key's current prediction,
- * stamped {@code t}. A line that is not an event
+ * stamped {@code t} (or rejects it when {@code t} is earlier than the key's last event). A line that is not an event
  * (fewer than two fields, a number that does not parse) goes to the side output {@link #MALFORMED} as
  * {@code "<reason>: <line>"}; the job keeps running. The feature count is not checked here: the operator checks it
  * against the model. With a mean and a standard deviation per feature, the features are standardised as the events

@@ -49,7 +49,7 @@ import picocli.CommandLine.Spec;
  * files appear when a checkpoint commits them), else to standard output and standard error.
  *
  * <p>Per key, events must be in time order within the input: all of a key's events in one file (a file is read in
- * order by one reader), times not going backwards (an earlier event is rejected, with the reason).
+ * order by one reader), times not going backwards (an earlier event or query is rejected, with the reason).
  *
  * <p>Bad options are refused on the client, before the job is submitted: a value out of range, an {@code --input}
  * its file system says does not exist, a {@code --model-uri} it says is not a regular file (missing, a directory, a

@@ -67,6 +67,7 @@ class CsvPredictionJobTest {
                 s1,zzz,1,2
                 s1,4.0,0.5,0.6
                 s1,5.5
+                s1,3.0
                 q,1.0
                 "s,2",9.75,0.25,0.5
                 """);
@@ -93,6 +94,8 @@ class CsvPredictionJobTest {
                 "s1,2.0,WRONG_FEATURE_COUNT,\"features: expected 2 values (the model's input size I), got 1\"",
                 "\"s,2\",3.5,FEATURE_NOT_FINITE,\"features[0]: expected a finite value, got NaN\"",
                 "t: expected a number, got \"zzz\": s1,zzz,1,2",
+                "s1,3.0,TIME_WENT_BACKWARDS,\"time: expected >= 4.0 (this key's last event; a query earlier than it "
+                        + "would be answered from a later state), got 3.0\"",
                 "q,1.0,QUERY_BEFORE_ANY_EVENT,\"query: the key has consumed no event yet, so there is no state to "
                         + "predict from\"");
     }
