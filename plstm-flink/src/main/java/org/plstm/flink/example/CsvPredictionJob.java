@@ -55,9 +55,11 @@ import picocli.CommandLine.Spec;
  * its file system says does not exist, a {@code --model-uri} it says is not a regular file (missing, a directory, a
  * named pipe or device: checked without opening it, when the client can reach that file system), a {@code --model}
  * that is not a readable checkpoint. With {@code --restarts N} the job restarts a failed task N times (at most
- * {@value #MAX_RESTARTS}, 1 s apart), then fails; without it the job sets no restart strategy, so the cluster's
- * ({@code restart-strategy.type} in its configuration) applies, else Flink's default (with checkpointing on:
- * exponential-delay, restarting for ever). Exit codes and error lines as {@link CommandLines} describes.
+ * {@value #MAX_RESTARTS}, 1 s apart), then fails. Without it, a restart strategy in the Flink configuration the job
+ * is submitted with ({@code restart-strategy.type}, e.g. the cluster's {@code config.yaml} read by {@code flink run})
+ * applies; where that configuration has none, {@value #DEFAULT_RESTARTS} restarts 1 s apart (Flink's own default
+ * with checkpointing, exponential-delay, restarts for ever, so a task that cannot read its model would never end
+ * the job). Exit codes and error lines as {@link CommandLines} describes.
  */
 @Command(name = "CsvPredictionJob", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Streams CSV events key,t,x_1..x_I through a Phased LSTM per key, on Flink, and writes "
@@ -69,6 +71,12 @@ public final class CsvPredictionJob implements Callable<Integer> {
     static final int MAX_PARALLELISM = 1 << 15;
     /** The most {@code --restarts}: a task that still fails after 100 restarts will not recover by itself. */
     static final int MAX_RESTARTS = 100;
+
+    /**
+     * The restarts without {@code --restarts} when the Flink configuration the job is submitted with sets no restart
+     * strategy: bounded, so that a task that fails every time ends the job.
+     */
+    static final int DEFAULT_RESTARTS = 3;
 
     @Spec
     CommandSpec spec;
@@ -123,7 +131,7 @@ public final class CsvPredictionJob implements Callable<Integer> {
 
     @Option(names = "--restarts", paramLabel = "N",
             description = "Restarts of a failed task, 0 to 100, 1 s apart, before the job fails (default: the "
-                    + "cluster's restart strategy, else Flink's: with checkpoints, restarts for ever).")
+                    + "restart strategy of the Flink configuration the job is submitted with, else 3).")
     Integer restarts;
 
     /** A job with no options set yet (picocli sets them from the command line). */
@@ -246,8 +254,9 @@ public final class CsvPredictionJob implements Callable<Integer> {
 
     /**
      * Adds the job to {@code env} (which the caller executes), with a fixed-delay restart strategy of
-     * {@code --restarts} attempts 1 s apart when that option is given, else with no restart strategy of its own (the
-     * cluster's applies).
+     * {@code --restarts} attempts 1 s apart when that option is given; without it, with none of its own where
+     * {@code env}'s configuration sets {@code restart-strategy.type} (that one applies), else with
+     * {@value #DEFAULT_RESTARTS} attempts 1 s apart.
      *
      * @param env the environment
      * @throws ParameterException if the model file of {@code --model} (or, unless {@code --raw-features}, that of
@@ -263,11 +272,13 @@ public final class CsvPredictionJob implements Callable<Integer> {
                 .build();
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false); // every type here has a typed serializer: no Kryo fallback
-        if (restarts != null) {
-            // Bounded: a task that fails every time (a model the tasks cannot read) ends the job. Only when asked:
-            // a restart strategy set here would override the one the user's cluster configures.
+        // A strategy set here overrides the one the user's configuration sets: only when asked, or when there is
+        // none (then bounded: a task that fails every time, e.g. on a model it cannot read, ends the job).
+        boolean configured = env.getConfiguration().getOptional(RestartStrategyOptions.RESTART_STRATEGY).isPresent();
+        if (restarts != null || !configured) {
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restarts);
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
+                    restarts != null ? restarts : DEFAULT_RESTARTS);
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
         }
         env.configure(conf);

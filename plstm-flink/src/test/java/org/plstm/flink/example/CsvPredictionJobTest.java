@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
@@ -303,15 +304,43 @@ class CsvPredictionJobTest {
     }
 
     /**
-     * Without {@code --restarts} the job sets no restart strategy, so the cluster's (or Flink's default) applies: no
-     * {@code restart-strategy.*} key in the job's configuration.
+     * Without {@code --restarts}, where the configuration the job is submitted with sets no restart strategy:
+     * {@value CsvPredictionJob#DEFAULT_RESTARTS} attempts 1 s apart (bounded, unlike Flink's own default with
+     * checkpoints).
      */
     @Test
-    void withoutRestartsTheJobLeavesTheClustersRestartStrategyAlone() throws Exception {
-        StreamExecutionEnvironment env = built();
+    void withoutRestartsOrAConfiguredStrategyTheJobRestartsThreeTimes() throws Exception {
+        Configuration job = built(new Configuration()).getStreamGraph(false).getJobConfiguration();
+        assertThat(job.getOptional(RestartStrategyOptions.RESTART_STRATEGY)).contains("fixed-delay");
+        assertThat(job.getOptional(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).contains(3);
+        assertThat(job.getOptional(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY))
+                .contains(Duration.ofSeconds(1));
+    }
+
+    /**
+     * Without {@code --restarts}, a restart strategy in the configuration the job is submitted with (a cluster's
+     * {@code config.yaml}) is left alone: the job sets none of its own.
+     */
+    @Test
+    void withoutRestartsTheConfiguredRestartStrategyApplies() throws Exception {
+        Configuration submitted = new Configuration();
+        submitted.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        StreamExecutionEnvironment env = built(submitted);
+        assertThat(env.getConfiguration().getOptional(RestartStrategyOptions.RESTART_STRATEGY))
+                .contains("exponential-delay");
         Configuration job = env.getStreamGraph(false).getJobConfiguration();
-        assertThat(job.keySet()).noneMatch(key -> key.startsWith("restart-strategy"));
-        assertThat(env.getConfiguration().getOptional(RestartStrategyOptions.RESTART_STRATEGY)).isEmpty();
+        assertThat(job.getOptional(RestartStrategyOptions.RESTART_STRATEGY)).isNotEqualTo(Optional.of("fixed-delay"));
+        assertThat(job.keySet()).noneMatch(key -> key.startsWith("restart-strategy.fixed-delay"));
+    }
+
+    /** {@code --restarts} wins over a configured strategy: the user asked for it on this job. */
+    @Test
+    void restartsOverridesAConfiguredStrategy() throws Exception {
+        Configuration submitted = new Configuration();
+        submitted.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        Configuration job = built(submitted, "--restarts", "2").getStreamGraph(false).getJobConfiguration();
+        assertThat(job.getOptional(RestartStrategyOptions.RESTART_STRATEGY)).contains("fixed-delay");
+        assertThat(job.getOptional(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).contains(2);
     }
 
     /** {@code --restarts 5}: a fixed-delay restart strategy of 5 attempts, 1 s apart, in the job's configuration. */
@@ -329,6 +358,11 @@ class CsvPredictionJobTest {
 
     /** The example job built (not run) from its command line plus {@code options}, on an untrained I = 2 model. */
     private StreamExecutionEnvironment built(String... options) throws Exception {
+        return built(new Configuration(), options);
+    }
+
+    /** {@link #built(String...)} in an environment made from {@code submitted} (what {@code flink run} passes). */
+    private StreamExecutionEnvironment built(Configuration submitted, String... options) throws Exception {
         Path model = dir.resolve("m.safetensors");
         Checkpoint.save(model, SequenceClassifier.initialize(List.of(PhasedLstmConfig.builder(2, 4).build()), 2,
                 TimeGateInit.PAPER, 1).weights(), null, 0, null, Map.of());
@@ -336,7 +370,7 @@ class CsvPredictionJobTest {
         List<String> args = new ArrayList<>(List.of("--model", model.toString(), "--input", "in.csv"));
         args.addAll(List.of(options));
         new CommandLine(job).parseArgs(args.toArray(String[]::new));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(submitted);
         job.build(env);
         return env;
     }
