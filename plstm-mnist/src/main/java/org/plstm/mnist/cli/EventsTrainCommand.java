@@ -88,8 +88,7 @@ public final class EventsTrainCommand implements Callable<Integer> {
             description = "Hidden units per recurrent layer. Default: ${DEFAULT-VALUE}.")
     int hidden;
 
-    @Option(names = "--layers", paramLabel = "N", defaultValue = "1",
-            description = "Stacked recurrent layers. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "1", description = ModelOptions.LAYERS_DESCRIPTION)
     int layers;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "10",
@@ -158,7 +157,7 @@ public final class EventsTrainCommand implements Callable<Integer> {
 
     private EventConfig fromOptions(String engineName, int threads) {
         ModelOptions.positive(spec, "--hidden", hidden);
-        ModelOptions.positive(spec, "--layers", layers);
+        ModelOptions.layers(spec, layers);
         ModelOptions.positive(spec, "--epochs", epochs);
         ModelOptions.positive(spec, "--batch", batch);
         if (!(validation >= 0 && validation < 1)) {

@@ -16,12 +16,26 @@ import picocli.CommandLine.ParameterException;
 
 /** The options that define a training run (shared by {@code train} and {@code compare}). */
 public final class ModelOptions {
+    /**
+     * The most stacked recurrent layers {@code --layers} takes ({@code train}, {@code compare}, {@code events train}).
+     * One to four layers are the usual stacks of recurrent models: each layer keeps its activations for every step of
+     * a batch for backpropagation (784 steps per image in MNIST's pixel layout), and gradients fade through depth as
+     * they do through time, so a deeper stack costs memory and time without training better. 64 leaves ample room
+     * above that, and a value like 100000 is refused before anything runs instead of ending out of memory after the
+     * model was built.
+     */
+    public static final int MAX_LAYERS = 64;
+
+    /** The {@code --layers} description, shared by the commands that take the option. */
+    static final String LAYERS_DESCRIPTION = "Stacked recurrent layers, 1 to " + MAX_LAYERS + " (1 to 4 are usual: "
+            + "each layer keeps its activations for every step, and gradients fade through depth as through time). "
+            + "Default: ${DEFAULT-VALUE}.";
+
     @Option(names = "--hidden", paramLabel = "N", defaultValue = "32",
             description = "Hidden units per recurrent layer. Default: ${DEFAULT-VALUE}.")
     int hidden;
 
-    @Option(names = "--layers", paramLabel = "N", defaultValue = "1",
-            description = "Stacked recurrent layers. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "1", description = LAYERS_DESCRIPTION)
     int layers;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "2",
@@ -104,7 +118,7 @@ public final class ModelOptions {
      */
     TrainConfig toConfig(CommandSpec spec, ModelKind model, String engine, int threads) {
         positive(spec, "--hidden", hidden);
-        positive(spec, "--layers", layers);
+        layers(spec, layers);
         positive(spec, "--epochs", epochs);
         positive(spec, "--batch", batch);
         positive(spec, "--train-limit", trainLimit);
@@ -235,6 +249,19 @@ public final class ModelOptions {
     static void positive(CommandSpec spec, String name, int value) {
         if (value < 1) {
             throw bad(spec, name + ": expected an integer >= 1, got " + value);
+        }
+    }
+
+    /**
+     * Validates a {@code --layers} value.
+     *
+     * @param spec  the command, for errors
+     * @param value the value
+     * @throws ParameterException unless {@code 1 <= value <= }{@link #MAX_LAYERS}
+     */
+    static void layers(CommandSpec spec, int value) {
+        if (value < 1 || value > MAX_LAYERS) {
+            throw bad(spec, "--layers: expected an integer in [1, " + MAX_LAYERS + "], got " + value);
         }
     }
 

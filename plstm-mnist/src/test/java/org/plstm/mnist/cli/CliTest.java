@@ -73,6 +73,7 @@ class CliTest {
             assertThat(entries).as("option %s in the help", e[0]).containsKey(e[0]);
             assertThat(entries.get(e[0])).as(e[0]).contains(e[1]);
         }
+        assertThat(entries.get("--layers=N")).contains("Stacked recurrent layers, 1 to 64 (1 to 4 are usual");
         assertThat(entries).hasSize(expected.length + 2); // and -h/--help, -V/--version
         Run top = run("--help");
         assertThat(top.code()).isZero();
@@ -89,7 +90,8 @@ class CliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "train --hidden 0", "train --hidden abc", "train --layers -1", "train --epochs 0", "train --batch 0",
+        "train --hidden 0", "train --hidden abc", "train --layers -1", "train --layers 65", "train --layers 100000",
+        "compare --layers 65", "train --epochs 0", "train --batch 0",
         "train --lr -1", "train --lr NaN", "train --clip -0.5", "train --layout diagonal", "train --model gru",
         "train --optimizer lbfgs", "train --init random", "train --gate-activation relu", "train --engine gpu",
         "train --threads 0", "train --threads many", "train --schedule step", "train --weight-decay -1",
@@ -114,6 +116,22 @@ class CliTest {
                 + "expected a path, got an empty one");
         assertThat(run("train", "--hidden", "0").err()).startsWith(
                 "plstm-mnist: --hidden: expected an integer >= 1, got 0 (see 'plstm-mnist train --help')");
+        // --layers has an upper bound, checked before the data is loaded or a model is built (100000 printed a 1.2 MB
+        // model summary and then ran out of memory)
+        for (String cmd : List.of("train", "compare")) {
+            Run deep = run(cmd, "--layers", "100000", "--out", dir.resolve(cmd + "-deep").toString());
+            assertThat(deep.code()).as(cmd).isEqualTo(2);
+            assertThat(deep.errLines()).as(cmd).containsExactly("plstm-mnist: --layers: expected an integer in [1, 64], "
+                    + "got 100000 (see 'plstm-mnist " + cmd + " --help')");
+            assertThat(deep.out()).as(cmd).isEmpty();
+            assertThat(dir.resolve(cmd + "-deep")).as(cmd).doesNotExist();
+        }
+        assertThat(run("train", "--layers", "0").err()).startsWith("plstm-mnist: --layers: expected an integer in "
+                + "[1, 64], got 0 (see 'plstm-mnist train --help')");
+        assertThat(ModelOptions.MAX_LAYERS).isEqualTo(64);
+        picocli.CommandLine.Model.CommandSpec spec = new picocli.CommandLine(new TrainCommand()).getCommandSpec();
+        ModelOptions.layers(spec, 1);
+        ModelOptions.layers(spec, ModelOptions.MAX_LAYERS); // the bounds themselves are accepted
         assertThat(run("train", "--layout", "diagonal").err()).contains("--layout: expected pixel or row, got "
                 + "'diagonal'");
         assertThat(run("train", "--threads", "many").err()).contains("--threads: expected auto or an integer in [1, 1024], "

@@ -286,6 +286,17 @@ class EventsWalkthroughTest {
                 "--out", dir.resolve("t").toString());
         assertThat(tiny.code()).isEqualTo(Main.USAGE);
         assertThat(tiny.err()).contains("memory limit", "(--max-memory)");
+        Run deep = run("events", "train", "--data", csv.toString(), "--layers", "100000", "--out",
+                dir.resolve("deep").toString());
+        assertThat(deep.code()).isEqualTo(Main.USAGE);
+        assertThat(deep.err().lines()).containsExactly("plstm-mnist: --layers: expected an integer in [1, 64], got "
+                + "100000 (see 'plstm-mnist events train --help')");
+        assertThat(deep.out()).isEmpty();
+        assertThat(dir.resolve("deep")).doesNotExist();
+        assertThat(run("events", "train", "--data", csv.toString(), "--layers", "65").err())
+                .startsWith("plstm-mnist: --layers: expected an integer in [1, 64], got 65 ");
+        assertThat(run("events", "train", "--help").out().replaceAll("\\s+", " "))
+                .contains("--layers=N Stacked recurrent layers, 1 to 64 (1 to 4 are usual");
         Run help = run("events", "--help");
         assertThat(help.out()).contains("generate", "train", "evaluate", "predict");
         // an empty --features was the CSV reader's IllegalArgumentException "features[]: ...", exit code 1
