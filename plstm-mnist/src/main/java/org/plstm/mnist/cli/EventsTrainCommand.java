@@ -13,6 +13,7 @@ import org.plstm.io.Checkpoint;
 import org.plstm.mnist.train.EventConfig;
 import org.plstm.mnist.train.EventTrainer;
 import org.plstm.mnist.train.MnistTrainer;
+import org.plstm.mnist.train.RunSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -229,8 +230,7 @@ public final class EventsTrainCommand implements Callable<Integer> {
         spec.commandLine().getOut().println("output: " + dir);
         EventTrainer trainer;
         EventTrainer.Result r;
-        boolean wrote = false;
-        try {
+        try (RunSupport.EmptyDirectoryCleanup cleanup = RunSupport.removeIfLeftEmpty(dir, existed)) {
             try {
                 trainer = new EventTrainer(config, events, dir, spec.commandLine().getOut(), engine.progressBar());
             } catch (IllegalArgumentException e) {
@@ -241,11 +241,7 @@ public final class EventsTrainCommand implements Callable<Integer> {
             } catch (MnistTrainer.ResumeException e) {
                 throw new ParameterException(spec.commandLine(), "--resume: " + resume + ": " + e.getMessage());
             }
-            wrote = true;
-        } finally {
-            if (!wrote && !existed) {
-                TrainCommand.removeIfEmpty(dir); // made for this run, still empty
-            }
+            cleanup.keep();
         }
         String metric = config.regression() ? "RMSE" : "accuracy";
         if (r.test() != null) {

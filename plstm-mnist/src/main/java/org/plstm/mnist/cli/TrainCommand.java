@@ -14,6 +14,7 @@ import org.plstm.mnist.data.Mnist;
 import org.plstm.mnist.train.MnistTrainer;
 import org.plstm.mnist.train.ModelKind;
 import org.plstm.mnist.train.RunResult;
+import org.plstm.mnist.train.RunSupport;
 import org.plstm.mnist.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -113,22 +114,6 @@ public final class TrainCommand implements Callable<Integer> {
         return out.toRealPath();
     }
 
-    /**
-     * Removes {@code dir} if it is empty: the directory a run made for itself, when the run failed before writing
-     * anything into it (bad data, a checkpoint that cannot be resumed), so that no empty run directory is left.
-     *
-     * @param dir the run's directory
-     */
-    static void removeIfEmpty(Path dir) {
-        try (var files = Files.list(dir)) {
-            if (files.findAny().isEmpty()) {
-                Files.deleteIfExists(dir);
-            }
-        } catch (IOException e) {
-            // best effort: the run's own error is what the user needs to see
-        }
-    }
-
     /** Whether {@code dir} is the directory that holds {@code file} (after resolving links). */
     private static boolean sameDirectory(Path dir, Path file) {
         try {
@@ -225,8 +210,7 @@ public final class TrainCommand implements Callable<Integer> {
         boolean existed = out != null && Files.isDirectory(out);
         Path dir = outDir(spec, out, overwrite, resume, true); // refused before the data is loaded
         RunResult r;
-        boolean wrote = false;
-        try {
+        try (RunSupport.EmptyDirectoryCleanup cleanup = RunSupport.removeIfLeftEmpty(dir, existed)) {
             Mnist mnist = runtime.load();
             spec.commandLine().getOut().println("output: " + dir);
             MnistTrainer trainer = new MnistTrainer(config, mnist, dir, spec.commandLine().getOut(),
@@ -236,11 +220,7 @@ public final class TrainCommand implements Callable<Integer> {
             } catch (MnistTrainer.ResumeException e) {
                 throw new ParameterException(spec.commandLine(), "--resume: " + resume + ": " + e.getMessage());
             }
-            wrote = true;
-        } finally {
-            if (!wrote && !existed) {
-                removeIfEmpty(dir);
-            }
+            cleanup.keep();
         }
         spec.commandLine().getOut().printf(java.util.Locale.ROOT, "done: test accuracy %.4f, test loss %.4f; files in %s%n",
                 r.last().testAccuracy(), r.last().testLoss(), dir.toAbsolutePath());

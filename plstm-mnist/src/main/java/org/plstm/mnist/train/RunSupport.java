@@ -22,7 +22,8 @@ import org.plstm.train.ClassifierTrainer;
 
 /**
  * What every training run of the CLI shares, whatever its data (MNIST, event CSV files): the run directory's lock,
- * the clean-up of an interrupted save, the progress bar, and the divergence check.
+ * the clean-up of an interrupted save, the removal of a run directory that a failed run left empty, the progress bar,
+ * and the divergence check.
  */
 public final class RunSupport {
     /** The name of the lock file a run holds in its directory while it writes there. */
@@ -76,6 +77,60 @@ public final class RunSupport {
             } finally {
                 lock.release();
                 Files.deleteIfExists(outDir.resolve(LOCK)); // a finished run leaves only its files
+            }
+        }
+    }
+
+    /**
+     * Guards a run's output directory: unless the run is marked {@linkplain EmptyDirectoryCleanup#keep() kept}, closing
+     * the guard removes the directory if the run made it and it is still empty (the run failed before writing
+     * anything: bad data, a checkpoint that cannot be resumed), so that no empty run directory is left. A directory
+     * that existed before the run is never removed. Use it with try-with-resources:
+     * <pre>{@code
+     * boolean existed = out != null && Files.isDirectory(out); // before the directory is made
+     * Path dir = ...;                                           // made (or found) for the run
+     * try (RunSupport.EmptyDirectoryCleanup cleanup = RunSupport.removeIfLeftEmpty(dir, existed)) {
+     *     ... the run ...
+     *     cleanup.keep();
+     * }
+     * }</pre>
+     *
+     * @param dir     the run's directory
+     * @param existed whether it existed before the run (then it is left alone)
+     * @return the guard
+     */
+    public static EmptyDirectoryCleanup removeIfLeftEmpty(Path dir, boolean existed) {
+        return new EmptyDirectoryCleanup(dir, existed);
+    }
+
+    /** Removes a run's directory on {@link #close()} if the run made it, did not finish and wrote nothing into it. */
+    public static final class EmptyDirectoryCleanup implements AutoCloseable {
+        private final Path dir;
+        private final boolean existed;
+        private boolean kept;
+
+        private EmptyDirectoryCleanup(Path dir, boolean existed) {
+            this.dir = dir;
+            this.existed = existed;
+        }
+
+        /** Marks the run as finished: the directory stays, whatever it holds. */
+        public void keep() {
+            kept = true;
+        }
+
+        /** Removes the directory if the run made it, was not {@linkplain #keep() kept} and left it empty. */
+        @Override
+        public void close() {
+            if (kept || existed) {
+                return;
+            }
+            try (var files = Files.list(dir)) {
+                if (files.findAny().isEmpty()) {
+                    Files.deleteIfExists(dir);
+                }
+            } catch (IOException e) {
+                // best effort: the run's own error is what the user needs to see
             }
         }
     }
