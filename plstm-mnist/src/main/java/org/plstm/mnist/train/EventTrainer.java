@@ -2,6 +2,7 @@ package org.plstm.mnist.train;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -57,7 +58,11 @@ import org.plstm.train.TrainStepResult;
  *       whose {@code loss} is the MSE of the standardised target);</li>
  *   <li>{@code accuracy.png} or {@code rmse.png}, and {@code loss.png} ({@link Charts});</li>
  *   <li>{@code summary.json}: the final and per-epoch results, the test score beside a baseline (the majority class's
- *       accuracy, or the RMSE of predicting the training mean), the data, the configuration, engine and machine.</li>
+ *       accuracy, or the RMSE of predicting the training mean), the data, the configuration, engine and machine.
+ *       Scores of a split the run does not have are absent, never NaN: without a validation set
+ *       ({@code validation} 0) {@code validation_loss}, {@code validation_<metric>} and each epoch's
+ *       {@code validationLoss} and {@code validationMetric}; without a test set the test scores and the baseline.
+ *       The checkpoint's {@code history} keeps NaN there (it is read back on resume).</li>
  * </ul>
  */
 public final class EventTrainer {
@@ -576,16 +581,21 @@ public final class EventTrainer {
         s.put("metric", metric);
         s.put("train_loss", last.trainLoss());
         s.put("train_" + metric, last.trainMetric());
-        s.put("validation_loss", last.validationLoss());
-        s.put("validation_" + metric, last.validationMetric());
+        boolean validated = prepared.validation().size() > 0;
+        if (validated) { // without a validation set the scores are absent, not NaN
+            s.put("validation_loss", last.validationLoss());
+            s.put("validation_" + metric, last.validationMetric());
+        }
         if (test != null) {
             s.put("test_loss", test.loss());
             s.put("test_" + metric, test.metric());
             s.put("test_sequences", test.count());
         }
-        s.put("test_baseline_" + metric, baseline(prepared));
-        s.put("test_baseline", config.regression() ? "RMSE of predicting the training mean"
-                : "accuracy of predicting the training split's most frequent class");
+        if (prepared.test().size() > 0) {
+            s.put("test_baseline_" + metric, baseline(prepared));
+            s.put("test_baseline", config.regression() ? "RMSE of predicting the training mean"
+                    : "accuracy of predicting the training split's most frequent class");
+        }
         ArrayNode secs = s.putArray("epoch_seconds");
         double total = 0;
         for (Epoch e : history) {
@@ -593,7 +603,13 @@ public final class EventTrainer {
             total += e.seconds();
         }
         s.put("total_training_seconds", total);
-        s.set("epochs", JSON.valueToTree(history));
+        ArrayNode epochs = JSON.valueToTree(history);
+        if (!validated) {
+            for (JsonNode e : epochs) {
+                ((ObjectNode) e).remove(List.of("validationLoss", "validationMetric"));
+            }
+        }
+        s.set("epochs", epochs);
         s.set("config", JSON.readTree(config.toJson()));
         s.put("parameters", model.parameterCount());
         s.put("engine", engine);

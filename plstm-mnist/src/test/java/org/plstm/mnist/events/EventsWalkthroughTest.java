@@ -87,6 +87,18 @@ class EventsWalkthroughTest {
         assertThat(summary.get("test_accuracy").asDouble()).isEqualTo(acc, org.assertj.core.data.Offset.offset(1e-4));
         assertThat(summary.get("data").get("classes").toString()).isEqualTo("[\"0\",\"1\"]");
         assertThat(summary.get("resumed_from").asText()).endsWith("checkpoint.safetensors");
+        // with a validation set its scores are numbers: the last validation row of metrics.csv, in full
+        String[] lastValidation = metrics.stream().filter(l -> l.startsWith("validation,12,")).findFirst()
+                .orElseThrow().split(",");
+        assertThat(summary.get("validation_loss").isDouble()).isTrue();
+        assertThat(summary.get("validation_loss").asDouble()).isEqualTo(Double.parseDouble(lastValidation[4]));
+        assertThat(summary.get("validation_accuracy").asDouble()).isEqualTo(Double.parseDouble(lastValidation[5]));
+        assertThat(summary.get("epochs")).hasSize(12);
+        assertThat(summary.get("epochs").get(11).get("validationLoss").asDouble())
+                .isEqualTo(Double.parseDouble(lastValidation[4]));
+        assertThat(summary.get("epochs").get(11).get("validationMetric").isDouble()).isTrue();
+        assertThat(summary.get("test_baseline_accuracy").asDouble()).isEqualTo(baseline,
+                org.assertj.core.data.Offset.offset(1e-4));
 
         // resuming continues the same curve, bit for bit: the epochs' rows equal those of one uninterrupted run
         Path straight = dir.resolve("straight");
@@ -313,9 +325,12 @@ class EventsWalkthroughTest {
         assertThat(dir.resolve("never")).doesNotExist();
     }
 
-    /** Without validation and test sets there is nothing to report but training: no "validation accuracy NaN". */
+    /**
+     * Without validation and test sets there is nothing to report but training: no "validation accuracy NaN", and
+     * summary.json leaves those scores out (it held "NaN" strings).
+     */
     @Test
-    void aRunWithoutValidationOrTestSetsSaysSo() {
+    void aRunWithoutValidationOrTestSetsSaysSo() throws Exception {
         Path csv = dir.resolve("freq.csv");
         assertThat(run("events", "generate", "--out", csv.toString(), "--sequences", "100", "--seed", "7").code())
                 .isZero();
@@ -324,5 +339,58 @@ class EventsWalkthroughTest {
         assertThat(t.code()).as(t.err()).isZero();
         assertThat(t.out()).contains("| no validation set |", "done: no validation or test set (--validation and "
                 + "--test are 0); files in ").doesNotContain("NaN");
+        String text = Files.readString(dir.resolve("nv").resolve("summary.json"));
+        assertThat(text).doesNotContain("NaN");
+        JsonNode summary = new ObjectMapper().readTree(text);
+        assertThat(summary.fieldNames()).toIterable().doesNotContain("validation_loss", "validation_accuracy",
+                "test_loss", "test_accuracy", "test_baseline_accuracy", "test_baseline");
+        assertThat(summary.get("train_loss").isDouble()).isTrue();
+        assertThat(summary.get("data").get("validation_sequences").asInt()).isZero();
+        assertThat(summary.get("epochs")).hasSize(1);
+        assertThat(summary.get("epochs").get(0).fieldNames()).toIterable().containsExactly("epoch", "trainLoss",
+                "trainMetric", "seconds", "sequencesPerSecond");
+
+        // a validation set but none for test: the validation scores are there, the test ones are absent
+        Run v = run("events", "train", "--data", csv.toString(), "--features", "x", "--epochs", "1", "--validation",
+                "0.2", "--test", "0", "--threads", "2", "--out", dir.resolve("v").toString(), "--no-progress");
+        assertThat(v.code()).as(v.err()).isZero();
+        String vText = Files.readString(dir.resolve("v").resolve("summary.json"));
+        assertThat(vText).doesNotContain("NaN");
+        JsonNode vs = new ObjectMapper().readTree(vText);
+        assertThat(vs.get("validation_loss").isDouble()).isTrue();
+        assertThat(vs.get("validation_accuracy").asDouble()).isEqualTo(number(v.out(), "done: validation accuracy "
+                + "([0-9.]+)"), org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(vs.get("epochs").get(0).get("validationLoss").asDouble()).isEqualTo(vs.get("validation_loss")
+                .asDouble());
+        assertThat(vs.has("test_loss")).isFalse();
+        assertThat(vs.has("test_baseline_accuracy")).isFalse();
+    }
+
+    /**
+     * A run without a validation set resumes from its checkpoint (whose history keeps the absent scores as NaN) and
+     * its summary still has no NaN.
+     */
+    @Test
+    void aRunWithoutValidationResumes() throws Exception {
+        Path csv = dir.resolve("freq.csv");
+        assertThat(run("events", "generate", "--out", csv.toString(), "--sequences", "100", "--seed", "7").code())
+                .isZero();
+        Path out = dir.resolve("nv");
+        Run t = run("events", "train", "--data", csv.toString(), "--features", "x", "--epochs", "1", "--validation",
+                "0", "--threads", "2", "--out", out.toString(), "--no-progress");
+        assertThat(t.code()).as(t.err()).isZero();
+        Run r = run("events", "train", "--data", csv.toString(), "--resume", out.resolve("checkpoint.safetensors")
+                .toString(), "--epochs", "2", "--threads", "2", "--out", out.toString(), "--no-progress");
+        assertThat(r.code()).as(r.err()).isZero();
+        String text = Files.readString(out.resolve("summary.json"));
+        assertThat(text).doesNotContain("NaN");
+        JsonNode summary = new ObjectMapper().readTree(text);
+        assertThat(summary.get("epochs_completed").asInt()).isEqualTo(2);
+        assertThat(summary.has("validation_loss")).isFalse();
+        assertThat(summary.get("test_accuracy").isDouble()).isTrue();
+        for (JsonNode e : summary.get("epochs")) {
+            assertThat(e.has("validationLoss")).as(e.toString()).isFalse();
+            assertThat(e.has("validationMetric")).as(e.toString()).isFalse();
+        }
     }
 }
