@@ -176,7 +176,8 @@ public final class CsvPredictionJob implements Callable<Integer> {
 
     /**
      * Refuses bad option values before anything runs: the numbers' ranges, then whether {@code --input} exists and
-     * {@code --model-uri} is a regular file (skipped for a file system this client cannot reach: the tasks may).
+     * {@code --model-uri} is a regular file (skipped, with a warning line on standard error, for a file system this
+     * client cannot reach: the tasks may).
      *
      * @throws ParameterException naming the option, what it takes and the value given
      * @throws IOException        if a file system cannot answer whether a file exists
@@ -209,7 +210,8 @@ public final class CsvPredictionJob implements Callable<Integer> {
 
     /**
      * Refuses {@code location} if its file system, reachable from here, says it does not exist, or, with
-     * {@code regularFile}, that it is not a regular file. Nothing is opened: a named pipe would block its reader.
+     * {@code regularFile}, that it is not a regular file. Nothing is opened: a named pipe would block its reader. A
+     * location whose file system this client cannot reach is not checked; one warning line on standard error says so.
      */
     private void mustExist(String option, String location, String expected, boolean regularFile)
             throws IOException {
@@ -223,7 +225,11 @@ public final class CsvPredictionJob implements Callable<Integer> {
         try {
             fs = path.getFileSystem();
         } catch (IOException e) {
-            return; // a file system this client does not have (e.g. without its plugin): the tasks may have it
+            // A file system this client does not have (e.g. without its plugin): the tasks may have it. Say so.
+            spec.commandLine().getErr().println(spec.name() + ": warning: " + option + " " + location
+                    + " not checked on this client (" + e.getMessage() + "); the tasks will read it");
+            spec.commandLine().getErr().flush();
+            return;
         }
         if (fs instanceof LocalFileSystem local) {
             // Flink's local file status has no "other" kind: a named pipe or device would pass as a file.

@@ -297,6 +297,23 @@ class CsvPredictionJobTest {
         assertThat(System.nanoTime() - start).as("one restart, 1 s later, then the end").isLessThan(60_000_000_000L);
     }
 
+    /**
+     * A {@code --model-uri} on a file system this client does not have (no plugin for its scheme) cannot be checked
+     * here, since the tasks may have it: the checks pass, with one warning line on standard error that says so.
+     */
+    @Test
+    void aModelUriOnAFileSystemTheClientCannotReachIsNotCheckedButSaysSo() throws Exception {
+        Map<String, String> files = files();
+        StringWriter err = new StringWriter();
+        CsvPredictionJob job = new CsvPredictionJob();
+        CommandLines.of(job, new PrintWriter(new StringWriter()), new PrintWriter(err)).parseArgs("--model-uri",
+                "nosuchfs://bucket/m.safetensors", "--raw-features", "--input", files.get("INPUT"));
+        job.check();
+        assertThat(err.toString()).hasLineCount(1).startsWith("CsvPredictionJob: warning: --model-uri "
+                + "nosuchfs://bucket/m.safetensors not checked on this client (").endsWith("); the tasks will read it"
+                + System.lineSeparator());
+    }
+
     @Test
     void theJobForbidsKryo() throws Exception {
         StreamExecutionEnvironment env = built();
