@@ -59,6 +59,15 @@ class ReadmeExampleTest {
         List<String> shown2 = readme.substring(start2, end2).lines().map(String::strip).toList();
         assertThat(shown2).as("README.md's second java block (an untrained checkpoint) equals the test's setup")
                 .isEqualTo(setup);
+        // The imports the README lists for the two blocks: this file's own, so they compile with them.
+        int importsAt = readme.indexOf("```\nimport ");
+        assertThat(importsAt).as("README.md lists the example's imports").isPositive().isLessThan(start);
+        int importsEnd = readme.indexOf("```", importsAt + 4);
+        List<String> imports = readme.substring(importsAt + 4, importsEnd).lines().toList();
+        List<String> own = java.nio.file.Files.readAllLines(
+                Path.of("src/test/java/org/plstm/examples/ReadmeExampleTest.java"));
+        assertThat(own).containsAll(imports);
+        assertThat(imports).as("every type of the two blocks imported").hasSize(10);
     }
 
     @Test
