@@ -286,7 +286,10 @@ public abstract class Engine implements AutoCloseable {
         return doMeanSquaredError(dPred, pred, targets, batch, outputs);
     }
 
-    /** Releases worker threads, if any. The engine must not be used afterwards. */
+    /**
+     * Releases worker threads, if any. The engine must not be used afterwards, except a process-wide shared engine
+     * ({@code org.plstm.engine.Backend#sharedEngine()}), whose {@code close()} does nothing.
+     */
     @Override
     public void close() {
     }

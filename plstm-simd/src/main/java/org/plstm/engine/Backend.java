@@ -80,8 +80,10 @@ public abstract class Backend {
 
     /**
      * The process-wide inference engine of this backend ({@link #defaultThreads()} threads), made on first use and
-     * never closed; calls on it are serialised, so a caller that predicts from many threads at once may prefer
-     * engines of its own.
+     * never closed: its {@link Engine#close() close()} does nothing (as shutting the common fork-join pool down does
+     * nothing), so a caller that closes it, e.g. in a try-with-resources block, does not stop the models that share
+     * it. Calls on it are serialised, so a caller that predicts from many threads at once may prefer engines of its
+     * own.
      *
      * @return the engine
      */
@@ -91,12 +93,24 @@ public abstract class Backend {
             synchronized (this) {
                 e = shared;
                 if (e == null) {
-                    e = newEngine(defaultThreads());
+                    e = newSharedEngine(defaultThreads());
                     shared = e;
                 }
             }
         }
         return e;
+    }
+
+    /**
+     * The engine {@link #sharedEngine()} hands out: one whose {@link Engine#close() close()} does nothing. This
+     * default is {@link #newEngine(int)}, for backends whose engines own no threads (closing them does nothing).
+     *
+     * @param threads worker threads, as {@link #newEngine(int)}
+     * @return the engine
+     * @throws IllegalArgumentException as {@link #newEngine(int)}
+     */
+    protected Engine newSharedEngine(int threads) {
+        return newEngine(threads);
     }
 
     @Override

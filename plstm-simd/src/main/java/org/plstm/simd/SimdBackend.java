@@ -78,6 +78,12 @@ public final class SimdBackend extends Backend {
         return new SimdEngine(threads);
     }
 
+    /** An engine whose {@code close()} does nothing: the process-wide {@link Backend#sharedEngine()}. */
+    @Override
+    protected Engine newSharedEngine(int threads) {
+        return new SimdEngine(threads, true);
+    }
+
     @Override
     public LayerStream newStream(PhasedLstmParams layer) {
         Check.notNull("layer", layer);

@@ -41,6 +41,8 @@ import org.plstm.engine.Backend;
 public final class SimdEngine extends Engine {
     private final int threads;
     private final WorkerPool pool;
+    /** {@link Backend#sharedEngine()}: {@link #close()} does nothing. */
+    private final boolean shared;
 
     /**
      * An engine with one worker per available processor.
@@ -59,9 +61,15 @@ public final class SimdEngine extends Engine {
      *     jdk.incubator.vector}, or vectors narrower than 128 bits); {@link Backend#get()} falls back instead
      */
     public SimdEngine(int threads) {
+        this(threads, false);
+    }
+
+    /** With {@code shared}, {@link #close()} does nothing ({@link SimdBackend}'s shared engine). */
+    SimdEngine(int threads, boolean shared) {
         SimdBackend.require("SimdEngine");
         this.threads = Backend.checkThreads("threads", threads);
         this.pool = new WorkerPool(threads);
+        this.shared = shared;
     }
 
     /**
@@ -225,8 +233,11 @@ public final class SimdEngine extends Engine {
         return SquaredErrorKernel.meanSquaredError(dPred, pred, targets, batch * outputs);
     }
 
+    /** Stops the worker threads; does nothing on the backend's {@link Backend#sharedEngine() shared engine}. */
     @Override
     public void close() {
-        pool.close();
+        if (!shared) {
+            pool.close();
+        }
     }
 }
