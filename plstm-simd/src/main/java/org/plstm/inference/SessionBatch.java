@@ -253,22 +253,24 @@ public final class SessionBatch {
     }
 
     /**
-     * Replaces a slot's state with a saved one ({@link StreamSession#saveState()}, {@link SessionState#of}).
+     * Replaces a slot's state with a saved one ({@link StreamSession#saveState()}, {@link #save(int)},
+     * {@link SessionState#of}), as {@link StreamSession#restoreState(SessionState)} does: a state saved from a stream
+     * whose values overflowed float32 (NaN or infinite, see {@link PhasedLstmModel}) restores as it was saved.
      *
      * @param slot  a slot, {@code 0 ..} {@link #capacity()}{@code - 1}
      * @param state the state (its layer sizes must be the model's)
      * @throws IllegalArgumentException if {@code slot} is out of range, {@code state} is null or its layer sizes
-     *     differ from the model's
+     *     differ from the model's (the slot is left unchanged)
      */
     public void restore(int slot, SessionState state) {
-        Check.notNull("state", state);
-        float[][] hs = new float[state.depth()][];
-        float[][] cs = new float[state.depth()][];
-        for (int k = 0; k < hs.length; k++) {
-            hs[k] = state.hidden(k);
-            cs[k] = state.cell(k);
+        checkSlot(slot);
+        StateArrays.checkState(state, hiddenSizes);
+        for (int k = 0; k < layers.length; k++) {
+            System.arraycopy(state.h()[k], 0, this.h[k], slot * stride[k], hiddenSizes[k]);
+            System.arraycopy(state.c()[k], 0, this.c[k], slot * stride[k], hiddenSizes[k]);
         }
-        restore(slot, hs, cs, state.lastTime(), state.events());
+        this.lastTime[slot] = state.lastTime();
+        this.events[slot] = state.events();
     }
 
     /**
@@ -292,7 +294,8 @@ public final class SessionBatch {
 
     /**
      * @param slot a slot, {@code 0 ..} {@link #capacity()}{@code - 1}
-     * @return a copy of the slot's state
+     * @return a copy of the slot's state, as {@link StreamSession#saveState()} gives it (NaN or infinite values
+     *     included, should the stream's values have overflowed float32)
      * @throws IllegalArgumentException if {@code slot} is out of range
      */
     public SessionState save(int slot) {
@@ -304,7 +307,7 @@ public final class SessionBatch {
             cs[k] = new float[hiddenSizes[k]];
         }
         save(slot, hs, cs);
-        return SessionState.of(hs, cs, lastTime[slot], events[slot]);
+        return new SessionState(hs, cs, lastTime[slot], events[slot]);
     }
 
     /**

@@ -30,6 +30,25 @@ final class StateArrays {
     }
 
     /**
+     * Requires a {@link SessionState} of the model's layer sizes ({@code c}'s sizes are {@code h}'s by construction).
+     *
+     * @throws IllegalArgumentException if {@code state} is null or its layer count or a layer's size differs
+     */
+    static void checkState(SessionState state, int[] hiddenSizes) {
+        Check.notNull("state", state);
+        float[][] h = state.h();
+        if (h.length != hiddenSizes.length) {
+            throw new IllegalArgumentException("state: expected " + hiddenSizes.length + " layers, got " + h.length);
+        }
+        for (int k = 0; k < hiddenSizes.length; k++) {
+            if (h[k].length != hiddenSizes[k]) {
+                throw new IllegalArgumentException("state: expected layer " + k + " of " + hiddenSizes[k]
+                        + " units, got " + h[k].length);
+            }
+        }
+    }
+
+    /**
      * Requires every value of every layer finite.
      *
      * @throws IllegalArgumentException naming {@code name[layer]} and the first offending index

@@ -166,18 +166,8 @@ public final class StreamSession {
      * @throws IllegalArgumentException if {@code state} is null or its layer sizes differ
      */
     public void restoreState(SessionState state) {
-        Check.notNull("state", state);
+        StateArrays.checkState(state, hiddenSizes);
         List<Integer> sizes = model.hiddenSizes();
-        if (state.h().length != layers.length) {
-            throw new IllegalArgumentException("state: expected " + layers.length + " layers, got "
-                    + state.h().length);
-        }
-        for (int k = 0; k < layers.length; k++) {
-            if (state.h()[k].length != sizes.get(k)) {
-                throw new IllegalArgumentException("state: expected layer " + k + " of " + sizes.get(k)
-                        + " units, got " + state.h()[k].length);
-            }
-        }
         for (int k = 0; k < layers.length; k++) {
             System.arraycopy(state.h()[k], 0, states[k].h(), 0, sizes.get(k));
             System.arraycopy(state.c()[k], 0, states[k].c(), 0, sizes.get(k));
