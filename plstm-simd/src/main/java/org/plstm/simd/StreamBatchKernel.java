@@ -81,7 +81,10 @@ final class StreamBatchKernel {
             this(layer, capacity, Math.max(MIN_BLOCK, BLOCK_BYTES / (4 * layer.rowPad)));
         }
 
-        /** With {@code block} streams per block at most (tests take small blocks). */
+        /**
+         * With {@code block} streams per block at most (tests take small blocks); the per-block scratch is sized for
+         * {@code min(capacity, block)} streams.
+         */
         State(StreamLayer layer, int capacity, int block) {
             this.capacity = capacity;
             this.hPad = layer.hPad;
@@ -92,15 +95,15 @@ final class StreamBatchKernel {
             k = new float[hPad];
             phi = new double[hPad];
             kWide = new double[hPad];
-            xh = new float[block * layer.rowPad];
-            open = new int[block * hidden];
-            openK = new float[block * hidden];
-            openCount = new int[block];
+            xh = new float[this.block * layer.rowPad];
+            open = new int[this.block * hidden];
+            openK = new float[this.block * hidden];
+            openCount = new int[this.block];
             unitStart = new int[hidden + 1];
             cursor = new int[hidden];
-            pairStream = new int[block * hidden];
-            pairUnit = new int[block * hidden];
-            pairK = new float[block * hidden];
+            pairStream = new int[this.block * hidden];
+            pairUnit = new int[this.block * hidden];
+            pairK = new float[this.block * hidden];
             tile.noCaches();
             tile.sinkRows();
             tile.hard = layer.layer.hardFlag;

@@ -71,4 +71,28 @@ class StreamBatchKernelTest {
             }
         }
     }
+
+    /**
+     * A batch of fewer streams than a block holds sizes its per-block scratch for the streams it has: a one-stream
+     * batch of a wide layer allocated the scratch of a whole block (32 streams of {@code [x, h]} rows and open-unit
+     * lists, 3 MB at H = 4096 instead of about 100 KB).
+     */
+    @Test
+    void theScratchOfABatchSmallerThanABlockIsSizedForItsStreams() {
+        PhasedLstmParams p = PhasedLstmParams.initialize(PhasedLstmConfig.builder(3, 40).build(), TimeGateInit.PAPER, 1);
+        StreamLayer layer = new StreamLayer(p);
+        StreamBatchKernel.State one = new StreamBatchKernel.State(layer, 1);
+        assertThat(one.block).isEqualTo(1);
+        assertThat(one.xh).hasSize(layer.rowPad);
+        assertThat(one.open).hasSize(40);
+        assertThat(one.openK).hasSize(40);
+        assertThat(one.openCount).hasSize(1);
+        assertThat(one.pairStream).hasSize(40);
+        assertThat(one.pairUnit).hasSize(40);
+        assertThat(one.pairK).hasSize(40);
+        StreamBatchKernel.State five = new StreamBatchKernel.State(layer, 5, 3);
+        assertThat(five.block).isEqualTo(3);
+        assertThat(five.xh).hasSize(3 * layer.rowPad);
+        assertThat(five.open).hasSize(3 * 40);
+    }
 }
