@@ -81,10 +81,14 @@ public record SequenceBatch(int batch, int steps, int inputSize, float[] x, doub
     }
 
     /**
-     * @param b sample index
+     * @param b sample index, in {@code [0, B)}
      * @return the number of valid steps of sample {@code b} ({@code T} when no lengths were given)
+     * @throws IllegalArgumentException if {@code b} is outside {@code [0, B)}
      */
     public int length(int b) {
+        if (b < 0 || b >= batch) {
+            throw new IllegalArgumentException("b: expected a sample index in [0, " + batch + "), got " + b);
+        }
         return lengths == null ? steps : lengths[b];
     }
 }

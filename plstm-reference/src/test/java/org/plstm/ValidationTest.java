@@ -247,4 +247,20 @@ class ValidationTest {
                     .hasMessage("h: expected at most 2147483647 elements, got 100000·100000·3");
         }
     }
+
+    @Test
+    void aSampleLengthIsAskedOfAnExistingSample() {
+        SequenceBatch all = batch(); // B = 2, T = 4, no lengths
+        SequenceBatch some = new SequenceBatch(2, 4, 2, new float[16], new double[8], new int[] {3, 0});
+        assertThat(all.length(1)).isEqualTo(4);
+        assertThat(some.length(0)).isEqualTo(3);
+        assertThat(some.length(1)).isZero();
+        // Without lengths any index gave T; with them an index error from the array.
+        assertThatThrownBy(() -> all.length(2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("b: expected a sample index in [0, 2), got 2");
+        assertThatThrownBy(() -> all.length(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("b: expected a sample index in [0, 2), got -1");
+        assertThatThrownBy(() -> some.length(2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("b: expected a sample index in [0, 2), got 2");
+    }
 }
