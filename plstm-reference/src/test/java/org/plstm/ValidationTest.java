@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.plstm.reference.ReferenceDense;
 import org.plstm.reference.ReferenceEngine;
+import org.plstm.reference.ReferenceParams;
 import org.plstm.reference.ReferencePhasedLstm;
 import org.plstm.reference.ReferenceSoftmaxCrossEntropy;
 
@@ -262,5 +263,18 @@ class ValidationTest {
                 .hasMessage("b: expected a sample index in [0, 2), got -1");
         assertThatThrownBy(() -> some.length(2)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("b: expected a sample index in [0, 2), got 2");
+    }
+
+    @Test
+    void theReferenceForwardRefusesASequenceTooLongForItsArrays() {
+        // B·T·H = 1·2^22·512 = 2^31: the int product wrapped to a negative array size inside the pass.
+        int steps = 1 << 22;
+        ReferenceParams p = ReferenceParams.of(PhasedLstmParams.initialize(PhasedLstmConfig.builder(1, 512).build(),
+                TimeGateInit.KERAS, 1));
+        double[] x = new double[steps];
+        double[] time = new double[steps];
+        assertThatThrownBy(() -> ReferencePhasedLstm.forward(p, x, time, null, 1, steps, null, null, Mode.INFERENCE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("h: expected at most 2147483647 elements, got 1·4194304·512");
     }
 }

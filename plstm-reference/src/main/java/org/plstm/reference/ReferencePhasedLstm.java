@@ -139,7 +139,7 @@ public final class ReferencePhasedLstm {
      * @param mode   {@link Mode#TRAINING} (leak) or {@link Mode#INFERENCE} ({@code alpha = 0})
      * @return outputs and cache
      * @throws IllegalArgumentException on a null argument, a shape mismatch, non-finite values,
-     *     {@code period <= 0} or {@code ratioOn} outside {@code (0, 1]}
+     *     {@code period <= 0}, {@code ratioOn} outside {@code (0, 1]}, or {@code B·T·H} beyond the largest Java array
      */
     public static Forward forward(PhasedLstmParams params, SequenceBatch input, float[] h0, float[] c0, Mode mode) {
         Check.notNull("params", params);
@@ -163,7 +163,8 @@ public final class ReferencePhasedLstm {
      * @param mode    training (leak {@code config.leak()}) or inference (leak 0)
      * @return outputs ({@code h [B][T][H]}, {@code hT}, {@code cT}) and the cache for backward
      * @throws IllegalArgumentException on a null argument, a shape mismatch, non-finite values,
-     *     {@code period <= 0}, {@code ratioOn} outside {@code (0, 1]} or a length outside {@code [0, T]}
+     *     {@code period <= 0}, {@code ratioOn} outside {@code (0, 1]}, a length outside {@code [0, T]}, or
+     *     {@code B·T·H} beyond the largest Java array (the pass keeps sequences of that size)
      */
     public static Forward forward(ReferenceParams p, double[] x, double[] time, int[] lengths, int batch, int steps,
                                   double[] h0, double[] c0, Mode mode) {
@@ -190,6 +191,7 @@ public final class ReferencePhasedLstm {
             Check.finite("c0", c0);
         }
         p.validate("params");
+        Check.elements("h", batch, steps, hs); // the pass's sequences, [B][T][H] each
         return compute(p, x, time, lengths, batch, steps, h0, c0, mode);
     }
 
