@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.plstm.reference.ReferenceDense;
 import org.plstm.reference.ReferenceEngine;
+import org.plstm.reference.ReferenceMeanSquaredError;
 import org.plstm.reference.ReferenceParams;
 import org.plstm.reference.ReferencePhasedLstm;
 import org.plstm.reference.ReferenceSoftmaxCrossEntropy;
@@ -276,5 +277,38 @@ class ValidationTest {
         assertThatThrownBy(() -> ReferencePhasedLstm.forward(p, x, time, null, 1, steps, null, null, Mode.INFERENCE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("h: expected at most 2147483647 elements, got 1·4194304·512");
+    }
+
+    @Test
+    void theReferenceStaticsRefuseAnOutputThatIsAlsoAnInputAsTheEngineDoes() {
+        // B = 1, H = C = 2, every weight 1: out = in gave [2, 3] instead of [2, 2] (in[0] read after out[0] was
+        // written).
+        double[] in = {1, 1};
+        double[] kernel = {1, 1, 1, 1};
+        double[] bias = {0, 0};
+        assertThatThrownBy(() -> ReferenceDense.forward(in, in, kernel, bias, 1, 2, 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("out: expected an array of its own, got the same array as in (the call writes out while it "
+                        + "reads in)");
+        assertThat(in).containsExactly(1, 1);
+        assertThatThrownBy(() -> ReferenceDense.backward(in, new double[4], new double[2], in, new double[2], kernel,
+                1, 2, 2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("dIn: expected an array of its own, got the same array as dOut (the call writes dIn while "
+                        + "it reads dOut)");
+        assertThatThrownBy(() -> ReferenceDense.backward(new double[2], kernel, new double[2], new double[2], in,
+                kernel, 1, 2, 2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("dKernel: expected an array of its own, got the same array as kernel (the call writes "
+                        + "dKernel while it reads kernel)");
+        double[] logits = {0.5, -0.5};
+        double[] out = new double[2];
+        assertThatThrownBy(() -> ReferenceSoftmaxCrossEntropy.forwardBackward(out, out, logits, new int[] {0}, 1, 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("probs: expected an array of its own, got the same array as dLogits (the call writes probs "
+                        + "while it reads dLogits)");
+        double[] pred = {1, 2};
+        assertThatThrownBy(() -> ReferenceMeanSquaredError.forwardBackward(pred, pred, new double[2], 1, 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("dPred: expected an array of its own, got the same array as pred (the call writes dPred "
+                        + "while it reads pred)");
     }
 }

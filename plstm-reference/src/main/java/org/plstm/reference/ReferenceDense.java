@@ -20,12 +20,14 @@ public final class ReferenceDense {
      * @param batch  {@code B >= 1}
      * @param inSize {@code H >= 1}
      * @param outSize {@code C >= 1}
-     * @throws IllegalArgumentException on a wrong length or non-finite input or parameter
+     * @throws IllegalArgumentException on a wrong length, non-finite input or parameter, or {@code out} being the same
+     *     array as {@code in} or a parameter (as {@code Engine.denseForward})
      */
     public static void forward(double[] out, double[] in, double[] kernel, double[] bias, int batch, int inSize,
                                int outSize) {
         checkShapes(in, kernel, bias, batch, inSize, outSize);
         Check.length("out", out, "B", batch, "C", outSize);
+        Check.distinct("out", out, "in", in, "kernel", kernel, "bias", bias);
         computeForward(out, in, kernel, bias, batch, inSize, outSize);
     }
 
@@ -56,7 +58,8 @@ public final class ReferenceDense {
      * @param batch   {@code B}
      * @param inSize  {@code H}
      * @param outSize {@code C}
-     * @throws IllegalArgumentException on a wrong length or a non-finite value
+     * @throws IllegalArgumentException on a wrong length, a non-finite value, or a written array ({@code dIn},
+     *     {@code dKernel}, {@code dBias}) being one that is read (as {@code Engine.denseBackward})
      */
     public static void backward(double[] dIn, double[] dKernel, double[] dBias, double[] dOut, double[] in,
                                 double[] kernel, int batch, int inSize, int outSize) {
@@ -65,6 +68,9 @@ public final class ReferenceDense {
         Check.length("dKernel", dKernel, "H", inSize, "C", outSize);
         Check.length("dBias", dBias, "C", outSize);
         Check.length("dOut", dOut, "B", batch, "C", outSize);
+        Check.distinct("dIn", dIn, "dOut", dOut, "in", in, "kernel", kernel);
+        Check.distinct("dKernel", dKernel, "kernel", kernel, "in", in, "dOut", dOut, "dIn", dIn);
+        Check.distinct("dBias", dBias, "dOut", dOut);
         Check.finite("dOut", dOut);
         computeBackward(dIn, dKernel, dBias, dOut, in, kernel, batch, inSize, outSize);
     }

@@ -21,7 +21,8 @@ public final class ReferenceMeanSquaredError {
      * @param batch   {@code B >= 1}
      * @param outputs {@code K >= 1}
      * @return the mean squared error, in the targets' unit squared
-     * @throws IllegalArgumentException on a wrong length or a NaN/infinite prediction or target
+     * @throws IllegalArgumentException on a wrong length, a NaN/infinite prediction or target, or {@code dPred} being
+     *     the same array as {@code pred} or {@code targets} (as {@code Engine.meanSquaredError})
      */
     public static double forwardBackward(double[] dPred, double[] pred, double[] targets, int batch, int outputs) {
         Check.atLeast("batch", batch, 1);
@@ -33,6 +34,7 @@ public final class ReferenceMeanSquaredError {
         if (dPred != null) {
             Check.length("dPred", dPred, "B", batch, "K", outputs);
         }
+        Check.distinct("dPred", dPred, "pred", pred, "targets", targets);
         return compute(dPred, pred, targets, batch, outputs);
     }
 

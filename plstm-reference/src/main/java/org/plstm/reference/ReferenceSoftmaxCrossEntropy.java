@@ -20,7 +20,9 @@ public final class ReferenceSoftmaxCrossEntropy {
      * @param batch   {@code B >= 1}
      * @param classes {@code C >= 1}
      * @return the mean loss (nats)
-     * @throws IllegalArgumentException on a wrong length, non-finite logits or a label outside {@code [0, C)}
+     * @throws IllegalArgumentException on a wrong length, non-finite logits, a label outside {@code [0, C)}, or
+     *     {@code probs}/{@code dLogits} being the same array as {@code logits} or as each other (as
+     *     {@code Engine.softmaxCrossEntropy})
      */
     public static double forwardBackward(double[] probs, double[] dLogits, double[] logits, int[] labels, int batch,
                                          int classes) {
@@ -35,6 +37,8 @@ public final class ReferenceSoftmaxCrossEntropy {
         if (dLogits != null) {
             Check.length("dLogits", dLogits, "B", batch, "C", classes);
         }
+        Check.distinct("probs", probs, "logits", logits, "dLogits", dLogits);
+        Check.distinct("dLogits", dLogits, "logits", logits);
         return compute(probs, dLogits, logits, labels, batch, classes);
     }
 
