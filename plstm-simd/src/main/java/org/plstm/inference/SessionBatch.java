@@ -280,12 +280,14 @@ public final class SessionBatch {
      * @param slot a slot, {@code 0 ..} {@link #capacity()}{@code - 1}
      * @param h    receives every layer's hidden state, {@code [depth][H_k]}, bottom layer first
      * @param c    receives every layer's cell state, same shapes
-     * @throws IllegalArgumentException if {@code slot} is out of range or an array is null or of another shape
+     * @throws IllegalArgumentException if {@code slot} is out of range, an array is null or of another shape, or
+     *     {@code h} and {@code c} share a layer's array
      */
     public void save(int slot, float[][] h, float[][] c) {
         checkSlot(slot);
         StateArrays.checkShape("h", h, hiddenSizes);
         StateArrays.checkShape("c", c, hiddenSizes);
+        StateArrays.checkDistinct(h, c);
         for (int k = 0; k < layers.length; k++) {
             System.arraycopy(this.h[k], slot * stride[k], h[k], 0, hiddenSizes[k]);
             System.arraycopy(this.c[k], slot * stride[k], c[k], 0, hiddenSizes[k]);

@@ -30,6 +30,21 @@ final class StateArrays {
     }
 
     /**
+     * Requires the receiving arrays {@code h} and {@code c} (shapes already checked) to share no layer array: a call
+     * that writes both would leave {@code c} where {@code h} should be.
+     *
+     * @throws IllegalArgumentException naming the first layer they share
+     */
+    static void checkDistinct(float[][] h, float[][] c) {
+        for (int k = 0; k < h.length; k++) {
+            if (h[k] == c[k]) {
+                throw new IllegalArgumentException("c: expected arrays of its own, got the same array as h at layer "
+                        + k + " (the call writes both)");
+            }
+        }
+    }
+
+    /**
      * Requires a {@link SessionState} of the model's layer sizes ({@code c}'s sizes are {@code h}'s by construction).
      *
      * @throws IllegalArgumentException if {@code state} is null or its layer count or a layer's size differs

@@ -183,11 +183,13 @@ public final class StreamSession {
      *
      * @param h receives every layer's hidden state, {@code [depth][H_k]}, bottom layer first
      * @param c receives every layer's cell state, same shapes
-     * @throws IllegalArgumentException if an array is null or its layer count or a layer's length is not the model's
+     * @throws IllegalArgumentException if an array is null or its layer count or a layer's length is not the model's,
+     *     or {@code h} and {@code c} share a layer's array
      */
     public void saveState(float[][] h, float[][] c) {
         StateArrays.checkShape("h", h, hiddenSizes);
         StateArrays.checkShape("c", c, hiddenSizes);
+        StateArrays.checkDistinct(h, c);
         for (int k = 0; k < layers.length; k++) {
             System.arraycopy(states[k].h(), 0, h[k], 0, h[k].length);
             System.arraycopy(states[k].c(), 0, c[k], 0, c[k].length);

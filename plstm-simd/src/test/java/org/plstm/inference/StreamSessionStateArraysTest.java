@@ -49,4 +49,21 @@ class StreamSessionStateArraysTest {
         assertThatThrownBy(() -> s.restoreState(h, c, 0, -1)).hasMessage("events: expected >= 0, got -1");
         assertThat(s.saveState()).isEqualTo(before);
     }
+
+    /** h and c are written one after the other: one array for both gave c in h's place, silently. */
+    @Test
+    void savingIntoOneArrayForBothHAndCIsRefused() {
+        StreamSession s = model.newSession();
+        s.step(new float[] {1f, 2f}, 3.0);
+        float[][] both = {new float[9], new float[4]};
+        assertThatThrownBy(() -> s.saveState(both, both)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("c: expected arrays of its own, got the same array as h at layer 0 (the call writes both)");
+        float[][] h = {new float[9], new float[4]};
+        float[][] c = {new float[9], h[1]};
+        assertThatThrownBy(() -> s.saveState(h, c)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("c: expected arrays of its own, got the same array as h at layer 1 (the call writes both)");
+        SessionBatch batch = model.newSessionBatch(2);
+        assertThatThrownBy(() -> batch.save(0, both, both)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("c: expected arrays of its own, got the same array as h at layer 0 (the call writes both)");
+    }
 }
