@@ -86,6 +86,8 @@ public abstract class Backend {
      * own.
      *
      * @return the engine
+     * @throws IllegalArgumentException if {@value #THREADS_PROPERTY} is not an integer in
+     *     {@code [1, }{@value #MAX_THREADS}{@code ]} when the engine is first made ({@link #defaultThreads()})
      */
     public final Engine sharedEngine() {
         Engine e = shared;

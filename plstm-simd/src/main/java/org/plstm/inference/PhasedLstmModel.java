@@ -37,7 +37,10 @@ import org.plstm.io.Checkpoint;
  * <p>Backend: the process's {@link Backend#get()} (the Vector API kernels when {@code jdk.incubator.vector} is
  * readable, else the scalar reference, unless the system property {@code plstm.backend} forces one); {@link #backend()}
  * says which. The choice is logged once per process, not per model. Batched predictions on the dense path run on the
- * backend's {@link Backend#sharedEngine() shared engine}.
+ * backend's {@link Backend#sharedEngine() shared engine}. A system property with a value that cannot be used is an
+ * {@link IllegalArgumentException} naming the property from the first call that reads it: {@code plstm.backend}
+ * other than {@code simd}, {@code reference} or {@code auto} (building a model), {@code plstm.threads} not an
+ * integer in {@code [1, 1024]} (the first dense prediction of the process).
  *
  * <p>Inputs are the raw model inputs: if the model was trained on standardised data (the MNIST trainer stores its
  * pixel mean and std in the checkpoint), standardise them the same way first. Arithmetic is float32: finite inputs
@@ -94,7 +97,7 @@ public final class PhasedLstmModel {
      *     differs from the last hidden size, or any parameter is invalid (NaN/Inf, period &lt;= 0, ratioOn outside
      *     {@code (0, 1]})
      * @throws IllegalStateException if the system property {@code plstm.backend} forces a backend this JVM cannot
-     *     run ({@link Backend#get()})
+     *     run ({@link Backend#get()}); an {@link IllegalArgumentException} if it has an unknown value
      */
     public static PhasedLstmModel of(List<PhasedLstmParams> layers, DenseParams head) {
         Check.notNull("layers", layers);
@@ -133,6 +136,8 @@ public final class PhasedLstmModel {
      * @return the model (with its dense head)
      * @throws IOException if the file cannot be read or is not a valid checkpoint (the message names the file and
      *     the problem)
+     * @throws IllegalArgumentException if {@code checkpoint} is null
+     * @throws IllegalStateException as {@link #of}, for the system property {@code plstm.backend}
      */
     public static PhasedLstmModel load(Path checkpoint) throws IOException {
         Check.notNull("checkpoint", checkpoint);
