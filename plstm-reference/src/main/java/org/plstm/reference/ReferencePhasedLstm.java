@@ -36,8 +36,10 @@ public final class ReferencePhasedLstm {
     }
 
     /**
-     * The result of a forward pass and the cache its backward pass needs. Arrays are owned by this object;
-     * callers may read them.
+     * The result of a forward pass and the cache its backward pass needs. Arrays are owned by this object (the
+     * inputs {@code x}, {@code time}, {@code h0}, {@code c0} are copies of the caller's, so refilling those before
+     * backward does not change what backward differentiates); callers may read them. {@link #params} is the
+     * caller's object: backward reads its values as they are then.
      */
     public static final class Forward {
         /** The parameters the pass used (backward differentiates with respect to these). */
@@ -144,12 +146,17 @@ public final class ReferencePhasedLstm {
     public static Forward forward(PhasedLstmParams params, SequenceBatch input, float[] h0, float[] c0, Mode mode) {
         Check.notNull("params", params);
         Check.notNull("input", input);
-        return forward(ReferenceParams.of(params), widen(input.x()), input.time(), input.lengths(), input.batch(),
-                input.steps(), h0 == null ? null : widen(h0), c0 == null ? null : widen(c0), mode);
+        ReferenceParams p = ReferenceParams.of(params);
+        double[] x = widen(input.x());
+        double[] hInit = h0 == null ? null : widen(h0);
+        double[] cInit = c0 == null ? null : widen(c0);
+        check(p, x, input.time(), input.lengths(), input.batch(), input.steps(), hInit, cInit, mode);
+        return compute(p, x, input.time().clone(), input.lengths(), input.batch(), input.steps(), hInit, cInit, mode);
     }
 
     /**
-     * Forward pass in double precision over {@code B} sequences of {@code T} steps.
+     * Forward pass in double precision over {@code B} sequences of {@code T} steps. The input arrays are copied into
+     * the result ({@link Forward}): the caller may refill them before {@link #backward}.
      *
      * @param p       parameters
      * @param x       inputs {@code [B][T][I]}
@@ -168,6 +175,14 @@ public final class ReferencePhasedLstm {
      */
     public static Forward forward(ReferenceParams p, double[] x, double[] time, int[] lengths, int batch, int steps,
                                   double[] h0, double[] c0, Mode mode) {
+        check(p, x, time, lengths, batch, steps, h0, c0, mode);
+        return compute(p, x.clone(), time.clone(), lengths, batch, steps, h0 == null ? null : h0.clone(),
+                c0 == null ? null : c0.clone(), mode);
+    }
+
+    /** The checks of {@link #forward(ReferenceParams, double[], double[], int[], int, int, double[], double[], Mode)}. */
+    private static void check(ReferenceParams p, double[] x, double[] time, int[] lengths, int batch, int steps,
+                              double[] h0, double[] c0, Mode mode) {
         Check.notNull("params", p);
         Check.notNull("mode", mode);
         Check.atLeast("batch", batch, 1);
@@ -192,7 +207,6 @@ public final class ReferencePhasedLstm {
         }
         p.validate("params");
         Check.elements("h", batch, steps, hs); // the pass's sequences, [B][T][H] each
-        return compute(p, x, time, lengths, batch, steps, h0, c0, mode);
     }
 
     /**

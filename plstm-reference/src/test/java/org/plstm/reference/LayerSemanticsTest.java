@@ -99,4 +99,48 @@ class LayerSemanticsTest {
         }
         assertThat(f.h[3]).isNotEqualTo(f.h[0]);
     }
+
+    /**
+     * A forward pass owns its cache: the caller's input arrays may be refilled (the next batch) before backward, which
+     * differentiates the pass that ran. Backward read the caller's x, time, h0 and c0 live, so a refilled array gave
+     * the gradients of a pass that never ran.
+     */
+    @Test
+    void backwardDifferentiatesThePassThatRanWhateverTheCallerChangedSince() {
+        PhasedLstmConfig cfg = PhasedLstmConfig.builder(2, 3).peepholes(true).build();
+        ReferenceParams p = ReferenceParams.of(PhasedLstmParams.initialize(cfg, TimeGateInit.PAPER, 4));
+        java.util.Arrays.fill(p.ratioOn, 0.6);
+        SplittableRandom rng = new SplittableRandom(8);
+        int batch = 2;
+        int steps = 5;
+        double[] x = rng.doubles(batch * steps * 2, -1, 1).toArray();
+        double[] time = rng.doubles(batch * steps, 0, 30).toArray();
+        double[] h0 = rng.doubles(batch * 3, -1, 1).toArray();
+        double[] c0 = rng.doubles(batch * 3, -1, 1).toArray();
+        double[] dhT = rng.doubles(batch * 3, -1, 1).toArray();
+
+        ReferenceParams expectedGrads = new ReferenceParams(cfg);
+        ReferencePhasedLstm.InputGradients expected = ReferencePhasedLstm.backward(expectedGrads,
+                ReferencePhasedLstm.forward(p, x.clone(), time.clone(), null, batch, steps, h0.clone(), c0.clone(),
+                        Mode.TRAINING), null, dhT, null);
+
+        ReferencePhasedLstm.Forward f = ReferencePhasedLstm.forward(p, x, time, null, batch, steps, h0, c0,
+                Mode.TRAINING);
+        java.util.Arrays.fill(x, 0.5);
+        java.util.Arrays.fill(time, 7.0);
+        java.util.Arrays.fill(h0, 0.25);
+        java.util.Arrays.fill(c0, -0.25);
+        ReferenceParams grads = new ReferenceParams(cfg);
+        ReferencePhasedLstm.InputGradients got = ReferencePhasedLstm.backward(grads, f, null, dhT, null);
+
+        assertThat(got.dx()).containsExactly(expected.dx());
+        assertThat(got.dh0()).containsExactly(expected.dh0());
+        assertThat(got.dc0()).containsExactly(expected.dc0());
+        assertThat(grads.kernel).containsExactly(expectedGrads.kernel);
+        assertThat(grads.recurrentKernel).containsExactly(expectedGrads.recurrentKernel);
+        assertThat(grads.period).containsExactly(expectedGrads.period);
+        assertThat(grads.shift).containsExactly(expectedGrads.shift);
+        assertThat(f.x).isNotSameAs(x);
+        assertThat(f.time).isNotSameAs(time);
+    }
 }
