@@ -346,8 +346,8 @@ public final class PhasedLstmModel {
      * @param input {@code x [B][T][I]}, {@code time [B][T]}, optional lengths
      * @return {@code [B][H]}
      * @throws IllegalArgumentException if {@code input} is null, its input size is not {@link #inputSize()}, or
-     *     the result ({@code B·H} floats; on the dense path also the hidden sequence, {@code B·T·H}) would exceed
-     *     the JVM's array size
+     *     the result ({@code B·H} floats; on the dense path also the engine's buffers, up to {@code B·T·4H} with
+     *     {@code H} padded to whole vectors) would exceed the JVM's array size
      */
     public float[] predictLastHidden(SequenceBatch input) {
         return predictLastHidden(input, batchPath(input));
@@ -379,7 +379,8 @@ public final class PhasedLstmModel {
      *
      * @param input the batch
      * @return {@code [B][T][H]}
-     * @throws IllegalArgumentException on a null input or a wrong input size
+     * @throws IllegalArgumentException on a null input, a wrong input size, or buffers too large for an array (as
+     *     {@link #predictLastHidden(SequenceBatch)} on the dense path)
      */
     public float[] predictHiddenSequence(SequenceBatch input) {
         checkInput(input);
@@ -428,7 +429,8 @@ public final class PhasedLstmModel {
      *
      * @param input the batch
      * @return {@code [B]} class indices
-     * @throws IllegalArgumentException on a null input or a wrong input size
+     * @throws IllegalArgumentException on a null input, a wrong input size, or a result too large for an array (as
+     *     {@link #predictProbabilities(SequenceBatch)})
      * @throws IllegalStateException if the model has no head
      */
     public int[] predictClasses(SequenceBatch input) {

@@ -123,6 +123,14 @@ final class SimdWorkspace extends LayerWorkspace {
     }
 
     SimdWorkspace(int threads, PhasedLstmConfig config, int batch, int steps) {
+        // The caches' sizes are checked before super allocates the hidden sequence [B][T][H]: that one may fit an
+        // array (and take gigabytes) while the gate cache [T][B][4Hp] cannot exist.
+        Check.notNull("config", config);
+        Check.atLeast("batch", batch, 1);
+        Check.atLeast("steps", steps, 1);
+        int paddedHidden = PackedLayer.roundUp(config.hiddenSize(), VectorLevel.L);
+        Check.elements("batch·steps (gate cache [T][B][4H], padded)", batch, steps, 4L * paddedHidden);
+        Check.elements("batch·steps (state cache [T+1][B][H], padded)", batch, steps + 1L, paddedHidden);
         super(config, batch, steps);
         this.threads = threads;
         layer = new PackedLayer(config);
@@ -143,8 +151,6 @@ final class SimdWorkspace extends LayerWorkspace {
             dwBlockStart[block] = in + r;
             dwBlockCount[block++] = Math.min(DW_BLOCK_ROWS, hidden - r);
         }
-        Check.elements("batch·steps (gate cache [T][B][4H], padded)", batch, steps, gateWidth);
-        Check.elements("batch·steps (state cache [T+1][B][H], padded)", batch, steps + 1L, hPad);
         int perStep = Math.toIntExact((long) batch * steps * hPad);
         int withInit = Math.toIntExact((long) batch * (steps + 1) * hPad);
         hc = new float[withInit];
