@@ -128,6 +128,8 @@ final class SimdWorkspace extends LayerWorkspace {
         Check.notNull("config", config);
         Check.atLeast("batch", batch, 1);
         Check.atLeast("steps", steps, 1);
+        Check.elements("h", batch, steps, config.hiddenSize()); // super's checks first, with its messages
+        Check.elements("dx", batch, steps, config.inputSize());
         int paddedHidden = PackedLayer.roundUp(config.hiddenSize(), VectorLevel.L);
         Check.elements("batch·steps (gate cache [T][B][4H], padded)", batch, steps, 4L * paddedHidden);
         Check.elements("batch·steps (state cache [T+1][B][H], padded)", batch, steps + 1L, paddedHidden);
