@@ -45,8 +45,9 @@ import org.plstm.io.Checkpoint;
  * <p>Inputs are the raw model inputs: if the model was trained on standardised data (the MNIST trainer stores its
  * pixel mean and std in the checkpoint), standardise them the same way first. Arithmetic is float32: finite inputs
  * whose products with the weights overflow it (magnitudes near {@code 3e38}) give undefined results (NaN or ±Inf,
- * possibly different on the two paths), as in any float32 implementation; a stream session then keeps a non-finite
- * state until {@link StreamSession#reset()}.
+ * possibly different on the two paths), as in any float32 implementation, for that sample only: the other samples of
+ * a batch are unaffected (on the dense path, a sample whose output overflows in a layer below the last gets NaN for
+ * every value of its result); a stream session then keeps a non-finite state until {@link StreamSession#reset()}.
  */
 public final class PhasedLstmModel {
     /**
@@ -366,7 +367,7 @@ public final class PhasedLstmModel {
         Check.notNull("path", path);
         if (path == InferencePath.DENSE) {
             Run r = dense(input);
-            return r.ws.hT().clone();
+            return r.poison(r.ws.hT().clone(), hiddenSize());
         }
         refuseStreamingWithLeak();
         float[] out = new float[Check.elements("hT", input.batch(), hiddenSize(), 1)];
@@ -384,7 +385,8 @@ public final class PhasedLstmModel {
      */
     public float[] predictHiddenSequence(SequenceBatch input) {
         checkInput(input);
-        return dense(input).ws.h().clone();
+        Run r = dense(input);
+        return r.poison(r.ws.h().clone(), input.steps() * hiddenSize());
     }
 
     /**
@@ -452,7 +454,22 @@ public final class PhasedLstmModel {
         input.validate(); // its arrays are not copied: they may have changed since the batch was built
     }
 
-    private record Run(LayerWorkspace ws) {
+    /**
+     * The last layer's workspace, and the samples whose output overflowed float32 in a layer below the last (null if
+     * none): their results are undefined, and are given as NaN.
+     */
+    private record Run(LayerWorkspace ws, boolean[] overflowed) {
+        /** {@code out[b·width ..+width)} = NaN for every overflowed sample {@code b}. */
+        float[] poison(float[] out, int width) {
+            if (overflowed != null) {
+                for (int b = 0; b < overflowed.length; b++) {
+                    if (overflowed[b]) {
+                        java.util.Arrays.fill(out, b * width, (b + 1) * width, Float.NaN);
+                    }
+                }
+            }
+            return out;
+        }
     }
 
     /** The workspaces of the last batch shape a thread predicted, reused while the shape repeats. */
@@ -478,14 +495,47 @@ public final class PhasedLstmModel {
         }
         SequenceBatch in = input;
         LayerWorkspace ws = null;
+        boolean[] overflowed = null;
         for (int k = 0; k < layers.size(); k++) {
             PhasedLstmParams p = layers.get(k);
             ws = cache.ws[k];
             e.forward(ws, p, in, null, null, leak ? Mode.TRAINING : Mode.INFERENCE);
-            in = new SequenceBatch(input.batch(), input.steps(), p.config().hiddenSize(), ws.h(), input.time(),
-                    input.lengths());
+            if (k + 1 < layers.size()) {
+                int hs = p.config().hiddenSize();
+                float[] h = ws.h();
+                boolean[] now = overflowedSamples(h, input.batch(), input.steps() * hs);
+                if (now != null) { // the engine refuses NaN input: those samples continue from zeros, flagged
+                    h = h.clone();
+                    for (int b = 0; b < now.length; b++) {
+                        if (now[b]) {
+                            java.util.Arrays.fill(h, b * input.steps() * hs, (b + 1) * input.steps() * hs, 0f);
+                            overflowed = overflowed == null ? now : overflowed;
+                            overflowed[b] = true;
+                        }
+                    }
+                }
+                in = new SequenceBatch(input.batch(), input.steps(), hs, h, input.time(), input.lengths());
+            }
         }
-        return new Run(ws);
+        return new Run(ws, overflowed);
+    }
+
+    /**
+     * The samples whose rows ({@code row} floats each) of {@code h} hold a NaN or an infinity, or null if none do
+     * (one pass over {@code h}; nothing allocated then).
+     */
+    private static boolean[] overflowedSamples(float[] h, int batch, int row) {
+        boolean[] out = null;
+        for (int b = 0; b < batch; b++) {
+            for (int n = b * row; n < (b + 1) * row; n++) {
+                if (!Float.isFinite(h[n])) {
+                    out = out == null ? new boolean[batch] : out;
+                    out[b] = true;
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     private void refuseStreamingWithLeak() {
