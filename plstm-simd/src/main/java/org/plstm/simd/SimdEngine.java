@@ -136,6 +136,9 @@ public final class SimdEngine extends Engine {
         // Inference writes no training caches (gate values, tanh(c~)); a backward after it runs the forward again.
         boolean cache = mode == Mode.TRAINING;
         ws.cached = false;
+        if (cache) {
+            ws.trainingArrays();
+        }
         pool.run(LayerPass.forward(ws, input, mode.alpha(ws.config()), vectorPhaseSafe(ws, input), h0, c0, cache,
                 false));
         ws.cached = cache;
@@ -162,6 +165,7 @@ public final class SimdEngine extends Engine {
         }
         double alpha = ws.lastMode().alpha(ws.config());
         boolean vectorPhase = vectorPhaseSafe(ws, input);
+        ws.trainingArrays();
         if (!ws.cached) {
             pool.run(LayerPass.forward(ws, input, alpha, vectorPhase, null, null, true, true));
             ws.cached = true;

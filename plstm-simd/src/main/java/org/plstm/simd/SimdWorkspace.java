@@ -26,13 +26,15 @@ final class SimdWorkspace extends LayerWorkspace {
 
     final float[] hc;        // [T+1][B][Hp]
     final float[] cc;        // [T+1][B][Hp]
-    final float[] gi;        // [T][B][Hp] gate values (training)
-    final float[] gf;
-    final float[] gg;
-    final float[] go;
-    final float[] tc;        // [T][B][Hp] tanh(c~)
-    final float[] dz;        // [T][B][4Hp] gate pre-activation gradients (backward; see the constructor for small layers)
-    final float[] dw;        // [NB][I+H][4L] weight gradients in the packed layout of PackedLayer.w
+    // The training arrays, empty until the first training pass needs them (trainingArrays()): an inference-only
+    // workspace holds the states and the hidden sequence, not five gate caches, dz and dw as well.
+    float[] gi = EMPTY;      // [T][B][Hp] gate values (training)
+    float[] gf = EMPTY;
+    float[] gg = EMPTY;
+    float[] go = EMPTY;
+    float[] tc = EMPTY;      // [T][B][Hp] tanh(c~)
+    float[] dz = EMPTY;      // [T][B][4Hp] gate pre-activation gradients (backward; see trainingArrays for small layers)
+    float[] dw = EMPTY;      // [NB][I+H][4L] weight gradients in the packed layout of PackedLayer.w
     final float[] dwBias;    // [4Hp]
     final float[] dhN;       // [B][Hp] dL/dh_t being accumulated (backward)
     final float[] dcN;       // [B][Hp]
@@ -40,10 +42,11 @@ final class SimdWorkspace extends LayerWorkspace {
     /** Whether the training caches hold the last forward pass (an inference forward does not write them). */
     boolean cached;
 
-    // The weight-gradient pass's rows (all active (b, t), step-major): offsets into dz, hc (h_{t-1}) and x.
-    final int[] rowDz;
-    final int[] rowH;
-    final int[] rowX;
+    // The weight-gradient pass's rows (all active (b, t), step-major): offsets into dz, hc (h_{t-1}) and x (training
+    // arrays too: empty until trainingArrays()).
+    int[] rowDz = NO_ROWS;
+    int[] rowH = NO_ROWS;
+    int[] rowX = NO_ROWS;
     int rowCount;
     /**
      * Rows per weight-gradient chunk: about 256 KiB of dz, so a chunk stays in L2 while the tiles sweep it, and at
@@ -61,6 +64,9 @@ final class SimdWorkspace extends LayerWorkspace {
     static final int DW_BLOCK_ROWS = 12;
 
     final Worker[] workers;
+
+    private static final float[] EMPTY = new float[0];
+    private static final int[] NO_ROWS = new int[0];
 
     /** Per-worker scratch, sized for the worker's largest share of the batch. */
     static final class Worker {
@@ -153,17 +159,10 @@ final class SimdWorkspace extends LayerWorkspace {
             dwBlockStart[block] = in + r;
             dwBlockCount[block++] = Math.min(DW_BLOCK_ROWS, hidden - r);
         }
-        int perStep = Math.toIntExact((long) batch * steps * hPad);
         int withInit = Math.toIntExact((long) batch * (steps + 1) * hPad);
         hc = new float[withInit];
         cc = new float[withInit];
-        gi = new float[perStep];
-        gf = new float[perStep];
-        gg = new float[perStep];
-        go = new float[perStep];
-        tc = new float[perStep];
-        dw = new float[layer.w.length];
-        fusedWeightGradients = (long) (dw.length + gateWidth) * Float.BYTES <= FUSED_WEIGHT_GRADIENT_BYTES;
+        fusedWeightGradients = (long) (layer.w.length + gateWidth) * Float.BYTES <= FUSED_WEIGHT_GRADIENT_BYTES;
         long weightBytes = (long) layer.w.length * Float.BYTES;
         String split = splitProperty();
         boolean possible = threads > 1 && layer.blocks >= 4 * threads;
@@ -172,19 +171,10 @@ final class SimdWorkspace extends LayerWorkspace {
             case "samples" -> false;
             default -> weightBytes >= UNIT_SPLIT_BYTES;
         };
-        // With the fused weight gradients, each step's dz is used within the step: a per-worker buffer (split by
-        // samples) or, split by units (every part reads every part's columns), a shared buffer of two steps (a part
-        // writes step t-1 while another may still read step t); not [T][B][4Hp] written to memory and never read
-        // again.
-        dz = new float[fusedWeightGradients ? (unitSplit ? 2 * batch * gateWidth : 0)
-                : Math.toIntExact((long) batch * steps * gateWidth)];
         dwBias = new float[gateWidth];
         dhN = new float[batch * hPad];
         dcN = new float[batch * hPad];
         lengths = new int[batch];
-        rowDz = new int[batch * steps];
-        rowH = new int[batch * steps];
-        rowX = new int[batch * steps];
         int dzRows = (256 * 1024) / (4 * gateWidth);
         int aRows = (1024 * 1024) / (4 * dwRows);
         chunk = Math.max(16, Math.min(1024, Math.min(dzRows, aRows)));
@@ -193,9 +183,48 @@ final class SimdWorkspace extends LayerWorkspace {
         int rowsMax = unitSplit ? batch : (batch + parts - 1) / parts;
         workers = new Worker[threads];
         for (int w = 0; w < threads; w++) {
-            workers[w] = new Worker(rowsMax, hPad, layer.inPad, gateWidth, fusedWeightGradients ? dw.length : 0,
+            workers[w] = new Worker(rowsMax, hPad, layer.inPad, gateWidth, fusedWeightGradients ? layer.w.length : 0,
                     fusedWeightGradients ? rowsMax : chunk, dwRows, layer.blocks);
         }
+    }
+
+    /**
+     * Allocates the training arrays (the gate caches, {@code dz}, {@code dw} and the weight-gradient rows) on the
+     * first training pass: a workspace that only ever runs inference does without them (at B = 64, T = 100, I = 64,
+     * H = 256: 60 of 80 MB). Once; later passes find them in place (no allocation on the hot path).
+     */
+    void trainingArrays() {
+        if (gi != EMPTY) {
+            return;
+        }
+        int perStep = Math.toIntExact((long) batch() * steps() * hPad);
+        // With the fused weight gradients, each step's dz is used within the step: a per-worker buffer (split by
+        // samples) or, split by units (every part reads every part's columns), a shared buffer of two steps (a part
+        // writes step t-1 while another may still read step t); not [T][B][4Hp] written to memory and never read
+        // again.
+        float[] dzAll = new float[fusedWeightGradients ? (unitSplit ? 2 * batch() * gateWidth : 0)
+                : Math.toIntExact((long) batch() * steps() * gateWidth)];
+        float[] dwAll = new float[layer.w.length];
+        int rows = batch() * steps();
+        int[] dzRows = new int[rows];
+        int[] hRows = new int[rows];
+        int[] xRows = new int[rows];
+        float[] i = new float[perStep];
+        float[] f = new float[perStep];
+        float[] g = new float[perStep];
+        float[] o = new float[perStep];
+        float[] t = new float[perStep];
+        // All or nothing: an OutOfMemoryError above leaves the workspace as it was.
+        dz = dzAll;
+        dw = dwAll;
+        rowDz = dzRows;
+        rowH = hRows;
+        rowX = xRows;
+        gf = f;
+        gg = g;
+        go = o;
+        tc = t;
+        gi = i; // last: the test at the top
     }
 
     /**

@@ -38,6 +38,7 @@ class CellBackwardTwinTest {
                 + VectorLevel.describe() + ")");
         PhasedLstmConfig cfg = PhasedLstmConfig.builder(3, 2 * VectorLevel.L + 1).timeGate(timeGate).build();
         SimdWorkspace ws = new SimdWorkspace(1, cfg, BATCH, 2);
+        ws.trainingArrays(); // the caches this test fills by hand
         PackedLayer layer = ws.layer;
         assertThat(layer.plain).as("a layer without peepholes, logistic sigmoid").isTrue();
         SimdWorkspace.Worker s = ws.workers[0];

@@ -1,0 +1,76 @@
+package org.plstm.simd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.plstm.Mode;
+import org.plstm.PhasedLstmConfig;
+import org.plstm.PhasedLstmParams;
+import org.plstm.SequenceBatch;
+import org.plstm.TimeGateInit;
+
+/**
+ * A workspace that only runs inference holds no training arrays (gate caches, dz, dw, weight-gradient rows); the
+ * first training pass allocates them, and a training step on it gives the same gradients as on a fresh workspace.
+ */
+class InferenceWorkspaceTest {
+    private static final long SEED = 20261204L;
+
+    @Test
+    void inferenceAllocatesNoTrainingArraysAndTrainingStillAgrees() {
+        System.out.println("InferenceWorkspaceTest seed " + SEED);
+        int batch = 3;
+        int steps = 5;
+        PhasedLstmConfig cfg = PhasedLstmConfig.builder(2, 2 * VectorLevel.L + 3).build();
+        PhasedLstmParams params = PhasedLstmParams.initialize(cfg, TimeGateInit.PAPER, SEED);
+        SplittableRandom rng = new SplittableRandom(SEED);
+        float[] x = new float[batch * steps * 2];
+        double[] t = new double[batch * steps];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextDouble(-1, 1);
+        }
+        for (int i = 0; i < t.length; i++) {
+            t[i] = (i % steps) * 1.5 + i / steps;
+        }
+        SequenceBatch input = SequenceBatch.of(batch, steps, 2, x, t);
+        float[] dh = new float[batch * steps * cfg.hiddenSize()];
+        for (int i = 0; i < dh.length; i++) {
+            dh[i] = (float) rng.nextDouble(-1, 1);
+        }
+        try (SimdEngine engine = new SimdEngine(1)) {
+            SimdWorkspace used = (SimdWorkspace) engine.newWorkspace(cfg, batch, steps);
+            engine.forward(used, params, input, null, null, Mode.INFERENCE);
+            assertThat(used.gi).isEmpty();
+            assertThat(used.tc).isEmpty();
+            assertThat(used.dz).isEmpty();
+            assertThat(used.dw).isEmpty();
+            assertThat(used.rowDz).isEmpty();
+            SimdWorkspace again = (SimdWorkspace) engine.newWorkspace(cfg, batch, steps);
+            engine.forward(again, params, input, null, null, Mode.TRAINING);
+            engine.forward(again, params, input, null, null, Mode.INFERENCE);
+            assertThat(again.h()).as("inference on a workspace that trained before").isEqualTo(used.h());
+
+            // A backward right after an inference pass runs the forward again with caches: it allocates them.
+            PhasedLstmParams grads = new PhasedLstmParams(cfg);
+            engine.backward(used, grads, dh, null, null);
+            assertThat(used.gi).hasSize(batch * steps * used.hPad);
+            assertThat(used.dw).hasSize(used.layer.w.length);
+
+            // What it differentiates is the last forward pass, in its mode (inference: leak 0), as on a workspace
+            // that held its arrays from the start (one that trained before).
+            SimdWorkspace fresh = (SimdWorkspace) engine.newWorkspace(cfg, batch, steps);
+            engine.forward(fresh, params, input, null, null, Mode.TRAINING);
+            engine.forward(fresh, params, input, null, null, Mode.INFERENCE);
+            PhasedLstmParams expected = new PhasedLstmParams(cfg);
+            engine.backward(fresh, expected, dh, null, null);
+            assertThat(grads.kernel()).isEqualTo(expected.kernel());
+            assertThat(grads.recurrentKernel()).isEqualTo(expected.recurrentKernel());
+            assertThat(grads.bias()).isEqualTo(expected.bias());
+            assertThat(grads.period()).isEqualTo(expected.period());
+            assertThat(grads.shift()).isEqualTo(expected.shift());
+            assertThat(grads.ratioOn()).isEqualTo(expected.ratioOn());
+            assertThat(grads.kernel()).as("a gradient, not zeros").isNotEqualTo(new float[grads.kernel().length]);
+        }
+    }
+}
