@@ -53,6 +53,9 @@ import org.plstm.Check;
  *       a per-sequence overhead), and at the end the copy that puts each sequence in time order, and stops with an
  *       {@link EventFormatException} as soon as they would exceed {@link #maxMemoryBytes} (default a quarter of the
  *       maximum heap), so a file too large for memory is a clear error, not an {@link OutOfMemoryError}.</li>
+ *   <li>Messages name the setting the caller can change, by the names of {@link #settingNames}: by default this
+ *       builder's methods ({@code expected this column for a feature (features)}), or e.g. a command line's options
+ *       ({@code (--features)}).</li>
  * </ul>
  *
  * <p>A reader is a reusable, immutable-once-configured builder; {@link #read} is thread-safe if it is not
@@ -67,6 +70,38 @@ public final class EventCsvReader {
         LAST_EVENT
     }
 
+    /**
+     * What the reader's messages call each of its settings, so that they name the setting a user can change: this
+     * builder's methods for a library user ({@link #BUILDER}), a command line's options for its user.
+     *
+     * @param id            the sequence-id column's setting, e.g. {@code id} or {@code --id}
+     * @param time          the timestamp column's setting
+     * @param features      the feature columns' setting
+     * @param label         the label column's setting
+     * @param lastEventMode the setting that takes the last event's label ({@link LabelMode#LAST_EVENT}), e.g.
+     *                      {@code labelMode(LAST_EVENT)} or {@code --label-per last-event}
+     * @param maxMemory     the memory limit's setting, e.g. {@code maxMemoryBytes} or {@code --max-memory}
+     */
+    public record SettingNames(String id, String time, String features, String label, String lastEventMode,
+                               String maxMemory) {
+        /** The names of this builder's methods: what a library user calls. */
+        public static final SettingNames BUILDER = new SettingNames("id", "time", "features", "label",
+                "labelMode(LAST_EVENT)", "maxMemoryBytes");
+
+        /**
+         * @throws IllegalArgumentException if a name is null or blank
+         */
+        public SettingNames {
+            for (String[] n : new String[][] {{"id", id}, {"time", time}, {"features", features}, {"label", label},
+                {"lastEventMode", lastEventMode}, {"maxMemory", maxMemory}}) {
+                Check.notNull(n[0], n[1]);
+                if (n[1].isBlank()) {
+                    throw new IllegalArgumentException(n[0] + ": expected a setting's name, got a blank one");
+                }
+            }
+        }
+    }
+
     /** Bytes counted per sequence besides its arrays: the map entry, the record, the id string's header. */
     static final int SEQUENCE_OVERHEAD_BYTES = 160;
     /** Bytes per event of the index array that sorts a sequence out of time order: a reference and an Integer. */
@@ -79,6 +114,8 @@ public final class EventCsvReader {
     private LabelMode labelMode = LabelMode.SEQUENCE;
     private boolean numericLabels;
     private long maxMemoryBytes = Runtime.getRuntime().maxMemory() / 4;
+    private boolean maxMemorySet;
+    private SettingNames names = SettingNames.BUILDER;
     private char separator = ',';
 
     /** A reader with the defaults: columns {@code seq}, {@code t}, all remaining as features, no label. */
@@ -163,6 +200,7 @@ public final class EventCsvReader {
             throw new IllegalArgumentException("maxMemoryBytes: expected a value >= 1, got " + bytes);
         }
         this.maxMemoryBytes = bytes;
+        this.maxMemorySet = true;
         return this;
     }
 
@@ -177,6 +215,17 @@ public final class EventCsvReader {
                     + "break, got '" + c + "'");
         }
         this.separator = c;
+        return this;
+    }
+
+    /**
+     * @param settings what the messages call the settings (default {@link SettingNames#BUILDER}), e.g. the options
+     *                 of the command line that configured this reader
+     * @return this
+     * @throws IllegalArgumentException if null
+     */
+    public EventCsvReader settingNames(SettingNames settings) {
+        this.names = Check.notNull("settings", settings);
         return this;
     }
 
@@ -267,16 +316,18 @@ public final class EventCsvReader {
                         + "got this one twice");
             }
         }
-        int idCol = column(file, columns, header, id, "the sequence id (id)");
-        int timeCol = column(file, columns, header, time, "the timestamp (time)");
-        int labelCol = label == null ? -1 : column(file, columns, header, label, "the label (label)");
+        String idRole = "the sequence id (" + names.id() + ")";
+        String timeRole = "the timestamp (" + names.time() + ")";
+        int idCol = column(file, columns, header, id, idRole);
+        int timeCol = column(file, columns, header, time, timeRole);
+        int labelCol = label == null ? -1 : column(file, columns, header, label, "the label (" + names.label() + ")");
         if (timeCol == idCol) {
-            throw new EventFormatException(file, 1, time, "expected different columns for the sequence id (id) and "
-                    + "the timestamp (time), got this one for both");
+            throw new EventFormatException(file, 1, time, "expected different columns for " + idRole + " and "
+                    + timeRole + ", got this one for both");
         }
         if (labelCol == idCol || labelCol == timeCol) {
-            throw new EventFormatException(file, 1, label, "expected a label column (label) other than the "
-                    + (labelCol == idCol ? "sequence id (id)" : "timestamp (time)") + ", got this one for both");
+            throw new EventFormatException(file, 1, label, "expected a label column (" + names.label()
+                    + ") other than " + (labelCol == idCol ? idRole : timeRole) + ", got this one for both");
         }
         List<String> featureNames = new ArrayList<>();
         if (features.isEmpty()) {
@@ -286,8 +337,9 @@ public final class EventCsvReader {
                 }
             }
             if (featureNames.isEmpty()) {
-                throw new EventFormatException(file, 1, null, "expected at least one feature column besides id '"
-                        + id + "', time '" + time + "'" + (label != null ? " and label '" + label + "'" : "")
+                throw new EventFormatException(file, 1, null, "expected at least one feature column besides "
+                        + names.id() + " '" + id + "', " + names.time() + " '" + time + "'"
+                        + (label != null ? " and " + names.label() + " '" + label + "'" : "")
                         + ", got the header " + Arrays.toString(header));
             }
         } else {
@@ -296,7 +348,7 @@ public final class EventCsvReader {
         int in = featureNames.size();
         int[] featureCols = new int[in];
         for (int f = 0; f < in; f++) {
-            featureCols[f] = column(file, columns, header, featureNames.get(f), "a feature (features)");
+            featureCols[f] = column(file, columns, header, featureNames.get(f), "a feature (" + names.features() + ")");
             if (featureCols[f] == idCol || featureCols[f] == timeCol || featureCols[f] == labelCol) {
                 throw new EventFormatException(file, 1, featureNames.get(f), "expected a feature column, got the "
                         + (featureCols[f] == idCol ? "id" : featureCols[f] == timeCol ? "time" : "label") + " column");
@@ -332,9 +384,9 @@ public final class EventCsvReader {
                 if (bytes + more > maxMemoryBytes) {
                     throw new EventFormatException(file, line, null, String.format(Locale.ROOT,
                             "the events read so far (%d, in %d sequences) need %.1f MiB, and the next ones more than "
-                                    + "the memory limit of %.1f MiB (maxMemoryBytes, by default a quarter of the "
-                                    + "heap): give a larger limit and heap (-Xmx), or split the file",
-                            events, seqs.size(), bytes / 1048576.0, maxMemoryBytes / 1048576.0));
+                                    + "the memory limit of %.1f MiB (%s): give a larger limit and heap (-Xmx), or "
+                                    + "split the file",
+                            events, seqs.size(), bytes / 1048576.0, maxMemoryBytes / 1048576.0, memorySetting()));
                 }
                 bytes += more;
                 a.time = Arrays.copyOf(a.time, cap);
@@ -370,7 +422,7 @@ public final class EventCsvReader {
                         throw new EventFormatException(file, line, header[labelCol], "expected the label of sequence '"
                                 + sid + "' given on line " + a.labelLine + " ('" + a.label + "'), got '" + lab
                                 + "' (every event of a sequence must carry its label; per-event labels: the last "
-                                + "event's counts with label mode LAST_EVENT)");
+                                + "event's counts with " + names.lastEventMode() + ")");
                     }
                 } else if (t >= a.labelTime) {
                     a.label = lab;
@@ -394,14 +446,19 @@ public final class EventCsvReader {
             if (bytes + finish > maxMemoryBytes) {
                 throw new EventFormatException(file, 0, null, String.format(Locale.ROOT,
                         "the %d events read (in %d sequences) need %.1f MiB, and putting sequence '%s' in time order "
-                                + "%.1f MiB more, beyond the memory limit of %.1f MiB (maxMemoryBytes, by default a "
-                                + "quarter of the heap): give a larger limit and heap (-Xmx), or split the file",
+                                + "%.1f MiB more, beyond the memory limit of %.1f MiB (%s): give a larger limit and "
+                                + "heap (-Xmx), or split the file",
                         events, seqs.size(), bytes / 1048576.0, e.getKey(), finish / 1048576.0,
-                        maxMemoryBytes / 1048576.0));
+                        maxMemoryBytes / 1048576.0, memorySetting()));
             }
             out.add(e.getValue().finish(e.getKey(), in, sorted));
         }
         return new EventData(file, featureNames, out, events);
+    }
+
+    /** The memory limit's setting, and its default while it was not set. */
+    private String memorySetting() {
+        return names.maxMemory() + (maxMemorySet ? "" : ", by default a quarter of the heap");
     }
 
     private static int column(Path file, Map<String, Integer> columns, String[] header, String name, String role) {

@@ -73,7 +73,56 @@ class EventCsvReaderTest {
                 .isInstanceOf(EventFormatException.class)
                 .hasMessage(f + ": line 3, column 'y': expected the label of sequence 'a' given on line 2 ('late'), "
                         + "got 'early' (every event of a sequence must carry its label; per-event labels: the last "
-                        + "event's counts with label mode LAST_EVENT)");
+                        + "event's counts with labelMode(LAST_EVENT))");
+    }
+
+    /**
+     * A caller that configures the reader from its own settings (a command line's options) has the messages name
+     * those; a library user sees the builder's methods (above).
+     */
+    @Test
+    void messagesNameTheCallersSettings() throws IOException {
+        EventCsvReader.SettingNames options = new EventCsvReader.SettingNames("--id", "--time", "--features",
+                "--label", "--label-per last-event", "--max-memory");
+        Path f = file("e.csv", "seq,t,x,y\na,1,0,early\na,2,0,late\n");
+        assertThatThrownBy(() -> new EventCsvReader().settingNames(options).label("y").read(f))
+                .hasMessage(f + ": line 3, column 'y': expected the label of sequence 'a' given on line 2 ('early'), "
+                        + "got 'late' (every event of a sequence must carry its label; per-event labels: the last "
+                        + "event's counts with --label-per last-event)");
+        assertThatThrownBy(() -> new EventCsvReader().settingNames(options).features(List.of("z")).read(f))
+                .hasMessage(f + ": line 1, column 'z': expected this column for a feature (--features) in the header, "
+                        + "got [seq, t, x, y]");
+        assertThatThrownBy(() -> new EventCsvReader().settingNames(options).label("label").read(f))
+                .hasMessage(f + ": line 1, column 'label': expected this column for the label (--label) in the "
+                        + "header, got [seq, t, x, y]");
+        assertThatThrownBy(() -> new EventCsvReader().settingNames(options).id("key").read(f))
+                .hasMessage(f + ": line 1, column 'key': expected this column for the sequence id (--id) in the "
+                        + "header, got [seq, t, x, y]");
+        assertThatThrownBy(() -> new EventCsvReader().settingNames(options).time("time").read(f))
+                .hasMessage(f + ": line 1, column 'time': expected this column for the timestamp (--time) in the "
+                        + "header, got [seq, t, x, y]");
+        assertThatThrownBy(() -> new EventCsvReader().settingNames(options).label("seq").read(f))
+                .hasMessage(f + ": line 1, column 'seq': expected a label column (--label) other than the sequence id "
+                        + "(--id), got this one for both");
+        Path two = file("two.csv", "seq,t,y\na,1,0\n");
+        assertThatThrownBy(() -> new EventCsvReader().settingNames(options).label("y").read(two))
+                .hasMessage(two + ": line 1: expected at least one feature column besides --id 'seq', --time 't' and "
+                        + "--label 'y', got the header [seq, t, y]");
+        assertThatThrownBy(() -> new EventCsvReader().label("y").read(two))
+                .hasMessage(two + ": line 1: expected at least one feature column besides id 'seq', time 't' and "
+                        + "label 'y', got the header [seq, t, y]");
+        StringBuilder big = new StringBuilder("seq,t,x\n");
+        for (int i = 0; i < 1000; i++) {
+            big.append("s,").append(i).append(",1\n");
+        }
+        Path b = file("big.csv", big.toString());
+        assertThatThrownBy(() -> new EventCsvReader().settingNames(options).maxMemoryBytes(1000).read(b))
+                .hasMessageContaining("more than the memory limit of 0.0 MiB (--max-memory): give a larger limit");
+        assertThatThrownBy(() -> new EventCsvReader.SettingNames("--id", " ", "f", "l", "m", "x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("time: expected a setting's name, got a blank one");
+        assertThatThrownBy(() -> new EventCsvReader().settingNames(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("settings: expected a value, got null");
     }
 
     @Test
@@ -152,8 +201,8 @@ class EventCsvReaderTest {
         assertThatThrownBy(() -> new EventCsvReader().maxMemoryBytes(100_000).read(f))
                 .isInstanceOf(EventFormatException.class)
                 .hasMessageStartingWith(f + ": line ")
-                .hasMessageContaining("more than the memory limit of 0.1 MiB (maxMemoryBytes, by default a quarter "
-                        + "of the heap): give a larger limit and heap (-Xmx), or split the file");
+                .hasMessageContaining("more than the memory limit of 0.1 MiB (maxMemoryBytes): give a larger limit "
+                        + "and heap (-Xmx), or split the file");
         EventData d = new EventCsvReader().maxMemoryBytes(1_000_000).read(f);
         assertThat(d.events()).isEqualTo(10_000);
         assertThat(d.sequences()).hasSize(7);
