@@ -25,6 +25,18 @@ public final class EventsCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    /** What the reader's messages call its settings in events train: that command's options. */
+    static final EventCsvReader.SettingNames TRAIN_OPTIONS = new EventCsvReader.SettingNames("--id", "--time",
+            "--features", "--label", "--label-per last-event", "--max-memory");
+
+    /**
+     * What the reader's messages call its settings in events evaluate and predict: the columns and the label mode are
+     * those of the checkpoint, set by events train's options; the memory limit is the command's own.
+     */
+    static final EventCsvReader.SettingNames CHECKPOINT_OPTIONS = new EventCsvReader.SettingNames(
+            "--id of events train", "--time of events train", "--features of events train", "--label of events train",
+            "--label-per last-event in events train", "--max-memory");
+
     /** Creates the command (picocli instantiates it). */
     public EventsCommand() {
     }
@@ -74,7 +86,8 @@ public final class EventsCommand implements Runnable {
 
     /**
      * Reads an event file named by {@code --data}; a missing file or a format error is a usage error naming the
-     * option.
+     * option (the reader's messages name the options of its settings: {@link #TRAIN_OPTIONS},
+     * {@link #CHECKPOINT_OPTIONS}).
      *
      * @param spec   the command
      * @param reader the configured reader
@@ -91,8 +104,7 @@ public final class EventsCommand implements Runnable {
         } catch (NoSuchFileException e) {
             throw new ParameterException(spec.commandLine(), "--data: no such file: " + file);
         } catch (EventFormatException e) {
-            throw new ParameterException(spec.commandLine(), "--data: " + e.getMessage().replace("(maxMemoryBytes, by "
-                    + "default a quarter of the heap)", "(--max-memory)"));
+            throw new ParameterException(spec.commandLine(), "--data: " + e.getMessage());
         }
     }
 }

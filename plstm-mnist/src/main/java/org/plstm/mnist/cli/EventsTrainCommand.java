@@ -223,7 +223,7 @@ public final class EventsTrainCommand implements Callable<Integer> {
             config = saved.withRun(ModelOptions.resumeEpochs(spec, epochs, saved.epochs(), saved.schedule(),
                     loaded.epoch()), engineName, threads);
         }
-        EventData events = EventsCommand.read(spec, config.reader(maxBytes), data);
+        EventData events = EventsCommand.read(spec, config.reader(maxBytes, EventsCommand.TRAIN_OPTIONS), data);
         config = config.withFeatures(events.featureNames());
         boolean existed = out != null && Files.isDirectory(out);
         Path dir = TrainCommand.outDir(spec, out, overwrite, resume, true);

@@ -123,10 +123,11 @@ public record EventConfig(String task, String model, String idColumn, String tim
 
     /**
      * @param maxMemoryBytes the reader's memory bound
+     * @param settings       what the reader's messages call its settings (the options of the command)
      * @return a reader of this configuration's columns
      */
-    public EventCsvReader reader(long maxMemoryBytes) {
-        return new EventCsvReader().id(idColumn).time(timeColumn).features(features).label(labelColumn)
+    public EventCsvReader reader(long maxMemoryBytes, EventCsvReader.SettingNames settings) {
+        return new EventCsvReader().settingNames(settings).id(idColumn).time(timeColumn).features(features).label(labelColumn)
                 .labelMode(labelMode.equals("sequence") ? EventCsvReader.LabelMode.SEQUENCE
                         : EventCsvReader.LabelMode.LAST_EVENT)
                 .numericLabels(regression()).maxMemoryBytes(maxMemoryBytes);

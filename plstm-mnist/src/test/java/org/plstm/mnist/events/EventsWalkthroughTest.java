@@ -127,6 +127,11 @@ class EventsWalkthroughTest {
         Run p = run("events", "predict", "--checkpoint", ck.toString(), "--data", unlabeled.toString(), "--out",
                 pred.toString(), "--threads", "2");
         assertThat(p.code()).as(p.err()).isZero();
+        // evaluating needs the labels: the column is the checkpoint's, set by events train's option
+        Run noLabels = run("events", "evaluate", "--checkpoint", ck.toString(), "--data", unlabeled.toString());
+        assertThat(noLabels.code()).isEqualTo(Main.USAGE);
+        assertThat(noLabels.err()).contains("--data: " + unlabeled + ": line 1, column 'label': expected this column "
+                + "for the label (--label of events train) in the header, got [seq, t, x]");
         try (MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
                 .with(com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withHeader())
                 .readValues(pred.toFile())) {
@@ -298,6 +303,21 @@ class EventsWalkthroughTest {
                 "--out", dir.resolve("t").toString());
         assertThat(tiny.code()).isEqualTo(Main.USAGE);
         assertThat(tiny.err()).contains("memory limit", "(--max-memory)");
+        // the reader's messages name the options that set what it read, not its Java methods
+        Run column = run("events", "train", "--data", csv.toString(), "--features", "z", "--out",
+                dir.resolve("c").toString());
+        assertThat(column.code()).isEqualTo(Main.USAGE);
+        assertThat(column.err().lines()).containsExactly("plstm-mnist: --data: " + csv + ": line 1, column 'z': "
+                + "expected this column for a feature (--features) in the header, got [seq, t, x, label] (see "
+                + "'plstm-mnist events train --help')");
+        assertThat(run("events", "train", "--data", csv.toString(), "--label", "y").err())
+                .contains("column 'y': expected this column for the label (--label) in the header");
+        Path mixed = dir.resolve("mixed.csv");
+        Files.writeString(mixed, "seq,t,x,label\na,1,0.5,0\na,2,0.1,1\n");
+        assertThat(run("events", "train", "--data", mixed.toString(), "--out", dir.resolve("m").toString()).err())
+                .contains(mixed + ": line 3, column 'label': expected the label of sequence 'a' given on line 2 ('0'), "
+                        + "got '1' (every event of a sequence must carry its label; per-event labels: the last "
+                        + "event's counts with --label-per last-event) (see 'plstm-mnist events train --help')");
         Run deep = run("events", "train", "--data", csv.toString(), "--layers", "100000", "--out",
                 dir.resolve("deep").toString());
         assertThat(deep.code()).isEqualTo(Main.USAGE);
