@@ -3,6 +3,7 @@
 # cluster: CSV events key,t,x_1..x_I in, CSV predictions key,t,events,v_1.. out.
 #   ./plstm-flink/run-example.sh --model checkpoint.safetensors --input events.csv              # to stdout/stderr
 #   ./plstm-flink/run-example.sh --model checkpoint.safetensors --input events.csv --output out  # out/predictions/
+#                                                       # then: wrote N predictions to out/predictions (M rejected ...)
 #   ./plstm-flink/run-example.sh --help
 #   ./plstm-flink/run-example.sh benchmark [--hidden 128,512 --keys 10000 ...]   # ThroughputBenchmark instead
 # Builds plstm-flink/target/plstm-flink-job.jar (the jar to submit to a cluster) and target/flink-classpath.txt
@@ -45,11 +46,13 @@ opens=(
   --sun-misc-unsafe-memory-access=allow
 )
 main=org.plstm.flink.example.CsvPredictionJob
+name="$0" # -Dplstm.command: the help and the errors name this script, as the user typed it
 if [[ "${1:-}" == benchmark ]]; then
   main=org.plstm.flink.bench.ThroughputBenchmark
+  name="$0 benchmark"
   shift
 fi
 read -r -a java_opts <<< "${JAVA_OPTS:-}"
 exec "$java_bin" "${java_opts[@]}" --add-modules jdk.incubator.vector "${opens[@]}" \
-  -Dlog4j.configurationFile="$here/log4j2-local.properties" \
+  -Dlog4j.configurationFile="$here/log4j2-local.properties" "-Dplstm.command=$name" \
   -cp "$jar:$(cat "$classpath")" "$main" "$@"

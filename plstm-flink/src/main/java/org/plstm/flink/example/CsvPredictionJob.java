@@ -6,8 +6,16 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -19,6 +27,7 @@ import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.core.fs.local.LocalFileSystem;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -46,7 +55,9 @@ import picocli.CommandLine.Spec;
  * mini cluster) or on a cluster ({@code flink run -c org.plstm.flink.example.CsvPredictionJob plstm-flink-job.jar
  * ...}); README.md, "Scaling out with Flink", has the commands. With {@code --output DIR} the predictions go to
  * {@code DIR/predictions/} and the rejected events and malformed lines to {@code DIR/rejected/} (Flink's file sink:
- * files appear when a checkpoint commits them), else to standard output and standard error.
+ * files appear when a checkpoint commits them), then one line on standard output counts them
+ * ({@code wrote N predictions to DIR/predictions (M rejected to DIR/rejected)}); else they go to standard output
+ * and standard error.
  *
  * <p>Per key, events must be in time order within the input: all of a key's events in one file (a file is read in
  * order by one reader), times not going backwards (an earlier event or query is rejected, with the reason).
@@ -99,7 +110,8 @@ public final class CsvPredictionJob implements Callable<Integer> {
     String input;
 
     @Option(names = "--output", paramLabel = "DIR",
-            description = "Write DIR/predictions/ and DIR/rejected/ (default: standard output and error).")
+            description = "Write DIR/predictions/ and DIR/rejected/, then print how many lines each got (default: "
+                    + "standard output and error).")
     String output;
 
     @Option(names = "--parallelism", paramLabel = "N", description = "Parallelism of the job (default: Flink's).")
@@ -170,8 +182,78 @@ public final class CsvPredictionJob implements Callable<Integer> {
         check();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         build(env);
-        env.execute("plstm: CSV predictions from " + input);
+        if (output == null) {
+            env.execute("plstm: CSV predictions from " + input);
+            return 0;
+        }
+        OutputFiles before = OutputFiles.list(output);
+        JobExecutionResult result = env.execute("plstm: CSV predictions from " + input);
+        spec.commandLine().getOut().println(outputSummary(result, before, OutputFiles.list(output)));
+        spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /**
+     * The line that says where the output of {@code --output} went: with the counts of lines the job committed (the
+     * part files that were not there before it ran) when the job ran attached and its files are on this machine's
+     * file system and appeared there, else only the directories (a job left running detached, a file system the
+     * client does not read back, a cluster whose task managers write their local files elsewhere).
+     */
+    String outputSummary(JobExecutionResult result, OutputFiles before, OutputFiles after) throws IOException {
+        String predictions = output + "/predictions";
+        String rejected = output + "/rejected";
+        boolean attached = result.isJobExecutionResult() && !(result instanceof DetachedJobExecutionResult);
+        if (attached && before != null && after != null && after.newerThan(before)) {
+            long n = after.lines(before, "predictions");
+            return "wrote " + n + (n == 1 ? " prediction" : " predictions") + " to " + predictions + " ("
+                    + after.lines(before, "rejected") + " rejected to " + rejected + ")";
+        }
+        return "predictions in " + predictions + ", rejected events in " + rejected;
+    }
+
+    /**
+     * The committed part files of {@code DIR/predictions} and {@code DIR/rejected} on this machine's file system
+     * (in-progress files, hidden {@code .part-...}, are left out).
+     */
+    record OutputFiles(Map<String, Set<Path>> files) {
+        /** The part files now, or null if {@code output} is not on the local file system. */
+        static OutputFiles list(String output) throws IOException {
+            org.apache.flink.core.fs.Path dir = new org.apache.flink.core.fs.Path(output);
+            if (!(dir.getFileSystem() instanceof LocalFileSystem local)) {
+                return null;
+            }
+            Path root = local.pathToFile(dir).toPath();
+            Map<String, Set<Path>> files = new HashMap<>();
+            for (String sub : List.of("predictions", "rejected")) {
+                Set<Path> parts = new HashSet<>();
+                if (Files.isDirectory(root.resolve(sub))) {
+                    try (Stream<Path> s = Files.list(root.resolve(sub))) {
+                        s.filter(p -> p.getFileName().toString().startsWith("part-") && Files.isRegularFile(p))
+                                .forEach(parts::add);
+                    }
+                }
+                files.put(sub, parts);
+            }
+            return new OutputFiles(files);
+        }
+
+        /** Whether a part file appeared since {@code before}. */
+        boolean newerThan(OutputFiles before) {
+            return files.entrySet().stream().anyMatch(e -> !before.files.get(e.getKey()).containsAll(e.getValue()));
+        }
+
+        /** The lines of the part files of {@code sub} that appeared since {@code before}. */
+        long lines(OutputFiles before, String sub) throws IOException {
+            long n = 0;
+            for (Path p : files.get(sub)) {
+                if (!before.files.get(sub).contains(p)) {
+                    try (Stream<String> l = Files.lines(p, StandardCharsets.UTF_8)) {
+                        n += l.count();
+                    }
+                }
+            }
+            return n;
+        }
     }
 
     /**
@@ -303,8 +385,10 @@ public final class CsvPredictionJob implements Callable<Integer> {
         }
         CsvEvents parse = stats == null ? new CsvEvents() : new CsvEvents(stats.mean(), stats.std());
         if (stats != null) {
-            System.err.println("CsvPredictionJob: features standardised with the checkpoint's standardizer "
-                    + stats.features() + " (as in training; --raw-features to pass them on as written)");
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": features standardised with the "
+                    + "checkpoint's standardizer " + stats.features() + " (as in training; --raw-features to pass "
+                    + "them on as written)");
+            spec.commandLine().getErr().flush();
         }
         SingleOutputStreamOperator<Event<String>> events = env
                 .fromSource(lines, WatermarkStrategy.noWatermarks(), "csv-lines").uid("csv-lines")

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -73,9 +74,13 @@ class CsvPredictionJobTest {
                 "s,2",9.75,0.25,0.5
                 """);
         Path out = dir.resolve("out");
-        int code = new CommandLine(new CsvPredictionJob()).execute("--model", model.toString(), "--input",
-                input.toString(), "--output", out.toString(), "--parallelism", "2", "--checkpoint-interval-ms", "100");
+        StringWriter stdout = new StringWriter();
+        int code = CsvPredictionJob.run(new String[] {"--model", model.toString(), "--input", input.toString(),
+            "--output", out.toString(), "--parallelism", "2", "--checkpoint-interval-ms", "100"},
+                new PrintWriter(stdout), new PrintWriter(System.err, true));
         assertThat(code).isZero();
+        assertThat(stdout.toString()).isEqualTo("wrote 6 predictions to " + out + "/predictions (6 rejected to " + out
+                + "/rejected)" + System.lineSeparator());
 
         PhasedLstmModel m = PhasedLstmModel.load(model);
         List<String> expected = new ArrayList<>();
@@ -99,6 +104,63 @@ class CsvPredictionJobTest {
                         + "would be answered from a later state), got 3.0\"",
                 "q,1.0,QUERY_BEFORE_ANY_EVENT,\"query: the key has consumed no event yet, so there is no state to "
                         + "predict from\"");
+    }
+
+    /**
+     * The line after a job with {@code --output} counts the files the job committed, not those a run before left in
+     * the directory; a job left running detached (or whose files this client cannot read back) gets the directories
+     * only.
+     */
+    @Test
+    void theLineAfterTheJobCountsOnlyItsOwnOutput() throws Exception {
+        Map<String, String> files = files();
+        Path out = dir.resolve("out");
+        Files.createDirectories(out.resolve("predictions"));
+        Files.writeString(out.resolve("predictions/part-earlier-0-0.csv"), "an earlier run's line\n");
+        StringWriter stdout = new StringWriter();
+        int code = CsvPredictionJob.run(new String[] {"--model", files.get("MODEL"), "--input", files.get("INPUT"),
+            "--output", out.toString(), "--checkpoint-interval-ms", "100"}, new PrintWriter(stdout),
+                new PrintWriter(System.err, true));
+        assertThat(code).isZero();
+        assertThat(stdout.toString()).isEqualTo("wrote 1 prediction to " + out + "/predictions (0 rejected to " + out
+                + "/rejected)" + System.lineSeparator());
+
+        CsvPredictionJob job = new CsvPredictionJob();
+        new CommandLine(job).parseArgs("--model", files.get("MODEL"), "--input", files.get("INPUT"), "--output",
+                out.toString());
+        CsvPredictionJob.OutputFiles now = CsvPredictionJob.OutputFiles.list(out.toString());
+        String directories = "predictions in " + out + "/predictions, rejected events in " + out + "/rejected";
+        assertThat(job.outputSummary(new org.apache.flink.core.execution.DetachedJobExecutionResult(
+                new org.apache.flink.api.common.JobID()), CsvPredictionJob.OutputFiles.list(dir.resolve("none")
+                .toString()), now)).isEqualTo(directories);
+        // attached, but no new file appeared here (a cluster's task managers wrote them elsewhere), or not local
+        JobExecutionResult done = new JobExecutionResult(new org.apache.flink.api.common.JobID(), 1, Map.of());
+        assertThat(job.outputSummary(done, now, now)).isEqualTo(directories);
+        assertThat(job.outputSummary(done, null, null)).isEqualTo(directories);
+    }
+
+    /**
+     * Run through {@code run-example.sh}, the help and the errors name the script as its user typed it (the system
+     * property {@value CommandLines#COMMAND_PROPERTY}); without it, the class ({@code java -cp ... CsvPredictionJob}).
+     */
+    @Test
+    void theScriptsNameIsTheProgramsNameInHelpAndErrors() throws Exception {
+        Map<String, String> files = files();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = CommandLines.of(new CsvPredictionJob(), "./plstm-flink/run-example.sh", new PrintWriter(out),
+                new PrintWriter(err)).execute("--model", files.get("MODEL"), "--input", files.get("INPUT"),
+                "--emit-every", "0");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("./plstm-flink/run-example.sh: --emit-every: expected an integer >= 1, "
+                + "got 0 (see './plstm-flink/run-example.sh --help')" + System.lineSeparator());
+        assertThat(CommandLines.of(new CsvPredictionJob(), "./plstm-flink/run-example.sh", new PrintWriter(out),
+                new PrintWriter(err)).execute("--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: ./plstm-flink/run-example.sh [-hV]");
+        StringWriter help = new StringWriter();
+        assertThat(CommandLines.of(new CsvPredictionJob(), null, new PrintWriter(help), new PrintWriter(err))
+                .execute("--help")).isZero();
+        assertThat(help.toString()).startsWith("Usage: CsvPredictionJob [-hV]");
     }
 
     /**
