@@ -30,9 +30,10 @@ import org.plstm.io.Checkpoint;
  *
  * <p>Memory: a thread's batched predictions on the dense path reuse one set of per-layer workspaces while the batch
  * shape repeats, kept per model and thread until the thread ends or the model is no longer reachable (a new shape
- * replaces them). A layer's workspace holds its states {@code 2·B·(T+1)·H} and hidden sequence {@code B·T·H} floats
- * (H rounded up to the vector width), no training caches (except on a model that {@link #keepingLeak() keeps the
- * leak}, whose dense path runs the engine's training mode and writes them: {@code 5·B·T·H} to {@code 9·B·T·H} floats more).
+ * replaces them). A layer's workspace holds its states {@code 2·B·(T+1)·H} and hidden sequence {@code B·T·H}
+ * floats (H rounded up to the vector width), no training caches (except on a model that
+ * {@link #keepingLeak() keeps the leak}, whose dense path runs the engine's training mode and writes them:
+ * {@code 5·B·T·H} to {@code 9·B·T·H} floats more).
  *
  * <p>Inference uses leak {@code alpha = 0} (paper): a unit whose time gate is closed keeps its state exactly, so its
  * work can be skipped. Streaming sessions do that ({@link InferencePath#EVENT_DRIVEN}) whenever every layer has its
