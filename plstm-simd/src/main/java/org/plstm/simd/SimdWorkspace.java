@@ -191,7 +191,8 @@ final class SimdWorkspace extends LayerWorkspace {
     /**
      * Allocates the training arrays (the gate caches, {@code dz}, {@code dw} and the weight-gradient rows) on the
      * first training pass: a workspace that only ever runs inference does without them (at B = 64, T = 100, I = 64,
-     * H = 256: 60 of 80 MB). Once; later passes find them in place (no allocation on the hot path).
+     * H = 256, heap retained after a GC: 23.5 MB after an inference pass, 83.9 MB after a training pass, which every
+     * workspace held before). Once; later passes find them in place (no allocation on the hot path).
      */
     void trainingArrays() {
         if (gi != EMPTY) {
