@@ -54,7 +54,8 @@ public abstract class Engine implements AutoCloseable {
      *               optional lengths
      * @param h0     initial hidden state {@code [B][H]}, or {@code null} for zeros
      * @param c0     initial cell state {@code [B][H]}, or {@code null} for zeros
-     * @param mode   {@link Mode#TRAINING} (leak {@code config.leak()}) or {@link Mode#INFERENCE} (leak 0)
+     * @param mode   {@link Mode#TRAINING} (leak {@code config.leak()}), {@link Mode#INFERENCE} (leak 0) or
+     *               {@link Mode#LEAKY_INFERENCE} (leak {@code config.leak()}, no training caches)
      * @throws IllegalArgumentException if an argument is null (other than the optional ones), from another
      *     engine, shaped or configured differently, or holds NaN/Inf or a violated constraint
      */

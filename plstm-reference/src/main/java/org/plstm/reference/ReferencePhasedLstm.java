@@ -138,7 +138,8 @@ public final class ReferencePhasedLstm {
      * @param input  the batch; {@code input.inputSize()} must equal the configuration's {@code I}
      * @param h0     initial hidden state {@code [B][H]}, or {@code null} for zeros
      * @param c0     initial cell state {@code [B][H]}, or {@code null} for zeros
-     * @param mode   {@link Mode#TRAINING} (leak) or {@link Mode#INFERENCE} ({@code alpha = 0})
+     * @param mode   {@link Mode#TRAINING} or {@link Mode#LEAKY_INFERENCE} (leak), or {@link Mode#INFERENCE}
+     *               ({@code alpha = 0})
      * @return outputs and cache
      * @throws IllegalArgumentException on a null argument, a shape mismatch, non-finite values,
      *     {@code period <= 0}, {@code ratioOn} outside {@code (0, 1]}, or {@code B·T·H} beyond the largest Java array

@@ -31,9 +31,7 @@ import org.plstm.io.Checkpoint;
  * <p>Memory: a thread's batched predictions on the dense path reuse one set of per-layer workspaces while the batch
  * shape repeats, kept per model and thread until the thread ends or the model is no longer reachable (a new shape
  * replaces them). A layer's workspace holds its states {@code 2·B·(T+1)·H} and hidden sequence {@code B·T·H}
- * floats (H rounded up to the vector width), no training caches (except on a model that
- * {@link #keepingLeak() keeps the leak}, whose dense path runs the engine's training mode and writes them:
- * {@code 5·B·T·H} to {@code 9·B·T·H} floats more).
+ * floats (H rounded up to the vector width), no training caches.
  *
  * <p>Inference uses leak {@code alpha = 0} (paper): a unit whose time gate is closed keeps its state exactly, so its
  * work can be skipped. Streaming sessions do that ({@link InferencePath#EVENT_DRIVEN}) whenever every layer has its
@@ -155,7 +153,7 @@ public final class PhasedLstmModel {
 
     /**
      * This model with the leak kept at inference: a closed time gate lets {@code alpha = leak} of the update through
-     * ({@link PhasedLstmConfig#leak()} of each layer, {@link Mode#TRAINING}'s gate) instead of the paper's
+     * ({@link PhasedLstmConfig#leak()} of each layer, {@link Mode#LEAKY_INFERENCE}) instead of the paper's
      * {@code alpha = 0}. That is what the Keras {@code PhasedLSTM} layer computes in {@code predict} (it has no
      * inference mode); models imported from it use this to predict what Keras predicts. Such a model predicts
      * batches on the dense path only: skipping closed units needs {@code alpha = 0}, so {@link #newSession()} and a
@@ -506,7 +504,7 @@ public final class PhasedLstmModel {
         for (int k = 0; k < layers.size(); k++) {
             PhasedLstmParams p = layers.get(k);
             ws = cache.ws[k];
-            e.forward(ws, p, in, null, null, leak ? Mode.TRAINING : Mode.INFERENCE);
+            e.forward(ws, p, in, null, null, leak ? Mode.LEAKY_INFERENCE : Mode.INFERENCE);
             if (k + 1 < layers.size()) {
                 int hs = p.config().hiddenSize();
                 float[] h = ws.h();

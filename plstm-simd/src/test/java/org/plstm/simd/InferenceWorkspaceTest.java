@@ -17,6 +17,52 @@ import org.plstm.TimeGateInit;
 class InferenceWorkspaceTest {
     private static final long SEED = 20261204L;
 
+    /**
+     * {@link Mode#LEAKY_INFERENCE} computes what {@link Mode#TRAINING} computes (the configured leak), bit for bit,
+     * on the SIMD engine and on the reference, without the training arrays.
+     */
+    @Test
+    void leakyInferenceIsTrainingsForwardWithoutItsArrays() {
+        System.out.println("InferenceWorkspaceTest seed " + SEED);
+        int batch = 3;
+        int steps = 5;
+        PhasedLstmConfig cfg = PhasedLstmConfig.builder(2, 2 * VectorLevel.L + 3).build();
+        PhasedLstmParams params = PhasedLstmParams.initialize(cfg, TimeGateInit.PAPER, SEED);
+        SequenceBatch input = input(batch, steps, new SplittableRandom(SEED));
+        try (SimdEngine engine = new SimdEngine(1);
+             org.plstm.reference.ReferenceEngine reference = new org.plstm.reference.ReferenceEngine()) {
+            SimdWorkspace leaky = (SimdWorkspace) engine.newWorkspace(cfg, batch, steps);
+            engine.forward(leaky, params, input, null, null, Mode.LEAKY_INFERENCE);
+            assertThat(leaky.gi).isEmpty();
+            assertThat(leaky.dz).isEmpty();
+            SimdWorkspace training = (SimdWorkspace) engine.newWorkspace(cfg, batch, steps);
+            engine.forward(training, params, input, null, null, Mode.TRAINING);
+            SimdWorkspace paper = (SimdWorkspace) engine.newWorkspace(cfg, batch, steps);
+            engine.forward(paper, params, input, null, null, Mode.INFERENCE);
+            assertThat(leaky.h()).isEqualTo(training.h()).isNotEqualTo(paper.h());
+            assertThat(leaky.hT()).isEqualTo(training.hT());
+            assertThat(leaky.cT()).isEqualTo(training.cT());
+
+            org.plstm.LayerWorkspace refLeaky = reference.newWorkspace(cfg, batch, steps);
+            reference.forward(refLeaky, params, input, null, null, Mode.LEAKY_INFERENCE);
+            org.plstm.LayerWorkspace refTraining = reference.newWorkspace(cfg, batch, steps);
+            reference.forward(refTraining, params, input, null, null, Mode.TRAINING);
+            assertThat(refLeaky.h()).isEqualTo(refTraining.h());
+        }
+    }
+
+    private static SequenceBatch input(int batch, int steps, SplittableRandom rng) {
+        float[] x = new float[batch * steps * 2];
+        double[] t = new double[batch * steps];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextDouble(-1, 1);
+        }
+        for (int i = 0; i < t.length; i++) {
+            t[i] = (i % steps) * 1.5 + i / steps;
+        }
+        return SequenceBatch.of(batch, steps, 2, x, t);
+    }
+
     @Test
     void inferenceAllocatesNoTrainingArraysAndTrainingStillAgrees() {
         System.out.println("InferenceWorkspaceTest seed " + SEED);
