@@ -92,6 +92,21 @@ public final class ReferenceParams {
         narrow(ratioOn, out.ratioOn());
     }
 
+    /** @return a deep copy: the same configuration, every array copied */
+    public ReferenceParams copy() {
+        ReferenceParams out = new ReferenceParams(config);
+        System.arraycopy(kernel, 0, out.kernel, 0, kernel.length);
+        System.arraycopy(recurrentKernel, 0, out.recurrentKernel, 0, recurrentKernel.length);
+        System.arraycopy(bias, 0, out.bias, 0, bias.length);
+        if (peephole != null) {
+            System.arraycopy(peephole, 0, out.peephole, 0, peephole.length);
+        }
+        System.arraycopy(period, 0, out.period, 0, period.length);
+        System.arraycopy(shift, 0, out.shift, 0, shift.length);
+        System.arraycopy(ratioOn, 0, out.ratioOn, 0, ratioOn.length);
+        return out;
+    }
+
     /** Sets every element to zero. */
     public void zero() {
         Arrays.fill(kernel, 0);

@@ -37,9 +37,8 @@ public final class ReferencePhasedLstm {
 
     /**
      * The result of a forward pass and the cache its backward pass needs. Arrays are owned by this object (the
-     * inputs {@code x}, {@code time}, {@code h0}, {@code c0} are copies of the caller's, so refilling those before
-     * backward does not change what backward differentiates); callers may read them. {@link #params} is the
-     * caller's object: backward reads its values as they are then.
+     * inputs {@code x}, {@code time}, {@code h0}, {@code c0} and {@link #params} are copies of the caller's, so
+     * refilling those before backward does not change what backward differentiates); callers may read them.
      */
     public static final class Forward {
         /** The parameters the pass used (backward differentiates with respect to these). */
@@ -168,7 +167,7 @@ public final class ReferencePhasedLstm {
      * @param steps   {@code T >= 1}
      * @param h0      initial hidden state {@code [B][H]}, or {@code null} for zeros
      * @param c0      initial cell state {@code [B][H]}, or {@code null} for zeros
-     * @param mode    training (leak {@code config.leak()}) or inference (leak 0)
+     * @param mode    training or leaky inference (leak {@code config.leak()}), or inference (leak 0)
      * @return outputs ({@code h [B][T][H]}, {@code hT}, {@code cT}) and the cache for backward
      * @throws IllegalArgumentException on a null argument, a shape mismatch, non-finite values,
      *     {@code period <= 0}, {@code ratioOn} outside {@code (0, 1]}, a length outside {@code [0, T]}, or
@@ -177,7 +176,7 @@ public final class ReferencePhasedLstm {
     public static Forward forward(ReferenceParams p, double[] x, double[] time, int[] lengths, int batch, int steps,
                                   double[] h0, double[] c0, Mode mode) {
         check(p, x, time, lengths, batch, steps, h0, c0, mode);
-        return compute(p, x.clone(), time.clone(), lengths, batch, steps, h0 == null ? null : h0.clone(),
+        return compute(p.copy(), x.clone(), time.clone(), lengths, batch, steps, h0 == null ? null : h0.clone(),
                 c0 == null ? null : c0.clone(), mode);
     }
 

@@ -101,9 +101,9 @@ class LayerSemanticsTest {
     }
 
     /**
-     * A forward pass owns its cache: the caller's input arrays may be refilled (the next batch) before backward, which
-     * differentiates the pass that ran. Backward read the caller's x, time, h0 and c0 live, so a refilled array gave
-     * the gradients of a pass that never ran.
+     * A forward pass owns its cache: the caller's input arrays and parameters may be refilled (the next batch, an
+     * optimiser step) before backward, which differentiates the pass that ran. Backward read the caller's x, time, h0,
+     * c0 and parameters live, so a refilled array gave the gradients of a pass that never ran.
      */
     @Test
     void backwardDifferentiatesThePassThatRanWhateverTheCallerChangedSince() {
@@ -121,8 +121,8 @@ class LayerSemanticsTest {
 
         ReferenceParams expectedGrads = new ReferenceParams(cfg);
         ReferencePhasedLstm.InputGradients expected = ReferencePhasedLstm.backward(expectedGrads,
-                ReferencePhasedLstm.forward(p, x.clone(), time.clone(), null, batch, steps, h0.clone(), c0.clone(),
-                        Mode.TRAINING), null, dhT, null);
+                ReferencePhasedLstm.forward(p.copy(), x.clone(), time.clone(), null, batch, steps, h0.clone(),
+                        c0.clone(), Mode.TRAINING), null, dhT, null);
 
         ReferencePhasedLstm.Forward f = ReferencePhasedLstm.forward(p, x, time, null, batch, steps, h0, c0,
                 Mode.TRAINING);
@@ -130,6 +130,8 @@ class LayerSemanticsTest {
         java.util.Arrays.fill(time, 7.0);
         java.util.Arrays.fill(h0, 0.25);
         java.util.Arrays.fill(c0, -0.25);
+        java.util.Arrays.fill(p.kernel, 0.125); // the caller trains on: its parameters change before backward
+        java.util.Arrays.fill(p.period, 3.0);
         ReferenceParams grads = new ReferenceParams(cfg);
         ReferencePhasedLstm.InputGradients got = ReferencePhasedLstm.backward(grads, f, null, dhT, null);
 
@@ -142,5 +144,6 @@ class LayerSemanticsTest {
         assertThat(grads.shift).containsExactly(expectedGrads.shift);
         assertThat(f.x).isNotSameAs(x);
         assertThat(f.time).isNotSameAs(time);
+        assertThat(f.params).isNotSameAs(p);
     }
 }
