@@ -576,7 +576,7 @@ public final class Fit {
                 order[i] = order[j];
                 order[j] = tmp;
             }
-            int window = size * WINDOW_BATCHES;
+            int window = (int) Math.min(n, (long) size * WINDOW_BATCHES); // a batch size near 2^31 overflowed
             for (int from = 0; from < n; from += window) {
                 Arrays.sort(order, from, Math.min(n, from + window),
                         (a, b) -> Integer.compare(data.get(a).length(), data.get(b).length()));

@@ -215,6 +215,20 @@ class FitTest {
     }
 
     /**
+     * A batch size beyond the data is one batch of all of it, up to {@code Integer.MAX_VALUE} ("the whole set"):
+     * the window of {@value Fit#WINDOW_BATCHES} batches once overflowed to a negative size and the sort refused it.
+     */
+    @Test
+    void aBatchSizeBeyondTheDataIsOneBatchOfAll() {
+        List<LabeledSequence> data = task(10, 1);
+        List<String> whole = curve(Fit.of(model()).epochs(2).seed(5).batchSize(10).fit(data));
+        for (int size : new int[] {11, Integer.MAX_VALUE / Fit.WINDOW_BATCHES + 1, Integer.MAX_VALUE}) {
+            assertThat(curve(Fit.of(model()).epochs(2).seed(5).batchSize(size).fit(data))).as("batch size %d", size)
+                    .isEqualTo(whole);
+        }
+    }
+
+    /**
      * The three kinds of source train the same model to the same bits: a list, a one-pass iterator of the same
      * sequences (your own source), and the arrays of padded batches ({@link LabeledSequence#fromBatch}).
      */
