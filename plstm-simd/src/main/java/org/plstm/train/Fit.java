@@ -207,7 +207,11 @@ public final class Fit {
      * @throws IllegalArgumentException if null or holding null
      */
     public Fit validation(List<LabeledSequence> data) {
-        this.validation = List.copyOf(Check.notNull("validation", data));
+        Check.notNull("validation", data);
+        for (int i = 0; i < data.size(); i++) {
+            Check.notNull("validation[" + i + "]", data.get(i)); // List.copyOf would throw a bare NPE
+        }
+        this.validation = List.copyOf(data);
         return this;
     }
 
@@ -562,8 +566,11 @@ public final class Fit {
      * @param size   sequences per batch, {@code >= 1}
      * @param random the epoch's random source, or {@code null} for the data's order (evaluation)
      * @return the batches as index arrays into {@code data}
+     * @throws IllegalArgumentException if {@code data} is null or {@code size < 1}
      */
     public static List<int[]> batches(List<LabeledSequence> data, int size, SplittableRandom random) {
+        Check.notNull("data", data);
+        Check.atLeast("size", size, 1);
         int n = data.size();
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -608,13 +615,32 @@ public final class Fit {
      * @param data the sequences (all of one input size)
      * @param idx  the batch's indices into {@code data}, at least one
      * @return {@code x [B][T_max][I]}, {@code time [B][T_max]}, lengths {@code [B]}
+     * @throws IllegalArgumentException if an argument is null, {@code idx} is empty or holds an index outside
+     *     {@code data}, or the sequences have different input sizes
      */
     public static SequenceBatch batch(List<LabeledSequence> data, int[] idx) {
-        int steps = 0;
-        for (int i : idx) {
-            steps = Math.max(steps, data.get(i).length());
+        Check.notNull("data", data);
+        Check.notNull("idx", idx);
+        if (idx.length == 0) {
+            throw new IllegalArgumentException("idx: expected at least one index, got none");
         }
-        int in = data.get(idx[0]).inputSize();
+        int steps = 0;
+        int in = -1;
+        for (int b = 0; b < idx.length; b++) {
+            int i = idx[b];
+            if (i < 0 || i >= data.size()) {
+                throw new IllegalArgumentException("idx[" + b + "]: expected an index in [0, " + data.size() + "), got "
+                        + i);
+            }
+            LabeledSequence s = Check.notNull("data[" + i + "]", data.get(i));
+            if (in < 0) {
+                in = s.inputSize();
+            } else if (s.inputSize() != in) {
+                throw new IllegalArgumentException("data[" + i + "]: expected " + in + " features per event (those of "
+                        + "data[" + idx[0] + "]), got " + s.inputSize());
+            }
+            steps = Math.max(steps, s.length());
+        }
         float[] x = new float[idx.length * steps * in];
         double[] time = new double[idx.length * steps];
         int[] lengths = new int[idx.length];

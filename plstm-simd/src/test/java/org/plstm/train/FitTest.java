@@ -229,6 +229,30 @@ class FitTest {
     }
 
     /**
+     * The public helpers and setters refuse what would crash deep inside or never return: a null validation
+     * sequence (was a NullPointerException from List.copyOf), a batch size of 0 for {@link Fit#batches} (looped
+     * forever, adding empty batches until the heap ran out), an empty or out-of-range index list or mixed input
+     * sizes for {@link Fit#batch} (ArrayIndexOutOfBoundsException, or a misaligned batch).
+     */
+    @Test
+    void theBatchingHelpersAndValidationRefuseBadArgumentsByName() {
+        List<LabeledSequence> data = task(3, 1);
+        assertThatThrownBy(() -> Fit.of(model()).validation(java.util.Arrays.asList(data.get(0), null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("validation[1]: expected a value, got null");
+        assertThatThrownBy(() -> Fit.batches(data, 0, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("size: expected >= 1, got 0");
+        assertThatThrownBy(() -> Fit.batches(null, 1, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("data: expected a value, got null");
+        assertThatThrownBy(() -> Fit.batch(data, new int[0])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("idx: expected at least one index, got none");
+        assertThatThrownBy(() -> Fit.batch(data, new int[] {0, 3})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("idx[1]: expected an index in [0, 3), got 3");
+        List<LabeledSequence> mixed = List.of(data.get(0), new LabeledSequence(new float[3], new double[] {1}, 0));
+        assertThatThrownBy(() -> Fit.batch(mixed, new int[] {0, 1})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("data[1]: expected 2 features per event (those of data[0]), got 3");
+    }
+
+    /**
      * The three kinds of source train the same model to the same bits: a list, a one-pass iterator of the same
      * sequences (your own source), and the arrays of padded batches ({@link LabeledSequence#fromBatch}).
      */
