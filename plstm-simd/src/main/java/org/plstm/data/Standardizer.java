@@ -25,8 +25,8 @@ import org.plstm.Check;
  * </ul>
  *
  * @param features   the feature column names, {@code I}
- * @param mean       {@code [I]}
- * @param std        {@code [I]}, each {@code > 0}
+ * @param mean       {@code [I]} (copied in, and out by the accessor)
+ * @param std        {@code [I]}, each {@code > 0} (copied in, and out by the accessor)
  * @param targetMean the regression targets' mean, or NaN for classification
  * @param targetStd  the regression targets' standard deviation ({@code > 0}), or NaN for classification
  */
@@ -150,6 +150,37 @@ public record Standardizer(List<String> features, double[] mean, double[] std, d
         }
         throw new IllegalArgumentException("label of sequence '" + s.id() + "': expected a finite number (a "
                 + "regression target), got " + (l == null ? "none" : "'" + l + "'"));
+    }
+
+    /** @return a copy of {@code mean [I]} (the statistics cannot be changed after the constructor's checks) */
+    @Override
+    public double[] mean() {
+        return mean.clone();
+    }
+
+    /** @return a copy of {@code std [I]} */
+    @Override
+    public double[] std() {
+        return std.clone();
+    }
+
+    /**
+     * @param o another object
+     * @return whether it is a standardizer of the same features and statistics (arrays compared by content;
+     *     {@link Double#compare} semantics, so two classification standardizers' NaN targets are equal)
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Standardizer s && features.equals(s.features) && java.util.Arrays.equals(mean, s.mean)
+                && java.util.Arrays.equals(std, s.std) && Double.compare(targetMean, s.targetMean) == 0
+                && Double.compare(targetStd, s.targetStd) == 0;
+    }
+
+    /** @return a hash of the features and the statistics' values */
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(features, java.util.Arrays.hashCode(mean), java.util.Arrays.hashCode(std),
+                targetMean, targetStd);
     }
 
     /** @return whether target statistics are present (regression) */
