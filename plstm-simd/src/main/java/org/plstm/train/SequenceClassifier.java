@@ -42,9 +42,10 @@ public final class SequenceClassifier {
      * Wraps existing parameters (not copied: the classifier takes them over) and allocates zero gradient buffers.
      *
      * @param layers the layers, bottom first; {@code layers.get(k).config().inputSize()} must equal
-     *               {@code layers.get(k-1).config().hiddenSize()} for {@code k >= 1}
+     *               {@code layers.get(k-1).config().hiddenSize()} for {@code k >= 1}; each a distinct object
      * @param dense  the output layer; {@code dense.inputSize()} must equal the last layer's hidden size
-     * @throws IllegalArgumentException if an argument is null or empty, or the sizes do not chain
+     * @throws IllegalArgumentException if an argument is null or empty, the sizes do not chain, or one parameter
+     *     object is at two depths
      */
     public SequenceClassifier(List<PhasedLstmParams> layers, DenseParams dense) {
         Check.notNull("layers", layers);
@@ -55,6 +56,12 @@ public final class SequenceClassifier {
         List<PhasedLstmConfig> configs = new ArrayList<>();
         for (int k = 0; k < layers.size(); k++) {
             configs.add(Check.notNull("layers[" + k + "]", layers.get(k)).config());
+            for (int j = 0; j < k; j++) {
+                if (layers.get(j) == layers.get(k)) { // the optimiser would update it twice, with separate gradients
+                    throw new IllegalArgumentException("layers[" + k + "]: expected parameters of their own, got the "
+                            + "object of layers[" + j + "] again");
+                }
+            }
         }
         checkChain(configs);
         int last = configs.get(configs.size() - 1).hiddenSize();

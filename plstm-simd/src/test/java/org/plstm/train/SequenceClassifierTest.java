@@ -126,4 +126,17 @@ class SequenceClassifierTest {
                 TimeGateInit.KERAS, 1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("classes: expected >= 1, got 0");
     }
+
+    /**
+     * One parameter object at two depths would be updated twice per step, each time with one layer's gradient
+     * alone (neither tied weights nor two layers), and saved as two layers that load untied: refused by name.
+     */
+    @Test
+    void rejectsTheSameLayerParametersAtTwoDepths() {
+        PhasedLstmParams p = PhasedLstmParams.initialize(PhasedLstmConfig.builder(4, 4).build(), TimeGateInit.PAPER, 1);
+        PhasedLstmParams q = PhasedLstmParams.initialize(PhasedLstmConfig.builder(4, 4).build(), TimeGateInit.PAPER, 2);
+        assertThatThrownBy(() -> new SequenceClassifier(List.of(p, q, p), DenseParams.initialize(4, 2, 3)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("layers[2]: expected parameters of their own, got the object of layers[0] again");
+    }
 }
