@@ -16,11 +16,15 @@ import org.plstm.Check;
  * @param test       the test sequences (may be empty)
  */
 public record DataSplit(List<EventSequence> train, List<EventSequence> validation, List<EventSequence> test) {
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @throws IllegalArgumentException if a list or a sequence is null
+     */
     public DataSplit {
-        train = List.copyOf(train);
-        validation = List.copyOf(validation);
-        test = List.copyOf(test);
+        train = Lists.copyOf("train", train);
+        validation = Lists.copyOf("validation", validation);
+        test = Lists.copyOf("test", test);
     }
 
     /**
@@ -29,10 +33,11 @@ public record DataSplit(List<EventSequence> train, List<EventSequence> validatio
      * @param test       fraction for test, in {@code [0, 1)}, with {@code validation + test < 1}
      * @param seed       the shuffle's seed
      * @return the split
-     * @throws IllegalArgumentException if a fraction is out of range, or the training set would be empty
+     * @throws IllegalArgumentException if {@code data} or a sequence is null, a fraction is out of range, or the
+     *     training set would be empty
      */
     public static DataSplit of(List<EventSequence> data, double validation, double test, long seed) {
-        Check.notNull("data", data);
+        Lists.notNulls("data", data);
         if (!(validation >= 0 && validation < 1) || !(test >= 0 && test < 1) || !(validation + test < 1)) {
             throw new IllegalArgumentException("validation, test: expected fractions in [0, 1) with a sum below 1, "
                     + "got " + validation + ", " + test);

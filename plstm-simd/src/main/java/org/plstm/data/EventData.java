@@ -13,10 +13,14 @@ import org.plstm.train.LabeledSequence;
  * @param events       the number of event rows read
  */
 public record EventData(Path file, List<String> featureNames, List<EventSequence> sequences, long events) {
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @throws IllegalArgumentException if a list or an element of it is null
+     */
     public EventData {
-        featureNames = List.copyOf(featureNames);
-        sequences = List.copyOf(sequences);
+        featureNames = Lists.copyOf("featureNames", featureNames);
+        sequences = Lists.copyOf("sequences", sequences);
     }
 
     /** @return {@code I}, the features per event */

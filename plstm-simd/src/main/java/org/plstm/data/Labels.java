@@ -45,9 +45,13 @@ public final class Labels {
      */
     public static Labels of(Collection<String> labels) {
         Check.notNull("labels", labels);
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException("labels: expected at least one label, got none");
+        }
         boolean numeric = true;
+        int i = 0;
         for (String l : labels) {
-            Check.notNull("labels[]", l);
+            Check.notNull("labels[" + i++ + "]", l);
             numeric &= isNumber(l);
         }
         TreeSet<String> set = new TreeSet<>(numeric

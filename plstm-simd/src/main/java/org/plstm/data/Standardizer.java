@@ -72,12 +72,12 @@ public record Standardizer(List<String> features, double[] mean, double[] std, d
      * @param train      the training sequences (at least one), each with {@code I} features
      * @param regression whether the labels are regression targets to standardise too (then each must be a number)
      * @return the statistics
-     * @throws IllegalArgumentException if {@code train} is empty, a sequence has another input size, or (regression)
-     *     a label is missing or not a finite number
+     * @throws IllegalArgumentException if an argument or a sequence is null, {@code train} is empty, a sequence has
+     *     another input size, or (regression) a label is missing or not a finite number
      */
     public static Standardizer fit(List<String> features, List<EventSequence> train, boolean regression) {
         Check.notNull("features", features);
-        Check.notNull("train", train);
+        Lists.notNulls("train", train);
         if (train.isEmpty()) {
             throw new IllegalArgumentException("train: expected at least one sequence, got none");
         }
@@ -217,8 +217,10 @@ public record Standardizer(List<String> features, double[] mean, double[] std, d
     /**
      * @param data sequences
      * @return each standardised ({@link #apply(EventSequence)}), same order
+     * @throws IllegalArgumentException if {@code data} or a sequence is null, or as {@link #apply(EventSequence)}
      */
     public List<EventSequence> apply(List<EventSequence> data) {
+        Lists.notNulls("data", data);
         List<EventSequence> out = new ArrayList<>(data.size());
         for (EventSequence s : data) {
             out.add(apply(s));
