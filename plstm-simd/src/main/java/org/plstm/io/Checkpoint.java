@@ -146,8 +146,9 @@ public final class Checkpoint {
      *                  {@code layers.*}, {@code classes}, {@code optimizer*}, {@code epoch}, {@code trainer},
      *                  {@value #INTEGRITY}); may be empty
      * @throws IOException if writing fails
-     * @throws IllegalArgumentException on a null required argument, a negative epoch, a reserved extra key,
-     *     parameters that {@link #load} would reject (NaN/Inf, a period {@code <= 0}, ratioOn outside {@code (0, 1]})
+     * @throws IllegalArgumentException on a null required argument, a negative epoch, a reserved extra key or one
+     *     with an unpaired surrogate (load could not read it back), parameters that {@link #load} would reject
+     *     (NaN/Inf, a period {@code <= 0}, ratioOn outside {@code (0, 1]})
      *     an optimiser state that does not fit the model, or metadata ({@code trainer}, {@code extra}) beyond the
      *     header size {@link #load} accepts ({@link Safetensors#MAX_HEADER_BYTES}); nothing is written then
      */
@@ -238,6 +239,7 @@ public final class Checkpoint {
             if (RESERVED.contains(key) || key.startsWith("layers.") || key.startsWith("optimizer.")) {
                 throw new IllegalArgumentException("extra: expected keys other than the reserved ones, got " + key);
             }
+            checkWellFormed(key);
             meta.put(key, Check.notNull("extra[" + key + "]", e.getValue()));
         }
         meta.put(INTEGRITY, digest(meta, tensors));
@@ -246,6 +248,22 @@ public final class Checkpoint {
             byName.put(t.name(), t);
         }
         return new Safetensors.Contents(byName, meta);
+    }
+
+    /**
+     * Jackson writes an unpaired surrogate as a backslash-u escape, which it reads back in a value but refuses in a
+     * field name: such a key would make a file that {@link #load} rejects.
+     */
+    private static void checkWellFormed(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            char ch = key.charAt(i);
+            if (Character.isHighSurrogate(ch) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(ch)) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "extra: expected keys of well-formed "
+                        + "UTF-16, got one with an unpaired surrogate U+%04X at index %d", (int) ch, i));
+            }
+        }
     }
 
     /**

@@ -195,6 +195,26 @@ class CheckpointTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("epoch: expected >= 0, got -1");
     }
 
+    /**
+     * An extra key with an unpaired surrogate was written, and then the file did not load ("header is not valid
+     * JSON: Unexpected low surrogate in field name"): refused before writing, as everything load rejects. The same
+     * character in a value or in {@code trainer} round-trips and stays allowed.
+     */
+    @Test
+    void saveRejectsAnExtraKeyThatLoadCouldNotRead() throws Exception {
+        SequenceClassifier m = model(false, true, 1, 4);
+        Path x = dir.resolve("x.safetensors");
+        assertThatThrownBy(() -> Checkpoint.save(x, m.weights(), null, 0, null, Map.of("k\uDC00", "v")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("extra: expected keys of well-formed UTF-16, got one with an unpaired surrogate U+DC00 at "
+                        + "index 1");
+        assertThat(x).doesNotExist();
+        Checkpoint.save(x, m.weights(), null, 0, "t\uD800", Map.of("k", "\uDC00v"));
+        Checkpoint.Loaded l = Checkpoint.load(x);
+        assertThat(l.trainer()).isEqualTo("t\uD800");
+        assertThat(l.metadata()).containsEntry("k", "\uDC00v");
+    }
+
     // ---- corruption ----
 
     private Path saved() throws Exception {
