@@ -26,7 +26,11 @@ public record LabeledSequence(float[] x, double[] time, int label, float target)
         if (time.length == 0) {
             throw new IllegalArgumentException("time: expected at least one event, got none");
         }
-        if (x.length == 0 || x.length % time.length != 0) {
+        if (x.length == 0) {
+            throw new IllegalArgumentException("x: expected at least one feature per event (I >= 1), got none for T = "
+                    + time.length + " events");
+        }
+        if (x.length % time.length != 0) {
             throw new IllegalArgumentException("x: expected T*I values for T = " + time.length + " events, got "
                     + x.length);
         }

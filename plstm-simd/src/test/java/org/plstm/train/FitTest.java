@@ -210,6 +210,11 @@ class FitTest {
                 2)), 4)).hasMessage("data[0]: expected a label in [0, 2), got 2");
         assertThatThrownBy(() -> new LabeledSequence(new float[3], new double[] {1, 2}, 0))
                 .hasMessage("x: expected T*I values for T = 2 events, got 3");
+        // 0 = 2*0 is a multiple of T: the message said "expected T*I values ..., got 0" (an EventSequence of I = 0
+        // features, EventSequence.toLabeled)
+        assertThatThrownBy(() -> new LabeledSequence(new float[0], new double[] {1, 2}, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("x: expected at least one feature per event (I >= 1), got none for T = 2 events");
         assertThatThrownBy(() -> Fit.of(model()).fit(List.of())).hasMessage("train: expected at least one sequence, "
                 + "got none");
     }
