@@ -71,15 +71,7 @@ class InferenceWorkspaceTest {
         PhasedLstmConfig cfg = PhasedLstmConfig.builder(2, 2 * VectorLevel.L + 3).build();
         PhasedLstmParams params = PhasedLstmParams.initialize(cfg, TimeGateInit.PAPER, SEED);
         SplittableRandom rng = new SplittableRandom(SEED);
-        float[] x = new float[batch * steps * 2];
-        double[] t = new double[batch * steps];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rng.nextDouble(-1, 1);
-        }
-        for (int i = 0; i < t.length; i++) {
-            t[i] = (i % steps) * 1.5 + i / steps;
-        }
-        SequenceBatch input = SequenceBatch.of(batch, steps, 2, x, t);
+        SequenceBatch input = input(batch, steps, rng);
         float[] dh = new float[batch * steps * cfg.hiddenSize()];
         for (int i = 0; i < dh.length; i++) {
             dh[i] = (float) rng.nextDouble(-1, 1);
