@@ -458,10 +458,11 @@ public final class Fit {
      */
     public static float[] predict(SequenceClassifier model, List<LabeledSequence> data, int batch) {
         Check.notNull("model", model);
+        Check.notNull("data", data);
+        int c = model.classes();
+        float[] out = new float[Check.elements("data (predictions [N][C])", data.size(), c, 1)];
         check("data", data, model, Task.CLASSIFICATION, false); // the labels are not read
         Check.atLeast("batch", batch, 1);
-        int c = model.classes();
-        float[] out = new float[Math.multiplyExact(data.size(), c)];
         try (Engine e = Backend.get().newEngine()) {
             ClassifierTrainer t = new ClassifierTrainer(e, model, Optimizer.create("sgd", 1e-3), 0);
             for (int[] idx : batches(data, batch, null)) {
@@ -486,10 +487,11 @@ public final class Fit {
      */
     public static float[] predictValues(SequenceClassifier model, List<LabeledSequence> data, int batch) {
         Check.notNull("model", model);
+        Check.notNull("data", data);
+        int k = model.classes();
+        float[] out = new float[Check.elements("data (predictions [N][K])", data.size(), k, 1)];
         check("data", data, model, Task.REGRESSION, false);
         Check.atLeast("batch", batch, 1);
-        int k = model.classes();
-        float[] out = new float[Math.multiplyExact(data.size(), k)];
         try (Engine e = Backend.get().newEngine()) {
             ClassifierTrainer t = new ClassifierTrainer(e, model, Optimizer.create("sgd", 1e-3), 0);
             for (int[] idx : batches(data, batch, null)) {

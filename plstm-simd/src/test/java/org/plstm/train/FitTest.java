@@ -158,6 +158,30 @@ class FitTest {
         }
     }
 
+    /**
+     * More predictions than an array holds ({@code N·C} above 2^31 - 1) are refused up front, naming the data: it was
+     * an ArithmeticException. The list here only claims its size; nothing is read.
+     */
+    @Test
+    void predictionsBeyondAnArrayAreRefusedNamingTheData() {
+        LabeledSequence one = new LabeledSequence(new float[] {0.1f, 0.2f}, new double[] {1}, 0);
+        List<LabeledSequence> huge = new java.util.AbstractList<>() {
+            @Override
+            public LabeledSequence get(int index) {
+                return one;
+            }
+
+            @Override
+            public int size() {
+                return 1 << 30;
+            }
+        };
+        assertThatThrownBy(() -> Fit.predict(model(), huge, 4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("data (predictions [N][C]): expected at most 2147483647 elements, got 1073741824·2·1");
+        assertThatThrownBy(() -> Fit.predictValues(model(), huge, 4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("data (predictions [N][K]): expected at most 2147483647 elements, got 1073741824·2·1");
+    }
+
     /** Timestamps of 1e300 overflow the time gate's gradients: the run stops as diverged, with the model unchanged. */
     @Test
     void gradientsThatAreNotFiniteStopTheRunAsDivergedWithTheModelUnchanged() {
