@@ -245,6 +245,24 @@ public final class Check {
     }
 
     /**
+     * Requires a non-null list of non-null elements.
+     *
+     * @param name argument name used in the message ({@code name[i]} for an element)
+     * @param list the list
+     * @param <L>  its type
+     * @return {@code list}
+     * @throws IllegalArgumentException if {@code list} or an element is null ({@code "name[i]: expected a value, got
+     *     null"})
+     */
+    public static <L extends java.util.List<?>> L noNulls(String name, L list) {
+        notNull(name, list);
+        for (int i = 0; i < list.size(); i++) {
+            notNull(name + "[" + i + "]", list.get(i));
+        }
+        return list;
+    }
+
+    /**
      * Requires a non-null argument.
      *
      * @param name argument name used in the message

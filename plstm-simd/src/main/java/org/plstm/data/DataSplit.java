@@ -22,9 +22,9 @@ public record DataSplit(List<EventSequence> train, List<EventSequence> validatio
      * @throws IllegalArgumentException if a list or a sequence is null
      */
     public DataSplit {
-        train = Lists.copyOf("train", train);
-        validation = Lists.copyOf("validation", validation);
-        test = Lists.copyOf("test", test);
+        train = List.copyOf(Check.noNulls("train", train));
+        validation = List.copyOf(Check.noNulls("validation", validation));
+        test = List.copyOf(Check.noNulls("test", test));
     }
 
     /**
@@ -37,7 +37,7 @@ public record DataSplit(List<EventSequence> train, List<EventSequence> validatio
      *     training set would be empty
      */
     public static DataSplit of(List<EventSequence> data, double validation, double test, long seed) {
-        Lists.notNulls("data", data);
+        Check.noNulls("data", data);
         if (!(validation >= 0 && validation < 1) || !(test >= 0 && test < 1) || !(validation + test < 1)) {
             throw new IllegalArgumentException("validation, test: expected fractions in [0, 1) with a sum below 1, "
                     + "got " + validation + ", " + test);

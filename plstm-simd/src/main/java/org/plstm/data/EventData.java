@@ -2,6 +2,7 @@ package org.plstm.data;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.plstm.Check;
 import org.plstm.train.LabeledSequence;
 
 /**
@@ -19,8 +20,8 @@ public record EventData(Path file, List<String> featureNames, List<EventSequence
      * @throws IllegalArgumentException if a list or an element of it is null
      */
     public EventData {
-        featureNames = Lists.copyOf("featureNames", featureNames);
-        sequences = Lists.copyOf("sequences", sequences);
+        featureNames = List.copyOf(Check.noNulls("featureNames", featureNames));
+        sequences = List.copyOf(Check.noNulls("sequences", sequences));
     }
 
     /** @return {@code I}, the features per event */

@@ -77,7 +77,7 @@ public record Standardizer(List<String> features, double[] mean, double[] std, d
      */
     public static Standardizer fit(List<String> features, List<EventSequence> train, boolean regression) {
         Check.notNull("features", features);
-        Lists.notNulls("train", train);
+        Check.noNulls("train", train);
         if (train.isEmpty()) {
             throw new IllegalArgumentException("train: expected at least one sequence, got none");
         }
@@ -220,7 +220,7 @@ public record Standardizer(List<String> features, double[] mean, double[] std, d
      * @throws IllegalArgumentException if {@code data} or a sequence is null, or as {@link #apply(EventSequence)}
      */
     public List<EventSequence> apply(List<EventSequence> data) {
-        Lists.notNulls("data", data);
+        Check.noNulls("data", data);
         List<EventSequence> out = new ArrayList<>(data.size());
         for (EventSequence s : data) {
             out.add(apply(s));

@@ -1,6 +1,5 @@
 package org.plstm.inference;
 
-import java.util.List;
 import org.plstm.Check;
 import org.plstm.DenseParams;
 import org.plstm.engine.LayerStream;
@@ -149,12 +148,11 @@ public final class StreamSession {
 
     /** @return a copy of the state (every layer's h and c, last time, event count) */
     public SessionState saveState() {
-        List<Integer> sizes = model.hiddenSizes();
         float[][] h = new float[layers.length][];
         float[][] c = new float[layers.length][];
         for (int k = 0; k < layers.length; k++) {
-            h[k] = java.util.Arrays.copyOf(states[k].h(), sizes.get(k));
-            c[k] = java.util.Arrays.copyOf(states[k].c(), sizes.get(k));
+            h[k] = java.util.Arrays.copyOf(states[k].h(), hiddenSizes[k]);
+            c[k] = java.util.Arrays.copyOf(states[k].c(), hiddenSizes[k]);
         }
         return new SessionState(h, c, lastTime, events);
     }
@@ -167,10 +165,9 @@ public final class StreamSession {
      */
     public void restoreState(SessionState state) {
         StateArrays.checkState(state, hiddenSizes);
-        List<Integer> sizes = model.hiddenSizes();
         for (int k = 0; k < layers.length; k++) {
-            System.arraycopy(state.h()[k], 0, states[k].h(), 0, sizes.get(k));
-            System.arraycopy(state.c()[k], 0, states[k].c(), 0, sizes.get(k));
+            System.arraycopy(state.h()[k], 0, states[k].h(), 0, hiddenSizes[k]);
+            System.arraycopy(state.c()[k], 0, states[k].c(), 0, hiddenSizes[k]);
         }
         lastTime = state.lastTime();
         events = state.events();
