@@ -43,6 +43,19 @@ import org.plstm.optim.Optimizer;
  * update that would make a parameter or the optimiser's state non-finite, {@link NonFiniteUpdateException}: the model
  * keeps the values of the last good step).
  *
+ * <p>To continue a run from its checkpoint (Keras' {@code initial_epoch}; the same epochs, bit for bit, as the run
+ * that was not interrupted):
+ *
+ * <pre>{@code
+ * Checkpoint.Loaded c = Checkpoint.load(Path.of("best.safetensors"));
+ * SequenceClassifier model = SequenceClassifier.of(c.weights());
+ * Fit.of(model).optimizer(Optimizer.restore(c.optimizer(), model.tensors()))
+ *         .batchSize(32).epochs(20).seed(7).initialEpoch((int) c.epoch())
+ *         .initialValueThreshold(Double.parseDouble(c.metadata().get("monitored_loss")))
+ *         .validation(validation).earlyStopping(3).keepBest(Path.of("best.safetensors"))
+ *         .fit(train);
+ * }</pre>
+ *
  * <p>Regression ({@link #task task(Task.REGRESSION)}): a model with one output ({@code K = 1}) learns each
  * sequence's {@link LabeledSequence#target()} with the mean squared error ({@link ClassifierTrainer#stepRegression});
  * losses are then MSEs, accuracies NaN, and {@link #predictValues} gives the values.
@@ -57,6 +70,8 @@ public final class Fit {
     private Optimizer optimizer;
     private int batchSize = 32;
     private int epochs = 1;
+    private int initialEpoch;
+    private double initialValueThreshold = Double.POSITIVE_INFINITY;
     private long seed;
     private double clipNorm;
     private Engine engine;
@@ -118,7 +133,8 @@ public final class Fit {
      * The run's results.
      *
      * @param epochs       every epoch run, in order
-     * @param bestEpoch    the epoch with the best monitored loss (1-based)
+     * @param bestEpoch    the epoch with the best monitored loss (1-based), or 0 if no epoch beat the
+     *                     {@link #initialValueThreshold} (or every monitored loss was NaN)
      * @param stoppedEarly whether early stopping ended the run before the last epoch
      */
     public record History(List<EpochResult> epochs, int bestEpoch, boolean stoppedEarly) {
@@ -159,12 +175,48 @@ public final class Fit {
     }
 
     /**
-     * @param n epochs, {@code >= 1}
+     * @param n the number of the last epoch, {@code >= 1}: the run trains epochs {@code initialEpoch + 1 .. n}
+     *          (Keras' {@code epochs}; without {@link #initialEpoch} that is {@code n} epochs)
      * @return this
      * @throws IllegalArgumentException if below 1
      */
     public Fit epochs(int n) {
         this.epochs = Check.atLeast("epochs", n, 1);
+        return this;
+    }
+
+    /**
+     * Continues a run after {@code n} completed epochs (Keras' {@code initial_epoch}), e.g. from a checkpoint of
+     * {@link #keepBest}: the first epoch run is {@code n + 1}, with that epoch's shuffle and learning rate from the
+     * schedule, so a model and optimiser restored after epoch {@code n} ({@link Checkpoint#load},
+     * {@link SequenceClassifier#of}, {@link Optimizer#restore}) train exactly as the uninterrupted run did, for the
+     * same seed, data, batch size and engine threads. Early stopping counts from the first epoch run, and the best
+     * monitored loss starts at {@link #initialValueThreshold} (pass the checkpoint's {@code monitored_loss} so
+     * that {@code keepBest} only replaces it with a better one).
+     *
+     * @param n completed epochs, {@code >= 0} (default 0) and below {@link #epochs} (checked by {@code fit})
+     * @return this
+     * @throws IllegalArgumentException if negative
+     */
+    public Fit initialEpoch(int n) {
+        this.initialEpoch = Check.atLeast("initialEpoch", n, 0);
+        return this;
+    }
+
+    /**
+     * The monitored loss an epoch has to beat to count as an improvement (Keras' {@code ModelCheckpoint}
+     * {@code initial_value_threshold}): {@code keepBest} writes, and early stopping's count resets, only below it.
+     *
+     * @param loss the loss to beat (nats, or the MSE for regression); default {@code +Infinity} (every finite loss
+     *             improves)
+     * @return this
+     * @throws IllegalArgumentException if NaN
+     */
+    public Fit initialValueThreshold(double loss) {
+        if (Double.isNaN(loss)) {
+            throw new IllegalArgumentException("initialValueThreshold: expected a number (+Infinity = none), got NaN");
+        }
+        this.initialValueThreshold = loss;
         return this;
     }
 
@@ -277,7 +329,8 @@ public final class Fit {
      *              {@code () -> cursor})
      * @return the history
      * @throws IllegalArgumentException if {@code train} is null, empty or yields a null, a sequence does not fit
-     *     the model, or {@code keepBest} cannot be written (see {@link #fit(List)})
+     *     the model, {@code initialEpoch} is not below {@code epochs}, or {@code keepBest} cannot be written (see
+     *     {@link #fit(List)})
      * @throws IllegalStateException if the loss, the gradients or an update become NaN or infinite (training
      *     diverged; such a step is not applied), or the schedule gives an invalid rate
      * @throws UncheckedIOException if the best checkpoint cannot be written
@@ -293,9 +346,9 @@ public final class Fit {
      *
      * @param train the training sequences (at least one), each of the model's input size, labels below its classes
      * @return the history
-     * @throws IllegalArgumentException if {@code train} is null or empty, a sequence does not fit the model, or
-     *     {@code keepBest} is a directory or lies under a file or a directory that is not writable (checked before
-     *     training)
+     * @throws IllegalArgumentException if {@code train} is null or empty, a sequence does not fit the model,
+     *     {@link #initialEpoch} is not below {@link #epochs}, or {@code keepBest} is a directory or lies under a file
+     *     or a directory that is not writable (checked before training)
      * @throws IllegalStateException if the loss, the gradients or an update become NaN or infinite (training
      *     diverged; such a step is not applied), or the schedule gives an invalid rate
      * @throws UncheckedIOException if the best checkpoint cannot be written
@@ -304,6 +357,10 @@ public final class Fit {
         Check.notNull("train", train);
         if (train.isEmpty()) {
             throw new IllegalArgumentException("train: expected at least one sequence, got none");
+        }
+        if (initialEpoch >= epochs) {
+            throw new IllegalArgumentException("initialEpoch: expected below epochs (" + epochs + "), got "
+                    + initialEpoch);
         }
         check("train", train, model, task);
         check("validation", validation, model, task);
@@ -315,11 +372,11 @@ public final class Fit {
         try {
             ClassifierTrainer trainer = new ClassifierTrainer(e, model, opt, clipNorm);
             List<EpochResult> results = new ArrayList<>();
-            double best = Double.POSITIVE_INFINITY;
+            double best = initialValueThreshold;
             int bestEpoch = 0;
             int since = 0;
             boolean stopped = false;
-            for (int epoch = 1; epoch <= epochs; epoch++) {
+            for (int epoch = initialEpoch + 1; epoch <= epochs; epoch++) {
                 if (schedule != null) {
                     double rate = schedule.applyAsDouble(epoch);
                     try {

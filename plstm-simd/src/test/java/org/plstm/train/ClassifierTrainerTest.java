@@ -302,4 +302,17 @@ class ClassifierTrainerTest {
             }
         }
     }
+
+    /** A result of an empty batch, or with more right than the batch holds, is refused: its accuracy would be NaN. */
+    @Test
+    void resultsCountWithinTheirBatch() {
+        assertThat(new TrainStepResult(0.5, 3, 4, 1.0).accuracy()).isEqualTo(0.75);
+        assertThat(new EvalResult(0.5, 0, 1).accuracy()).isZero();
+        assertThatThrownBy(() -> new TrainStepResult(0.5, 0, 0, 1.0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("batch: expected >= 1, got 0");
+        assertThatThrownBy(() -> new EvalResult(0.5, 5, 4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("correct: expected 0..4 (the batch), got 5");
+        assertThatThrownBy(() -> new EvalResult(0.5, -1, 4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("correct: expected 0..4 (the batch), got -1");
+    }
 }

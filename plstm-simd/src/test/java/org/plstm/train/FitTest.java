@@ -142,6 +142,78 @@ class FitTest {
      * stops as diverged at the first step, naming it, and the model keeps its values (the attack that found this
      * ended with {@code kernel[0] = Infinity} in the caller's model and a normal return).
      */
+    /**
+     * A run stopped after epoch 2, saved and loaded through a checkpoint file and continued with
+     * {@code initialEpoch(2)}, gives epochs 3 and 4 and the final weights of the uninterrupted run bit for bit: the
+     * same shuffles, learning rates and optimiser steps.
+     */
+    @Test
+    void aRunContinuedFromItsCheckpointTrainsAsTheUninterruptedRun() throws Exception {
+        System.out.println("FitTest seeds: data 1, 2; init 3; shuffle 5");
+        List<LabeledSequence> train = task(120, 1);
+        List<LabeledSequence> validation = task(40, 2);
+        java.util.function.IntToDoubleFunction schedule = e -> 1e-2 * Math.pow(0.8, e - 1);
+        SequenceClassifier whole = model();
+        Fit.History all = Fit.of(whole).optimizer(Optimizer.create("adam", 1e-2)).batchSize(16).epochs(4).seed(5)
+                .validation(validation).learningRateSchedule(schedule).fit(train);
+
+        SequenceClassifier first = model();
+        Optimizer opt = Optimizer.create("adam", 1e-2);
+        Fit.of(first).optimizer(opt).batchSize(16).epochs(2).seed(5).validation(validation)
+                .learningRateSchedule(schedule).fit(train);
+        Path file = dir.resolve("after2.safetensors");
+        Checkpoint.save(file, first.weights(), opt.checkpointState(), 2, null, java.util.Map.of());
+        Checkpoint.Loaded loaded = Checkpoint.load(file);
+        SequenceClassifier resumed = SequenceClassifier.of(loaded.weights());
+        Fit.History rest = Fit.of(resumed).optimizer(Optimizer.restore(loaded.optimizer(), resumed.tensors()))
+                .batchSize(16).epochs(4).initialEpoch((int) loaded.epoch()).seed(5).validation(validation)
+                .learningRateSchedule(schedule).fit(train);
+
+        assertThat(rest.epochs()).extracting(Fit.EpochResult::epoch).containsExactly(3, 4);
+        for (int k = 0; k < 2; k++) {
+            Fit.EpochResult a = all.epochs().get(2 + k);
+            Fit.EpochResult b = rest.epochs().get(k);
+            assertThat(b.learningRate()).isEqualTo(a.learningRate());
+            assertThat(b.trainLoss()).isEqualTo(a.trainLoss());
+            assertThat(b.trainAccuracy()).isEqualTo(a.trainAccuracy());
+            assertThat(b.validationLoss()).isEqualTo(a.validationLoss());
+        }
+        for (int k = 0; k < whole.tensors().size(); k++) {
+            assertThat(resumed.tensors().get(k).data()).containsExactly(whole.tensors().get(k).data());
+        }
+    }
+
+    /**
+     * With a threshold no loss can beat (cross-entropy is never negative), no epoch improves: keepBest writes
+     * nothing, bestEpoch is 0 and early stopping counts from the first epoch run.
+     */
+    @Test
+    void anInitialValueThresholdIsTheLossToBeat() {
+        Path best = dir.resolve("best.safetensors");
+        Fit.History h = Fit.of(model()).batchSize(16).epochs(5).initialEpoch(1).seed(5).initialValueThreshold(0)
+                .keepBest(best).earlyStopping(2).fit(task(60, 1));
+        assertThat(h.epochs()).extracting(Fit.EpochResult::epoch).containsExactly(2, 3);
+        assertThat(h.epochs()).extracting(Fit.EpochResult::improved).containsExactly(false, false);
+        assertThat(h.bestEpoch()).isZero();
+        assertThat(h.stoppedEarly()).isTrue();
+        assertThat(best).doesNotExist();
+    }
+
+    @Test
+    void anInitialEpochOutsideTheRunIsRefused() {
+        assertThatThrownBy(() -> Fit.of(model()).initialEpoch(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("initialEpoch: expected >= 0, got -1");
+        SequenceClassifier m = model();
+        SequenceClassifier before = m.copy();
+        assertThatThrownBy(() -> Fit.of(m).epochs(3).initialEpoch(3).fit(task(20, 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("initialEpoch: expected below epochs (3), got 3");
+        assertThat(m.tensors().get(0).data()).containsExactly(before.tensors().get(0).data()); // nothing trained
+        assertThatThrownBy(() -> Fit.of(model()).initialValueThreshold(Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("initialValueThreshold: expected a number (+Infinity = none), got NaN");
+    }
+
     @Test
     void anUpdateThatOverflowsStopsTheRunAsDivergedWithTheModelUnchanged() {
         SequenceClassifier m = model();
