@@ -29,6 +29,8 @@ public abstract class Optimizer {
     private int[] sizes;
     /** The shapes of the parameters of the first step (or of {@link #restore(long, List, List)}). */
     private int[][] shapes;
+    /** The parameters' arrays of the first step (or {@link #restore}): the tensors the state belongs to. */
+    private float[][] bound;
     /** The parameters and the slots as they were before the current step (allocated on the first step). */
     private float[][] backup;
 
@@ -160,11 +162,14 @@ public abstract class Optimizer {
      * One update of every parameter from its gradient (after the {@link #setWeightDecay weight decay} of the
      * weight matrices, if set).
      *
-     * @param params parameters, updated in place; the same count and shapes, in the same order, as on the first step
+     * @param params parameters, updated in place; the same tensors, in the same order, as on the first step (or
+     *               the {@link #restore}): an optimiser's state belongs to one model (as in Keras, whose optimiser
+     *               refuses variables it was not built with)
      * @param grads  gradients, as many elements as their parameters, finite, not modified
      * @throws IllegalArgumentException if a list or an element is null, the lists differ in size, a parameter's
      *     shape differs from the first step's, a gradient's size from its parameter's, or a gradient is NaN or
-     *     infinite; nothing is changed (a refused first step does not fix the parameter list either)
+     *     infinite, or a parameter is another tensor than the first step's (e.g. another model's of the same shape);
+     *     nothing is changed (a refused first step does not fix the parameter list either)
      * @throws NonFiniteUpdateException if the update made a parameter or a state value NaN or infinite: the
      *     parameters, the state and {@link #iterations()} are as they were before the call (as they are after any
      *     other exception during the update)
@@ -180,9 +185,11 @@ public abstract class Optimizer {
             sizes = new int[params.size()];
             shapes = new int[params.size()][];
             slots = new ArrayList<>();
+            bound = new float[params.size()][];
             for (int n = 0; n < params.size(); n++) {
                 sizes[n] = params.get(n).data().length;
                 shapes[n] = params.get(n).shape().clone();
+                bound[n] = params.get(n).data();
                 for (int s = 0; s < slotsPerTensor(); s++) {
                     slots.add(new float[sizes[n]]);
                 }
@@ -253,6 +260,12 @@ public abstract class Optimizer {
                 throw new IllegalArgumentException("params[" + n + "] (" + p.name() + "): expected the shape "
                         + java.util.Arrays.toString(shapes[n]) + " of the first step, got "
                         + java.util.Arrays.toString(p.shape()));
+            }
+            if (bound != null && p.data() != bound[n]) {
+                throw new IllegalArgumentException("params[" + n + "] (" + p.name() + "): expected the tensor of "
+                        + "the first step (this optimiser's state belongs to it), got another model's of the same "
+                        + "shape; use one optimiser per model (Optimizer.create, or Optimizer.restore for a saved "
+                        + "state)");
             }
             if (g.data().length != p.data().length) {
                 throw new IllegalArgumentException("grads[" + n + "] (" + g.name() + "): expected "
@@ -351,7 +364,8 @@ public abstract class Optimizer {
      *
      * @param savedIterations the step count
      * @param saved           the slot arrays, tensor-major
-     * @param params          the parameter list the state belongs to (fixes the shapes)
+     * @param params          the parameter list the state belongs to (fixes the shapes; later steps take these
+     *                        tensors only)
      * @throws IllegalArgumentException if counts or sizes do not match, {@code savedIterations} is outside
      *     {@code [0, 2^53]}, or a slot holds NaN/Inf or a negative value where only non-negative ones can arise (a
      *     running mean of squared gradients): such a state would turn the parameters into NaN at the next step
@@ -392,8 +406,10 @@ public abstract class Optimizer {
         }
         sizes = s;
         shapes = new int[params.size()][];
+        bound = new float[params.size()][];
         for (int n = 0; n < params.size(); n++) {
             shapes[n] = params.get(n).shape().clone();
+            bound[n] = params.get(n).data();
         }
         slots = copy;
         backup = null;

@@ -133,6 +133,31 @@ class OptimizerStepTest {
         assertThat(adam.iterations()).isEqualTo(1);
     }
 
+    /** An optimiser's state belongs to the tensors it first stepped (or was restored for), as Keras' does. */
+    @Test
+    void anotherModelsTensorsOfTheSameShapeAreRefused() {
+        Tensor a = t("kernel", 1f, 2f);
+        Tensor b = t("kernel", 1f, 2f);
+        Adam adam = new Adam(0.01);
+        adam.step(List.of(a), List.of(t("kernel", 0.1f, 0.1f)));
+        float[] before = a.data().clone();
+        assertThatThrownBy(() -> adam.step(List.of(b), List.of(t("kernel", 0.1f, 0.1f))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("params[0] (kernel): expected the tensor of the first step (this optimiser's state belongs "
+                        + "to it), got another model's of the same shape; use one optimiser per model "
+                        + "(Optimizer.create, or Optimizer.restore for a saved state)");
+        assertThat(b.data()).containsExactly(1f, 2f);
+        assertThat(adam.iterations()).isEqualTo(1);
+        // a new view of the same array is the same tensor
+        adam.step(List.of(new Tensor("kernel", new int[] {2}, a.data())), List.of(t("kernel", 0.1f, 0.1f)));
+        assertThat(a.data()[0]).isLessThan(before[0]);
+        // a restored optimiser belongs to the tensors it was restored for
+        Optimizer restored = Optimizer.restore(adam.checkpointState(), List.of(b));
+        restored.step(List.of(b), List.of(t("kernel", 0.1f, 0.1f)));
+        assertThatThrownBy(() -> restored.step(List.of(a), List.of(t("kernel", 0.1f, 0.1f))))
+                .hasMessageStartingWith("params[0] (kernel): expected the tensor of the first step");
+    }
+
     @Test
     void aTensorWithoutANameIsNotDecayedAndTheStepStaysWhole() {
         Tensor k = t("kernel", 1f);
