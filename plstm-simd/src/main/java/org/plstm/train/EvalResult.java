@@ -9,10 +9,13 @@ import org.plstm.Check;
  *                {@link ClassifierTrainer#evaluateRegression}: the mean squared error)
  * @param correct samples whose arg-max class equals the label
  * @param batch   {@code B}, samples in the batch
- * @throws IllegalArgumentException if {@code batch < 1} or {@code correct} is outside {@code [0, batch]}
  */
 public record EvalResult(double loss, int correct, int batch) {
-    /** Checks the counts. */
+    /**
+     * Checks the counts.
+     *
+     * @throws IllegalArgumentException if {@code batch < 1} or {@code correct} is outside {@code [0, batch]}
+     */
     public EvalResult {
         Check.atLeast("batch", batch, 1);
         if (correct < 0 || correct > batch) {

@@ -10,10 +10,13 @@ import org.plstm.Check;
  * @param correct      samples whose arg-max class equals the label, before the update
  * @param batch        {@code B}, samples in the batch
  * @param gradientNorm global L2 norm of all trainable gradients before clipping
- * @throws IllegalArgumentException if {@code batch < 1} or {@code correct} is outside {@code [0, batch]}
  */
 public record TrainStepResult(double loss, int correct, int batch, double gradientNorm) {
-    /** Checks the counts. */
+    /**
+     * Checks the counts.
+     *
+     * @throws IllegalArgumentException if {@code batch < 1} or {@code correct} is outside {@code [0, batch]}
+     */
     public TrainStepResult {
         Check.atLeast("batch", batch, 1);
         if (correct < 0 || correct > batch) {
