@@ -726,7 +726,8 @@ public final class PerformanceReport {
         if (m == null) {
             return "unknown";
         }
-        return cell(m.cpuModel()) + ", " + m.logicalCpus() + " logical processors"
+        return cell(m.cpuModel()) + (m.cpuId() == null ? "" : " (" + cell(m.cpuId()) + ")") + ", " + m.logicalCpus()
+                + " logical processors"
                 + (m.physicalCores() > 0 ? " (" + m.physicalCores() + " cores)" : "") + ", JDK " + m.javaVersion();
     }
 

@@ -289,6 +289,7 @@ class PerformanceReportTest {
                 .contains(PerformanceReport.NOTES_BEGIN + "\n\n" + noteText.strip() + "\n\n" + PerformanceReport.NOTES_END)
                 .contains("![samples/s and % of peak per shape and implementation](performance.png)")
                 .contains("| CPU | Test CPU 9000 (AuthenticAMD family 25 model 17 stepping 1) |")
+                .contains("| machine | Test CPU 9000 (AuthenticAMD family 25 model 17 stepping 1), ")
                 .contains("256 bits, 8 float lanes")
                 .contains("### Event-driven inference (streaming) at `native`\n\nNot run")
                 .contains("| (a) | 128x784x1x32 | SIMD | plstm | 2 | 25.6 ± 1.00 % | 5,000 | 3.92 M | 12.0 | ")
