@@ -234,7 +234,8 @@ public final class PerformanceReport {
         md.append("| results | [`").append(resultsLink).append("/`](").append(resultsLink).append(") (")
                 .append(levels.stream().allMatch(LevelRun::flat) ? "JMH JSON and `machine.json`"
                         : "one subdirectory per level, each with JMH JSON and `machine.json`")
-                .append("; re-render with `jmh/report.sh render`) |\n\n");
+                .append("; re-render with `jmh/report.sh render`, adding `--results DIR --report FILE` for a ")
+                .append("report other than docs/PERFORMANCE.md) |\n\n");
 
         Optional<LevelRun> charted = chartLevel(levels);
         targetsSummary(md, levels, notes);
