@@ -43,8 +43,9 @@ import org.plstm.optim.Optimizer;
  * update that would make a parameter or the optimiser's state non-finite, {@link NonFiniteUpdateException}: the model
  * keeps the values of the last good step).
  *
- * <p>To continue a run from its checkpoint (Keras' {@code initial_epoch}; the same epochs, bit for bit, as the run
- * that was not interrupted):
+ * <p>To continue a run from a checkpoint (Keras' {@code initial_epoch}): from one saved after the run's last epoch
+ * ({@link Checkpoint#save} with {@link Optimizer#checkpointState}), the next epochs are the uninterrupted run's, bit
+ * for bit; from {@code keepBest}'s, training restarts at its best epoch:
  *
  * <pre>{@code
  * Checkpoint.Loaded c = Checkpoint.load(Path.of("best.safetensors"));
