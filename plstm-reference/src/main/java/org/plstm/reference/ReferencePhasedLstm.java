@@ -37,8 +37,9 @@ public final class ReferencePhasedLstm {
 
     /**
      * The result of a forward pass and the cache its backward pass needs. Arrays are owned by this object (the
-     * inputs {@code x}, {@code time}, {@code h0}, {@code c0} and {@link #params} are copies of the caller's, so
-     * refilling those before backward does not change what backward differentiates); callers may read them.
+     * inputs {@code x}, {@code time}, {@code lengths}, {@code h0}, {@code c0} and {@link #params} are copies of the
+     * caller's, so refilling those before backward does not change what backward differentiates); callers may read
+     * them.
      */
     public static final class Forward {
         /** The parameters the pass used (backward differentiates with respect to these). */

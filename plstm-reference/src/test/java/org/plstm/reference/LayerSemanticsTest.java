@@ -103,7 +103,7 @@ class LayerSemanticsTest {
     /**
      * A forward pass owns its cache: the caller's input arrays and parameters may be refilled (the next batch, an
      * optimiser step) before backward, which differentiates the pass that ran. Backward read the caller's x, time, h0,
-     * c0 and parameters live, so a refilled array gave the gradients of a pass that never ran.
+     * c0, lengths and parameters live, so a refilled array gave the gradients of a pass that never ran.
      */
     @Test
     void backwardDifferentiatesThePassThatRanWhateverTheCallerChangedSince() {
@@ -118,14 +118,16 @@ class LayerSemanticsTest {
         double[] h0 = rng.doubles(batch * 3, -1, 1).toArray();
         double[] c0 = rng.doubles(batch * 3, -1, 1).toArray();
         double[] dhT = rng.doubles(batch * 3, -1, 1).toArray();
+        int[] lengths = {5, 3};
 
         ReferenceParams expectedGrads = new ReferenceParams(cfg);
         ReferencePhasedLstm.InputGradients expected = ReferencePhasedLstm.backward(expectedGrads,
-                ReferencePhasedLstm.forward(p.copy(), x.clone(), time.clone(), null, batch, steps, h0.clone(),
+                ReferencePhasedLstm.forward(p.copy(), x.clone(), time.clone(), lengths.clone(), batch, steps, h0.clone(),
                         c0.clone(), Mode.TRAINING), null, dhT, null);
 
-        ReferencePhasedLstm.Forward f = ReferencePhasedLstm.forward(p, x, time, null, batch, steps, h0, c0,
+        ReferencePhasedLstm.Forward f = ReferencePhasedLstm.forward(p, x, time, lengths, batch, steps, h0, c0,
                 Mode.TRAINING);
+        java.util.Arrays.fill(lengths, 1);
         java.util.Arrays.fill(x, 0.5);
         java.util.Arrays.fill(time, 7.0);
         java.util.Arrays.fill(h0, 0.25);
@@ -144,6 +146,7 @@ class LayerSemanticsTest {
         assertThat(grads.shift).containsExactly(expectedGrads.shift);
         assertThat(f.x).isNotSameAs(x);
         assertThat(f.time).isNotSameAs(time);
+        assertThat(f.lengths).isNotSameAs(lengths);
         assertThat(f.params).isNotSameAs(p);
     }
 }
