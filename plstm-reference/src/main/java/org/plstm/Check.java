@@ -257,7 +257,9 @@ public final class Check {
     public static <L extends java.util.List<?>> L noNulls(String name, L list) {
         notNull(name, list);
         for (int i = 0; i < list.size(); i++) {
-            notNull(name + "[" + i + "]", list.get(i));
+            if (list.get(i) == null) { // the element's name is built only here: lists may hold every sequence
+                notNull(name + "[" + i + "]", null);
+            }
         }
         return list;
     }

@@ -51,8 +51,11 @@ public final class Labels {
         boolean numeric = true;
         int i = 0;
         for (String l : labels) {
-            Check.notNull("labels[" + i++ + "]", l);
+            if (l == null) { // the message is built only here: labels may be every event's
+                throw new IllegalArgumentException("labels[" + i + "]: expected a value, got null");
+            }
             numeric &= isNumber(l);
+            i++;
         }
         TreeSet<String> set = new TreeSet<>(numeric
                 ? (a, b) -> {

@@ -260,11 +260,7 @@ public final class Fit {
      * @throws IllegalArgumentException if null or holding null
      */
     public Fit validation(List<LabeledSequence> data) {
-        Check.notNull("validation", data);
-        for (int i = 0; i < data.size(); i++) {
-            Check.notNull("validation[" + i + "]", data.get(i)); // List.copyOf would throw a bare NPE
-        }
-        this.validation = List.copyOf(data);
+        this.validation = List.copyOf(Check.noNulls("validation", data)); // List.copyOf alone: a bare NPE
         return this;
     }
 
@@ -596,12 +592,12 @@ public final class Fit {
         if (task == Task.REGRESSION && model.classes() != 1) {
             throw new IllegalArgumentException("model: expected K = 1 output for regression, got " + model.classes());
         }
-        Check.notNull(name, data);
+        Check.noNulls(name, data);
         if (name.equals("data") && data.isEmpty()) {
             throw new IllegalArgumentException("data: expected at least one sequence, got none");
         }
         for (int i = 0; i < data.size(); i++) {
-            LabeledSequence s = Check.notNull(name + "[" + i + "]", data.get(i));
+            LabeledSequence s = data.get(i);
             if (s.inputSize() != model.inputSize()) {
                 throw new IllegalArgumentException(name + "[" + i + "]: expected " + model.inputSize()
                         + " features per event, got " + s.inputSize());
@@ -692,7 +688,10 @@ public final class Fit {
                 throw new IllegalArgumentException("idx[" + b + "]: expected an index in [0, " + data.size() + "), got "
                         + i);
             }
-            LabeledSequence s = Check.notNull("data[" + i + "]", data.get(i));
+            LabeledSequence s = data.get(i);
+            if (s == null) { // the message is built only here: this runs for every sequence of every batch
+                throw new IllegalArgumentException("data[" + i + "]: expected a value, got null");
+            }
             if (in < 0) {
                 in = s.inputSize();
             } else if (s.inputSize() != in) {
