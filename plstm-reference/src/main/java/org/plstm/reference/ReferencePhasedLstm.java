@@ -181,7 +181,9 @@ public final class ReferencePhasedLstm {
                 c0 == null ? null : c0.clone(), mode);
     }
 
-    /** The checks of {@link #forward(ReferenceParams, double[], double[], int[], int, int, double[], double[], Mode)}. */
+    /**
+     * The checks of {@link #forward(ReferenceParams, double[], double[], int[], int, int, double[], double[], Mode)}.
+     */
     private static void check(ReferenceParams p, double[] x, double[] time, int[] lengths, int batch, int steps,
                               double[] h0, double[] c0, Mode mode) {
         Check.notNull("params", p);

@@ -122,8 +122,8 @@ class LayerSemanticsTest {
 
         ReferenceParams expectedGrads = new ReferenceParams(cfg);
         ReferencePhasedLstm.InputGradients expected = ReferencePhasedLstm.backward(expectedGrads,
-                ReferencePhasedLstm.forward(p.copy(), x.clone(), time.clone(), lengths.clone(), batch, steps, h0.clone(),
-                        c0.clone(), Mode.TRAINING), null, dhT, null);
+                ReferencePhasedLstm.forward(p.copy(), x.clone(), time.clone(), lengths.clone(), batch, steps,
+                        h0.clone(), c0.clone(), Mode.TRAINING), null, dhT, null);
 
         ReferencePhasedLstm.Forward f = ReferencePhasedLstm.forward(p, x, time, lengths, batch, steps, h0, c0,
                 Mode.TRAINING);

@@ -33,7 +33,7 @@ final class SimdWorkspace extends LayerWorkspace {
     float[] gg = EMPTY;
     float[] go = EMPTY;
     float[] tc = EMPTY;      // [T][B][Hp] tanh(c~)
-    float[] dz = EMPTY;      // [T][B][4Hp] gate pre-activation gradients (backward; see trainingArrays for small layers)
+    float[] dz = EMPTY;      // [T][B][4Hp] gate pre-activation gradients (backward; small layers: trainingArrays)
     float[] dw = EMPTY;      // [NB][I+H][4L] weight gradients in the packed layout of PackedLayer.w
     final float[] dwBias;    // [4Hp]
     final float[] dhN;       // [B][Hp] dL/dh_t being accumulated (backward)

@@ -27,18 +27,22 @@ class NonFiniteStateTest {
 
     private static final float[] HUGE = {3e38f, 3e38f, 3e38f, 3e38f, 3e38f};
 
-    /** The float32 kernels overflow; the reference backend computes in double, where these products do not. */
-    private static void assumeOverflowed(SessionState s) {
+    /**
+     * The state of a session after one {@link #HUGE} event, which overflows the float32 kernels; the test is skipped
+     * on the reference backend, which computes in double, where these products do not.
+     */
+    private static SessionState overflowedState(PhasedLstmModel model) {
+        StreamSession session = model.newSession();
+        session.step(HUGE, 1.0);
+        SessionState s = session.saveState();
         assumeTrue(Float.isNaN(s.hidden(0)[0]), "the state overflowed (float32 kernels; not the double reference)");
+        return s;
     }
 
     @Test
     void aBatchSlotSavesANonFiniteStateAsASessionDoes() {
         PhasedLstmModel model = overflowing();
-        StreamSession session = model.newSession();
-        session.step(HUGE, 1.0);
-        SessionState fromSession = session.saveState();
-        assumeOverflowed(fromSession);
+        SessionState fromSession = overflowedState(model);
 
         SessionBatch batch = model.newSessionBatch(2);
         batch.step(1, HUGE, new double[] {1.0});
@@ -49,10 +53,7 @@ class NonFiniteStateTest {
     @Test
     void aSavedNonFiniteStateRestoresIntoABatchSlotAsIntoASession() {
         PhasedLstmModel model = overflowing();
-        StreamSession session = model.newSession();
-        session.step(HUGE, 1.0);
-        SessionState saved = session.saveState();
-        assumeOverflowed(saved);
+        SessionState saved = overflowedState(model);
         assertThat(model.newSession(saved).saveState()).isEqualTo(saved);
 
         SessionBatch batch = model.newSessionBatch(2);

@@ -69,7 +69,8 @@ public final class EventsEvaluateCommand implements Callable<Integer> {
         int threads = engine.threads(spec);
         long maxBytes = EventsCommand.memory(spec, "--max-memory", maxMemory);
         EventsCheckpoint ck = EventsCheckpoint.load(spec, "--checkpoint", checkpoint);
-        EventData events = EventsCommand.read(spec, ck.config().reader(maxBytes, EventsCommand.CHECKPOINT_OPTIONS), data);
+        EventData events = EventsCommand.read(spec,
+                ck.config().reader(maxBytes, EventsCommand.CHECKPOINT_OPTIONS), data);
         List<EventSequence> seqs = events.sequences();
         if (!which.equals("all")) {
             DataSplit s = DataSplit.of(seqs, ck.config().validation(), ck.config().test(), ck.config().seed());

@@ -72,7 +72,8 @@ public final class EventsPredictCommand implements Callable<Integer> {
         int threads = engine.threads(spec);
         long maxBytes = EventsCommand.memory(spec, "--max-memory", maxMemory);
         EventsCheckpoint ck = EventsCheckpoint.load(spec, "--checkpoint", checkpoint);
-        EventData events = EventsCommand.read(spec, ck.config().reader(maxBytes, EventsCommand.CHECKPOINT_OPTIONS).label(null), data);
+        EventData events = EventsCommand.read(spec,
+                ck.config().reader(maxBytes, EventsCommand.CHECKPOINT_OPTIONS).label(null), data);
         EventTrainer.Part part = EventTrainer.part(events.sequences(), ck.stats(), ck.labels(), false);
         float[] p;
         try (Engine e = Backend.named(engineName).newEngine(threads)) {

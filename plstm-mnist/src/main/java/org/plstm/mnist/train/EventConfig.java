@@ -127,7 +127,8 @@ public record EventConfig(String task, String model, String idColumn, String tim
      * @return a reader of this configuration's columns
      */
     public EventCsvReader reader(long maxMemoryBytes, EventCsvReader.SettingNames settings) {
-        return new EventCsvReader().settingNames(settings).id(idColumn).time(timeColumn).features(features).label(labelColumn)
+        return new EventCsvReader().settingNames(settings).id(idColumn).time(timeColumn).features(features)
+                .label(labelColumn)
                 .labelMode(labelMode.equals("sequence") ? EventCsvReader.LabelMode.SEQUENCE
                         : EventCsvReader.LabelMode.LAST_EVENT)
                 .numericLabels(regression()).maxMemoryBytes(maxMemoryBytes);
